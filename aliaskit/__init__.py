@@ -1,0 +1,39 @@
+"""aliaskit: resolve the names of Afghan and Iranian people, places and organisations.
+
+>>> import aliaskit
+>>> aliaskit.normalize("Amir Khan Mottaki")
+'amir khan mottaki'
+>>> aliaskit.phonetic_key("Mottaki") == aliaskit.phonetic_key("Muttaqi")
+True
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from ._errors import AliaskitError, DataFileError, InvalidNameError
+from ._keys import metaphone_key, nysiis_key, phonetic_key, variant_group
+from ._normalize import MAX_NAME_LENGTH, name_parts, normalize
+from ._types import NamePart, PartRole, Script
+
+try:
+    __version__ = version("aliaskit")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"
+
+__all__ = [
+    "MAX_NAME_LENGTH",
+    "AliaskitError",
+    "DataFileError",
+    "InvalidNameError",
+    "NamePart",
+    "PartRole",
+    "Script",
+    "__version__",
+    "metaphone_key",
+    "name_parts",
+    "normalize",
+    "nysiis_key",
+    "phonetic_key",
+    "variant_group",
+]

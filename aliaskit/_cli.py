@@ -1,0 +1,209 @@
+"""The ``aliaskit`` command line: a thin layer over the Python API.
+
+Input comes from arguments or standard input (one name per line), output goes to
+standard output (a table for people, ``--json`` / JSON Lines for programs), messages go
+to standard error. Errors are one line and a non-zero exit code: 1 for bad input or
+data, 2 for bad usage. ``--debug`` shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from ._errors import AliaskitError
+from ._keys import metaphone_key, nysiis_key, phonetic_key
+from ._normalize import name_parts, normalize
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _inputs(names: tuple[str, ...]) -> Iterator[tuple[int, str]]:
+    """Names from the arguments, else one per line of standard input (line numbers from 1)."""
+    if names:
+        yield from enumerate(names, start=1)
+        return
+    stream = click.get_text_stream("stdin")
+    if stream.isatty():
+        raise click.UsageError("give names as arguments or one per line on standard input")
+    for number, line in enumerate(stream, start=1):
+        yield number, line.rstrip("\r\n")
+
+
+def _emit(record: dict[str, Any]) -> None:
+    click.echo(json.dumps(record, ensure_ascii=False))
+
+
+def _batch(
+    names: tuple[str, ...], as_json: bool, fn: Callable[[str], str], field: str
+) -> None:
+    """Run ``fn`` on every input: one output line per input line, errors included."""
+    failures = 0
+    for number, name in _inputs(names):
+        try:
+            value: str | None = fn(name)
+            error = None
+        except AliaskitError as exc:
+            value, error = None, str(exc)
+            failures += 1
+        if as_json:
+            record: dict[str, Any] = {"line": number, "input": name, field: value}
+            if error is not None:
+                record["error"] = error
+            _emit(record)
+        elif error is None:
+            click.echo(value)
+        else:
+            click.echo("")
+            click.echo(f"aliaskit: line {number}: {error}", err=True)
+    if failures:
+        raise SystemExit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="aliaskit")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Resolve Afghan and Iranian names of people, places and organisations.
+
+    Names come as arguments or one per line on standard input; results go to
+    standard output, messages to standard error.
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command("normalize")
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one record per input.")
+def normalize_cmd(names: tuple[str, ...], as_json: bool) -> None:
+    """Print the normalised form of each NAME.
+
+    \b
+    Example:
+      $ aliaskit normalize "Ḥusām al-Dīn" "امیر خان متقی"
+      husamaldin
+      amir khan muttaqi
+    """
+    _batch(names, as_json, normalize, "normalized")
+
+
+@cli.command("key")
+@click.argument("names", nargs=-1)
+@click.option(
+    "--scheme",
+    type=click.Choice(["aliaskit", "metaphone", "nysiis"]),
+    default="aliaskit",
+    show_default=True,
+    help="Key scheme: aliaskit's transliteration-aware key or jellyfish's encoders.",
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one record per input.")
+def key_cmd(names: tuple[str, ...], scheme: str, as_json: bool) -> None:
+    """Print the phonetic key of each NAME (one key per name part).
+
+    \b
+    Example:
+      $ aliaskit key Muttaqi Mottaki متقی
+      MTK
+      MTK
+      MTK
+    """
+    fn = {"aliaskit": phonetic_key, "metaphone": metaphone_key, "nysiis": nysiis_key}[scheme]
+    _batch(names, as_json, fn, "key")
+
+
+@cli.command("parts")
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one record per input.")
+def parts_cmd(names: tuple[str, ...], as_json: bool) -> None:
+    """Show the parts of each NAME with their roles (title, name, connector, particle).
+
+    \b
+    Example:
+      $ aliaskit parts "Mullah Abdul Qahar Balkhi"
+      mullah:title abdulqahar:name balkhi:name
+    """
+
+    def show(name: str) -> str:
+        parts = name_parts(name)
+        if as_json:
+            return json.dumps(
+                [{"text": p.text, "role": p.role, "original": p.original,
+                  "start": p.start, "end": p.end, "script": p.script} for p in parts],
+                ensure_ascii=False,
+            )
+        return " ".join(f"{p.text}:{p.role}" for p in parts)
+
+    if as_json:
+        def record(name: str) -> Any:
+            return json.loads(show(name))
+
+        failures = 0
+        for number, name in _inputs(names):
+            try:
+                _emit({"line": number, "input": name, "parts": record(name)})
+            except AliaskitError as exc:
+                failures += 1
+                _emit({"line": number, "input": name, "parts": None, "error": str(exc)})
+        if failures:
+            raise SystemExit(1)
+    else:
+        _batch(names, False, show, "parts")
+
+
+@cli.group("data")
+def data_group() -> None:
+    """Check the bundled data files."""
+
+
+@data_group.command("check")
+def data_check_cmd() -> None:
+    """Validate every file in data/ (formats, duplicates, variant-group rules)."""
+    from ._check import check_all
+
+    problems = check_all()
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in the data files")
+    click.echo("data files OK", err=True)
+
+
+def _run(fn: Callable[[], object], debug: bool) -> int:
+    try:
+        fn()
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        click.echo("aliaskit: aborted", err=True)
+        return 1
+    except AliaskitError as exc:
+        if debug:
+            raise
+        click.echo(f"aliaskit: error: {exc}", err=True)
+        return 1
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, without Python's exit warning.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    """Entry point of the ``aliaskit`` console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    code = _run(lambda: cli.main(args=args, prog_name="aliaskit", standalone_mode=False), debug)
+    sys.exit(code)

@@ -1,0 +1,266 @@
+"""Loading the bundled reference tables in ``data/``.
+
+Every list of titles, particles, letter rules and variant spellings lives in a commented
+text file in ``data/`` (the single source of truth); this module parses those files once,
+lazily, on first use, and hands out immutable views. Malformed lines raise
+:class:`~aliaskit.DataFileError` with the file and line number.
+
+Installed wheels carry the files in ``aliaskit/data``; a source checkout (editable
+install) reads them from the repository's top-level ``data/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+
+from ._errors import DataFileError
+
+_TRAILING_COMMENT = re.compile(r"\s{2,}#.*$")
+_CODEPOINT = re.compile(r"^U\+([0-9A-Fa-f]{4,6})$")
+
+
+def data_dir() -> Path:
+    """Return the directory holding the bundled data files."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data", here.parent / "data"):
+        if (candidate / "script.txt").is_file():
+            return candidate
+    raise DataFileError("bundled data directory not found (is the package installed correctly?)")
+
+
+@attrs.frozen(slots=True)
+class Row:
+    """One data line: its fields (stripped) and where it came from."""
+
+    fields: tuple[str, ...]
+    path: str
+    line: int
+
+    def error(self, message: str) -> DataFileError:
+        return DataFileError(message, path=self.path, line=self.line)
+
+
+def read_rows(
+    name: str, *, min_fields: int, max_fields: int | None = None, separator: str = "|"
+) -> Iterator[Row]:
+    """Yield the data lines of ``data/<name>`` split on ``separator``, skipping comments."""
+    path = data_dir() / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFileError("file not found", path=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"not valid UTF-8 ({exc.reason})", path=str(path)) from None
+    limit = max_fields if max_fields is not None else min_fields
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        line = _TRAILING_COMMENT.sub("", line)
+        fields = tuple(field.strip() for field in line.split(separator))
+        if not min_fields <= len(fields) <= limit:
+            expected = str(min_fields) if limit == min_fields else f"{min_fields} to {limit}"
+            raise DataFileError(
+                f"expected {expected} fields separated by {separator!r}, found {len(fields)}",
+                path=str(path),
+                line=number,
+            )
+        yield Row(fields, str(path), number)
+
+
+def split_list(field: str) -> tuple[str, ...]:
+    """Split a comma-separated field into its non-empty items."""
+    return tuple(item.strip() for item in field.split(",") if item.strip())
+
+
+def parse_chars(field: str, row: Row) -> tuple[str, ...]:
+    """Parse a space-separated list of characters, each literal or written ``U+XXXX``."""
+    chars: list[str] = []
+    for item in field.split():
+        match = _CODEPOINT.match(item)
+        if match:
+            chars.append(chr(int(match.group(1), 16)))
+        elif len(item) == 1:
+            chars.append(item)
+        else:
+            raise row.error(f"expected single characters or U+XXXX, found {item!r}")
+    return tuple(chars)
+
+
+# --- script rules --------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class LetterRule:
+    """How one Perso-Arabic letter is romanised, by position."""
+
+    default: str
+    initial: str | None = None
+    final: str | None = None
+    after_vowel: str | None = None
+    final_after_vowel: str | None = None
+
+
+@attrs.frozen(slots=True)
+class ScriptRules:
+    """Folding table, digits, letter sequences and per-letter romanisation."""
+
+    fold: dict[int, str]
+    sequences: tuple[tuple[str, str, bool], ...]  # (letters, latin, anchored at word end)
+    letters: dict[str, LetterRule]
+
+
+_ROMAN_KEYS = {"initial", "final", "after-vowel", "final-after-vowel"}
+
+
+@functools.cache
+def script_rules() -> ScriptRules:
+    fold: dict[int, str] = {}
+    sequences: list[tuple[str, str, bool]] = []
+    letters: dict[str, LetterRule] = {}
+    for row in read_rows("script.txt", min_fields=3, max_fields=7):
+        kind = row.fields[0]
+        if kind in ("fold", "digit"):
+            if len(row.fields) != 3:
+                raise row.error(f"'{kind}' takes exactly 3 fields")
+            for char in parse_chars(row.fields[1], row):
+                if ord(char) in fold:
+                    raise row.error(f"character U+{ord(char):04X} folded twice")
+                fold[ord(char)] = row.fields[2]
+        elif kind == "seq":
+            letters_field, latin = row.fields[1], row.fields[2]
+            anchored = letters_field.endswith("$")
+            sequences.append((letters_field.rstrip("$"), latin, anchored))
+        elif kind == "roman":
+            letter = row.fields[1]
+            if len(letter) != 1:
+                raise row.error(f"'roman' takes one letter, found {letter!r}")
+            overrides: dict[str, str] = {}
+            for item in row.fields[3:]:
+                key, sep, value = item.partition("=")
+                if not sep or key not in _ROMAN_KEYS:
+                    raise row.error(f"unknown override {item!r}")
+                overrides[key.replace("-", "_")] = value
+            letters[letter] = LetterRule(default=row.fields[2], **overrides)
+        else:
+            raise row.error(f"unknown rule kind {kind!r}")
+    sequences.sort(key=lambda seq: -len(seq[0]))
+    return ScriptRules(fold=fold, sequences=tuple(sequences), letters=letters)
+
+
+# --- titles and particles ------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class Title:
+    id: str
+    forms: tuple[str, ...]
+    script_forms: tuple[str, ...]
+    also_name: bool
+
+
+@functools.cache
+def titles() -> tuple[Title, ...]:
+    found: list[Title] = []
+    for row in read_rows("titles.txt", min_fields=4):
+        flags = set(split_list(row.fields[3]))
+        unknown = flags - {"also-name"}
+        if unknown:
+            raise row.error(f"unknown flag(s) {sorted(unknown)}")
+        forms = split_list(row.fields[1])
+        if not forms:
+            raise row.error("a title needs at least one Latin form")
+        found.append(Title(row.fields[0], forms, split_list(row.fields[2]), "also-name" in flags))
+    return tuple(found)
+
+
+PARTICLE_ROLES = ("connector", "particle", "suffix", "prefix")
+
+
+@attrs.frozen(slots=True)
+class Particle:
+    role: str
+    id: str
+    forms: tuple[str, ...]
+    script_forms: tuple[str, ...]
+
+
+@functools.cache
+def particles() -> tuple[Particle, ...]:
+    found: list[Particle] = []
+    for row in read_rows("particles.txt", min_fields=4):
+        role = row.fields[0]
+        if role not in PARTICLE_ROLES:
+            raise row.error(f"unknown role {role!r}; expected one of {', '.join(PARTICLE_ROLES)}")
+        forms = split_list(row.fields[2])
+        if not forms:
+            raise row.error("at least one Latin form is needed")
+        found.append(Particle(role, row.fields[1], forms, split_list(row.fields[3])))
+    return tuple(found)
+
+
+# --- key rules -----------------------------------------------------------------------
+
+
+@functools.cache
+def key_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    rules: list[tuple[re.Pattern[str], str]] = []
+    for row in read_rows("keys.txt", min_fields=2, separator="=>"):
+        try:
+            pattern = re.compile(row.fields[0])
+        except re.error as exc:
+            raise row.error(f"bad regular expression: {exc}") from None
+        rules.append((pattern, row.fields[1]))
+    return tuple(rules)
+
+
+# --- variant groups ------------------------------------------------------------------
+
+VARIANT_TYPES = ("given", "family", "tribal", "place", "org")
+COMMONNESS = ("very-common", "common", "usual", "rare")
+
+
+@attrs.frozen(slots=True)
+class VariantGroup:
+    """One name part with its attested Latin spellings and Perso-Arabic forms."""
+
+    id: str
+    type: str
+    commonness: str
+    spellings: tuple[str, ...]
+    script_forms: tuple[str, ...]
+    related: tuple[str, ...]
+    line: int
+
+
+@functools.cache
+def variant_groups() -> tuple[VariantGroup, ...]:
+    groups: list[VariantGroup] = []
+    for row in read_rows("variants.txt", min_fields=6):
+        gid, gtype, commonness, latin, script, related = row.fields
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", gid):
+            raise row.error(f"bad group id {gid!r}")
+        if gtype not in VARIANT_TYPES:
+            raise row.error(f"bad type {gtype!r}; expected one of {', '.join(VARIANT_TYPES)}")
+        if commonness not in COMMONNESS:
+            raise row.error(f"bad commonness {commonness!r}; expected one of {', '.join(COMMONNESS)}")
+        spellings = split_list(latin)
+        if len(spellings) < 2:
+            raise row.error("a variant group needs at least two Latin spellings")
+        groups.append(
+            VariantGroup(
+                gid, gtype, commonness, spellings, split_list(script), split_list(related), row.line
+            )
+        )
+    return tuple(groups)
+
+
+def strip_marks(text: str) -> str:
+    """Remove combining marks after canonical decomposition ("Ḥusām" → "Husam")."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
