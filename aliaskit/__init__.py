@@ -12,9 +12,11 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from ._errors import AliaskitError, DataFileError, InvalidNameError
+from ._gazetteer import read_gazetteer
 from ._keys import metaphone_key, nysiis_key, phonetic_key, variant_group
 from ._normalize import MAX_NAME_LENGTH, name_parts, normalize
-from ._types import NamePart, PartRole, Script
+from ._reference import load_reference
+from ._types import Alias, Entity, Kind, Mention, NamePart, PartRole, Script
 
 try:
     __version__ = version("aliaskit")
@@ -24,16 +26,22 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "MAX_NAME_LENGTH",
     "AliaskitError",
+    "Alias",
     "DataFileError",
+    "Entity",
     "InvalidNameError",
+    "Kind",
+    "Mention",
     "NamePart",
     "PartRole",
     "Script",
     "__version__",
+    "load_reference",
     "metaphone_key",
     "name_parts",
     "normalize",
     "nysiis_key",
     "phonetic_key",
+    "read_gazetteer",
     "variant_group",
 ]

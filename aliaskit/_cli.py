@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -155,6 +156,43 @@ def parts_cmd(names: tuple[str, ...], as_json: bool) -> None:
             raise SystemExit(1)
     else:
         _batch(names, False, show, "parts")
+
+
+@cli.group("reference")
+def reference_group() -> None:
+    """Build and inspect the reference dataset of the seed articles."""
+
+
+@reference_group.command("build")
+@click.option("--entities", "entities_path", type=click.Path(path_type=Path),
+              default=Path("data/entities.toml"), show_default=True,
+              help="The curated entity file.")
+@click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path),
+              default=Path("seeds"), show_default=True, help="Directory of seed articles.")
+@click.option("--output", type=click.Path(path_type=Path),
+              default=Path("data/reference.json"), show_default=True,
+              help="Where to write the generated dataset.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 if the output file is not up to date.")
+def reference_build_cmd(entities_path: Path, seeds_dir: Path, output: Path, check: bool) -> None:
+    """Find every alias of data/entities.toml in seeds/ and write data/reference.json.
+
+    Run it from the repository root after editing data/entities.toml.
+    """
+    from ._reference import build_reference, dump_reference
+
+    data = build_reference(entities_path, seeds_dir)
+    text = dump_reference(data)
+    count = sum(len(a["mentions"]) for e in data["entities"] for a in e["aliases"])
+    summary = f"{len(data['entities'])} entities, {count} mentions"
+    if check:
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        if current != text:
+            raise click.ClickException(f"{output} is out of date; run `aliaskit reference build`")
+        click.echo(f"{output} is up to date ({summary})", err=True)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output} ({summary})", err=True)
 
 
 @cli.group("data")

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import pytest
+from conftest import load_csv, load_json, unescape
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import aliaskit
+from aliaskit import AliaskitError, InvalidNameError, name_parts, normalize
+
+NORMALIZE = load_csv("normalize.csv")
+PARTS = load_json("name_parts.json")
+INVALID = load_csv("invalid_names.csv")
+
+
+@pytest.mark.parametrize("case", NORMALIZE, ids=[c["note"] for c in NORMALIZE])
+def test_normalize_cases(case: dict[str, str]) -> None:
+    assert normalize(case["input"]) == case["expected"]
+
+
+@pytest.mark.parametrize("case", PARTS, ids=[c["input"] for c in PARTS])
+def test_name_parts_cases(case: dict[str, object]) -> None:
+    parts = name_parts(str(case["input"]))
+    assert [[p.text, p.role] for p in parts] == case["parts"]
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[c["note"] for c in INVALID])
+def test_invalid_names(case: dict[str, str]) -> None:
+    with pytest.raises(InvalidNameError, match=case["error"]):
+        normalize(unescape(case["input"]))
+
+
+@pytest.mark.parametrize("value", [None, 42, b"Ahmad", ["Ahmad"]])
+def test_non_strings_are_rejected(value: object) -> None:
+    with pytest.raises(InvalidNameError, match="must be a string"):
+        normalize(value)  # type: ignore[arg-type]
+
+
+def test_length_limit() -> None:
+    ok = "a" * aliaskit.MAX_NAME_LENGTH
+    assert normalize(ok) == ok
+    with pytest.raises(InvalidNameError, match="limit"):
+        normalize(ok + "a")
+
+
+def test_errors_share_one_root() -> None:
+    assert issubclass(InvalidNameError, AliaskitError)
+    assert issubclass(InvalidNameError, ValueError)
+
+
+def test_offsets_point_into_the_input() -> None:
+    text = "  Mullah  Abdul-Qahar Balkhi’s "
+    for part in name_parts(text):
+        assert text[part.start : part.end] == part.original
+    joined = name_parts(text)[1]
+    assert joined.original == "Abdul-Qahar"
+
+
+def test_script_is_recorded() -> None:
+    parts = name_parts("Amir خان")
+    assert [p.script for p in parts] == ["latin", "arabic"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=60))
+def test_normalize_is_idempotent_or_rejects(text: str) -> None:
+    try:
+        once = normalize(text)
+    except AliaskitError:
+        return
+    assert normalize(once) == once
+    assert once == once.strip() and "  " not in once
+    assert all(ch.isascii() for ch in once)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([c["input"] for c in NORMALIZE]), min_size=1, max_size=4))
+def test_idempotent_on_realistic_names(names: list[str]) -> None:
+    once = normalize(" ".join(names))
+    assert normalize(once) == once
