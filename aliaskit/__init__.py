@@ -11,12 +11,27 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._compare import compare, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._gazetteer import read_gazetteer
 from ._keys import metaphone_key, nysiis_key, phonetic_key, variant_group
 from ._normalize import MAX_NAME_LENGTH, name_parts, normalize
 from ._reference import load_reference
-from ._types import Alias, Entity, Kind, Mention, NamePart, PartRole, Script
+from ._resolve import AMBIGUITY_MARGIN, Resolver
+from ._types import (
+    Alias,
+    AliasOrigin,
+    AlignedPart,
+    Comparison,
+    Entity,
+    Kind,
+    Match,
+    Mention,
+    Method,
+    NamePart,
+    PartRole,
+    Script,
+)
 
 try:
     __version__ = version("aliaskit")
@@ -24,23 +39,32 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
 __all__ = [
+    "AMBIGUITY_MARGIN",
     "MAX_NAME_LENGTH",
-    "AliaskitError",
     "Alias",
+    "AliasOrigin",
+    "AliaskitError",
+    "AlignedPart",
+    "Comparison",
     "DataFileError",
     "Entity",
     "InvalidNameError",
     "Kind",
+    "Match",
     "Mention",
+    "Method",
     "NamePart",
     "PartRole",
+    "Resolver",
     "Script",
     "__version__",
+    "compare",
     "load_reference",
     "metaphone_key",
     "name_parts",
     "normalize",
     "nysiis_key",
+    "part_weight",
     "phonetic_key",
     "read_gazetteer",
     "variant_group",

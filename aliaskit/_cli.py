@@ -21,6 +21,7 @@ from . import __version__
 from ._errors import AliaskitError
 from ._keys import metaphone_key, nysiis_key, phonetic_key
 from ._normalize import name_parts, normalize
+from ._types import Match
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -158,6 +159,106 @@ def parts_cmd(names: tuple[str, ...], as_json: bool) -> None:
         _batch(names, False, show, "parts")
 
 
+def _match_record(match: Match) -> dict[str, Any]:
+    alias = match.alias
+    return {
+        "id": match.entity.id, "name": match.entity.name, "kind": match.entity.kind,
+        "score": match.score, "ambiguous": match.ambiguous,
+        "alternatives": list(match.alternatives),
+        "alias": alias.name, "alias_origin": alias.origin,
+        "mentions": [{"source": m.source, "start": m.start, "end": m.end, "line": m.line}
+                     for m in alias.mentions],
+    }
+
+
+@cli.command("resolve")
+@click.argument("names", nargs=-1)
+@click.option("--data", "data_path", type=click.Path(path_type=Path),
+              help="Gazetteer (JSON Lines or CSV) instead of the bundled reference data.")
+@click.option("--kind", type=click.Choice(["person", "place", "org"]), help="Only entities of this kind.")
+@click.option("--limit", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Matches per name.")
+@click.option("--profile", default="default", show_default=True,
+              help="Decision profile: default, screening (recall) or dedupe (precision).")
+@click.option("--json", "--jsonl", "as_json", is_flag=True, help="JSON Lines: one record per input.")
+@click.option("--explain", is_flag=True, help="Show the alignment behind each match.")
+def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None, limit: int,
+                profile: str, as_json: bool, explain: bool) -> None:
+    """Resolve each NAME to the known entities it can refer to.
+
+    \b
+    Example:
+      $ aliaskit resolve "Amir Khan Mottaki" "Nangahar"
+    """
+    from ._gazetteer import read_gazetteer
+    from ._resolve import Resolver
+
+    resolver = Resolver(read_gazetteer(data_path)) if data_path else Resolver.from_reference()
+    failures = 0
+    if not as_json:
+        click.echo(f"{'line':>4}  {'input':<24} {'entity':<38} {'score':>5}  {'ambig':<5}  alias")
+    for number, name in _inputs(names):
+        try:
+            matches = resolver.resolve(name, kind=kind, limit=limit, profile=profile)  # type: ignore[arg-type]
+            error = None
+        except AliaskitError as exc:
+            matches, error = [], str(exc)
+            failures += 1
+        if as_json:
+            record: dict[str, Any] = {"line": number, "input": name,
+                                      "matches": [_match_record(m) for m in matches]}
+            if error:
+                record["error"] = error
+            _emit(record)
+            continue
+        if error:
+            click.echo(f"{number:>4}  {name[:24]:<24} error: {error}")
+        elif not matches:
+            click.echo(f"{number:>4}  {name[:24]:<24} (no match)")
+        for rank, m in enumerate(matches):
+            shown = name[:24] if rank == 0 else ""
+            click.echo(f"{number:>4}  {shown:<24} {m.entity.id[:38]:<38} {m.score:>5.3f}  "
+                       f"{'yes' if m.ambiguous else 'no':<5}  {m.alias.name}")
+            if explain:
+                click.echo("      " + m.comparison.explain().replace("\n", "\n      "))
+    if failures:
+        raise SystemExit(1)
+
+
+@cli.command("compare")
+@click.argument("left")
+@click.argument("right")
+@click.option("--kind", type=click.Choice(["person", "place", "org"]), help="Kind of both names.")
+@click.option("--profile", default="default", show_default=True, help="Decision profile.")
+@click.option("--explain", is_flag=True, help="Show the alignment, one line per name part.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def compare_cmd(left: str, right: str, kind: str | None, profile: str, explain: bool,
+                as_json: bool) -> None:
+    """Compare two names: score, decision and (with --explain) why.
+
+    \b
+    Example:
+      $ aliaskit compare "Amir Khan Muttaqi" "امیر خان متقی" --explain
+    """
+    from ._compare import compare
+
+    c = compare(left, right, kind=kind, profile=profile)  # type: ignore[arg-type]
+    if as_json:
+        _emit({
+            "left": left, "right": right, "score": c.score, "is_match": c.is_match,
+            "profile": c.profile, "threshold": c.threshold,
+            "alignment": [{
+                "left": r.left.original if r.left else None,
+                "right": r.right.original if r.right else None,
+                "method": r.method, "similarity": r.similarity, "weight": r.weight,
+            } for r in c.alignment],
+        })
+    elif explain:
+        click.echo(c.explain())
+    else:
+        click.echo(f"{c.score:.3f}\t{'match' if c.is_match else 'no match'}")
+
+
 @cli.group("reference")
 def reference_group() -> None:
     """Build and inspect the reference dataset of the seed articles."""
@@ -243,5 +344,10 @@ def main(argv: Iterable[str] | None = None) -> None:
     """Entry point of the ``aliaskit`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
-    code = _run(lambda: cli.main(args=args, prog_name="aliaskit", standalone_mode=False), debug)
+    def invoke() -> None:
+        # Not cli.main(): it turns a closed pipe into exit code 1; we handle it in _run.
+        with cli.make_context("aliaskit", args) as ctx:
+            cli.invoke(ctx)
+
+    code = _run(invoke, debug)
     sys.exit(code)

@@ -208,16 +208,27 @@ def particles() -> tuple[Particle, ...]:
 # --- key rules -----------------------------------------------------------------------
 
 
-@functools.cache
-def key_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+def _regex_rules(name: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     rules: list[tuple[re.Pattern[str], str]] = []
-    for row in read_rows("keys.txt", min_fields=2, separator="=>"):
+    for row in read_rows(name, min_fields=2, separator="=>"):
         try:
             pattern = re.compile(row.fields[0])
         except re.error as exc:
             raise row.error(f"bad regular expression: {exc}") from None
         rules.append((pattern, row.fields[1]))
     return tuple(rules)
+
+
+@functools.cache
+def key_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The ordered rewrite rules of data/keys.txt."""
+    return _regex_rules("keys.txt")
+
+
+@functools.cache
+def fold_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The ordered rewrite rules of data/fold.txt."""
+    return _regex_rules("fold.txt")
 
 
 # --- variant groups ------------------------------------------------------------------
@@ -264,3 +275,49 @@ def variant_groups() -> tuple[VariantGroup, ...]:
 def strip_marks(text: str) -> str:
     """Remove combining marks after canonical decomposition ("Ḥusām" → "Husam")."""
     return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+
+
+# --- generic words and profiles ----------------------------------------------------
+
+
+@functools.cache
+def generic_words() -> dict[tuple[str, str], str]:
+    """(kind, word) → commonness, where kind is "org", "place" or "any"."""
+    table: dict[tuple[str, str], str] = {}
+    for row in read_rows("generic_words.txt", min_fields=3):
+        kind, commonness, words = row.fields
+        if kind not in ("org", "place", "any"):
+            raise row.error(f"bad kind {kind!r}; expected org, place or any")
+        if commonness not in COMMONNESS:
+            raise row.error(f"bad commonness {commonness!r}")
+        for word in split_list(words):
+            if (kind, word) in table:
+                raise row.error(f"word {word!r} listed twice for {kind}")
+            table[(kind, word)] = commonness
+    return table
+
+
+@attrs.frozen(slots=True)
+class Profile:
+    name: str
+    threshold: float
+    description: str
+
+
+@functools.cache
+def profiles() -> dict[str, Profile]:
+    found: dict[str, Profile] = {}
+    for row in read_rows("profiles.txt", min_fields=3):
+        name, threshold, description = row.fields
+        try:
+            value = float(threshold)
+        except ValueError:
+            raise row.error(f"threshold {threshold!r} is not a number") from None
+        if not 0.0 < value <= 1.0:
+            raise row.error("threshold must be in (0, 1]")
+        if name in found:
+            raise row.error(f"profile {name!r} defined twice")
+        found[name] = Profile(name, value, description)
+    if "default" not in found:
+        raise DataFileError("profiles.txt must define a 'default' profile")
+    return found

@@ -13,7 +13,20 @@ import attrs
 
 from ._errors import InvalidNameError
 
-__all__ = ["Alias", "Entity", "Kind", "Mention", "NamePart", "PartRole", "Script"]
+__all__ = [
+    "Alias",
+    "AliasOrigin",
+    "AlignedPart",
+    "Comparison",
+    "Entity",
+    "Kind",
+    "Match",
+    "Mention",
+    "Method",
+    "NamePart",
+    "PartRole",
+    "Script",
+]
 
 Kind = Literal["person", "place", "org"]
 """What an entity is. ``None`` where a gazetteer does not say."""
@@ -73,9 +86,9 @@ class Mention:
     decision: str | None = None
 
 
-AliasOrigin = Literal["seed", "curated", "user"]
-"""Where an alias comes from: seen in the seed articles, curated from other sources,
-or given by the user's own gazetteer."""
+AliasOrigin = Literal["canonical", "seed", "curated", "user"]
+"""Where an alias comes from: the entity's canonical name, seen in the seed articles,
+curated from other sources, or given by the user's own gazetteer."""
 
 
 @attrs.frozen(slots=True)
@@ -141,3 +154,123 @@ class Entity:
         """Every recorded mention of the entity, in source order: where it was seen."""
         found = [m for alias in self.aliases for m in alias.mentions]
         return tuple(sorted(found, key=lambda m: (m.source, m.start)))
+
+    def alias(self, name: str) -> Alias:
+        """The :class:`Alias` record for one of :attr:`names` (the canonical name too)."""
+        for alias in self.aliases:
+            if alias.name == name:
+                return alias
+        if name == self.name:
+            return Alias(name, origin="canonical")
+        raise KeyError(name)
+
+
+Method = Literal[
+    "exact", "variant", "transliteration", "joined", "compound", "initial",
+    "cross-script", "edit", "conflict", "missing", "title", "connector", "particle",
+]
+"""How a part was matched (or why it was not): see :class:`AlignedPart`."""
+
+METHOD_HELP: dict[str, str] = {
+    "exact": "same normalised spelling",
+    "variant": "attested spellings of the same name (data/variants.txt)",
+    "transliteration": "same after folding transliteration alternations (q/k, o/u, e/i, ...)",
+    "joined": "one side writes as one word what the other writes as two",
+    "compound": "one side is part of a compound name on the other (Abdul Ghani / Ghani)",
+    "initial": "an initial that fits the name",
+    "cross-script": "Perso-Arabic and Latin with the same phonetic skeleton",
+    "edit": "similar spelling (edit distance after folding)",
+    "conflict": "different names in the same position: evidence against a match",
+    "missing": "present on one side only (a middle name or extra part)",
+    "title": "title or honorific: not used for identity",
+    "connector": "connector (izafe, of, and): not used for identity",
+    "particle": "particle (al-, bin): not used for identity",
+}
+
+
+@attrs.frozen(slots=True)
+class AlignedPart:
+    """One line of a comparison's alignment.
+
+    ``left``/``right`` are the parts of the first/second name (``None`` on the side
+    where a part has no counterpart). ``similarity`` is in [0, 1]; ``weight`` is how
+    much the part counts towards the score (0 for titles, connectors and particles;
+    low for common parts such as Mohammad or Khan).
+    """
+
+    left: NamePart | None
+    right: NamePart | None
+    method: Method
+    similarity: float
+    weight: float
+
+    def describe(self) -> str:
+        """A one-line, human-readable description of this alignment record."""
+        left = self.left.original if self.left else "—"
+        right = self.right.original if self.right else "—"
+        return (
+            f"{left:<18} {right:<18} {self.method:<15} sim {self.similarity:.2f}  "
+            f"weight {self.weight:.2f}  ({METHOD_HELP[self.method]})"
+        )
+
+
+@attrs.frozen(slots=True)
+class Comparison:
+    """The verdict of :func:`aliaskit.compare` on two names.
+
+    ``score`` is in [0, 1], higher is closer; it is 1.0 only when both names are the
+    same after normalisation. ``is_match`` is ``score >= threshold`` of ``profile``.
+    ``alignment`` has one record per name part of both names (every part appears
+    exactly once). ``str()`` and :meth:`explain` give a reviewer-readable account.
+    """
+
+    left: str
+    right: str
+    score: float
+    is_match: bool
+    profile: str
+    threshold: float
+    kind: Kind | None
+    alignment: tuple[AlignedPart, ...]
+
+    def explain(self) -> str:
+        """A multi-line explanation: the verdict, then one line per name part."""
+        verdict = "MATCH" if self.is_match else "no match"
+        lines = [
+            f"{self.left!r} vs {self.right!r}: score {self.score:.3f} -> {verdict} "
+            f"({self.profile} profile, threshold {self.threshold:.2f}"
+            + (f", kind {self.kind}" if self.kind else "")
+            + ")"
+        ]
+        lines += ["  " + record.describe() for record in self.alignment]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+
+@attrs.frozen(slots=True)
+class Match:
+    """One answer of :meth:`aliaskit.Resolver.resolve`: an entity and why.
+
+    ``alias`` is the entity's name that matched best (with its provenance),
+    ``comparison`` the explained comparison of the query with that alias, ``score`` its
+    score. ``ambiguous`` is True when another entity scores within
+    :data:`aliaskit.AMBIGUITY_MARGIN` of the best one (a bare "Massoud": the son or the
+    father); ``alternatives`` then lists those entities' ids.
+    """
+
+    entity: Entity
+    alias: Alias
+    comparison: Comparison
+    score: float
+    ambiguous: bool
+    alternatives: tuple[str, ...] = ()
+
+    def explain(self) -> str:
+        """The entity, the matched alias and its provenance, then the comparison."""
+        head = f"{self.entity.id} ({self.entity.name}) via alias {self.alias.name!r} [{self.alias.origin}]"
+        if self.ambiguous:
+            head += "  AMBIGUOUS with " + ", ".join(self.alternatives)
+        seen = [f"    seen in {m.source}:{m.line} [{m.start}:{m.end}]" for m in self.alias.mentions[:3]]
+        return "\n".join([head, *seen, self.comparison.explain()])

@@ -132,8 +132,8 @@ def _copy_inputs(tmp_path: Path) -> tuple[Path, Path]:
 def test_build_rejects_a_missing_decision(tmp_path: Path) -> None:
     toml, seeds = _copy_inputs(tmp_path)
     text = toml.read_text(encoding="utf-8")
-    start = text.index("[[decision]]")
-    end = text.index("[[decision]]", start + 1)
+    start = text.index("\n[[decision]]\n")
+    end = text.index("\n[[decision]]\n", start + 1)
     toml.write_text(text[:start] + text[end:], encoding="utf-8")
     with pytest.raises(DataFileError, match="has no \\[\\[decision\\]\\]"):
         build_reference(toml, seeds)

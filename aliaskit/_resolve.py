@@ -1,0 +1,365 @@
+"""Stages 4 and 5: the index (candidate generation) and the resolver (ranking).
+
+Every name of every entity (canonical name and aliases) is an *alias row*. Each row is
+indexed under the phonetic key of each of its identity parts (data/keys.txt, variant
+groups included, Perso-Arabic forms through their romanisation). A query looks up its
+own part keys rarest first, so that a common part ("khan", "mohammad") adds candidates
+only when nothing rarer does; the candidates are pre-ranked in C by rapidfuzz and the
+best few are re-ranked with :func:`aliaskit.compare`, one best alias per entity.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+from rapidfuzz import fuzz, process
+
+from ._compare import compare, part_weight
+from ._errors import AliaskitError, DataFileError, InvalidNameError
+from ._keys import part_key
+from ._normalize import name_parts
+from ._reference import load_reference
+from ._types import KINDS, Alias, Entity, Kind, Match, Mention
+
+__all__ = ["AMBIGUITY_MARGIN", "Resolver"]
+
+AMBIGUITY_MARGIN = 0.05
+"""A match is ambiguous when another entity scores within this margin of it."""
+
+# A key whose posting list is longer than this only adds candidates when the query has
+# no rarer key (it would flood the candidate list: think "khan" in a million names).
+MAX_POSTINGS = 5000
+# How many candidates are pre-ranked by rapidfuzz, and how many of those are compared.
+PRERANK = 200
+RERANK = 12
+# Gazetteer-derived weights apply to parts at least this frequent among the aliases.
+MIN_DF_FOR_WEIGHT = 20
+INDEX_FORMAT = "aliaskit-index"
+INDEX_VERSION = 1
+
+
+def _identity_keys(name: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """Normalised text, identity part texts and their keys for one name."""
+    parts = name_parts(name)
+    texts = tuple(p.text for p in parts if p.is_identity)
+    keys = tuple(dict.fromkeys(part_key(t) for t in texts))
+    return " ".join(p.text for p in parts), texts, keys
+
+
+@attrs.define
+class _Rows:
+    """Columnar storage of alias rows: compact enough for millions of aliases."""
+
+    entity: array[int] = attrs.field(factory=lambda: array("l"))
+    name_index: array[int] = attrs.field(factory=lambda: array("l"))  # index into entity.names
+    normalized: list[str] = attrs.field(factory=list)
+
+
+class Resolver:
+    """Answers "which known entity is this name?" against a gazetteer.
+
+    >>> resolver = Resolver.from_reference()
+    >>> best = resolver.resolve("Amir Khan Motaqi")[0]
+    >>> best.entity.id, best.ambiguous
+    ('person/amir-khan-muttaqi', False)
+    >>> [m.entity.id for m in resolver.resolve("Massoud", limit=2)]
+    ['person/ahmad-massoud', 'person/ahmad-shah-massoud']
+    >>> resolver.resolve("Massoud")[0].ambiguous
+    True
+    """
+
+    def __init__(self, entities: Iterable[Entity] = ()) -> None:
+        self._entities: list[Entity] = []
+        self._ids: dict[str, int] = {}
+        self._rows = _Rows()
+        self._postings: dict[str, array[int]] = {}
+        self._part_df: Counter[str] = Counter()
+        self._weights: dict[str, float] = {}
+        self._weights_stale = False
+        for entity in entities:
+            self.add(entity)
+
+    @classmethod
+    def from_reference(cls) -> Resolver:
+        """A resolver over the bundled reference dataset (:func:`aliaskit.load_reference`)."""
+        return cls(load_reference())
+
+    # --- building ---------------------------------------------------------------------
+
+    def add(self, entity: Entity) -> None:
+        """Add one entity (all its names). Raises if the id is already present."""
+        if not isinstance(entity, Entity):
+            raise InvalidNameError(f"expected an Entity, not {type(entity).__name__}")
+        if entity.id in self._ids:
+            raise AliaskitError(f"an entity with id {entity.id!r} is already in the resolver")
+        index = len(self._entities)
+        self._entities.append(entity)
+        self._ids[entity.id] = index
+        for position, name in enumerate(entity.names):
+            normalized, texts, keys = _identity_keys(name)
+            self._add_row(index, position, normalized, texts, keys)
+
+    def _add_row(self, entity: int, position: int, normalized: str, texts: Sequence[str],
+                 keys: Sequence[str]) -> None:
+        row = len(self._rows.normalized)
+        self._rows.entity.append(entity)
+        self._rows.name_index.append(position)
+        self._rows.normalized.append(normalized)
+        for key in keys:
+            postings = self._postings.get(key)
+            if postings is None:
+                postings = self._postings[key] = array("l")
+            postings.append(row)
+        self._part_df.update(set(texts))
+        self._weights_stale = True
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    @property
+    def alias_count(self) -> int:
+        """How many names (canonical names and aliases) are indexed."""
+        return len(self._rows.normalized)
+
+    def entity(self, entity_id: str) -> Entity:
+        """The entity with this id (KeyError if absent)."""
+        return self._entities[self._ids[entity_id]]
+
+    def _gazetteer_weights(self) -> dict[str, float]:
+        """Weights of parts that are common in this gazetteer (IDF), capped by the bundled ones."""
+        if self._weights_stale:
+            n = max(self.alias_count, 1)
+            weights = {}
+            for part, df in self._part_df.items():
+                if df >= MIN_DF_FOR_WEIGHT:
+                    idf = math.log(n / df) / math.log(max(n, 2))
+                    weights[part] = max(0.2, min(part_weight(part), idf))
+            self._weights = weights
+            self._weights_stale = False
+        return self._weights
+
+    # --- candidates -------------------------------------------------------------------
+
+    def _candidates(self, keys: Sequence[str], kind: Kind | None) -> list[int]:
+        postings = sorted(
+            (self._postings[k] for k in keys if k in self._postings), key=len
+        )
+        if not postings:
+            return []
+        scores: Counter[int] = Counter()
+        n = max(self.alias_count, 2)
+        for plist in postings:
+            if len(plist) > MAX_POSTINGS and scores:
+                break
+            idf = math.log(n / len(plist))
+            if len(plist) > MAX_POSTINGS:
+                # Only common keys: rows that share all of them.
+                common = set(postings[0]).intersection(*postings[1:]) if len(postings) > 1 else \
+                    set(plist[:MAX_POSTINGS])
+                scores.update(dict.fromkeys(common, 1.0))
+                break
+            for row in plist:
+                scores[row] += idf
+        rows = list(scores)
+        if kind is not None:
+            rows = [r for r in rows if self._entities[self._rows.entity[r]].kind == kind]
+        return rows
+
+    # --- resolving --------------------------------------------------------------------
+
+    def resolve(
+        self,
+        name: str,
+        *,
+        kind: Kind | None = None,
+        limit: int = 5,
+        profile: str = "default",
+    ) -> list[Match]:
+        """The best-matching entities for ``name``, best first (at most ``limit``).
+
+        Only entities whose best alias is a match under ``profile`` are returned (the
+        list may be empty). ``kind`` keeps only entities of that kind. Each
+        :class:`Match` carries the matched alias with its provenance, the explained
+        comparison, and whether the answer is ambiguous.
+        """
+        if kind is not None and kind not in KINDS:
+            raise InvalidNameError(f"kind must be one of {', '.join(KINDS)} or None, not {kind!r}")
+        if not isinstance(limit, int) or limit < 1:
+            raise InvalidNameError(f"limit must be a positive integer, not {limit!r}")
+        normalized, _, keys = _identity_keys(name)
+        rows = self._candidates(keys, kind)
+        if len(rows) > RERANK:
+            choices = {r: self._rows.normalized[r] for r in rows}
+            ranked = process.extract(normalized, choices, scorer=fuzz.token_set_ratio,
+                                     limit=min(PRERANK, len(choices)))
+            rows = [r for _, _, r in ranked]
+            rows = self._diverse(rows)[:RERANK]
+        weights = self._gazetteer_weights() or None
+        best: dict[int, tuple[float, int, Any]] = {}
+        for row in rows:
+            entity_index = self._rows.entity[row]
+            entity = self._entities[entity_index]
+            alias_name = entity.names[self._rows.name_index[row]]
+            comparison = compare(name, alias_name, kind=kind or entity.kind, profile=profile,
+                                 weights=weights)
+            current = best.get(entity_index)
+            exact = self._rows.normalized[row] == normalized
+            key = (comparison.score, exact)
+            if current is None or key > current[:2]:
+                best[entity_index] = (comparison.score, exact, (row, comparison))
+        ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1],
+                                                        self._entities[item[0]].id))
+        found = []
+        for entity_index, (score, exact, (row, comparison)) in ordered:
+            if comparison.is_match:
+                entity = self._entities[entity_index]
+                alias = entity.alias(entity.names[self._rows.name_index[row]])
+                # An exact hit on an alias that is not itself ambiguous ("Commander
+                # Massoud") is decisive: near misses of other entities don't rival it.
+                decisive = exact and not alias.ambiguous
+                found.append((entity, alias, comparison, score, decisive))
+        matches: list[Match] = []
+        for entity, alias, comparison, score, decisive in found[:limit]:
+            rivals = tuple(
+                other.id for other, _, _, other_score, other_decisive in found
+                if other is not entity and abs(other_score - score) <= AMBIGUITY_MARGIN
+                and other_decisive == decisive
+            )
+            matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals))
+        return matches
+
+    def _diverse(self, rows: list[int]) -> list[int]:
+        """Keep the best row per entity first, so one entity's many aliases don't crowd out others."""
+        seen: set[int] = set()
+        first, rest = [], []
+        for row in rows:
+            entity = self._rows.entity[row]
+            (rest if entity in seen else first).append(row)
+            seen.add(entity)
+        return first + rest
+
+    def resolve_many(
+        self,
+        names: Iterable[str],
+        *,
+        kind: Kind | None = None,
+        limit: int = 5,
+        profile: str = "default",
+        progress: Callable[[int], None] | None = None,
+    ) -> list[list[Match] | AliaskitError]:
+        """Resolve a batch; one result per input, in order.
+
+        A name that cannot be resolved (invalid input) yields its
+        :class:`~aliaskit.AliaskitError` in its place instead of stopping the batch.
+        ``progress`` is called with the number of names done so far.
+        Repeated names are resolved once.
+        """
+        cache: dict[str, list[Match] | AliaskitError] = {}
+        results: list[list[Match] | AliaskitError] = []
+        for done, name in enumerate(names, start=1):
+            key = name if isinstance(name, str) else None
+            if key is not None and key in cache:
+                results.append(cache[key])
+            else:
+                try:
+                    result: list[Match] | AliaskitError = self.resolve(
+                        name, kind=kind, limit=limit, profile=profile)
+                except AliaskitError as exc:
+                    result = exc
+                if key is not None:
+                    cache[key] = result
+                results.append(result)
+            if progress is not None:
+                progress(done)
+        return results
+
+    # --- saving and loading -----------------------------------------------------------
+
+    def save(self, path: str | Path) -> None:
+        """Write the resolver (entities and their index keys) to a gzip'd JSON file.
+
+        The format holds data only (no pickle), so a file from elsewhere cannot run code
+        when loaded.
+        """
+        entities = []
+        for entity in self._entities:
+            entities.append({
+                "id": entity.id, "name": entity.name, "kind": entity.kind,
+                "description": entity.description,
+                "aliases": [attrs.asdict(a) for a in entity.aliases],
+            })
+        keys: dict[int, list[str]] = {}
+        for key, rows in self._postings.items():
+            for row in rows:
+                keys.setdefault(row, []).append(key)
+        document = {
+            "format": INDEX_FORMAT, "version": INDEX_VERSION, "writer": "aliaskit",
+            "entities": entities,
+            "rows": {
+                "entity": list(self._rows.entity),
+                "name_index": list(self._rows.name_index),
+                "normalized": self._rows.normalized,
+                "keys": [keys.get(r, []) for r in range(self.alias_count)],
+            },
+            "part_df": dict(self._part_df),
+        }
+        with gzip.open(path, "wt", encoding="utf-8") as handle:
+            json.dump(document, handle, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Resolver:
+        """Load a resolver written by :meth:`save`; reject corrupt or foreign files."""
+        where = str(path)
+        try:
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
+                document = json.load(handle)
+        except FileNotFoundError:
+            raise DataFileError("file not found", path=where) from None
+        except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
+            raise DataFileError(f"not an aliaskit index file ({exc})", path=where) from None
+        if not isinstance(document, dict) or document.get("format") != INDEX_FORMAT:
+            raise DataFileError("not an aliaskit index file (wrong format marker)", path=where)
+        if document.get("version") != INDEX_VERSION:
+            raise DataFileError(
+                f"index version {document.get('version')!r} is not supported "
+                f"(this aliaskit reads version {INDEX_VERSION}); rebuild the index", path=where
+            )
+        resolver = cls()
+        try:
+            for raw in document["entities"]:
+                aliases = tuple(
+                    Alias(name=a["name"], origin=a["origin"], ambiguous=a["ambiguous"],
+                          note=a["note"], mentions=tuple(Mention(**m) for m in a["mentions"]))
+                    for a in raw["aliases"]
+                )
+                entity = Entity(id=raw["id"], name=raw["name"], kind=raw["kind"],
+                                aliases=aliases, description=raw["description"])
+                resolver._ids[entity.id] = len(resolver._entities)
+                resolver._entities.append(entity)
+            rows = document["rows"]
+            resolver._rows = _Rows(array("l", rows["entity"]), array("l", rows["name_index"]),
+                                   list(rows["normalized"]))
+            for row, keys in enumerate(rows["keys"]):
+                for key in keys:
+                    resolver._postings.setdefault(key, array("l")).append(row)
+            resolver._part_df = Counter(document["part_df"])
+            resolver._weights_stale = True
+            count = len(resolver._rows.normalized)
+            if not (len(resolver._rows.entity) == len(resolver._rows.name_index) == count
+                    == len(rows["keys"])):
+                raise ValueError("row columns differ in length")
+            for e, i in zip(resolver._rows.entity, resolver._rows.name_index):
+                if not 0 <= e < len(resolver._entities) or not 0 <= i < len(
+                        resolver._entities[e].names):
+                    raise ValueError("row points outside the entities")
+        except (KeyError, TypeError, ValueError, AliaskitError) as exc:
+            raise DataFileError(f"corrupt aliaskit index file ({exc})", path=where) from None
+        return resolver

@@ -1,0 +1,98 @@
+"""Shared helpers for the benchmark scripts (not part of the installed package)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+PAIRS = HERE / "pairs.csv"
+RESULTS = HERE / "results"
+ARABIC = range(0x0600, 0x0700)
+
+
+def has_script(text: str) -> bool:
+    return any(ord(ch) in ARABIC for ch in text)
+
+
+def load_pairs(split: str = "all") -> list[dict[str, str]]:
+    with PAIRS.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    if split != "all":
+        rows = [r for r in rows if r["split"] == split]
+    return rows
+
+
+def roc_auc(scores: Sequence[float], labels: Sequence[int]) -> float:
+    """Area under the ROC curve (Mann-Whitney statistic, ties count one half)."""
+    ranked = sorted(zip(scores, labels), key=lambda x: x[0])
+    positives = sum(labels)
+    negatives = len(labels) - positives
+    if positives == 0 or negatives == 0:
+        return float("nan")
+    rank_sum = 0.0
+    i = 0
+    while i < len(ranked):
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        average_rank = (i + j + 1) / 2  # ranks are 1-based
+        rank_sum += average_rank * sum(label for _, label in ranked[i:j])
+        i = j
+    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
+
+
+def prf(scores: Sequence[float], labels: Sequence[int], threshold: float) -> dict[str, float]:
+    tp = sum(1 for s, y in zip(scores, labels) if s >= threshold and y)
+    fp = sum(1 for s, y in zip(scores, labels) if s >= threshold and not y)
+    fn = sum(1 for s, y in zip(scores, labels) if s < threshold and y)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def best_f1_threshold(scores: Sequence[float], labels: Sequence[int]) -> float:
+    best, best_t = -1.0, 0.5
+    for t in sorted(set(scores)):
+        f1 = prf(scores, labels, t)["f1"]
+        if f1 > best:
+            best, best_t = f1, t
+    return best_t
+
+
+def median_rate(fn: Callable[[], int], repeats: int = 5) -> float:
+    """Median items per second of ``fn`` (which returns how many items it processed)."""
+    rates = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        count = fn()
+        rates.append(count / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def machine() -> dict[str, Any]:
+    import os
+
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "command": " ".join(["python", *sys.argv]),
+    }
+
+
+def save(name: str, data: dict[str, Any]) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,111 @@
+"""End-to-end tests of the installed ``aliaskit`` console script."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.cli
+
+BIN = Path(sys.executable).parent
+ALIASKIT = shutil.which("aliaskit", path=str(BIN)) or shutil.which("aliaskit")
+
+
+def run(*args: str, stdin: str | None = None, cwd: Path | None = None
+        ) -> subprocess.CompletedProcess[str]:
+    assert ALIASKIT, "the aliaskit console script is not installed"
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run([ALIASKIT, *args], input=stdin, capture_output=True, text=True,
+                          encoding="utf-8", timeout=120, cwd=cwd, env=env)
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.startswith("aliaskit, version")
+
+
+def test_python_dash_m() -> None:
+    result = subprocess.run([sys.executable, "-m", "aliaskit", "normalize", "Mottaki"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout == "mottaki\n"
+
+
+def test_normalize_arguments() -> None:
+    result = run("normalize", "Ḥusām al-Dīn", "امیر خان متقی")
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == ["husamaldin", "amir khan muttaqi"]
+
+
+def test_normalize_stdin_keeps_every_line_in_order() -> None:
+    lines = ["Amir Khan Muttaqi", "", "Hezb-i Islami", "12345", "Nangahar"]
+    result = run("normalize", "--json", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 1  # two lines were invalid
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["line"] for r in records] == [1, 2, 3, 4, 5]
+    assert [r["input"] for r in records] == lines
+    assert records[0]["normalized"] == "amir khan muttaqi"
+    assert records[1]["normalized"] is None and "empty" in records[1]["error"]
+    assert "no letters" in records[3]["error"]
+
+
+def test_key_command() -> None:
+    result = run("key", "Muttaqi", "Mottaki", "متقی")
+    assert result.returncode == 0
+    assert len(set(result.stdout.split())) == 1
+
+
+def test_parts_command() -> None:
+    result = run("parts", "Mullah Abdul Qahar Balkhi")
+    assert result.stdout.strip() == "mullah:title abdulqahar:name balkhi:name"
+
+
+def test_bad_input_is_one_line_and_exit_1() -> None:
+    result = run("normalize", "   ")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == "aliaskit: line 1: name is only whitespace"
+
+
+def test_usage_error_exit_2() -> None:
+    result = run("normalize", "--no-such-option")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    """`aliaskit normalize < names | head -1`: no traceback, exit 0."""
+    names = tmp_path / "names.txt"
+    names.write_text("\n".join(["Amir Khan Muttaqi"] * 50000) + "\n", encoding="utf-8")
+    assert ALIASKIT
+    with names.open(encoding="utf-8") as stdin:
+        producer = subprocess.Popen([ALIASKIT, "normalize"], stdin=stdin,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert producer.stdout and producer.stderr
+        first = producer.stdout.readline()
+        producer.stdout.close()
+        producer.wait(timeout=60)
+        err = producer.stderr.read()
+    assert first == "amir khan muttaqi\n"
+    assert "Traceback" not in err and "BrokenPipe" not in err and "Exception" not in err
+    assert producer.returncode == 0
+
+
+def test_data_check() -> None:
+    result = run("data", "check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_reference_build_check(tmp_path: Path) -> None:
+    repo = Path(__file__).parent.parent
+    result = run("reference", "build", "--check", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    stale = tmp_path / "reference.json"
+    stale.write_text("{}", encoding="utf-8")
+    result = run("reference", "build", "--check", "--output", str(stale), cwd=repo)
+    assert result.returncode == 1 and "out of date" in result.stderr

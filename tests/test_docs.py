@@ -1,0 +1,47 @@
+"""The examples in docstrings and the README's commands must keep working."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+import aliaskit
+
+REPO = Path(__file__).parent.parent
+MODULES = sorted(
+    name for _, name, _ in pkgutil.walk_packages(aliaskit.__path__, prefix="aliaskit.")
+)
+
+
+@pytest.mark.parametrize("name", ["aliaskit", *MODULES])
+def test_docstring_examples(name: str) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+
+
+def test_public_api_is_documented() -> None:
+    for name in aliaskit.__all__:
+        obj = getattr(aliaskit, name)
+        if callable(obj) and not isinstance(obj, type(aliaskit.Kind)):
+            assert getattr(obj, "__doc__", None), f"{name} has no docstring"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    commands = re.findall(r"^(python3 -m venv .+)$", readme, flags=re.MULTILINE)
+    assert len(commands) == 2, commands
+    test_command = next(c for c in commands if "pytest" in c)
+    assert test_command in ci.splitlines()
+
+
+def test_readme_examples() -> None:
+    result = doctest.testfile(str(REPO / "README.md"), module_relative=False,
+                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
