@@ -31,7 +31,7 @@ def _inputs(names: tuple[str, ...]) -> Iterator[tuple[int, str]]:
     if names:
         yield from enumerate(names, start=1)
         return
-    stream = click.get_text_stream("stdin")
+    stream = sys.stdin
     if stream.isatty():
         raise click.UsageError("give names as arguments or one per line on standard input")
     for number, line in enumerate(stream, start=1):

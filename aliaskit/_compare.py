@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from . import _data
 from ._errors import InvalidNameError
 from ._keys import part_key, variant_index
-from ._normalize import name_parts
+from ._normalize import name_parts, normalize
 from ._types import KINDS, AlignedPart, Comparison, Kind, Method, NamePart
 
 __all__ = ["compare", "part_weight"]
@@ -32,17 +32,25 @@ SIM_VARIANT = 0.97
 SIM_TRANSLITERATION = 0.95
 SIM_JOINED = 0.94
 SIM_CROSS_SCRIPT = 0.90
+SIM_TRANSLATION = 0.90
+SIM_ACRONYM = 0.90
 SIM_COMPOUND = 0.80
 SIM_INITIAL = 0.75
+# Two parts that are spellings of different known names (data/variants.txt) are
+# capped here; related names (Karim / Karimi) a little higher.
+SIM_DIFFERENT = 0.40
+SIM_RELATED = 0.55
 # Edit similarity after folding is raised to this power: a one-letter difference that
 # is not a known alternation (Karim/Karimi, Rezai/Rezavi) usually means another name.
 EDIT_EXPONENT = 3.0
 VOWEL_COST = 0.4
 # Below this similarity two parts are not aligned: they are a conflict.
 ALIGN_MIN = 0.5
+# Joining two parts to match one on the other side needs at least this similarity.
+JOIN_MIN = 0.7
 # How much unaligned parts weigh against a match, relative to their weight.
 CONFLICT_COST = 1.0
-MISSING_COST = 0.25
+MISSING_COST = 0.35
 # A score of 1.0 is reserved for names equal after normalisation.
 MAX_UNEQUAL = 0.99
 
@@ -107,8 +115,13 @@ def part_weight(text: str, *, kind: Kind | None = None) -> float:
     return WEIGHT_OF[commonness] if commonness else UNKNOWN_WEIGHT
 
 
-def _skeleton(folded: str) -> str:
-    return folded[:1] + "".join(ch for ch in folded[1:] if ch not in "aiu")
+@functools.lru_cache(maxsize=200_000)
+def _fold_features(text: str) -> tuple[tuple[str, str, bool], ...]:
+    """Per folded spelling: the spelling, its consonant skeleton, whether it ends in a vowel."""
+    return tuple(
+        (f, f[:1] + "".join(ch for ch in f[1:] if ch not in "aiu"), f[-1:] in ("a", "i", "u"))
+        for f in _folds(text)
+    )
 
 
 def _fold_similarity(a: str, b: str) -> tuple[float, int]:
@@ -120,17 +133,33 @@ def _fold_similarity(a: str, b: str) -> tuple[float, int]:
     """
     best = 0.0
     distance = 99
-    for fa in _folds(a):
-        for fb in _folds(b):
+    for fa, sa, va in _fold_features(a):
+        for fb, sb, vb in _fold_features(b):
             d = Levenshtein.distance(fa, fb)
-            consonants = Levenshtein.distance(_skeleton(fa), _skeleton(fb))
-            cost = consonants + VOWEL_COST * max(0, d - consonants)
-            if (fa[-1] in "aiu") != (fb[-1] in "aiu"):
-                cost += 1.0
+            consonants = Levenshtein.distance(sa, sb)
+            cost = consonants + VOWEL_COST * max(0, d - consonants) + (va != vb)
             s = max(0.0, 1.0 - cost / max(len(fa), len(fb), 1))
             if s > best or (s == best and d < distance):
                 best, distance = s, d
     return best, distance
+
+
+@functools.lru_cache(maxsize=1)
+def _translation_index() -> dict[str, frozenset[str]]:
+    """Normalised word → ids of data/translations.txt it belongs to."""
+    index = variant_index()
+    found: dict[str, set[str]] = {}
+    for tid, english, native, _ in _data.translations():
+        words = {normalize(w).replace(" ", "") for w in (*english, *native)}
+        for word in list(words):
+            group = index.group_of.get(word)
+            if group is not None:
+                words.update(
+                    normalize(s).replace(" ", "") for s in index.groups[group].spellings
+                )
+        for word in words:
+            found.setdefault(word, set()).add(tid)
+    return {word: frozenset(ids) for word, ids in found.items()}
 
 
 @functools.lru_cache(maxsize=500_000)
@@ -142,6 +171,10 @@ def _pair(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Method
     ga, gb = index.group_of.get(a), index.group_of.get(b)
     if ga is not None and ga == gb:
         return SIM_VARIANT, "variant"
+    translations = _translation_index()
+    ta, tb = translations.get(a), translations.get(b)
+    if ta and tb and ta & tb:
+        return SIM_TRANSLATION, "translation"
     if len(a) == 1 or len(b) == 1:
         return (SIM_INITIAL, "initial") if a[0] == b[0] else (0.0, "conflict")
     if a_script or b_script:
@@ -154,6 +187,10 @@ def _pair(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Method
     s, distance = _fold_similarity(a, b)
     if distance == 0:
         return SIM_TRANSLITERATION, "transliteration"
+    if ga is not None and gb is not None:
+        # Both are attested spellings of different names: Jamiat is not Jamaat.
+        cap = SIM_RELATED if gb in index.groups[ga].related else SIM_DIFFERENT
+        return min(cap, s**EDIT_EXPONENT), "different"
     fa, fb = _folds(a)[0], _folds(b)[0]
     short, long_ = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
     if len(short) >= 4 and (long_.startswith("abdul") or long_.endswith(("ula", "udin"))) and (
@@ -191,22 +228,44 @@ def _slots(parts: Sequence[NamePart], kind: Kind | None, weights: Mapping[str, f
     return slots
 
 
+def _better_joined(joined: str, parts: Sequence[_Slot], other: Sequence[_Slot]) -> bool:
+    """Does ``joined`` match a part of ``other`` clearly better than its pieces do?"""
+    for o in other:
+        # Cheap tests first: a join only helps when lengths and first letters agree.
+        if o.script or o.text[0] != joined[0] or abs(len(o.text) - len(joined)) > 3:
+            continue
+        sim = _pair(joined, o.text, False, False)[0]
+        if sim >= JOIN_MIN and sim > max(_pair(p.text, o.text, False, False)[0] for p in parts) + 0.2:
+            return True
+    return False
+
+
 def _join_split(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list[_Slot]]:
-    """Join two adjacent parts on one side when together they equal one on the other."""
+    """Join parts on one side that the other side writes as one word.
+
+    Two adjacent parts ("Mazar-i Sharif" / "Mazarisharif", "Miram Shah" / "Miranshah"),
+    or a part with the izafe written after it ("Pul-e Khumri" / "Puli Khumri").
+    """
     for side, other in ((left, right), (right, left)):
         i = 0
-        while i + 1 < len(side):
-            a, b = side[i], side[i + 1]
-            for joined in dict.fromkeys((a.text + b.text, a.text + a.link + b.text)):
-                if any(not o.script
-                       and _pair(joined, o.text, False, False)[0] >= SIM_TRANSLITERATION
-                       and _pair(a.text, o.text, False, False)[0] < SIM_TRANSLITERATION
-                       for o in other):
-                    side[i : i + 2] = [_Slot(a.parts + b.parts, joined, False,
-                                             max(a.weight, b.weight), b.link)]
-                    break
+        while i < len(side):
+            a = side[i]
+            if a.link and not a.script and _better_joined(a.text + a.link, [a], other):
+                side[i] = _Slot(a.parts, a.text + a.link, False, a.weight)
+            elif i + 1 < len(side):
+                b = side[i + 1]
+                for joined in dict.fromkeys((a.text + b.text, a.text + a.link + b.text)):
+                    if not a.script and not b.script and _better_joined(joined, [a, b], other):
+                        side[i : i + 2] = [_Slot(a.parts + b.parts, joined, False,
+                                                 max(a.weight, b.weight), b.link)]
+                        break
             i += 1
     return left, right
+
+
+def _initials(slots: Sequence[_Slot], parts: Sequence[NamePart]) -> set[str]:
+    """Acronyms a name can have: initials of its identity parts, or of all its words."""
+    return {"".join(s.text[0] for s in slots), "".join(p.text[0] for p in parts)}
 
 
 def _record(slot_a: _Slot | None, slot_b: _Slot | None, method: Method, sim: float,
@@ -255,8 +314,11 @@ def compare(
     (True, True)
     >>> compare("Mohammad Khan", "Mohammad Karim").is_match
     False
-    >>> print(compare("Ali Nazari", "Ali Maisam Nazary").explain().splitlines()[0])
-    'Ali Nazari' vs 'Ali Maisam Nazary': score 0.763 -> no match (default profile, threshold 0.80)
+    >>> c = compare("Mullah Abdul Qahar Balkhi", "Abdulqahar Balkhy")
+    >>> [(r.method, r.similarity) for r in c.alignment]
+    [('exact', 1.0), ('variant', 0.97), ('title', 0.0)]
+    >>> print(c.explain().splitlines()[2])
+      Balkhi             Balkhy             variant         sim 0.97  weight 0.80  (attested ...)
 
     The score is symmetric, in [0, 1], and 1.0 only for names equal after
     normalisation. Raises :class:`~aliaskit.InvalidNameError` for invalid names, an
@@ -266,7 +328,11 @@ def compare(
         raise InvalidNameError(f"kind must be one of {', '.join(KINDS)} or None, not {kind!r}")
     chosen = _profile(profile)
     parts_a, parts_b = _parts_of(a), _parts_of(b)
-    left, right = _join_split(_slots(parts_a, kind, weights), _slots(parts_b, kind, weights))
+    left, right = _slots(parts_a, kind, weights), _slots(parts_b, kind, weights)
+    acronym = _acronym(left, parts_a, right, parts_b)
+    if acronym is not None:
+        return _result(a, b, parts_a, parts_b, acronym, SIM_ACRONYM, kind, chosen)
+    left, right = _join_split(left, right)
 
     # Every pair of slots, best first; ties broken symmetrically so that
     # compare(a, b) and compare(b, a) align the same way.
@@ -288,6 +354,30 @@ def compare(
         used_a.add(i)
         used_b.add(j)
         pairs.append((i, j, sim, method))
+
+    # A part taken as a title on one side ("Akhund, Mohammad Hassan") that is a name
+    # on the other ("Mohammad Hassan Akhund") is a name after all.
+    reclaimed: set[int] = set()
+    for parts, slots, used, on_left in ((parts_a, right, used_b, True),
+                                        (parts_b, left, used_a, False)):
+        for k, slot in enumerate(slots):
+            if k in used:
+                continue
+            for p in parts:
+                if p.role == "title" and id(p) not in reclaimed and (
+                        _pair(p.text, slot.text, False, slot.script)[0] >= SIM_VARIANT):
+                    reclaimed.add(id(p))
+                    used.add(k)
+                    title_slot = _Slot((p,), p.text, False, slot.weight)
+                    if on_left:
+                        left.append(title_slot)
+                        used_a.add(len(left) - 1)
+                        pairs.append((len(left) - 1, k, SIM_VARIANT, "variant"))
+                    else:
+                        right.append(title_slot)
+                        used_b.add(len(right) - 1)
+                        pairs.append((k, len(right) - 1, SIM_VARIANT, "variant"))
+                    break
 
     records: list[AlignedPart] = []
     evidence = total = 0.0
@@ -315,15 +405,37 @@ def compare(
                            0.0, slot.weight)
     for parts, on_left in ((parts_a, True), (parts_b, False)):
         for p in parts:
-            if not p.is_identity:
-                method: Method = p.role  # type: ignore[assignment]
+            if not p.is_identity and id(p) not in reclaimed:
+                role: Method = "title" if p.role == "title" else (
+                    "connector" if p.role == "connector" else "particle")
                 records.append(AlignedPart(p if on_left else None, None if on_left else p,
-                                           method, 0.0, 0.0))
+                                           role, 0.0, 0.0))
 
+    return _result(a, b, parts_a, parts_b, records, evidence / total if total > 0 else 0.0,
+                   kind, chosen)
+
+
+def _acronym(left: list[_Slot], parts_a: Sequence[NamePart], right: list[_Slot],
+             parts_b: Sequence[NamePart]) -> list[AlignedPart] | None:
+    """Alignment records if one name is an acronym of the other ("IRGC"), else None."""
+    for short, long_, long_parts, short_left in ((left, right, parts_b, True),
+                                                 (right, left, parts_a, False)):
+        if len(short) == 1 and len(long_) >= 2 and 2 <= len(short[0].text) <= 6 and (
+                short[0].text in _initials(long_, long_parts)):
+            records = []
+            for p in long_parts:
+                pair = (short[0].parts[0], p) if short_left else (p, short[0].parts[0])
+                records.append(AlignedPart(*pair, "acronym", SIM_ACRONYM, 1.0 / len(long_parts)))
+            return records
+    return None
+
+
+def _result(a: str, b: str, parts_a: Sequence[NamePart], parts_b: Sequence[NamePart],
+            records: list[AlignedPart], raw_score: float, kind: Kind | None,
+            chosen: _data.Profile) -> Comparison:
     same = " ".join(p.text for p in parts_a) == " ".join(p.text for p in parts_b)
     # 1.0 is kept for names that normalise to the same text (the documented guarantee).
-    unequal = min(MAX_UNEQUAL, evidence / total) if total > 0 else 0.0
-    score = round(1.0 if same else unequal, 6)
+    score = round(1.0 if same else min(MAX_UNEQUAL, raw_score), 6)
     return Comparison(
         left=a, right=b, score=score, is_match=score >= chosen.threshold,
         profile=chosen.name, threshold=chosen.threshold, kind=kind,

@@ -321,3 +321,20 @@ def profiles() -> dict[str, Profile]:
     if "default" not in found:
         raise DataFileError("profiles.txt must define a 'default' profile")
     return found
+
+
+@functools.cache
+def translations() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...], int], ...]:
+    """(id, English words, native words, line) from data/translations.txt."""
+    found = []
+    ids: set[str] = set()
+    for row in read_rows("translations.txt", min_fields=3):
+        tid, english, native = row.fields
+        if tid in ids:
+            raise row.error(f"translation id {tid!r} defined twice")
+        ids.add(tid)
+        english_words, native_words = split_list(english), split_list(native)
+        if not english_words or not native_words:
+            raise row.error("a translation needs English and native words")
+        found.append((tid, english_words, native_words, row.line))
+    return tuple(found)

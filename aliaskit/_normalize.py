@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
 import attrs
 from unidecode import unidecode
@@ -160,16 +160,39 @@ def _word_forms(token: str) -> tuple[tuple[str, Script, str], ...]:
             )
         if has_arabic:
             folded = piece.translate(_data.script_rules().fold).translate(_DROP)
-            words = _romanise(folded)
-            script: Script = "arabic"
-        else:
-            folded = ""
-            words = _latin_word(piece) if has_latin else unidecode(piece).lower()
-            script = "latin" if has_latin else ("other" if has_other else "digits")
+            for raw, latin in _split_script(folded):
+                results.append((latin, "arabic", raw))
+            continue
+        words = _latin_word(piece) if has_latin else unidecode(piece).lower()
+        script: Script = "latin" if has_latin else ("other" if has_other else "digits")
         for word in _NON_ALNUM.split(words):
             if word:
-                results.append((word, script, folded))
+                results.append((word, script, ""))
     return tuple(results)
+
+
+_ARTICLE = "ال"
+
+
+def _split_script(word: str) -> list[tuple[str, str]]:
+    """Romanise a folded Perso-Arabic word, splitting what is written joined.
+
+    Persian often writes compound given names and the Arabic article joined to the
+    next word ("محمدجواد" Mohammad Javad, "امیرخان" Amir Khan, "القاعده" al-Qaeda). A
+    word that is not a known name but splits into two known names (or the article and
+    a word) is returned as two words. Returns (folded letters, Latin) pairs.
+    """
+    index = _script_index()
+    if word not in index and len(word) >= 5:
+        for cut in range(2, len(word) - 1):
+            head, tail = word[:cut], word[cut:]
+            if head in index and tail in index:
+                return [(head, index[head]), (tail, index[tail])]
+        if word.startswith(_ARTICLE) and len(word) > 4:
+            tail = word[len(_ARTICLE):]
+            return [(_ARTICLE, "al"), (tail, _romanise(tail))]
+    latin = _romanise(word)
+    return [(word, w) for w in _NON_ALNUM.split(latin) if w]
 
 
 # --- the structure of a name ---------------------------------------------------------
@@ -221,10 +244,7 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(titles, roles, frozenset(suffixes), frozenset(prefixes), longest)
 
 
-def _match_at(
-    texts: Sequence[str], i: int, forms: frozenset[tuple[str, ...]] | dict[tuple[str, ...], object],
-    longest: int,
-) -> int:
+def _match_at(texts: Sequence[str], i: int, forms: Container[tuple[str, ...]], longest: int) -> int:
     """Length of the longest form starting at ``texts[i]`` (0 if none)."""
     for size in range(min(longest, len(texts) - i), 0, -1):
         if tuple(texts[i : i + size]) in forms:
@@ -250,10 +270,15 @@ def _join(words: Sequence[_Word]) -> _Word:
     return _Word(text, words[0].start, words[-1].end, script, raw)
 
 
+@functools.lru_cache(maxsize=4)
+def _longest(forms: frozenset[tuple[str, ...]]) -> int:
+    return max((len(f) for f in forms), default=1)
+
+
 def _join_compounds(
     words: list[_Word], suffixes: frozenset[tuple[str, ...]], prefixes: frozenset[tuple[str, ...]]
 ) -> list[_Word]:
-    longest = max((len(f) for f in (*suffixes, *prefixes)), default=1)
+    longest = max(_longest(suffixes), _longest(prefixes))
     # Suffixes first ("Hussam al Din"), joined to the word before them ...
     out: list[_Word] = []
     texts = [w.text for w in words]

@@ -73,7 +73,8 @@ def _line_and_context(text: str, start: int, end: int) -> tuple[int, str]:
 def _load_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            document: dict[str, Any] = tomllib.load(handle)
+            return document
     except FileNotFoundError:
         raise DataFileError("file not found", path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:

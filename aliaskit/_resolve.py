@@ -154,7 +154,7 @@ class Resolver:
         )
         if not postings:
             return []
-        scores: Counter[int] = Counter()
+        scores: dict[int, float] = {}
         n = max(self.alias_count, 2)
         for plist in postings:
             if len(plist) > MAX_POSTINGS and scores:
@@ -167,7 +167,7 @@ class Resolver:
                 scores.update(dict.fromkeys(common, 1.0))
                 break
             for row in plist:
-                scores[row] += idf
+                scores[row] = scores.get(row, 0.0) + idf
         rows = list(scores)
         if kind is not None:
             rows = [r for r in rows if self._entities[self._rows.entity[r]].kind == kind]
@@ -203,7 +203,7 @@ class Resolver:
             rows = [r for _, _, r in ranked]
             rows = self._diverse(rows)[:RERANK]
         weights = self._gazetteer_weights() or None
-        best: dict[int, tuple[float, int, Any]] = {}
+        best: dict[int, tuple[float, bool, Any]] = {}
         for row in rows:
             entity_index = self._rows.entity[row]
             entity = self._entities[entity_index]
@@ -239,7 +239,8 @@ class Resolver:
     def _diverse(self, rows: list[int]) -> list[int]:
         """Keep the best row per entity first, so one entity's many aliases don't crowd out others."""
         seen: set[int] = set()
-        first, rest = [], []
+        first: list[int] = []
+        rest: list[int] = []
         for row in rows:
             entity = self._rows.entity[row]
             (rest if entity in seen else first).append(row)

@@ -166,8 +166,9 @@ class Entity:
 
 
 Method = Literal[
-    "exact", "variant", "transliteration", "joined", "compound", "initial",
-    "cross-script", "edit", "conflict", "missing", "title", "connector", "particle",
+    "exact", "variant", "transliteration", "joined", "compound", "initial", "acronym",
+    "translation", "cross-script", "edit", "different", "conflict", "missing", "title",
+    "connector", "particle",
 ]
 """How a part was matched (or why it was not): see :class:`AlignedPart`."""
 
@@ -178,6 +179,9 @@ METHOD_HELP: dict[str, str] = {
     "joined": "one side writes as one word what the other writes as two",
     "compound": "one side is part of a compound name on the other (Abdul Ghani / Ghani)",
     "initial": "an initial that fits the name",
+    "acronym": "an acronym of the other name's words",
+    "translation": "the same word in Persian/Dari and English (data/translations.txt)",
+    "different": "both are known, different names (data/variants.txt)",
     "cross-script": "Perso-Arabic and Latin with the same phonetic skeleton",
     "edit": "similar spelling (edit distance after folding)",
     "conflict": "different names in the same position: evidence against a match",

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import pytest
+from conftest import load_csv
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aliaskit import AliaskitError, Comparison, InvalidNameError, compare, normalize
+
+CASES = load_csv("compare.csv")
+NAMES = sorted({c["left"] for c in CASES} | {c["right"] for c in CASES})
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["note"] + ": " + c["left"] for c in CASES])
+def test_compare_cases(case: dict[str, str]) -> None:
+    result = compare(case["left"], case["right"], kind=case["kind"])  # type: ignore[arg-type]
+    assert result.is_match == bool(int(case["is_match"])), result.explain()
+
+
+def test_father_and_son_score_visibly_below_exact() -> None:
+    son_father = compare("Ahmad Massoud", "Ahmad Shah Massoud").score
+    assert son_father <= 0.92
+    assert compare("Ahmad Massoud", "Ahmed Masoud").score > son_father
+
+
+def test_missing_middle_name_scores_above_conflicts() -> None:
+    missing = compare("Ali Nazari", "Ali Maisam Nazary").score
+    conflict = compare("Mohammad Khan", "Mohammad Karim").score
+    assert missing > conflict + 0.2
+
+
+def test_no_saturation_without_equality() -> None:
+    assert compare("Hamid Karzai", "Karzai, Hamid").score < 1.0
+    assert compare("Mullah Omar", "Omar").score < 1.0
+    assert compare("Ḥusām al-Dīn", "Husam al Din").score == 1.0
+
+
+def test_alignment_lists_every_part_once() -> None:
+    result = compare("Mullah Abdul Qahar Balkhi", "Balkhi, Abdul-Qahar")
+    left = [r.left.original for r in result.alignment if r.left]
+    right = [r.right.original for r in result.alignment if r.right]
+    assert sorted(left) == sorted(["Mullah", "Abdul Qahar", "Balkhi"])
+    assert sorted(right) == sorted(["Balkhi", "Abdul-Qahar"])
+    assert "Mullah" in result.explain() and "title" in str(result)
+
+
+def test_profiles_and_kind() -> None:
+    result = compare("Muttaqi", "Amir Khan Muttaqi", profile="screening")
+    assert result.profile == "screening" and result.threshold < 0.82
+    with pytest.raises(InvalidNameError, match="unknown profile"):
+        compare("a b", "a b", profile="nope")
+    with pytest.raises(InvalidNameError, match="kind"):
+        compare("Kabul", "Kabul", kind="city")  # type: ignore[arg-type]
+    national = compare("National Resistance Front", "National Islamic Front", kind="org")
+    assert not national.is_match
+
+
+def test_gazetteer_weights_override() -> None:
+    plain = compare("Gul Ahmad", "Gul Karim").score
+    heavy = compare("Gul Ahmad", "Gul Karim", weights={"gul": 1.0}).score
+    assert heavy > plain
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "123", None])
+def test_bad_input(bad: object) -> None:
+    with pytest.raises(AliaskitError):
+        compare(bad, "Ahmad")  # type: ignore[arg-type]
+    with pytest.raises(AliaskitError):
+        compare("Ahmad", bad)  # type: ignore[arg-type]
+
+
+name_strategy = st.one_of(
+    st.sampled_from(NAMES),
+    st.text(alphabet=st.characters(whitelist_categories=("Lu", "Ll", "Zs", "Pd")), min_size=1,
+            max_size=30),
+    st.text(alphabet="ابپتجچحخدرزسشعغفقکگلمنوهی ", min_size=1, max_size=20),
+)
+
+
+def _safe(a: str, b: str) -> Comparison | None:
+    try:
+        return compare(a, b)
+    except AliaskitError:
+        return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(name_strategy, name_strategy)
+def test_score_in_unit_interval_and_symmetric(a: str, b: str) -> None:
+    ab, ba = _safe(a, b), _safe(b, a)
+    if ab is None or ba is None:
+        assert ab is None and ba is None
+        return
+    assert 0.0 <= ab.score <= 1.0
+    assert ab.score == ba.score
+    assert ab.is_match == ba.is_match
+
+
+@settings(max_examples=200, deadline=None)
+@given(name_strategy)
+def test_self_comparison_is_one(a: str) -> None:
+    result = _safe(a, a)
+    if result is not None:
+        assert result.score == 1.0 and result.is_match
+
+
+@settings(max_examples=200, deadline=None)
+@given(name_strategy)
+def test_equal_normal_forms_score_one(a: str) -> None:
+    try:
+        normal = normalize(a)
+    except AliaskitError:
+        return
+    assert compare(a, normal).score == 1.0
+    assert all(0.0 <= r.similarity <= 1.0 and r.weight >= 0.0 for r in compare(a, normal).alignment)
