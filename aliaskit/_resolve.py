@@ -27,7 +27,7 @@ from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._keys import part_key
 from ._normalize import name_parts
 from ._reference import load_reference
-from ._types import KINDS, Alias, Entity, Kind, Match, Mention
+from ._types import KINDS, Alias, Comparison, Entity, Kind, Match, Mention
 
 __all__ = ["AMBIGUITY_MARGIN", "Resolver"]
 
@@ -61,6 +61,32 @@ class _Rows:
     entity: array[int] = attrs.field(factory=lambda: array("l"))
     name_index: array[int] = attrs.field(factory=lambda: array("l"))  # index into entity.names
     normalized: list[str] = attrs.field(factory=list)
+
+
+PARTIAL_MIN = 0.6
+"""Lowest score at which a partial name (a surname alone, a name without its middle or
+tribal part) is still accepted by the resolver, provided nothing conflicts."""
+
+
+def _is_partial_name(comparison: Comparison) -> bool:
+    """True when one name is the other minus some parts, with nothing contradicting.
+
+    compare() cannot tell "Muttaqi" from "a different Muttaqi", so it scores a missing
+    part below the match threshold; within a gazetteer, a name whose every part fits
+    one entity's alias (and conflicts with none) is a sound answer, and the ranking and
+    ambiguity flags show when several entities fit.
+    """
+    if comparison.score < PARTIAL_MIN:
+        return False
+    aligned = False
+    for record in comparison.alignment:
+        if record.method in ("conflict", "different"):
+            return False
+        if record.method not in ("missing", "title", "connector", "particle"):
+            if record.similarity < 0.9:
+                return False
+            aligned = True
+    return aligned
 
 
 class Resolver:
@@ -186,7 +212,9 @@ class Resolver:
         """The best-matching entities for ``name``, best first (at most ``limit``).
 
         Only entities whose best alias is a match under ``profile`` are returned (the
-        list may be empty). ``kind`` keeps only entities of that kind. Each
+        list may be empty), plus partial names: a query that is an alias minus some
+        parts, or the reverse, with nothing contradicting it and a score of at least
+        :data:`PARTIAL_MIN` ("Muttaqi" for "Amir Khan Muttaqi"). ``kind`` keeps only entities of that kind. Each
         :class:`Match` carries the matched alias with its provenance, the explained
         comparison, and whether the answer is ambiguous.
         """
@@ -219,7 +247,7 @@ class Resolver:
                                                         self._entities[item[0]].id))
         found = []
         for entity_index, (score, exact, (row, comparison)) in ordered:
-            if comparison.is_match:
+            if comparison.is_match or _is_partial_name(comparison):
                 entity = self._entities[entity_index]
                 alias = entity.alias(entity.names[self._rows.name_index[row]])
                 # An exact hit on an alias that is not itself ambiguous ("Commander
