@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._cluster import cluster
 from ._compare import compare, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._gazetteer import read_gazetteer
@@ -58,6 +59,7 @@ __all__ = [
     "Resolver",
     "Script",
     "__version__",
+    "cluster",
     "compare",
     "load_reference",
     "metaphone_key",

@@ -34,12 +34,15 @@ __all__ = ["AMBIGUITY_MARGIN", "Resolver"]
 AMBIGUITY_MARGIN = 0.05
 """A match is ambiguous when another entity scores within this margin of it."""
 
-# A key whose posting list is longer than this only adds candidates when the query has
-# no rarer key (it would flood the candidate list: think "khan" in a million names).
+# Keys with at most this many rows add all their rows as candidates; commoner keys
+# only narrow (see Resolver._candidates). At most MAX_POSTINGS rows come from them.
+CANDIDATE_BUDGET = 400
 MAX_POSTINGS = 5000
 # How many candidates are pre-ranked by rapidfuzz, and how many of those are compared.
 PRERANK = 200
-RERANK = 12
+RERANK = 8
+MIN_RERANK = 2
+PRERANK_MARGIN = 12
 # Gazetteer-derived weights apply to parts at least this frequent among the aliases.
 MIN_DF_FOR_WEIGHT = 20
 INDEX_FORMAT = "aliaskit-index"
@@ -175,29 +178,32 @@ class Resolver:
     # --- candidates -------------------------------------------------------------------
 
     def _candidates(self, keys: Sequence[str], kind: Kind | None) -> list[int]:
-        postings = sorted(
-            (self._postings[k] for k in keys if k in self._postings), key=len
-        )
-        if not postings:
-            return []
-        scores: dict[int, float] = {}
-        n = max(self.alias_count, 2)
+        """Rows that share rare keys with the query, else rows that share all its common ones.
+
+        Keys are taken rarest first. Every key with at most CANDIDATE_BUDGET rows adds
+        its rows. Keys more common than that ("khan", "mohammad") only narrow: their
+        rows count when they share all of them (set intersection, in C), so a common
+        part can never flood the candidate list.
+        """
+        postings = sorted((self._postings[k] for k in keys if k in self._postings), key=len)
+        rows: set[int] = set()
+        common = []
         for plist in postings:
-            if len(plist) > MAX_POSTINGS and scores:
-                break
-            idf = math.log(n / len(plist))
-            if len(plist) > MAX_POSTINGS:
-                # Only common keys: rows that share all of them.
-                common = set(postings[0]).intersection(*postings[1:]) if len(postings) > 1 else \
-                    set(plist[:MAX_POSTINGS])
-                scores.update(dict.fromkeys(common, 1.0))
-                break
-            for row in plist:
-                scores[row] = scores.get(row, 0.0) + idf
-        rows = list(scores)
+            if len(plist) <= CANDIDATE_BUDGET:
+                rows.update(plist)
+            else:
+                common.append(plist)
+        if common and (len(rows) < MIN_RERANK or len(common) >= 2):
+            shared = set(common[0])
+            for plist in common[1:]:
+                shared.intersection_update(plist)
+            if len(shared) <= MAX_POSTINGS:
+                rows.update(shared)
+            elif not rows:
+                rows.update(common[0][:MAX_POSTINGS])
         if kind is not None:
-            rows = [r for r in rows if self._entities[self._rows.entity[r]].kind == kind]
-        return rows
+            return [r for r in rows if self._entities[self._rows.entity[r]].kind == kind]
+        return list(rows)
 
     # --- resolving --------------------------------------------------------------------
 
@@ -208,13 +214,15 @@ class Resolver:
         kind: Kind | None = None,
         limit: int = 5,
         profile: str = "default",
+        partial: bool = True,
     ) -> list[Match]:
         """The best-matching entities for ``name``, best first (at most ``limit``).
 
         Only entities whose best alias is a match under ``profile`` are returned (the
         list may be empty), plus partial names: a query that is an alias minus some
         parts, or the reverse, with nothing contradicting it and a score of at least
-        :data:`PARTIAL_MIN` ("Muttaqi" for "Amir Khan Muttaqi"). ``kind`` keeps only entities of that kind. Each
+        :data:`PARTIAL_MIN` ("Muttaqi" for "Amir Khan Muttaqi"); ``partial=False``
+        turns that off. ``kind`` keeps only entities of that kind. Each
         :class:`Match` carries the matched alias with its provenance, the explained
         comparison, and whether the answer is ambiguous.
         """
@@ -224,12 +232,17 @@ class Resolver:
             raise InvalidNameError(f"limit must be a positive integer, not {limit!r}")
         normalized, _, keys = _identity_keys(name)
         rows = self._candidates(keys, kind)
-        if len(rows) > RERANK:
+        if len(rows) > MIN_RERANK:
             choices = {r: self._rows.normalized[r] for r in rows}
             ranked = process.extract(normalized, choices, scorer=fuzz.token_set_ratio,
                                      limit=min(PRERANK, len(choices)))
-            rows = [r for _, _, r in ranked]
-            rows = self._diverse(rows)[:RERANK]
+            # Compare the leaders only: candidates whose string similarity trails the best
+            # by more than PRERANK_MARGIN points rarely win, and compare() is the cost.
+            top = ranked[0][1]
+            kept = [r for _, s, r in ranked if s >= top - PRERANK_MARGIN]
+            rows = self._diverse(kept)[: max(MIN_RERANK, min(RERANK, len(kept)))]
+            if len(rows) < MIN_RERANK:
+                rows += [r for _, _, r in ranked if r not in rows][: MIN_RERANK - len(rows)]
         weights = self._gazetteer_weights() or None
         best: dict[int, tuple[float, bool, Any]] = {}
         for row in rows:
@@ -247,7 +260,7 @@ class Resolver:
                                                         self._entities[item[0]].id))
         found = []
         for entity_index, (score, exact, (row, comparison)) in ordered:
-            if comparison.is_match or _is_partial_name(comparison):
+            if comparison.is_match or (partial and _is_partial_name(comparison)):
                 entity = self._entities[entity_index]
                 alias = entity.alias(entity.names[self._rows.name_index[row]])
                 # An exact hit on an alias that is not itself ambiguous ("Commander

@@ -17,6 +17,8 @@ __all__ = [
     "Alias",
     "AliasOrigin",
     "AlignedPart",
+    "Cluster",
+    "ClusterMember",
     "Comparison",
     "Entity",
     "Kind",
@@ -278,3 +280,31 @@ class Match:
             head += "  AMBIGUOUS with " + ", ".join(self.alternatives)
         seen = [f"    seen in {m.source}:{m.line} [{m.start}:{m.end}]" for m in self.alias.mentions[:3]]
         return "\n".join([head, *seen, self.comparison.explain()])
+
+
+@attrs.frozen(slots=True)
+class ClusterMember:
+    """One distinct name in a :class:`Cluster`: where it occurred in the input
+    (``positions``, 0-based) and how it compares with the representative."""
+
+    name: str
+    positions: tuple[int, ...]
+    comparison: Comparison
+
+
+@attrs.frozen(slots=True)
+class Cluster:
+    """A group of names that :func:`aliaskit.cluster` considers one entity.
+
+    ``representative`` is the chosen canonical name; every member matches it directly
+    (``member.comparison`` is the evidence), so common tokens cannot chain unrelated
+    names together.
+    """
+
+    representative: str
+    members: tuple[ClusterMember, ...]
+
+    @property
+    def size(self) -> int:
+        """How many input rows the cluster covers."""
+        return sum(len(m.positions) for m in self.members)

@@ -109,3 +109,37 @@ def test_reference_build_check(tmp_path: Path) -> None:
     stale.write_text("{}", encoding="utf-8")
     result = run("reference", "build", "--check", "--output", str(stale), cwd=repo)
     assert result.returncode == 1 and "out of date" in result.stderr
+
+
+def test_resolve_table_and_jsonl() -> None:
+    result = run("resolve", "Amir Khan Mottaki", "Nangahar", "Massoud")
+    assert result.returncode == 0, result.stderr
+    assert "person/amir-khan-muttaqi" in result.stdout
+    assert "place/nangarhar-province" in result.stdout
+    result = run("resolve", "--jsonl", stdin="Mottaki\n\nxyzzy qqq\nMassoud\n")
+    assert result.returncode == 1  # one empty line
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["line"] for r in records] == [1, 2, 3, 4]
+    assert records[0]["matches"][0]["id"] == "person/amir-khan-muttaqi"
+    assert records[0]["matches"][0]["mentions"], "provenance of the alias"
+    assert "error" in records[1] and records[2]["matches"] == []
+    assert records[3]["matches"][0]["ambiguous"] is True
+
+
+def test_resolve_with_user_gazetteer(tmp_path: Path) -> None:
+    gazetteer = tmp_path / "g.jsonl"
+    gazetteer.write_text('{"id": "p1", "name": "Sirajuddin Haqqani"}\n', encoding="utf-8")
+    result = run("resolve", "--data", str(gazetteer), "--jsonl", "Serajuddin Haqani")
+    assert json.loads(result.stdout)["matches"][0]["id"] == "p1"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "p1"}\n', encoding="utf-8")
+    result = run("resolve", "--data", str(bad), "x")
+    assert result.returncode == 1 and "row 1" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_compare_command() -> None:
+    result = run("compare", "Amir Khan Muttaqi", "امیر خان متقی", "--json")
+    record = json.loads(result.stdout)
+    assert record["is_match"] is True and record["score"] == 1.0
+    result = run("compare", "Mohammad Khan", "Mohammad Karim", "--explain")
+    assert "conflict" in result.stdout and "no match" in result.stdout

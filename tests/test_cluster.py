@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from aliaskit import InvalidNameError, cluster
+
+
+def test_clusters_variants_and_keeps_every_row() -> None:
+    names = ["Amir Khan Muttaqi", "Amir Khan Mottaki", "امیر خان متقی", "Mohammad Karim",
+             "Mohammad Khan", "Amir Khan Muttaqi", "Nangarhar", "Nangahar"]
+    groups = cluster(names)
+    assert sum(g.size for g in groups) == len(names)
+    positions = sorted(p for g in groups for m in g.members for p in m.positions)
+    assert positions == list(range(len(names)))
+    by_name = {m.name: g for g in groups for m in g.members}
+    assert by_name["Amir Khan Mottaki"] is by_name["امیر خان متقی"]
+    assert by_name["Nangahar"] is by_name["Nangarhar"]
+    assert by_name["Mohammad Karim"] is not by_name["Mohammad Khan"]
+
+
+def test_common_tokens_do_not_chain() -> None:
+    # Each neighbour shares "Mohammad" with the next; none may be merged through a chain.
+    names = ["Mohammad Karim", "Mohammad Karim Khalili", "Mohammad Khalili", "Mohammad Khan"]
+    for group in cluster(names):
+        for member in group.members:
+            assert member.comparison.is_match  # every member matches the representative
+
+
+def test_bad_name_is_reported_with_its_position() -> None:
+    with pytest.raises(InvalidNameError, match="position 1"):
+        cluster(["Ahmad", "  "])
