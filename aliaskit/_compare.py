@@ -124,6 +124,11 @@ def _fold_features(text: str) -> tuple[tuple[str, str, bool], ...]:
     )
 
 
+@functools.lru_cache(maxsize=200_000)
+def _weight(text: str, kind: Kind | None) -> float:
+    return part_weight(text, kind=kind)
+
+
 def _fold_similarity(a: str, b: str) -> tuple[float, int]:
     """Edit similarity of two folded parts, and their plain folded distance.
 
@@ -222,7 +227,7 @@ def _slots(parts: Sequence[NamePart], kind: Kind | None, weights: Mapping[str, f
             continue
         w = weights.get(p.text) if weights else None
         if w is None:
-            w = part_weight(p.text, kind=kind)
+            w = _weight(p.text, kind)
         script = p.script == "arabic" and p.text not in index.group_of
         slots.append(_Slot((p,), p.text, script, w))
     return slots
@@ -238,6 +243,12 @@ def _better_joined(joined: str, parts: Sequence[_Slot], other: Sequence[_Slot]) 
         if sim >= JOIN_MIN and sim > max(_pair(p.text, o.text, False, False)[0] for p in parts) + 0.2:
             return True
     return False
+
+
+@functools.lru_cache(maxsize=200_000)
+def _default_slots(text: str, kind: Kind | None) -> tuple[_Slot, ...]:
+    """The slots of a name under the bundled weights (cached: names recur)."""
+    return tuple(_slots(_parts(text), kind, None))
 
 
 def _join_split(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list[_Slot]]:
@@ -328,11 +339,15 @@ def compare(
         raise InvalidNameError(f"kind must be one of {', '.join(KINDS)} or None, not {kind!r}")
     chosen = _profile(profile)
     parts_a, parts_b = _parts_of(a), _parts_of(b)
-    left, right = _slots(parts_a, kind, weights), _slots(parts_b, kind, weights)
+    if weights:
+        left, right = _slots(parts_a, kind, weights), _slots(parts_b, kind, weights)
+    else:
+        left, right = list(_default_slots(a, kind)), list(_default_slots(b, kind))
     acronym = _acronym(left, parts_a, right, parts_b)
     if acronym is not None:
         return _result(a, b, parts_a, parts_b, acronym, SIM_ACRONYM, kind, chosen)
-    left, right = _join_split(left, right)
+    if len(left) != len(right) or any(s.link for s in left) or any(s.link for s in right):
+        left, right = _join_split(left, right)
 
     # Every pair of slots, best first; ties broken symmetrically so that
     # compare(a, b) and compare(b, a) align the same way.
@@ -342,7 +357,7 @@ def compare(
             sim, method = _pair(sa.text, sb.text, sa.script, sb.script)
             if method == "cross-script" and sa.script == sb.script:
                 method = "edit"
-            lo, hi = sorted((sa.text, sb.text))
+            lo, hi = (sa.text, sb.text) if sa.text <= sb.text else (sb.text, sa.text)
             candidates.append((-sim, lo, hi, i, j, sim, method))
     candidates.sort(key=lambda c: c[:3])
     used_a: set[int] = set()

@@ -246,6 +246,8 @@ def _lexicon() -> _Lexicon:
 
 def _match_at(texts: Sequence[str], i: int, forms: Container[tuple[str, ...]], longest: int) -> int:
     """Length of the longest form starting at ``texts[i]`` (0 if none)."""
+    if texts[i] not in _first_words():
+        return 0  # most words start no title, particle or compound: skip the slicing
     for size in range(min(longest, len(texts) - i), 0, -1):
         if tuple(texts[i : i + size]) in forms:
             return size
@@ -268,6 +270,23 @@ def _join(words: Sequence[_Word]) -> _Word:
         text = _script_index().get(raw, text)
     script = words[0].script if all(w.script == words[0].script for w in words) else "latin"
     return _Word(text, words[0].start, words[-1].end, script, raw)
+
+
+@functools.lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """Every word that can begin a title, connector, particle or compound form."""
+    words: set[str] = set()
+    for particle in _data.particles():
+        for form in (*particle.forms, *particle.script_forms):
+            words.update(_form_words(form)[:1])
+    for title in _data.titles():
+        for form in (*title.forms, *title.script_forms):
+            words.update(_form_words(form)[:1])
+    # Title forms are matched after compounds are joined ("Ayat Allah" -> "ayatallah").
+    words.update(
+        "".join(_form_words(form)) for t in _data.titles() for form in (*t.forms, *t.script_forms)
+    )
+    return frozenset(words)
 
 
 @functools.lru_cache(maxsize=4)

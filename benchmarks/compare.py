@@ -160,6 +160,7 @@ def main() -> None:
     def cold() -> int:
         _compare._parts.cache_clear()
         _compare._pair.cache_clear()
+        _compare._default_slots.cache_clear()
         for a, b in pairs:
             aliaskit.compare(a, b)
         return len(pairs)
