@@ -8,9 +8,12 @@ data, 2 for bad usage. ``--debug`` shows tracebacks.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,23 +21,50 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from ._cluster import cluster
+from ._compare import compare
 from ._errors import AliaskitError
+from ._gazetteer import read_gazetteer
 from ._keys import metaphone_key, nysiis_key, phonetic_key
 from ._normalize import name_parts, normalize
-from ._types import Match
+from ._reference import load_reference
+from ._resolve import Resolver
+from ._types import Entity, Match
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _inputs(names: tuple[str, ...]) -> Iterator[tuple[int, str]]:
+def input_options(fn: F) -> F:
+    """--encoding and --errors for commands that read names from standard input."""
+    fn = click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict",
+                      show_default=True,
+                      help="What to do with input that is not valid in the encoding: stop with "
+                           "the line number, or replace the bad bytes with U+FFFD.")(fn)
+    fn = click.option("--encoding", default="utf-8", show_default=True,
+                      help="Encoding of standard input.")(fn)
+    return fn
+
+
+def _inputs(names: tuple[str, ...], encoding: str = "utf-8", errors: str = "strict"
+            ) -> Iterator[tuple[int, str]]:
     """Names from the arguments, else one per line of standard input (line numbers from 1)."""
     if names:
         yield from enumerate(names, start=1)
         return
-    stream = sys.stdin
-    if stream.isatty():
+    if sys.stdin is None or sys.stdin.isatty():
         raise click.UsageError("give names as arguments or one per line on standard input")
-    for number, line in enumerate(stream, start=1):
+    try:
+        "".encode(encoding)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            line = raw.decode(encoding, errors=errors)
+        except UnicodeDecodeError as exc:
+            raise AliaskitError(
+                f"line {number}: not valid {encoding} (byte {exc.start}); "
+                "use --encoding, or --errors replace"
+            ) from None
         yield number, line.rstrip("\r\n")
 
 
@@ -42,12 +72,44 @@ def _emit(record: dict[str, Any]) -> None:
     click.echo(json.dumps(record, ensure_ascii=False))
 
 
+def _colour() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _style(text: str, **styles: Any) -> str:
+    return click.style(text, **styles) if _colour() else text
+
+
+class _Progress:
+    """A line count on standard error while a long batch runs; only on a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.count = 0
+        self.start = time.monotonic()
+        self.shown = self.start
+
+    def tick(self, count: int = 1) -> None:
+        self.count += count
+        now = time.monotonic()
+        if self.enabled and now - self.shown > 0.5:
+            rate = self.count / max(now - self.start, 1e-9)
+            click.echo(f"\r{self.count:,} lines ({rate:,.0f}/s)", err=True, nl=False)
+            self.shown = now
+
+    def close(self) -> None:
+        if self.enabled and self.shown != self.start:
+            click.echo("\r\033[K", err=True, nl=False)
+
+
 def _batch(
-    names: tuple[str, ...], as_json: bool, fn: Callable[[str], str], field: str
+    names: tuple[str, ...], as_json: bool, fn: Callable[[str], str], field: str,
+    encoding: str = "utf-8", errors: str = "strict",
 ) -> None:
     """Run ``fn`` on every input: one output line per input line, errors included."""
     failures = 0
-    for number, name in _inputs(names):
+    for number, name in _inputs(names, encoding, errors):
         try:
             value: str | None = fn(name)
             error = None
@@ -68,7 +130,7 @@ def _batch(
         raise SystemExit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="aliaskit")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
 @click.pass_context
@@ -76,16 +138,22 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """Resolve Afghan and Iranian names of people, places and organisations.
 
     Names come as arguments or one per line on standard input; results go to
-    standard output, messages to standard error.
+    standard output (a table, or JSON Lines with --json), messages to standard
+    error. Every input line gives exactly one output record, in input order.
+    Exit codes: 0 success, 1 bad input or data, 2 bad usage.
     """
     ctx.obj = {"debug": debug}
 
 
+KIND = click.Choice(["person", "place", "org"])
+
+
 @cli.command("normalize")
 @click.argument("names", nargs=-1)
-@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one record per input.")
-def normalize_cmd(names: tuple[str, ...], as_json: bool) -> None:
-    """Print the normalised form of each NAME.
+@click.option("--json", "--jsonl", "as_json", is_flag=True, help="JSON Lines: one record per input.")
+@input_options
+def normalize_cmd(names: tuple[str, ...], as_json: bool, encoding: str, errors: str) -> None:
+    """Print the normalised form of each NAME (or of each line of standard input).
 
     \b
     Example:
@@ -93,21 +161,18 @@ def normalize_cmd(names: tuple[str, ...], as_json: bool) -> None:
       husamaldin
       amir khan muttaqi
     """
-    _batch(names, as_json, normalize, "normalized")
+    _batch(names, as_json, normalize, "normalized", encoding, errors)
 
 
 @cli.command("key")
 @click.argument("names", nargs=-1)
-@click.option(
-    "--scheme",
-    type=click.Choice(["aliaskit", "metaphone", "nysiis"]),
-    default="aliaskit",
-    show_default=True,
-    help="Key scheme: aliaskit's transliteration-aware key or jellyfish's encoders.",
-)
-@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one record per input.")
-def key_cmd(names: tuple[str, ...], scheme: str, as_json: bool) -> None:
-    """Print the phonetic key of each NAME (one key per name part).
+@click.option("--scheme", type=click.Choice(["aliaskit", "metaphone", "nysiis"]),
+              default="aliaskit", show_default=True,
+              help="aliaskit's transliteration-aware key, or jellyfish's encoders.")
+@click.option("--json", "--jsonl", "as_json", is_flag=True, help="JSON Lines: one record per input.")
+@input_options
+def key_cmd(names: tuple[str, ...], scheme: str, as_json: bool, encoding: str, errors: str) -> None:
+    """Print the phonetic key of each NAME, one key per name part.
 
     \b
     Example:
@@ -117,13 +182,19 @@ def key_cmd(names: tuple[str, ...], scheme: str, as_json: bool) -> None:
       MTK
     """
     fn = {"aliaskit": phonetic_key, "metaphone": metaphone_key, "nysiis": nysiis_key}[scheme]
-    _batch(names, as_json, fn, "key")
+    _batch(names, as_json, fn, "key", encoding, errors)
+
+
+def _parts_record(name: str) -> list[dict[str, Any]]:
+    return [{"text": p.text, "role": p.role, "original": p.original, "start": p.start,
+             "end": p.end, "script": p.script} for p in name_parts(name)]
 
 
 @cli.command("parts")
 @click.argument("names", nargs=-1)
-@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one record per input.")
-def parts_cmd(names: tuple[str, ...], as_json: bool) -> None:
+@click.option("--json", "--jsonl", "as_json", is_flag=True, help="JSON Lines: one record per input.")
+@input_options
+def parts_cmd(names: tuple[str, ...], as_json: bool, encoding: str, errors: str) -> None:
     """Show the parts of each NAME with their roles (title, name, connector, particle).
 
     \b
@@ -131,37 +202,33 @@ def parts_cmd(names: tuple[str, ...], as_json: bool) -> None:
       $ aliaskit parts "Mullah Abdul Qahar Balkhi"
       mullah:title abdulqahar:name balkhi:name
     """
-
-    def show(name: str) -> str:
-        parts = name_parts(name)
-        if as_json:
-            return json.dumps(
-                [{"text": p.text, "role": p.role, "original": p.original,
-                  "start": p.start, "end": p.end, "script": p.script} for p in parts],
-                ensure_ascii=False,
-            )
-        return " ".join(f"{p.text}:{p.role}" for p in parts)
-
-    if as_json:
-        def record(name: str) -> Any:
-            return json.loads(show(name))
-
-        failures = 0
-        for number, name in _inputs(names):
-            try:
-                _emit({"line": number, "input": name, "parts": record(name)})
-            except AliaskitError as exc:
-                failures += 1
-                _emit({"line": number, "input": name, "parts": None, "error": str(exc)})
-        if failures:
-            raise SystemExit(1)
-    else:
-        _batch(names, False, show, "parts")
+    if not as_json:
+        _batch(names, False, lambda n: " ".join(f"{p.text}:{p.role}" for p in name_parts(n)),
+               "parts", encoding, errors)
+        return
+    failures = 0
+    for number, name in _inputs(names, encoding, errors):
+        try:
+            _emit({"line": number, "input": name, "parts": _parts_record(name)})
+        except AliaskitError as exc:
+            failures += 1
+            _emit({"line": number, "input": name, "parts": None, "error": str(exc)})
+    if failures:
+        raise SystemExit(1)
 
 
-def _match_record(match: Match) -> dict[str, Any]:
+# --- resolve -------------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _load_resolver(data_path: Path | None) -> Resolver:
+    return Resolver(read_gazetteer(data_path)) if data_path else Resolver.from_reference()
+
+
+def _match_record(match: Match, explain: bool) -> dict[str, Any]:
     alias = match.alias
-    return {
+    record: dict[str, Any] = {
         "id": match.entity.id, "name": match.entity.name, "kind": match.entity.kind,
         "score": match.score, "ambiguous": match.ambiguous,
         "alternatives": list(match.alternatives),
@@ -169,58 +236,109 @@ def _match_record(match: Match) -> dict[str, Any]:
         "mentions": [{"source": m.source, "start": m.start, "end": m.end, "line": m.line}
                      for m in alias.mentions],
     }
+    if explain:
+        record["explanation"] = match.comparison.explain()
+    return record
+
+
+def _resolve_record(resolver: Resolver, number: int, name: str, options: dict[str, Any]
+                    ) -> dict[str, Any]:
+    record: dict[str, Any] = {"line": number, "input": name}
+    try:
+        matches = resolver.resolve(name, kind=options["kind"], limit=options["limit"],
+                                   profile=options["profile"])
+        record["matches"] = [_match_record(m, options["explain"]) for m in matches]
+    except AliaskitError as exc:
+        record["matches"] = []
+        record["error"] = str(exc)
+    return record
+
+
+def _worker_init(data_path: Path | None, options: dict[str, Any]) -> None:
+    _WORKER["resolver"] = _load_resolver(data_path)
+    _WORKER["options"] = options
+
+
+def _worker_resolve(item: tuple[int, str]) -> dict[str, Any]:
+    return _resolve_record(_WORKER["resolver"], item[0], item[1], _WORKER["options"])
+
+
+def _print_resolve_row(record: dict[str, Any], explain: bool) -> None:
+    number, name = record["line"], record["input"]
+    shown = name if len(name) <= 24 else name[:23] + "…"
+    if "error" in record:
+        click.echo(f"{number:>5}  {shown:<24} " + _style("error: " + record["error"], fg="red"))
+        return
+    if not record["matches"]:
+        click.echo(f"{number:>5}  {shown:<24} " + _style("(no match)", dim=True))
+    for rank, m in enumerate(record["matches"]):
+        ambiguous = _style("yes", fg="yellow", bold=True) if m["ambiguous"] else "no "
+        click.echo(f"{number:>5}  {shown if rank == 0 else '':<24} {m['id']:<38} "
+                   f"{m['score']:>5.3f}  {ambiguous}    {m['alias']}")
+        if explain:
+            click.echo("       " + m["explanation"].replace("\n", "\n       "))
 
 
 @cli.command("resolve")
 @click.argument("names", nargs=-1)
-@click.option("--data", "data_path", type=click.Path(path_type=Path),
-              help="Gazetteer (JSON Lines or CSV) instead of the bundled reference data.")
-@click.option("--kind", type=click.Choice(["person", "place", "org"]), help="Only entities of this kind.")
+@click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Your gazetteer (.jsonl or .csv) instead of the bundled reference data.")
+@click.option("--kind", type=KIND, help="Only entities of this kind.")
 @click.option("--limit", type=click.IntRange(min=1), default=1, show_default=True,
               help="Matches per name.")
 @click.option("--profile", default="default", show_default=True,
-              help="Decision profile: default, screening (recall) or dedupe (precision).")
+              help="Decision profile: default, screening (recall first) or dedupe (precision first).")
 @click.option("--json", "--jsonl", "as_json", is_flag=True, help="JSON Lines: one record per input.")
 @click.option("--explain", is_flag=True, help="Show the alignment behind each match.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes to use; output stays in input order.")
+@input_options
 def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None, limit: int,
-                profile: str, as_json: bool, explain: bool) -> None:
-    """Resolve each NAME to the known entities it can refer to.
+                profile: str, as_json: bool, explain: bool, workers: int, encoding: str,
+                errors: str) -> None:
+    """Resolve each NAME (or each line of standard input) to known entities.
+
+    Every input gives one record: line number, input, and its matches (entity id,
+    canonical name, score, ambiguous, the alias that matched and where it was seen),
+    or the reason it could not be resolved.
 
     \b
-    Example:
+    Examples:
       $ aliaskit resolve "Amir Khan Mottaki" "Nangahar"
+      $ aliaskit resolve --jsonl --limit 3 < names.txt > resolved.jsonl
+      $ aliaskit resolve --data my_gazetteer.csv --kind person "Sirajuddin Haqani"
     """
-    from ._gazetteer import read_gazetteer
-    from ._resolve import Resolver
+    from ._compare import _profile
 
-    resolver = Resolver(read_gazetteer(data_path)) if data_path else Resolver.from_reference()
+    _profile(profile)  # fail early on an unknown profile
+    options = {"kind": kind, "limit": limit, "profile": profile, "explain": explain}
+    items = _inputs(names, encoding, errors)
+    if workers > 1:
+        import multiprocessing
+
+        pool = multiprocessing.get_context("spawn").Pool(
+            workers, initializer=_worker_init, initargs=(data_path, options))
+        records: Iterable[dict[str, Any]] = pool.imap(_worker_resolve, items, chunksize=64)
+    else:
+        pool = None
+        resolver = _load_resolver(data_path)
+        records = (_resolve_record(resolver, n, name, options) for n, name in items)
     failures = 0
-    if not as_json:
-        click.echo(f"{'line':>4}  {'input':<24} {'entity':<38} {'score':>5}  {'ambig':<5}  alias")
-    for number, name in _inputs(names):
-        try:
-            matches = resolver.resolve(name, kind=kind, limit=limit, profile=profile)  # type: ignore[arg-type]
-            error = None
-        except AliaskitError as exc:
-            matches, error = [], str(exc)
-            failures += 1
-        if as_json:
-            record: dict[str, Any] = {"line": number, "input": name,
-                                      "matches": [_match_record(m) for m in matches]}
-            if error:
-                record["error"] = error
-            _emit(record)
-            continue
-        if error:
-            click.echo(f"{number:>4}  {name[:24]:<24} error: {error}")
-        elif not matches:
-            click.echo(f"{number:>4}  {name[:24]:<24} (no match)")
-        for rank, m in enumerate(matches):
-            shown = name[:24] if rank == 0 else ""
-            click.echo(f"{number:>4}  {shown:<24} {m.entity.id[:38]:<38} {m.score:>5.3f}  "
-                       f"{'yes' if m.ambiguous else 'no':<5}  {m.alias.name}")
-            if explain:
-                click.echo("      " + m.comparison.explain().replace("\n", "\n      "))
+    progress = _Progress()
+    try:
+        if not as_json:
+            click.echo(f"{'line':>5}  {'input':<24} {'entity':<38} {'score':>5}  ambig  alias")
+        for record in records:
+            failures += "error" in record
+            if as_json:
+                _emit(record)
+            else:
+                _print_resolve_row(record, explain)
+            progress.tick()
+    finally:
+        progress.close()
+        if pool is not None:
+            pool.terminate()
     if failures:
         raise SystemExit(1)
 
@@ -228,7 +346,7 @@ def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None
 @cli.command("compare")
 @click.argument("left")
 @click.argument("right")
-@click.option("--kind", type=click.Choice(["person", "place", "org"]), help="Kind of both names.")
+@click.option("--kind", type=KIND, help="Kind of both names.")
 @click.option("--profile", default="default", show_default=True, help="Decision profile.")
 @click.option("--explain", is_flag=True, help="Show the alignment, one line per name part.")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
@@ -240,8 +358,6 @@ def compare_cmd(left: str, right: str, kind: str | None, profile: str, explain: 
     Example:
       $ aliaskit compare "Amir Khan Muttaqi" "امیر خان متقی" --explain
     """
-    from ._compare import compare
-
     c = compare(left, right, kind=kind, profile=profile)  # type: ignore[arg-type]
     if as_json:
         _emit({
@@ -257,6 +373,170 @@ def compare_cmd(left: str, right: str, kind: str | None, profile: str, explain: 
         click.echo(c.explain())
     else:
         click.echo(f"{c.score:.3f}\t{'match' if c.is_match else 'no match'}")
+
+
+# --- cluster -------------------------------------------------------------------------
+
+
+def _read_names_file(path: str, column: str | None, encoding: str, errors: str
+                     ) -> list[tuple[int, str]]:
+    """(line or row number, name) from a text file of lines or a CSV column; '-' = stdin."""
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        raise AliaskitError(f"{path}: {exc.strerror}") from None
+    try:
+        text = raw.decode(encoding, errors=errors)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise AliaskitError(f"{path}: line {line}: not valid {encoding}; use --encoding or "
+                            "--errors replace") from None
+    if column is None:
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()  # the newline that ends the file does not start a line
+        return [(n, line.rstrip("\r")) for n, line in enumerate(lines, start=1)]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if column not in (reader.fieldnames or []):
+        raise AliaskitError(f"{path}: no column {column!r} (columns: {', '.join(reader.fieldnames or [])})")
+    rows = []
+    try:
+        for row in reader:
+            value = row.get(column)
+            if value is None:
+                raise AliaskitError(f"{path}: row {reader.line_num}: missing field {column!r}")
+            rows.append((reader.line_num, value))
+    except csv.Error as exc:
+        raise AliaskitError(f"{path}: row {reader.line_num}: malformed CSV ({exc})") from None
+    return rows
+
+
+@cli.command("cluster")
+@click.argument("file")
+@click.option("--column", help="Read names from this column of a CSV file (default: one name per line).")
+@click.option("--kind", type=KIND, help="Kind of all names.")
+@click.option("--profile", default="dedupe", show_default=True, help="Decision profile.")
+@click.option("--jsonl", "--json", "as_json", is_flag=True, help="JSON Lines instead of CSV.")
+@input_options
+def cluster_cmd(file: str, column: str | None, kind: str | None, profile: str, as_json: bool,
+                encoding: str, errors: str) -> None:
+    """Group the names of FILE ('-' for standard input) into entities.
+
+    Output: one record per input row, in input order, with its cluster number (largest
+    cluster first), the cluster's chosen canonical name and the score against it.
+
+    \b
+    Examples:
+      $ aliaskit cluster names.txt
+      $ aliaskit cluster --column name --jsonl people.csv
+    """
+    rows = _read_names_file(file, column, encoding, errors)
+    valid: list[tuple[int, str]] = []
+    invalid: dict[int, str] = {}
+    for number, name in rows:
+        try:
+            normalize(name)
+            valid.append((number, name))
+        except AliaskitError as exc:
+            invalid[number] = str(exc)
+    groups = cluster([name for _, name in valid], kind=kind, profile=profile)  # type: ignore[arg-type]
+    by_position: dict[int, tuple[int, str, float]] = {}
+    for rank, group in enumerate(groups, start=1):
+        for member in group.members:
+            for position in member.positions:
+                by_position[position] = (rank, group.representative, member.comparison.score)
+    out = csv.writer(sys.stdout, lineterminator="\n") if not as_json else None
+    if out is not None:
+        out.writerow(["line", "input", "cluster", "canonical", "score", "error"])
+    position = 0
+    for number, name in rows:
+        if number in invalid:
+            record: dict[str, Any] = {"line": number, "input": name, "cluster": None,
+                                      "canonical": None, "score": None, "error": invalid[number]}
+        else:
+            rank, canonical, score = by_position[position]
+            position += 1
+            record = {"line": number, "input": name, "cluster": rank, "canonical": canonical,
+                      "score": score}
+        if out is None:
+            _emit(record)
+        else:
+            out.writerow([record["line"], name, record["cluster"] or "", record["canonical"] or "",
+                          "" if record["score"] is None else f"{record['score']:.3f}",
+                          record.get("error", "")])
+    if invalid:
+        raise SystemExit(1)
+
+
+# --- the reference data --------------------------------------------------------------
+
+
+def _entity_summary(entity: Entity) -> dict[str, Any]:
+    return {"id": entity.id, "kind": entity.kind, "name": entity.name,
+            "aliases": len(entity.aliases), "mentions": len(entity.mentions),
+            "description": entity.description}
+
+
+@cli.command("entities")
+@click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Your gazetteer (.jsonl or .csv) instead of the bundled reference data.")
+@click.option("--kind", type=KIND, help="Only entities of this kind.")
+@click.option("--json", "--jsonl", "as_json", is_flag=True, help="JSON Lines output.")
+def entities_cmd(data_path: Path | None, kind: str | None, as_json: bool) -> None:
+    """List the entities of the reference data (or of --data).
+
+    \b
+    Example:
+      $ aliaskit entities --kind org
+    """
+    entities = read_gazetteer(data_path) if data_path else load_reference()
+    for entity in entities:
+        if kind and entity.kind != kind:
+            continue
+        if as_json:
+            _emit(_entity_summary(entity))
+        else:
+            click.echo(f"{entity.id:<44} {entity.kind or '-':<7} {len(entity.aliases):>3} aliases "
+                       f"{len(entity.mentions):>4} mentions  {entity.name}")
+
+
+@cli.command("show")
+@click.argument("entity_id")
+@click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Your gazetteer (.jsonl or .csv) instead of the bundled reference data.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def show_cmd(entity_id: str, data_path: Path | None, as_json: bool) -> None:
+    """Show one entity: its aliases and where each was seen, with context.
+
+    \b
+    Example:
+      $ aliaskit show person/ahmad-massoud
+    """
+    entities = read_gazetteer(data_path) if data_path else load_reference()
+    entity = next((e for e in entities if e.id == entity_id), None)
+    if entity is None:
+        close = [e.id for e in entities if entity_id.split("/")[-1][:4] in e.id][:5]
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise AliaskitError(f"no entity {entity_id!r}{hint}")
+    if as_json:
+        _emit({**_entity_summary(entity), "aliases": [
+            {"name": a.name, "origin": a.origin, "ambiguous": a.ambiguous, "note": a.note,
+             "mentions": [{"source": m.source, "start": m.start, "end": m.end, "line": m.line,
+                           "text": m.text, "context": m.context, "decision": m.decision}
+                          for m in a.mentions]}
+            for a in entity.aliases]})
+        return
+    click.echo(_style(f"{entity.name}", bold=True) + f"  ({entity.id}, {entity.kind or 'kind unknown'})")
+    if entity.description:
+        click.echo(f"  {entity.description}")
+    for alias in entity.aliases:
+        flag = " [ambiguous: attributed mention by mention]" if alias.ambiguous else ""
+        note = f" — {alias.note}" if alias.note else ""
+        click.echo(f"\n  {alias.name}  ({alias.origin}){flag}{note}")
+        for m in alias.mentions:
+            click.echo(f"    {m.source}:{m.line} [{m.start}:{m.end}]  {m.context}")
+            if m.decision:
+                click.echo(_style(f"      decision: {m.decision}", dim=True))
 
 
 @cli.group("reference")
@@ -312,6 +592,30 @@ def data_check_cmd() -> None:
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) in the data files")
     click.echo("data files OK", err=True)
+
+
+def cli_reference() -> str:
+    """The CLI reference in Markdown, from every command's --help (docs/cli.md embeds it)."""
+    sections = []
+
+    def walk(command: click.Command, path: list[str]) -> None:
+        with click.Context(command, info_name=" ".join(path), max_content_width=100) as ctx:
+            text = command.get_help(ctx)
+        sections.append(f"### `{' '.join(path)}`\n\n```text\n{text}\n```\n")
+        if isinstance(command, click.Group):
+            for name in sorted(command.list_commands(ctx)):
+                sub = command.get_command(ctx, name)
+                if sub is not None and not sub.hidden:
+                    walk(sub, [*path, name])
+
+    walk(cli, ["aliaskit"])
+    return "\n".join(sections)
+
+
+@cli.command("cli-reference", hidden=True)
+def cli_reference_cmd() -> None:
+    """Print the Markdown CLI reference (used to write docs/cli.md)."""
+    click.echo(cli_reference(), nl=False)
 
 
 def _run(fn: Callable[[], object], debug: bool) -> int:

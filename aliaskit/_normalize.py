@@ -35,18 +35,19 @@ and running text belongs in :func:`aliaskit.link`."""
 # ("Sa'id", "Mu’tasim") so they do not split it.
 _MARKS = (
     "\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u08d3-\u08ff"
-    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u200c\u200d\u0640"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u200c\u200d\u0640\ufffd"
 )
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u02bf\u02be`\u00b4\u2032\u02b9"
 _WORD_CHAR = rf"(?:[^\W_]|[{_MARKS}])"
 _TOKEN = re.compile(rf"{_WORD_CHAR}+(?:[{_APOSTROPHES}]+{_WORD_CHAR}+)*")
 _POSSESSIVE = re.compile(rf"[{_APOSTROPHES}][sS]$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-# Format characters (zero-width space/joiners, bidi controls, soft hyphen) and the
-# apostrophe-like transliteration marks for ain and hamza carry no letters.
+# Format characters (zero-width space/joiners, bidi controls, soft hyphen), the
+# apostrophe-like transliteration marks for ain and hamza, and U+FFFD (what a decoder
+# puts for bytes it could not read) carry no letters.
 _DROP = dict.fromkeys(
     [*map(ord, _APOSTROPHES), 0x00AD, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
-     *range(0x2060, 0x2065), 0xFEFF, 0x02BE, 0x02BF],
+     *range(0x2060, 0x2065), 0xFEFF, 0x02BE, 0x02BF, 0xFFFD],
     None,
 )
 

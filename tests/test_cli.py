@@ -143,3 +143,104 @@ def test_compare_command() -> None:
     assert record["is_match"] is True and record["score"] == 1.0
     result = run("compare", "Mohammad Khan", "Mohammad Karim", "--explain")
     assert "conflict" in result.stdout and "no match" in result.stdout
+
+
+def test_docs_cli_reference_is_current() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    generated = run("cli-reference").stdout
+    begin = "<!-- BEGIN GENERATED CLI REFERENCE -->\n"
+    end = "<!-- END GENERATED CLI REFERENCE -->"
+    assert docs[docs.index(begin) + len(begin) : docs.index(end)] == generated, (
+        "docs/cli.md is stale: regenerate its reference with `aliaskit cli-reference`")
+
+
+def test_hundred_thousand_lines_in_order(tmp_path: Path) -> None:
+    names = ["Mottaki", "Nangahar", "", "Ahmed Masoud", "xyzzy qqq"] * 20000
+    path = tmp_path / "names.txt"
+    path.write_text("\n".join(names) + "\n", encoding="utf-8")
+    with path.open(encoding="utf-8") as stdin:
+        assert ALIASKIT
+        result = subprocess.run([ALIASKIT, "normalize", "--json"], stdin=stdin,
+                                capture_output=True, text=True, timeout=600)
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(names)
+    for number, (line, name) in enumerate(zip(lines, names), start=1):
+        record = json.loads(line)
+        assert record["line"] == number and record["input"] == name
+    assert result.returncode == 1  # the empty lines
+
+
+def test_resolve_workers_keep_order(tmp_path: Path) -> None:
+    names = ["Mottaki", "Nangahar", "", "Ahmed Masoud", "Massoud"] * 400
+    path = tmp_path / "names.txt"
+    path.write_text("\n".join(names) + "\n", encoding="utf-8")
+    outputs = []
+    for workers in ("1", "2"):
+        with path.open(encoding="utf-8") as stdin:
+            assert ALIASKIT
+            outputs.append(subprocess.run([ALIASKIT, "resolve", "--jsonl", "--workers", workers],
+                                          stdin=stdin, capture_output=True, text=True,
+                                          timeout=600).stdout)
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0].splitlines()) == len(names)
+
+
+def test_empty_input() -> None:
+    result = run("resolve", "--jsonl", stdin="")
+    assert result.returncode == 0 and result.stdout == ""
+
+
+def test_non_utf8_input_reports_the_line() -> None:
+    assert ALIASKIT
+    result = subprocess.run([ALIASKIT, "normalize"], input=b"Ahmad\nMass\xffoud\n",
+                            capture_output=True, timeout=60)
+    assert result.returncode == 1
+    assert b"line 2: not valid utf-8" in result.stderr and b"Traceback" not in result.stderr
+    result = subprocess.run([ALIASKIT, "normalize", "--errors", "replace"],
+                            input=b"Ahmad\nMass\xffoud\n", capture_output=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.decode().splitlines() == ["ahmad", "massoud"]
+
+
+def test_cluster_command(tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text("id,name\n1,Amir Khan Muttaqi\n2,Amir Khan Mottaki\n3,\n4,Mohammad Khan\n",
+                      encoding="utf-8")
+    result = run("cluster", "--column", "name", "--jsonl", str(people))
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["line"] for r in records] == [2, 3, 4, 5]
+    assert records[0]["cluster"] == records[1]["cluster"] != records[3]["cluster"]
+    assert records[2]["error"] and result.returncode == 1
+    result = run("cluster", "--column", "nope", str(people))
+    assert result.returncode == 1 and "no column 'nope'" in result.stderr
+
+
+def test_malformed_gazetteer_rows_are_numbered(tmp_path: Path) -> None:
+    bad = tmp_path / "g.csv"
+    bad.write_text('id,name\nx1,Ahmad\nx2,"unclosed\n', encoding="utf-8")
+    result = run("resolve", "--data", str(bad), "Ahmad")
+    assert result.returncode == 1 and "row" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_entities_and_show() -> None:
+    result = run("entities", "--kind", "person", "--json")
+    ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    assert "person/ahmad-massoud" in ids and all(i.startswith("person/") for i in ids)
+    result = run("show", "person/ahmad-shah-massoud")
+    assert "Lion of Panjshir" in result.stdout and "004_c970b5bf8df66635.txt" in result.stdout
+    result = run("show", "person/nobody")
+    assert result.returncode == 1 and "no entity" in result.stderr
+
+
+def test_resolve_head_closes_quietly(tmp_path: Path) -> None:
+    path = tmp_path / "names.txt"
+    path.write_text("Mottaki\n" * 20000, encoding="utf-8")
+    with path.open(encoding="utf-8") as stdin:
+        assert ALIASKIT
+        producer = subprocess.Popen([ALIASKIT, "resolve", "--jsonl"], stdin=stdin,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert producer.stdout and producer.stderr
+        first = producer.stdout.readline()
+        producer.stdout.close()
+        producer.wait(timeout=120)
+        assert b"Traceback" not in producer.stderr.read()
+    assert json.loads(first)["line"] == 1 and producer.returncode == 0
