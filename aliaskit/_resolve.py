@@ -11,6 +11,7 @@ best few are re-ranked with :func:`aliaskit.compare`, one best alias per entity.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 from array import array
@@ -37,6 +38,10 @@ AMBIGUITY_MARGIN = 0.05
 # Keys with at most this many rows add all their rows as candidates; commoner keys
 # only narrow (see Resolver._candidates). At most MAX_POSTINGS rows come from them.
 CANDIDATE_BUDGET = 400
+# A single part key this rare adds its rows even when pairs of keys already matched.
+RARE_KEY = 40
+# Pair keys are made from the first this many distinct part keys of a name.
+MAX_PAIR_PARTS = 5
 MAX_POSTINGS = 5000
 # How many candidates are pre-ranked by rapidfuzz, and how many of those are compared.
 PRERANK = 200
@@ -53,8 +58,11 @@ def _identity_keys(name: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """Normalised text, identity part texts and their keys for one name."""
     parts = name_parts(name)
     texts = tuple(p.text for p in parts if p.is_identity)
-    keys = tuple(dict.fromkeys(part_key(t) for t in texts))
-    return " ".join(p.text for p in parts), texts, keys
+    single = list(dict.fromkeys(part_key(t) for t in texts))
+    # Pairs of part keys too ("MD+KRM"): two common parts together are rare, so a query
+    # made only of common parts finds its few candidates without a set intersection.
+    pairs = [f"{a}+{b}" for a, b in itertools.combinations(sorted(single[:MAX_PAIR_PARTS]), 2)]
+    return " ".join(p.text for p in parts), texts, tuple(single + pairs)
 
 
 @attrs.define
@@ -178,29 +186,29 @@ class Resolver:
     # --- candidates -------------------------------------------------------------------
 
     def _candidates(self, keys: Sequence[str], kind: Kind | None) -> list[int]:
-        """Rows that share rare keys with the query, else rows that share all its common ones.
+        """Rows that share two part keys with the query, else rows that share a rare one.
 
-        Keys are taken rarest first. Every key with at most CANDIDATE_BUDGET rows adds
-        its rows. Keys more common than that ("khan", "mohammad") only narrow: their
-        rows count when they share all of them (set intersection, in C), so a common
-        part can never flood the candidate list.
+        Keys are part keys ("MTK") and pairs of part keys ("AMR+MTK"). Rows sharing a
+        pair come first; rows sharing only a single key are added when a single key is
+        very rare (a distinctive surname), or when no pair matched (a typo in one part).
+        Keys with more than CANDIDATE_BUDGET rows ("khan", "mohammad" alone) add nothing
+        unless nothing else matched, and then at most MAX_POSTINGS rows of the rarest,
+        so a common part can never flood the candidate list.
         """
-        postings = sorted((self._postings[k] for k in keys if k in self._postings), key=len)
+        found = [(k, self._postings[k]) for k in keys if k in self._postings]
         rows: set[int] = set()
-        common = []
-        for plist in postings:
-            if len(plist) <= CANDIDATE_BUDGET:
+        for key, plist in found:
+            if "+" in key and len(plist) <= CANDIDATE_BUDGET:
                 rows.update(plist)
-            else:
-                common.append(plist)
-        if common and (len(rows) < MIN_RERANK or len(common) >= 2):
-            shared = set(common[0])
-            for plist in common[1:]:
-                shared.intersection_update(plist)
-            if len(shared) <= MAX_POSTINGS:
-                rows.update(shared)
-            elif not rows:
-                rows.update(common[0][:MAX_POSTINGS])
+        paired = bool(rows)
+        for key, plist in sorted(found, key=lambda kp: len(kp[1])):
+            if "+" in key:
+                continue
+            if len(plist) > (RARE_KEY if paired else CANDIDATE_BUDGET):
+                break
+            rows.update(plist)
+        if not rows and found:
+            rows.update(min((p for _, p in found), key=len)[:MAX_POSTINGS])
         if kind is not None:
             return [r for r in rows if self._entities[self._rows.entity[r]].kind == kind]
         return list(rows)
