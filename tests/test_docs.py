@@ -45,3 +45,9 @@ def test_readme_examples() -> None:
     result = doctest.testfile(str(REPO / "README.md"), module_relative=False,
                               optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_data_card_examples() -> None:
+    result = doctest.testfile(str(REPO / "docs" / "data.md"), module_relative=False,
+                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
