@@ -37,9 +37,9 @@ AMBIGUITY_MARGIN = 0.05
 
 # Keys with at most this many rows add all their rows as candidates; commoner keys
 # only narrow (see Resolver._candidates). At most MAX_POSTINGS rows come from them.
-CANDIDATE_BUDGET = 400
+CANDIDATE_BUDGET = 80
 # A single part key this rare adds its rows even when pairs of keys already matched.
-RARE_KEY = 40
+RARE_KEY = 20
 # Pair keys are made from the first this many distinct part keys of a name.
 MAX_PAIR_PARTS = 5
 MAX_POSTINGS = 5000

@@ -136,6 +136,18 @@ def run_size(n_aliases: int, n_queries: int, n_brute: int) -> dict[str, Any]:
         "build_seconds": build, "peak_rss_mb": after,
         "index_bytes_per_alias": (after - before) * 1024 * 1024 / resolver.alias_count,
     }
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "index.json.gz")
+        start = time.perf_counter()
+        resolver.save(path)
+        result["save_seconds"] = time.perf_counter() - start
+        result["index_file_mb"] = os.path.getsize(path) / 1e6
+        start = time.perf_counter()
+        aliaskit.Resolver.load(path)
+        result["load_seconds"] = time.perf_counter() - start
     hits1 = hits5 = 0
     start = time.perf_counter()
     for query, truth, _ in queries:
@@ -203,7 +215,8 @@ def main() -> None:
         print(f"{r['aliases']:>9,} aliases: build {r['build_seconds']:.1f} s, "
               f"peak RSS {r['peak_rss_mb']:.0f} MB ({r['index_bytes_per_alias']:.0f} B/alias), "
               f"{r['queries_per_second']:,.0f} q/s, recall@1 {r['recall_at_1']:.3f}, "
-              f"recall@5 {r['recall_at_5']:.3f}, candidate recall {r['candidate_recall']:.3f}")
+              f"recall@5 {r['recall_at_5']:.3f}, candidate recall {r['candidate_recall']:.3f}; "
+              f"saved index {r['index_file_mb']:.1f} MB, load {r['load_seconds']:.1f} s")
         print(f"{'':>9}  brute force: {r['brute_queries_per_second']:,.1f} q/s "
               f"({r['brute_queries']} queries), recall@1 {r['brute_recall_at_1']:.3f}, "
               f"recall@5 {r['brute_recall_at_5']:.3f}; aliaskit is "
