@@ -34,6 +34,18 @@ def data_dir() -> Path:
     raise DataFileError("bundled data directory not found (is the package installed correctly?)")
 
 
+def read_text(path: Path) -> str:
+    """A UTF-8 text file (a byte-order mark is ignored), or a DataFileError saying why not."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DataFileError("file not found", path=str(path)) from None
+    except IsADirectoryError:
+        raise DataFileError("is a directory, not a file", path=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"not valid UTF-8 at byte {exc.start}", path=str(path)) from None
+
+
 @attrs.frozen(slots=True)
 class Row:
     """One data line: its fields (stripped) and where it came from."""
@@ -51,12 +63,7 @@ def read_rows(
 ) -> Iterator[Row]:
     """Yield the data lines of ``data/<name>`` split on ``separator``, skipping comments."""
     path = data_dir() / name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataFileError("file not found", path=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise DataFileError(f"not valid UTF-8 ({exc.reason})", path=str(path)) from None
+    text = read_text(path)
     limit = max_fields if max_fields is not None else min_fields
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()

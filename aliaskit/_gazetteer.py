@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ._data import read_text
 from ._errors import AliaskitError, DataFileError
 from ._normalize import normalize
 from ._types import Entity
@@ -93,12 +94,7 @@ def read_gazetteer(path: str | Path, *, format: str | None = None) -> list[Entit
     if fmt not in ("jsonl", "csv"):
         raise DataFileError("unknown gazetteer format; use .jsonl or .csv (or format=)",
                             path=str(path))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataFileError("file not found", path=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise DataFileError(f"not valid UTF-8 at byte {exc.start}", path=str(path)) from None
+    text = read_text(path)
     rows = _rows_jsonl(text) if fmt == "jsonl" else _rows_csv(text)
     entities: list[Entity] = []
     problems: list[str] = []
