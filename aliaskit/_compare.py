@@ -282,6 +282,8 @@ def _initials(slots: Sequence[_Slot], parts: Sequence[NamePart]) -> set[str]:
 def _record(slot_a: _Slot | None, slot_b: _Slot | None, method: Method, sim: float,
             weight: float) -> list[AlignedPart]:
     """Alignment records for two slots; a joined slot yields one record per part."""
+    if slot_a is not None and slot_b is not None and len(slot_a.parts) == len(slot_b.parts) == 1:
+        return [AlignedPart(slot_a.parts[0], slot_b.parts[0], method, sim, weight)]
     parts_a = slot_a.parts if slot_a else (None,)
     parts_b = slot_b.parts if slot_b else (None,)
     n = max(len(parts_a), len(parts_b))
@@ -359,7 +361,7 @@ def compare(
                 method = "edit"
             lo, hi = (sa.text, sb.text) if sa.text <= sb.text else (sb.text, sa.text)
             candidates.append((-sim, lo, hi, i, j, sim, method))
-    candidates.sort(key=lambda c: c[:3])
+    candidates.sort()  # equal (sim, texts) means equal parts: any order aligns the same
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs: list[tuple[int, int, float, Method]] = []
@@ -445,10 +447,14 @@ def _acronym(left: list[_Slot], parts_a: Sequence[NamePart], right: list[_Slot],
     return None
 
 
+def _normal_text(parts: Sequence[NamePart]) -> str:
+    return " ".join([p.text for p in parts])
+
+
 def _result(a: str, b: str, parts_a: Sequence[NamePart], parts_b: Sequence[NamePart],
             records: list[AlignedPart], raw_score: float, kind: Kind | None,
             chosen: _data.Profile) -> Comparison:
-    same = " ".join(p.text for p in parts_a) == " ".join(p.text for p in parts_b)
+    same = _normal_text(parts_a) == _normal_text(parts_b)
     # 1.0 is kept for names that normalise to the same text (the documented guarantee).
     score = round(1.0 if same else min(MAX_UNEQUAL, raw_score), 6)
     return Comparison(

@@ -371,6 +371,11 @@ def name_parts(text: str) -> tuple[NamePart, ...]:
     if not any(ch.isalpha() for w in words for ch in w.text):
         raise InvalidNameError(f"name {text[:40]!r} contains no letters")
     lexicon = _lexicon()
+    first = _first_words()
+    if not any(w.text in first for w in words):
+        # No word can start a title, connector, particle or compound: all are names.
+        return tuple(NamePart(w.text, "name", text[w.start : w.end], w.start, w.end, w.script)
+                     for w in words)
     words = _join_compounds(words, lexicon.suffixes, lexicon.prefixes)
     texts = [w.text for w in words]
     roles: list[PartRole] = ["name"] * len(words)
