@@ -16,6 +16,7 @@ from ._compare import compare, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._gazetteer import read_gazetteer
 from ._keys import metaphone_key, nysiis_key, phonetic_key, variant_group
+from ._link import LINK_THRESHOLD, link
 from ._normalize import MAX_NAME_LENGTH, name_parts, normalize
 from ._reference import load_reference
 from ._resolve import AMBIGUITY_MARGIN, Resolver
@@ -26,6 +27,7 @@ from ._types import (
     Comparison,
     Entity,
     Kind,
+    LinkedMention,
     Match,
     Mention,
     Method,
@@ -41,6 +43,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "AMBIGUITY_MARGIN",
+    "LINK_THRESHOLD",
     "MAX_NAME_LENGTH",
     "Alias",
     "AliasOrigin",
@@ -51,6 +54,7 @@ __all__ = [
     "Entity",
     "InvalidNameError",
     "Kind",
+    "LinkedMention",
     "Match",
     "Mention",
     "Method",
@@ -61,6 +65,7 @@ __all__ = [
     "__version__",
     "cluster",
     "compare",
+    "link",
     "load_reference",
     "metaphone_key",
     "name_parts",

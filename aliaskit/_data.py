@@ -345,3 +345,15 @@ def translations() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...], int], .
             raise row.error("a translation needs English and native words")
         found.append((tid, english_words, native_words, row.line))
     return tuple(found)
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    """Lower-cased words of data/stopwords.txt (never part of a name in running text)."""
+    words: set[str] = set()
+    for row in read_rows("stopwords.txt", min_fields=1):
+        for word in split_list(row.fields[0]):
+            if not word.isalpha():
+                raise row.error(f"stop word {word!r} must be letters only")
+            words.add(word.lower())
+    return frozenset(words)

@@ -22,6 +22,7 @@ __all__ = [
     "Comparison",
     "Entity",
     "Kind",
+    "LinkedMention",
     "Match",
     "Mention",
     "Method",
@@ -308,3 +309,27 @@ class Cluster:
     def size(self) -> int:
         """How many input rows the cluster covers."""
         return sum(len(m.positions) for m in self.members)
+
+
+@attrs.frozen(slots=True)
+class LinkedMention:
+    """A mention of a known entity found in running text by :func:`aliaskit.link`.
+
+    ``start``/``end`` are offsets into the text as given (``text[start:end] ==
+    surface``). ``entity`` is the best entity; ``ambiguous`` is True when the text does
+    not settle between it and ``alternatives``. ``via`` says how it was linked:
+    ``"name"`` (resolved from the words themselves) or ``"document"`` (a short mention
+    tied to an earlier full mention in the same text). ``mention`` is the provenance
+    record (``source`` is the name given to :func:`link`).
+    """
+
+    start: int
+    end: int
+    surface: str
+    entity: Entity
+    score: float
+    ambiguous: bool
+    alternatives: tuple[str, ...]
+    via: Literal["name", "document"]
+    mention: Mention
+    match: Match

@@ -1,0 +1,285 @@
+"""Stage 6: find and resolve entity mentions in running text.
+
+``link(text)`` finds candidate spans (runs of capitalised words with the connectors and
+particles that live inside names, acronyms, runs of Perso-Arabic script), splits them
+at words that never belong to a name (data/stopwords.txt), resolves each span (or its
+best sub-span) with the resolver under a precision-first threshold, and ties short
+mentions (a bare surname, an acronym) to an earlier full mention of the same text.
+Offsets always refer to the text as given.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+import attrs
+
+from . import _data
+from ._errors import AliaskitError, InvalidNameError
+from ._normalize import _TOKEN, MAX_NAME_LENGTH, _is_arabic, name_parts
+from ._resolve import Resolver
+from ._types import Entity, LinkedMention, Match, Mention
+
+__all__ = ["LINK_THRESHOLD", "MAX_TEXT_LENGTH", "link"]
+
+LINK_THRESHOLD = 0.88
+"""Lowest score at which a span of running text is linked (precision first)."""
+MAX_TEXT_LENGTH = 10_000_000
+"""Longest text, in characters, that link() accepts in one call."""
+MAX_SPAN_WORDS = 7
+CONTEXT_CHARS = 60
+_POSSESSIVE = re.compile(r"['\u2019][sS]$")
+# Between two words of one name only spaces, a hyphen or an apostrophe may stand.
+_JOINER = re.compile(r"[ \t\u00a0\u200c-]{1,3}")
+
+
+@attrs.frozen(slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    kind: str  # "cap", "acronym", "script", "lower", "other"
+
+
+def _kind(word: str) -> str:
+    if any(_is_arabic(ch) for ch in word):
+        return "script"
+    letters = [ch for ch in word if ch.isalpha()]
+    if not letters:
+        return "other"
+    if len(letters) >= 2 and all(ch.isupper() for ch in letters):
+        return "acronym"
+    return "cap" if letters[0].isupper() else "lower"
+
+
+@functools.lru_cache(maxsize=1)
+def _inner_words() -> frozenset[str]:
+    """Lower-case words that may stand inside a name: connectors, particles, compounds."""
+    words: set[str] = set()
+    for particle in _data.particles():
+        for form in particle.forms:
+            words.update(w.lower() for w in re.split(r"[\s-]+", form) if w)
+    return frozenset(words)
+
+
+@functools.lru_cache(maxsize=1)
+def _exact_only_words() -> frozenset[str]:
+    """Connectors that join two names as often as they sit inside one ("Tehran and
+    Russia", "Center in Washington"): a span with one inside must be an exact alias."""
+    return frozenset(
+        form.lower() for p in _data.particles() if p.role == "connector" and p.id in ("and", "of")
+        for form in p.forms
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _tail_words() -> frozenset[str]:
+    """Lower-case generic words that may end a name ("Haqqani network", "Herat province")."""
+    return frozenset(word for (_, word), _ in _data.generic_words().items())
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        end = m.end()
+        possessive = _POSSESSIVE.search(word)
+        if possessive:
+            word = word[: possessive.start()]
+            end = m.start() + len(word)
+        out.append(_Tok(m.start(), end, word, _kind(word)))
+    return out
+
+
+def _runs(text: str, tokens: Sequence[_Tok]) -> list[list[_Tok]]:
+    """Maximal runs of name-like words, joined only by spaces or hyphens."""
+    stop = _data.stopwords()
+    inner = _inner_words()
+    runs: list[list[_Tok]] = []
+    current: list[_Tok] = []
+
+    def close() -> None:
+        while current and current[-1].kind == "lower":
+            current.pop()  # a name does not end in "of" or "al"
+        if all(t.text.lower() in stop for t in current) and not any(
+                t.kind == "acronym" for t in current):
+            current.clear()
+        if current:
+            runs.append(list(current))
+        current.clear()
+
+    for i, tok in enumerate(tokens):
+        joined = bool(current) and _JOINER.fullmatch(text[current[-1].end : tok.start]) is not None
+        if current and not joined:
+            close()
+        if tok.kind in ("cap", "acronym"):
+            if current and current[-1].kind == "script":
+                close()  # one name is written in one script
+            current.append(tok)
+        elif tok.kind == "lower" and current and tok.text.lower() in _tail_words():
+            current.append(attrs.evolve(tok, kind="tail"))
+            close()  # "Herat province and Ahmad Massoud": the generic word ends the name
+        elif tok.kind == "script":
+            if current and current[-1].kind != "script":
+                close()
+            current.append(tok)
+        elif tok.kind == "lower" and tok.text.lower() in inner and (
+                current or (i + 1 < len(tokens) and tokens[i + 1].kind == "cap")):
+            current.append(tok)  # "Hezb-i Islami", "Lion of Panjshir", "al-Qaeda"
+        else:
+            close()
+    close()
+    return runs
+
+
+@attrs.define
+class _Linker:
+    resolver: Resolver
+    cache: dict[str, list[Match]] = attrs.field(factory=dict)
+    exact: frozenset[str] = frozenset()
+
+    def resolve(self, span: str) -> list[Match]:
+        found = self.cache.get(span)
+        if found is None:
+            try:
+                found = self.resolver.resolve(span, limit=3)
+            except InvalidNameError:
+                found = []
+            self.cache[span] = found
+        return found
+
+
+def _best_subspans(linker: _Linker, text: str, run: list[_Tok]) -> list[tuple[int, int, Match]]:
+    """Non-overlapping sub-spans of a run that resolve: exact aliases first, longest first."""
+    found: list[tuple[int, int, Match]] = []
+    stop = _data.stopwords()
+    joins = _exact_only_words()
+
+    def candidates(lo: int, hi: int) -> list[tuple[int, int, str, bool]]:
+        out = []
+        for size in range(min(hi - lo, MAX_SPAN_WORDS), 0, -1):
+            for i in range(lo, hi - size + 1):
+                first, last = run[i], run[i + size - 1]
+                if first.kind in ("lower", "tail") or last.kind == "lower":
+                    continue
+                span = text[first.start : last.end]
+                exact = _normal(span) in linker.exact
+                inner = run[i + 1 : i + size - 1]
+                needs_exact = (first.text.lower() in stop or last.text.lower() in stop
+                               or last.kind == "tail"
+                               or any(t.kind == "lower" and t.text.lower() in joins for t in inner))
+                if needs_exact and not exact:
+                    continue  # "But Ahmadi", "Tehran and Russia", unless exactly an alias
+                out.append((i, i + size, span, exact))
+        return out
+
+    def search(lo: int, hi: int, exact_only: bool) -> None:
+        if lo >= hi:
+            return
+        for i, j, span, exact in candidates(lo, hi):
+            if exact_only and not exact:
+                continue
+            matches = linker.resolve(span)
+            if matches and matches[0].score >= LINK_THRESHOLD:
+                found.append((i, j, matches[0]))
+                search(lo, i, exact_only)
+                search(j, hi, exact_only)
+                return
+        if exact_only:
+            search(lo, hi, False)
+
+    search(0, len(run), True)
+    return sorted(found, key=lambda f: f[0])
+
+
+def _normal(span: str) -> str:
+    try:
+        return " ".join(p.text for p in name_parts(span))
+    except InvalidNameError:
+        return ""
+
+
+def _trim_titles(span: str, match: Match) -> tuple[int, int]:
+    """Offsets within ``span`` without leading titles, unless the alias itself has them."""
+    parts = name_parts(span)
+    alias_parts = [p.text for p in name_parts(match.alias.name)]
+    if [p.text for p in parts] == alias_parts or all(p.role == "title" for p in parts):
+        return 0, len(span)
+    first = next((p for p in parts if p.role != "title"), parts[0])
+    return first.start, len(span)
+
+
+def _context(text: str, start: int, end: int) -> tuple[int, str]:
+    line = text.count("\n", 0, start) + 1
+    left, right = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
+    return line, " ".join(text[left:right].split())
+
+
+def link(text: str, *, resolver: Resolver | None = None, source: str | None = None
+         ) -> list[LinkedMention]:
+    """Find every mention of a known entity in ``text``, in order of position.
+
+    ``resolver`` defaults to one over the bundled reference data. ``source`` names the
+    text in the provenance records.
+
+    >>> found = link("Foreign Minister Amir Khan Mottaqi met Ahmad Masood. Mottaqi said...")
+    >>> [(m.surface, m.entity.id, m.via) for m in found]  # doctest: +NORMALIZE_WHITESPACE
+    [('Amir Khan Mottaqi', 'person/amir-khan-muttaqi', 'name'),
+     ('Ahmad Masood', 'person/ahmad-massoud', 'name'),
+     ('Mottaqi', 'person/amir-khan-muttaqi', 'name')]
+    """
+    if not isinstance(text, str):
+        raise InvalidNameError(f"text must be a string, not {type(text).__name__}")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InvalidNameError(f"text is {len(text):,} characters; the limit is {MAX_TEXT_LENGTH:,}")
+    chosen = resolver or _reference_resolver()
+    linker = _Linker(chosen, exact=frozenset(chosen._rows.normalized))
+    found: list[LinkedMention] = []
+    # Entities named in full earlier in this text, by the identity parts of those names.
+    seen_parts: dict[str, list[Entity]] = {}
+    counts: dict[str, int] = {}
+    for run in _runs(text, _tokens(text)):
+        for i, j, match in _best_subspans(linker, text, run):
+            start, end = run[i].start, run[j - 1].end
+            if end - start > MAX_NAME_LENGTH:
+                continue
+            lo, _ = _trim_titles(text[start:end], match)
+            start += lo
+            surface = text[start:end]
+            entity, ambiguous, via = match.entity, match.ambiguous, "name"
+            alternatives = match.alternatives
+            identity = [p.text for p in name_parts(surface) if p.is_identity]
+            if match.ambiguous and identity:
+                # The name alone does not decide ("Massoud"): the entities this text has
+                # already named with this part do, the most mentioned one first.
+                allowed = {match.entity.id, *match.alternatives}
+                earlier = [e for e in seen_parts.get(identity[-1], []) if e.id in allowed]
+                if earlier:
+                    ranked = sorted(earlier, key=lambda e: -counts.get(e.id, 0))
+                    entity, via = ranked[0], "document"
+                    alternatives = tuple(e.id for e in ranked[1:])
+                    ambiguous = bool(alternatives)
+            if not ambiguous:
+                for part in identity:
+                    bucket = seen_parts.setdefault(part, [])
+                    if entity not in bucket:
+                        bucket.append(entity)
+            counts[entity.id] = counts.get(entity.id, 0) + 1
+            line, context = _context(text, start, end)
+            found.append(LinkedMention(
+                start=start, end=end, surface=surface, entity=entity, score=match.score,
+                ambiguous=ambiguous, alternatives=alternatives, via=via,  # type: ignore[arg-type]
+                mention=Mention(source or "", start, end, line, surface, context),
+                match=match,
+            ))
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_resolver() -> Resolver:
+    try:
+        return Resolver.from_reference()
+    except AliaskitError:
+        raise
