@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,7 +29,7 @@ from ._keys import metaphone_key, nysiis_key, phonetic_key
 from ._normalize import name_parts, normalize
 from ._reference import load_reference
 from ._resolve import Resolver
-from ._types import Entity, Match
+from ._types import Entity, LinkedMention, Match
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -537,6 +537,114 @@ def show_cmd(entity_id: str, data_path: Path | None, as_json: bool) -> None:
             click.echo(f"    {m.source}:{m.line} [{m.start}:{m.end}]  {m.context}")
             if m.decision:
                 click.echo(_style(f"      decision: {m.decision}", dim=True))
+
+
+def _linked_record(source: str, m: LinkedMention) -> dict[str, Any]:
+    return {"source": source, "start": m.start, "end": m.end, "line": m.mention.line,
+            "surface": m.surface, "entity": m.entity.id, "name": m.entity.name,
+            "kind": m.entity.kind, "score": m.score, "ambiguous": m.ambiguous,
+            "alternatives": list(m.alternatives), "via": m.via}
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>aliaskit: {title}</title>
+<style>
+body {{ font: 16px/1.6 Georgia, serif; max-width: 46em; margin: 2em auto; color: #222; }}
+h1 {{ font: bold 1.1em sans-serif; }}
+.text {{ white-space: pre-wrap; }}
+mark {{ background: #dceefc; border-bottom: 2px solid #2a7ab9; padding: 0 1px; position: relative;
+       cursor: help; }}
+mark.ambiguous {{ background: #fff1c7; border-bottom-color: #c98a00; }}
+mark.person {{ background: #e3f5e1; border-bottom-color: #3a8a32; }}
+mark.place {{ background: #dceefc; }}
+mark.org {{ background: #f3e3f7; border-bottom-color: #8a3aa0; }}
+mark:hover::after {{ content: attr(data-info); position: absolute; left: 0; top: 1.6em; z-index: 1;
+       white-space: pre; font: 13px/1.4 sans-serif; background: #333; color: #fff;
+       padding: .4em .6em; border-radius: 4px; }}
+.legend {{ font: 13px sans-serif; color: #555; }}
+</style></head><body>
+<h1>{title}</h1>
+<p class="legend">{count} mentions of {entities} entities linked by aliaskit {version}.
+Hover a highlighted name for its entity, score and alternatives.</p>
+<div class="text">{body}</div>
+</body></html>
+"""
+
+
+def _html_page(title: str, text: str, mentions: Sequence[LinkedMention]) -> str:
+    from html import escape
+
+    pieces = []
+    position = 0
+    for m in mentions:
+        pieces.append(escape(text[position : m.start]))
+        info = f"{m.entity.id} — {m.entity.name}\nscore {m.score:.3f} ({m.via})"
+        if m.ambiguous:
+            info += "\nambiguous; alternatives: " + ", ".join(m.alternatives)
+        classes = " ".join(c for c in (m.entity.kind or "", "ambiguous" if m.ambiguous else "") if c)
+        pieces.append(f'<mark class="{classes}" data-entity="{escape(m.entity.id)}" '
+                      f'data-info="{escape(info)}" title="{escape(info)}">'
+                      f"{escape(m.surface)}</mark>")
+        position = m.end
+    pieces.append(escape(text[position:]))
+    return _PAGE.format(title=escape(title), body="".join(pieces), count=len(mentions),
+                        entities=len({m.entity.id for m in mentions}), version=__version__)
+
+
+@cli.command("link")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Your gazetteer (.jsonl or .csv) instead of the bundled reference data.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "json", "html"]),
+              default="table", show_default=True,
+              help="table for people; jsonl (one mention per line) or json (one object per "
+                   "file) for programs; html: a page with every mention highlighted.")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="Same as --format jsonl.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the files.")
+def link_cmd(files: tuple[str, ...], data_path: Path | None, fmt: str, as_jsonl: bool,
+             as_json: bool, encoding: str) -> None:
+    """Find and resolve the entity mentions in each FILE ('-' for standard input).
+
+    Offsets are character offsets into the file's text as decoded.
+
+    \b
+    Examples:
+      $ aliaskit link article.txt
+      $ aliaskit link --jsonl seeds/*.txt > mentions.jsonl
+      $ aliaskit link --format html article.txt > article.html
+    """
+    from ._link import link
+
+    fmt = "jsonl" if as_jsonl else "json" if as_json else fmt
+    resolver = _load_resolver(data_path)
+    if fmt == "table":
+        click.echo(f"{'source':<28} {'line':>4} {'offsets':>12}  {'mention':<26} {'entity':<38} "
+                   f"{'score':>5}  ambig")
+    for file in files:
+        try:
+            raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+        except OSError as exc:
+            raise AliaskitError(f"{file}: {exc.strerror}") from None
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise AliaskitError(f"{file}: line {line}: not valid {encoding}") from None
+        source = "<stdin>" if file == "-" else Path(file).name
+        mentions = link(text, resolver=resolver, source=source)
+        if fmt == "jsonl":
+            for m in mentions:
+                _emit(_linked_record(source, m))
+        elif fmt == "json":
+            _emit({"source": source, "mentions": [_linked_record(source, m) for m in mentions]})
+        elif fmt == "html":
+            click.echo(_html_page(source, text, mentions), nl=False)
+        else:
+            for m in mentions:
+                ambiguous = _style("yes", fg="yellow") if m.ambiguous else "no"
+                click.echo(f"{source[:28]:<28} {m.mention.line:>4} {m.start:>5}-{m.end:<6}  "
+                           f"{m.surface[:26]:<26} {m.entity.id[:38]:<38} {m.score:>5.3f}  {ambiguous}")
 
 
 @cli.group("reference")

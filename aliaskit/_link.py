@@ -17,8 +17,9 @@ from collections.abc import Sequence
 import attrs
 
 from . import _data
+from ._compare import _parts as name_parts  # cached: spans recur within and across texts
 from ._errors import AliaskitError, InvalidNameError
-from ._normalize import _TOKEN, MAX_NAME_LENGTH, _is_arabic, name_parts
+from ._normalize import _TOKEN, MAX_NAME_LENGTH, _is_arabic
 from ._resolve import Resolver
 from ._types import Entity, LinkedMention, Match, Mention
 
@@ -44,6 +45,13 @@ class _Tok:
 
 
 def _kind(word: str) -> str:
+    if word.isascii():
+        if not word[0].isalpha():
+            return "other" if not any(ch.isalpha() for ch in word) else (
+                "cap" if word.isupper() else "lower")
+        if word[0].isupper():
+            return "acronym" if len(word) >= 2 and word.isupper() and word.isalpha() else "cap"
+        return "lower"
     if any(_is_arabic(ch) for ch in word):
         return "script"
     letters = [ch for ch in word if ch.isalpha()]
@@ -144,7 +152,7 @@ class _Linker:
         found = self.cache.get(span)
         if found is None:
             try:
-                found = self.resolver.resolve(span, limit=3)
+                found = self.resolver.exact(span) or self.resolver.resolve(span, limit=3)
             except InvalidNameError:
                 found = []
             self.cache[span] = found
@@ -194,6 +202,7 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok]) -> list[tuple[in
     return sorted(found, key=lambda f: f[0])
 
 
+@functools.lru_cache(maxsize=100_000)
 def _normal(span: str) -> str:
     try:
         return " ".join(p.text for p in name_parts(span))

@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 from rapidfuzz import fuzz, process
 
-from ._compare import compare, part_weight
+from ._compare import _parts, compare, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._keys import part_key
 from ._normalize import name_parts
@@ -121,6 +121,7 @@ class Resolver:
         self._part_df: Counter[str] = Counter()
         self._weights: dict[str, float] = {}
         self._weights_stale = False
+        self._exact_rows: tuple[dict[str, list[int]], int] | None = None
         for entity in entities:
             self.add(entity)
 
@@ -283,6 +284,37 @@ class Resolver:
                 and other_decisive == decisive
             )
             matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals))
+        return matches
+
+    def exact(self, name: str, *, profile: str = "default") -> list[Match]:
+        """Entities with a name equal to ``name`` after normalisation, best first.
+
+        A cheap path for running text (:func:`aliaskit.link`), where an exact alias is
+        decisive: no candidate generation and no near misses. Ambiguous when several
+        entities share the name ("Massoud"). Empty when no name is equal.
+        """
+        if self._exact_rows is None or self._exact_rows[1] != self.alias_count:
+            by_text: dict[str, list[int]] = {}
+            for row, text in enumerate(self._rows.normalized):
+                by_text.setdefault(text, []).append(row)
+            self._exact_rows = (by_text, self.alias_count)
+        normalized = " ".join(p.text for p in _parts(name))
+        rows = self._exact_rows[0].get(normalized, [])
+        seen: dict[int, Match] = {}
+        for row in rows:
+            entity_index = self._rows.entity[row]
+            if entity_index in seen:
+                continue
+            entity = self._entities[entity_index]
+            alias = entity.alias(entity.names[self._rows.name_index[row]])
+            comparison = compare(name, alias.name, kind=entity.kind, profile=profile)
+            seen[entity_index] = Match(entity, alias, comparison, comparison.score, False)
+        matches = list(seen.values())
+        if len(matches) > 1:
+            ids = [m.entity.id for m in matches]
+            matches = [attrs.evolve(m, ambiguous=True,
+                                    alternatives=tuple(i for i in ids if i != m.entity.id))
+                       for m in matches]
         return matches
 
     def _diverse(self, rows: list[int]) -> list[int]:
