@@ -39,9 +39,11 @@ def test_seeds_against_reference_provenance() -> None:
     assert precision >= 0.99 and recall >= 0.99, (precision, recall)
 
 
-@pytest.mark.skipif(not list(ARTICLES.glob("*.gold.json")), reason="no annotated articles")
 def test_annotated_articles() -> None:
+    """Regression guard; measured held-out 0.947 / 0.952 before any change made after
+    reading the articles (see the closing note of the linking issue)."""
     found, gold = set(), set()
+    assert len(list(ARTICLES.glob("*.gold.json"))) == 2
     for path in sorted(ARTICLES.glob("*.gold.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
         text = (ARTICLES / doc["source"]).read_text(encoding="utf-8")
