@@ -159,18 +159,39 @@ class _Linker:
         return found
 
 
-def _best_subspans(linker: _Linker, text: str, run: list[_Tok]) -> list[tuple[int, int, Match]]:
-    """Non-overlapping sub-spans of a run that resolve: exact aliases first, longest first."""
+@functools.lru_cache(maxsize=1)
+def _articles() -> frozenset[str]:
+    """Particles that may begin a name in running text ("al-Qaeda")."""
+    return frozenset(f.lower() for p in _data.particles() if p.role == "particle" for f in p.forms)
+
+
+def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
+                   ) -> list[tuple[int, int, Match]]:
+    """Non-overlapping sub-spans of a run that resolve: exact aliases first, longest first.
+
+    ``named`` holds the ids of entities this text has already linked: a one-word partial
+    name ("Khatibzadeh" after "Saeed Khatibzadeh") is linked to them below LINK_THRESHOLD.
+    A sub-span inside a longer run of names ("Khan" in "Imran Khan") is linked only when
+    it is an exact alias that is not ambiguous in general.
+    """
     found: list[tuple[int, int, Match]] = []
     stop = _data.stopwords()
     joins = _exact_only_words()
+    articles = _articles()
+    titles = {w for form in _title_words() for w in form}
+
+    def namelike(k: int) -> bool:
+        return 0 <= k < len(run) and run[k].kind in ("cap", "script") and (
+            run[k].text.lower() not in stop and run[k].text.lower() not in titles)
 
     def candidates(lo: int, hi: int) -> list[tuple[int, int, str, bool]]:
         out = []
         for size in range(min(hi - lo, MAX_SPAN_WORDS), 0, -1):
             for i in range(lo, hi - size + 1):
                 first, last = run[i], run[i + size - 1]
-                if first.kind in ("lower", "tail") or last.kind == "lower":
+                starts_with_article = first.kind == "lower" and first.text.lower() in articles
+                if (first.kind in ("lower", "tail") and not starts_with_article) or \
+                        last.kind == "lower":
                     continue
                 span = text[first.start : last.end]
                 exact = _normal(span) in linker.exact
@@ -190,8 +211,15 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok]) -> list[tuple[in
             if exact_only and not exact:
                 continue
             matches = linker.resolve(span)
-            if matches and matches[0].score >= LINK_THRESHOLD:
-                found.append((i, j, matches[0]))
+            if not matches:
+                continue
+            best = matches[0]
+            inside = namelike(i - 1) or namelike(j)
+            if inside and not (exact and not best.alias.ambiguous and not best.ambiguous):
+                continue
+            short = len([p for p in name_parts(span) if p.is_identity]) == 1
+            if best.score >= LINK_THRESHOLD or (short and best.entity.id in named):
+                found.append((i, j, best))
                 search(lo, i, exact_only)
                 search(j, hi, exact_only)
                 return
@@ -208,6 +236,13 @@ def _normal(span: str) -> str:
         return " ".join(p.text for p in name_parts(span))
     except InvalidNameError:
         return ""
+
+
+@functools.lru_cache(maxsize=1)
+def _title_words() -> tuple[tuple[str, ...], ...]:
+    """Lower-cased words of every title form (Commander, President, Foreign Minister...)."""
+    return tuple(tuple(w.lower() for w in re.split(r"[\s.-]+", f) if w)
+                 for t in _data.titles() for f in t.forms)
 
 
 def _trim_titles(span: str, match: Match) -> tuple[int, int]:
@@ -249,8 +284,9 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     # Entities named in full earlier in this text, by the identity parts of those names.
     seen_parts: dict[str, list[Entity]] = {}
     counts: dict[str, int] = {}
+    named: set[str] = set()
     for run in _runs(text, _tokens(text)):
-        for i, j, match in _best_subspans(linker, text, run):
+        for i, j, match in _best_subspans(linker, text, run, named):
             start, end = run[i].start, run[j - 1].end
             if end - start > MAX_NAME_LENGTH:
                 continue
@@ -276,6 +312,8 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
                     if entity not in bucket:
                         bucket.append(entity)
             counts[entity.id] = counts.get(entity.id, 0) + 1
+            if match.score >= LINK_THRESHOLD:
+                named.add(entity.id)
             line, context = _context(text, start, end)
             found.append(LinkedMention(
                 start=start, end=end, surface=surface, entity=entity, score=match.score,
