@@ -47,6 +47,8 @@ MAX_POSTINGS = 5000
 PRERANK = 200
 RERANK = 8
 MIN_RERANK = 2
+# At most this many names of one leading entity are compared with the query.
+NAMES_PER_ENTITY = 2
 PRERANK_MARGIN = 12
 # Gazetteer-derived weights apply to parts at least this frequent among the aliases.
 MIN_DF_FOR_WEIGHT = 20
@@ -245,13 +247,27 @@ class Resolver:
             choices = {r: self._rows.normalized[r] for r in rows}
             ranked = process.extract(normalized, choices, scorer=fuzz.token_set_ratio,
                                      limit=min(PRERANK, len(choices)))
+            # Among equal string scores, the shorter name is the closer one ("Massoud"
+            # before "Commander Massoud" for the query "Massoud").
+            ranked.sort(key=lambda item: (-item[1], len(item[0]), item[2]))
             # Compare the leaders only: candidates whose string similarity trails the best
             # by more than PRERANK_MARGIN points rarely win, and compare() is the cost.
             top = ranked[0][1]
             kept = [r for _, s, r in ranked if s >= top - PRERANK_MARGIN]
-            rows = self._diverse(kept)[: max(MIN_RERANK, min(RERANK, len(kept)))]
-            if len(rows) < MIN_RERANK:
-                rows += [r for _, _, r in ranked if r not in rows][: MIN_RERANK - len(rows)]
+            leaders = self._diverse(kept)[: max(MIN_RERANK, min(RERANK, len(kept)))]
+            if len(leaders) < MIN_RERANK:
+                leaders += [r for _, _, r in ranked if r not in leaders][: MIN_RERANK - len(leaders)]
+            # The string pre-rank favours longer names that contain the query ("Ahmad Shah
+            # Masood" for "Masood"): compare a few more of each leading entity's names so
+            # that its best alias ("Massoud") is the one scored.
+            entities = {self._rows.entity[r] for r in leaders}
+            per_entity: dict[int, int] = {}
+            rows = []
+            for _, _, r in ranked:
+                e = self._rows.entity[r]
+                if e in entities and per_entity.get(e, 0) < NAMES_PER_ENTITY:
+                    per_entity[e] = per_entity.get(e, 0) + 1
+                    rows.append(r)
         weights = self._gazetteer_weights() or None
         best: dict[int, tuple[float, bool, Any]] = {}
         for row in rows:

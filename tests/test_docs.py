@@ -57,3 +57,9 @@ def test_resolve_guide_examples() -> None:
     result = doctest.testfile(str(REPO / "docs" / "resolve.md"), module_relative=False,
                               optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_link_guide_examples() -> None:
+    result = doctest.testfile(str(REPO / "docs" / "link.md"), module_relative=False,
+                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
