@@ -1,0 +1,200 @@
+"""aliaskit on Apache Spark: resolve and compare names in DataFrames.
+
+An optional extra: ``pip install "aliaskit[spark]"``. Everything is map-only (no
+shuffle) and vectorised with Arrow through ``mapInPandas``. The resolver is shipped to
+the executors once (a saved index added with ``SparkContext.addFile``; the bundled
+reference data needs no shipping, it is in the installed package) and loaded once per
+Python worker process, never per row or per batch.
+
+Results are the same as the single-process :class:`aliaskit.Resolver` on the same input.
+Null names give null results; names that are not valid (empty, no letters, ...) give a
+result whose ``error`` field says why; a missing or non-string column raises
+:class:`~aliaskit.AliaskitError` on the driver, before any job runs.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ._compare import compare
+from ._errors import AliaskitError
+from ._resolve import Resolver
+from ._types import KINDS, Kind
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from pyspark.sql import DataFrame
+
+__all__ = ["compare_columns", "resolve_column"]
+
+_RESOLVERS: dict[str, Resolver] = {}  # per Python worker: index file name → resolver
+
+
+def _pyspark() -> Any:
+    try:
+        import pyspark.sql.types as types
+    except ImportError:
+        raise AliaskitError(
+            'aliaskit.spark needs pyspark: pip install "aliaskit[spark]"'
+        ) from None
+    return types
+
+
+def _check_column(df: DataFrame, column: str) -> None:
+    types = _pyspark()
+    if column not in df.columns:
+        raise AliaskitError(f"no column {column!r} in the DataFrame (columns: {', '.join(df.columns)})")
+    data_type = df.schema[column].dataType
+    if not isinstance(data_type, types.StringType):
+        raise AliaskitError(
+            f"column {column!r} holds {data_type.simpleString()}, not strings; cast it first"
+        )
+
+
+def _match_type(types: Any) -> Any:
+    return types.StructType([
+        types.StructField("id", types.StringType()),
+        types.StructField("name", types.StringType()),
+        types.StructField("kind", types.StringType()),
+        types.StructField("score", types.DoubleType()),
+        types.StructField("ambiguous", types.BooleanType()),
+        types.StructField("alias", types.StringType()),
+        types.StructField("error", types.StringType()),
+    ])
+
+
+def _worker_resolver(index_file: str | None) -> Resolver:
+    """The resolver of this worker process, loaded on first use."""
+    key = index_file or ""
+    resolver = _RESOLVERS.get(key)
+    if resolver is None:
+        if index_file is None:
+            resolver = Resolver.from_reference()
+        else:
+            from pyspark import SparkFiles
+
+            resolver = Resolver.load(SparkFiles.get(index_file))
+        _RESOLVERS[key] = resolver
+    return resolver
+
+
+def _resolve_value(resolver: Resolver, name: Any, kind: Kind | None, limit: int,
+                   profile: str, cache: dict[str, Any]) -> Any:
+    if name is None or (isinstance(name, float) and name != name):  # null arrives as None or NaN
+        return None
+    if name in cache:
+        return cache[name]
+    try:
+        matches = resolver.resolve(str(name), kind=kind, limit=limit, profile=profile)
+        records = [{"id": m.entity.id, "name": m.entity.name, "kind": m.entity.kind,
+                    "score": m.score, "ambiguous": m.ambiguous, "alias": m.alias.name,
+                    "error": None} for m in matches]
+        value: Any = (records[0] if records else None) if limit == 1 else records
+    except AliaskitError as exc:
+        error = {"id": None, "name": None, "kind": None, "score": None, "ambiguous": None,
+                 "alias": None, "error": str(exc)}
+        value = error if limit == 1 else [error]
+    cache[name] = value
+    return value
+
+
+def resolve_column(
+    df: DataFrame,
+    column: str,
+    *,
+    resolver: Resolver | None = None,
+    kind: Kind | None = None,
+    limit: int = 1,
+    profile: str = "default",
+    output: str | None = None,
+) -> DataFrame:
+    """Add a column with the resolution of each name in ``column``.
+
+    The new column (``output``, default ``<column>_entity``) is a struct ``id, name,
+    kind, score, ambiguous, alias, error`` (null where nothing matches), or with
+    ``limit > 1`` an array of such structs, best first. ``resolver`` defaults to the
+    bundled reference data; a custom resolver is saved once and shipped to every
+    executor with ``SparkContext.addFile``.
+    """
+    types = _pyspark()
+    _check_column(df, column)
+    if kind is not None and kind not in KINDS:
+        raise AliaskitError(f"kind must be one of {', '.join(KINDS)} or None, not {kind!r}")
+    if not isinstance(limit, int) or limit < 1:
+        raise AliaskitError(f"limit must be a positive integer, not {limit!r}")
+    from ._compare import _profile
+
+    _profile(profile)
+    output = output or f"{column}_entity"
+    if output in df.columns:
+        raise AliaskitError(f"column {output!r} already exists; pass output=")
+    index_file = None
+    if resolver is not None:
+        index_file = f"aliaskit-index-{uuid.uuid4().hex}.json.gz"
+        path = os.path.join(tempfile.mkdtemp(prefix="aliaskit-spark-"), index_file)
+        resolver.save(path)
+        df.sparkSession.sparkContext.addFile(path)
+    match_type = _match_type(types)
+    result_type = match_type if limit == 1 else types.ArrayType(match_type)
+    schema = types.StructType([*df.schema.fields, types.StructField(output, result_type, True)])
+
+    def resolve_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        worker = _worker_resolver(index_file)
+        cache: dict[str, Any] = {}
+        for batch in batches:
+            batch[output] = [_resolve_value(worker, name, kind, limit, profile, cache)
+                             for name in batch[column]]
+            yield batch
+
+    return df.mapInPandas(resolve_batches, schema)
+
+
+def compare_columns(
+    df: DataFrame,
+    left: str,
+    right: str,
+    *,
+    kind: Kind | None = None,
+    profile: str = "default",
+    output: str = "comparison",
+) -> DataFrame:
+    """Add a struct column ``score, is_match, error`` comparing two name columns.
+
+    For candidate pairs you have already blocked. Null on either side gives null.
+    """
+    types = _pyspark()
+    _check_column(df, left)
+    _check_column(df, right)
+    from ._compare import _profile
+
+    _profile(profile)
+    if output in df.columns:
+        raise AliaskitError(f"column {output!r} already exists; pass output=")
+    result_type = types.StructType([
+        types.StructField("score", types.DoubleType()),
+        types.StructField("is_match", types.BooleanType()),
+        types.StructField("error", types.StringType()),
+    ])
+    schema = types.StructType([*df.schema.fields, types.StructField(output, result_type, True)])
+
+    def compare_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for batch in batches:
+            values: list[dict[str, Any] | None] = []
+            for a, b in zip(batch[left], batch[right]):
+                if a is None or b is None or (isinstance(a, float) and a != a) or (
+                        isinstance(b, float) and b != b):
+                    values.append(None)
+                    continue
+                try:
+                    c = compare(str(a), str(b), kind=kind, profile=profile)
+                    values.append({"score": c.score, "is_match": c.is_match, "error": None})
+                except AliaskitError as exc:
+                    values.append({"score": None, "is_match": None, "error": str(exc)})
+            batch[output] = values
+            yield batch
+
+    return df.mapInPandas(compare_batches, schema)
