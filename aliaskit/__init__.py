@@ -1,10 +1,13 @@
 """aliaskit: resolve the names of Afghan and Iranian people, places and organisations.
 
+```pycon
 >>> import aliaskit
 >>> aliaskit.normalize("Amir Khan Mottaki")
 'amir khan mottaki'
 >>> aliaskit.phonetic_key("Mottaki") == aliaskit.phonetic_key("Muttaqi")
 True
+
+```
 """
 
 from __future__ import annotations

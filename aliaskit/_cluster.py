@@ -48,10 +48,13 @@ def cluster(
     the name with the most matches (ties: the most frequent, then the one written
     with the most canonical spellings of data/variants.txt, then the longest).
 
+    ```pycon
     >>> groups = cluster(["Amir Khan Muttaqi", "Amir Khan Mottaki", "Mohammad Karim",
     ...                   "Mohammad Khan", "امیر خان متقی"])
     >>> [(g.representative, g.size) for g in groups]
     [('Amir Khan Muttaqi', 3), ('Mohammad Karim', 1), ('Mohammad Khan', 1)]
+
+    ```
 
     Raises :class:`~aliaskit.InvalidNameError` naming the first position whose name is
     not valid (empty, no letters, ...).

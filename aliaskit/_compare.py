@@ -101,8 +101,11 @@ def part_weight(text: str, *, kind: Kind | None = None) -> float:
     Common parts (Mohammad, Khan, Gul) weigh little, rare ones (Muttaqi) fully; the
     commonness classes come from data/variants.txt and data/generic_words.txt.
 
+    ```pycon
     >>> part_weight("mohammad") < part_weight("muttaqi")
     True
+
+    ```
     """
     if len(text) == 1:
         return INITIAL_WEIGHT
@@ -322,6 +325,7 @@ def compare(
     ``weights`` maps normalised parts to weights in (0, 1] that override the bundled
     commonness (e.g. computed from your own gazetteer).
 
+    ```pycon
     >>> c = compare("Amir Khan Muttaqi", "امیر خان متقی")
     >>> c.is_match, c.score > 0.9
     (True, True)
@@ -332,6 +336,8 @@ def compare(
     [('exact', 1.0), ('variant', 0.97), ('title', 0.0)]
     >>> print(c.explain().splitlines()[2])
       Balkhi             Balkhy             variant         sim 0.97  weight 0.80  (attested ...)
+
+    ```
 
     The score is symmetric, in [0, 1], and 1.0 only for names equal after
     normalisation. Raises :class:`~aliaskit.InvalidNameError` for invalid names, an

@@ -43,8 +43,11 @@ def variant_index() -> _VariantIndex:
 def variant_group(part: str) -> str | None:
     """Return the id of the variant group a normalised name part belongs to, if any.
 
+    ```pycon
     >>> variant_group("mottaki")
     'muttaqi'
+
+    ```
     """
     return variant_index().group_of.get(part)
 
@@ -72,10 +75,13 @@ def phonetic_key(text: str) -> str:
     Titles, connectors and particles are left out. The same key comes out of the
     Latin spellings and the Perso-Arabic form of a name:
 
+    ```pycon
     >>> phonetic_key("Muttaqi") == phonetic_key("Mottaki") == phonetic_key("متقی")
     True
     >>> phonetic_key("Mullah Amir Khan Muttaqi")
     'AMR XN MTK'
+
+    ```
 
     Raises :class:`~aliaskit.InvalidNameError` for invalid input, like normalize().
     """

@@ -268,11 +268,14 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     ``resolver`` defaults to one over the bundled reference data. ``source`` names the
     text in the provenance records.
 
+    ```pycon
     >>> found = link("Foreign Minister Amir Khan Mottaqi met Ahmad Masood. Mottaqi said...")
     >>> [(m.surface, m.entity.id, m.via) for m in found]  # doctest: +NORMALIZE_WHITESPACE
     [('Amir Khan Mottaqi', 'person/amir-khan-muttaqi', 'name'),
      ('Ahmad Masood', 'person/ahmad-massoud', 'name'),
      ('Mottaqi', 'person/amir-khan-muttaqi', 'name')]
+
+    ```
     """
     if not isinstance(text, str):
         raise InvalidNameError(f"text must be a string, not {type(text).__name__}")

@@ -355,12 +355,15 @@ def name_parts(text: str) -> tuple[NamePart, ...]:
     (data/particles.txt), ``"name"`` for everything that decides identity. Compounds
     written apart are joined into one part ("Habib Ullah" → ``habibullah``).
 
+    ```pycon
     >>> [(p.text, p.role) for p in name_parts("President Hamid Karzai")]
     [('president', 'title'), ('hamid', 'name'), ('karzai', 'name')]
     >>> [(p.text, p.role) for p in name_parts("Hezb-i Islami")]
     [('hezb', 'name'), ('i', 'connector'), ('islami', 'name')]
     >>> [p.text for p in name_parts("امیر خان متقی")]
     ['amir', 'khan', 'muttaqi']
+
+    ```
 
     Raises :class:`~aliaskit.InvalidNameError` for input that is not a name: not a
     string, empty or whitespace, no letters, longer than :data:`MAX_NAME_LENGTH`, or a
@@ -419,12 +422,15 @@ def name_parts(text: str) -> tuple[NamePart, ...]:
 def normalize(text: str) -> str:
     """Return the normalised form of a name: lower-case ASCII words, single spaces.
 
+    ```pycon
     >>> normalize("  Ḥusām al-Dīn ")
     'husamaldin'
     >>> normalize("Hizb-e-Islami")
     'hizb e islami'
     >>> normalize("امیر خان متقی")
     'amir khan muttaqi'
+
+    ```
 
     Idempotent: ``normalize(normalize(x)) == normalize(x)``. Raises
     :class:`~aliaskit.InvalidNameError` like :func:`name_parts`.

@@ -263,11 +263,14 @@ def _entity_from_json(raw: dict[str, Any]) -> Entity:
 def load_reference() -> tuple[Entity, ...]:
     """Return the bundled reference entities (loaded once, then cached).
 
+    ```pycon
     >>> entities = load_reference()
     >>> muttaqi = next(e for e in entities if e.id == "person/amir-khan-muttaqi")
     >>> m = muttaqi.mentions[0]
     >>> (m.source, m.text)
     ('000_ec6549140e362a5b.txt', 'Amir Khan Muttaqi')
+
+    ```
     """
     path = _data.data_dir() / "reference.json"
     try:

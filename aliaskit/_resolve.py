@@ -105,6 +105,7 @@ def _is_partial_name(comparison: Comparison) -> bool:
 class Resolver:
     """Answers "which known entity is this name?" against a gazetteer.
 
+    ```pycon
     >>> resolver = Resolver.from_reference()
     >>> best = resolver.resolve("Amir Khan Motaqi")[0]
     >>> best.entity.id, best.ambiguous
@@ -113,6 +114,8 @@ class Resolver:
     ['person/ahmad-massoud', 'person/ahmad-shah-massoud']
     >>> resolver.resolve("Massoud")[0].ambiguous
     True
+
+    ```
     """
 
     def __init__(self, entities: Iterable[Entity] = ()) -> None:

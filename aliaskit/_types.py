@@ -52,9 +52,12 @@ class NamePart:
     is the exact text of the input between ``start`` and ``end`` (character offsets
     into the string that was passed in): ``name[start:end] == original``.
 
+    ```pycon
     >>> from aliaskit import name_parts
     >>> [(p.text, p.role) for p in name_parts("Mullah Abdul Qahar")]
     [('mullah', 'title'), ('abdulqahar', 'name')]
+
+    ```
     """
 
     text: str
@@ -135,10 +138,13 @@ class Entity:
 
     Users build their own gazetteer from plain strings:
 
+    ```pycon
     >>> e = Entity(id="x1", name="Amir Khan Muttaqi", kind="person",
     ...            aliases=["Mottaki", "امیر خان متقی"])
     >>> e.names
     ('Amir Khan Muttaqi', 'Mottaki', 'امیر خان متقی')
+
+    ```
     """
 
     id: str = attrs.field(validator=_check_text)

@@ -63,3 +63,26 @@ def test_link_guide_examples() -> None:
     result = doctest.testfile(str(REPO / "docs" / "link.md"), module_relative=False,
                               optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_docs_home_examples() -> None:
+    result = doctest.testfile(str(REPO / "docs" / "index.md"), module_relative=False,
+                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_docs_home_cli_example() -> None:
+    """The console example on the home page is what the installed CLI prints."""
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+
+    text = (REPO / "docs" / "index.md").read_text(encoding="utf-8")
+    block = text.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    command, expected = block[0], block[1:]
+    assert command.startswith("$ aliaskit ")
+    exe = shutil.which("aliaskit", path=str(Path(sys.executable).parent)) or "aliaskit"
+    out = subprocess.run([exe, *shlex.split(command[2:])[1:]], capture_output=True, text=True,
+                         timeout=60).stdout
+    assert out.splitlines() == expected
