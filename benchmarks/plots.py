@@ -72,7 +72,8 @@ def page() -> str:
     out += [f"| {n} | {v:,.0f} |" for n, v in keys["normalize_names_per_second"].items()]
     out += ["", "## Linking (`benchmarks/link.py`)", "", caption(link), "",
             "| texts | precision | recall |", "|---|---|---|",
-            f"| seeds (gold = reference provenance) | {link['seeds']['precision']:.3f} | {link['seeds']['recall']:.3f} |"]
+            f"| seeds (gold = reference provenance) | {link['seeds']['precision']:.3f} | "
+            f"{link['seeds']['recall']:.3f} |"]
     if "articles" in link:
         out.append(f"| annotated test articles (after fixes they informed) | "
                    f"{link['articles']['precision']:.3f} | {link['articles']['recall']:.3f} |")
