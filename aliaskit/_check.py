@@ -98,7 +98,7 @@ def check_all() -> list[str]:
     problems: list[str] = []
     for loader in (_data.script_rules, _data.titles, _data.particles, _data.key_rules, _data.fold_rules,
                    _data.variant_groups, _data.generic_words, _data.profiles, _data.translations,
-                   _data.stopwords):
+                   _data.stopwords, _data.demonyms):
         try:
             loader()
         except AliaskitError as exc:

@@ -357,3 +357,16 @@ def stopwords() -> frozenset[str]:
                 raise row.error(f"stop word {word!r} must be letters only")
             words.add(word.lower())
     return frozenset(words)
+
+
+@functools.cache
+def demonyms() -> dict[str, str]:
+    """Lower-cased demonym (and country name) → country name, from data/demonyms.txt."""
+    table: dict[str, str] = {}
+    for row in read_rows("demonyms.txt", min_fields=2):
+        country, words = row.fields
+        for word in (country, *split_list(words)):
+            if word.lower() in table and table[word.lower()] != country:
+                raise row.error(f"{word!r} points at two countries")
+            table[word.lower()] = country
+    return table

@@ -19,6 +19,7 @@ import attrs
 from . import _data
 from ._compare import _parts as name_parts  # cached: spans recur within and across texts
 from ._errors import AliaskitError, InvalidNameError
+from ._keys import part_key
 from ._normalize import _TOKEN, MAX_NAME_LENGTH, _is_arabic
 from ._resolve import Resolver
 from ._types import Entity, LinkedMention, Match, Mention
@@ -255,6 +256,20 @@ def _trim_titles(span: str, match: Match) -> tuple[int, int]:
     return first.start, len(span)
 
 
+_BEFORE = re.compile(r"(\w+)(['\u2019]s)?\s+$")
+
+
+def _country_before(text: str, start: int) -> str | None:
+    """The normalised country named by the word just before ``start``, if any."""
+    m = _BEFORE.search(text[max(0, start - 40) : start])
+    if m is None:
+        return None
+    country = _data.demonyms().get(m.group(1).lower())
+    if country is None:
+        return None
+    return " ".join(p.text for p in name_parts(country))
+
+
 def _context(text: str, start: int, end: int) -> tuple[int, str]:
     line = text.count("\n", 0, start) + 1
     left, right = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
@@ -298,8 +313,16 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
             surface = text[start:end]
             entity, ambiguous, via = match.entity, match.ambiguous, "name"
             alternatives = match.alternatives
-            identity = [p.text for p in name_parts(surface) if p.is_identity]
-            if match.ambiguous and identity:
+            identity = [part_key(p.text) for p in name_parts(surface) if p.is_identity]
+            country = _country_before(text, start) if match.ambiguous else None
+            if country is not None:
+                # "Iranian Foreign Ministry", "Iran's Foreign Ministry": the country decides.
+                fits = [e for e in (linker.resolver.entity(i) for i in
+                                    (match.entity.id, *match.alternatives))
+                        if f" {country} " in f" {' '.join(p.text for p in name_parts(e.name))} "]
+                if len(fits) == 1:
+                    entity, ambiguous, alternatives = fits[0], False, ()
+            if ambiguous and identity:
                 # The name alone does not decide ("Massoud"): the entities this text has
                 # already named with this part do, the most mentioned one first.
                 allowed = {match.entity.id, *match.alternatives}
