@@ -351,6 +351,13 @@ def compare(
         left, right = _slots(parts_a, kind, weights), _slots(parts_b, kind, weights)
     else:
         left, right = list(_default_slots(a, kind)), list(_default_slots(b, kind))
+    if len(left) == len(right) and _normal_text(parts_a) == _normal_text(parts_b):
+        # Equal after normalisation (the commonest case in resolution): part i is part i.
+        same: list[AlignedPart] = []
+        for sa, sb in zip(left, right):
+            same += _record(sa, sb, "exact", 1.0, min(sa.weight, sb.weight))
+        return _result(a, b, parts_a, parts_b, same + _set_aside(parts_a, parts_b, set()), 1.0,
+                       kind, chosen)
     acronym = _acronym(left, parts_a, right, parts_b)
     if acronym is not None:
         return _result(a, b, parts_a, parts_b, acronym, SIM_ACRONYM, kind, chosen)
@@ -426,13 +433,7 @@ def compare(
         on_left = slot in rest_a
         records += _record(slot if on_left else None, None if on_left else slot, "missing",
                            0.0, slot.weight)
-    for parts, on_left in ((parts_a, True), (parts_b, False)):
-        for p in parts:
-            if not p.is_identity and id(p) not in reclaimed:
-                role: Method = "title" if p.role == "title" else (
-                    "connector" if p.role == "connector" else "particle")
-                records.append(AlignedPart(p if on_left else None, None if on_left else p,
-                                           role, 0.0, 0.0))
+    records += _set_aside(parts_a, parts_b, reclaimed)
 
     return _result(a, b, parts_a, parts_b, records, evidence / total if total > 0 else 0.0,
                    kind, chosen)
@@ -451,6 +452,20 @@ def _acronym(left: list[_Slot], parts_a: Sequence[NamePart], right: list[_Slot],
                 records.append(AlignedPart(*pair, "acronym", SIM_ACRONYM, 1.0 / len(long_parts)))
             return records
     return None
+
+
+def _set_aside(parts_a: Sequence[NamePart], parts_b: Sequence[NamePart], reclaimed: set[int]
+               ) -> list[AlignedPart]:
+    """Records for the titles, connectors and particles of both names (weight 0)."""
+    records = []
+    for parts, on_left in ((parts_a, True), (parts_b, False)):
+        for p in parts:
+            if not p.is_identity and id(p) not in reclaimed:
+                role: Method = "title" if p.role == "title" else (
+                    "connector" if p.role == "connector" else "particle")
+                records.append(AlignedPart(p if on_left else None, None if on_left else p,
+                                           role, 0.0, 0.0))
+    return records
 
 
 def _normal_text(parts: Sequence[NamePart]) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import attrs
 
@@ -37,12 +38,13 @@ _POSSESSIVE = re.compile(r"['\u2019][sS]$")
 _JOINER = re.compile(r"[ \t\u00a0\u200c-]{1,3}")
 
 
-@attrs.frozen(slots=True)
-class _Tok:
+class _Tok(NamedTuple):
+    """A word of the text (a named tuple: running text has many)."""
+
     start: int
     end: int
     text: str
-    kind: str  # "cap", "acronym", "script", "lower", "other"
+    kind: str  # "cap", "acronym", "script", "lower", "tail", "other"
 
 
 def _kind(word: str) -> str:
@@ -94,10 +96,11 @@ def _tokens(text: str) -> list[_Tok]:
     for m in _TOKEN.finditer(text):
         word = m.group()
         end = m.end()
-        possessive = _POSSESSIVE.search(word)
-        if possessive:
-            word = word[: possessive.start()]
-            end = m.start() + len(word)
+        if "'" in word or "\u2019" in word:
+            possessive = _POSSESSIVE.search(word)
+            if possessive:
+                word = word[: possessive.start()]
+                end = m.start() + len(word)
         out.append(_Tok(m.start(), end, word, _kind(word)))
     return out
 
@@ -128,7 +131,7 @@ def _runs(text: str, tokens: Sequence[_Tok]) -> list[list[_Tok]]:
                 close()  # one name is written in one script
             current.append(tok)
         elif tok.kind == "lower" and current and tok.text.lower() in _tail_words():
-            current.append(attrs.evolve(tok, kind="tail"))
+            current.append(tok._replace(kind="tail"))
             close()  # "Herat province and Ahmad Massoud": the generic word ends the name
         elif tok.kind == "script":
             if current and current[-1].kind != "script":
@@ -179,7 +182,7 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
     stop = _data.stopwords()
     joins = _exact_only_words()
     articles = _articles()
-    titles = {w for form in _title_words() for w in form}
+    titles = _title_set()
 
     def namelike(k: int) -> bool:
         return 0 <= k < len(run) and run[k].kind in ("cap", "script") and (
@@ -244,6 +247,11 @@ def _title_words() -> tuple[tuple[str, ...], ...]:
     """Lower-cased words of every title form (Commander, President, Foreign Minister...)."""
     return tuple(tuple(w.lower() for w in re.split(r"[\s.-]+", f) if w)
                  for t in _data.titles() for f in t.forms)
+
+
+@functools.lru_cache(maxsize=1)
+def _title_set() -> frozenset[str]:
+    return frozenset(w for form in _title_words() for w in form)
 
 
 def _trim_titles(span: str, match: Match) -> tuple[int, int]:
