@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 from _common import HERE, machine, median_rate, save
 
@@ -25,6 +26,7 @@ import aliaskit
 REPO = HERE.parent
 SEEDS = REPO / "seeds"
 ARTICLES = REPO / "tests" / "cases" / "link"
+HELDOUT = REPO / "tests" / "cases" / "link_heldout"
 
 
 def seed_gold() -> dict[str, set[tuple[int, int, str]]]:
@@ -35,11 +37,11 @@ def seed_gold() -> dict[str, set[tuple[int, int, str]]]:
     return gold
 
 
-def article_gold() -> dict[str, tuple[str, set[tuple[int, int, str]]]]:
+def article_gold(folder: Path = ARTICLES) -> dict[str, tuple[str, set[tuple[int, int, str]]]]:
     out = {}
-    for path in sorted(ARTICLES.glob("*.gold.json")):
+    for path in sorted(folder.glob("*.gold.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
-        text = (ARTICLES / doc["source"]).read_text(encoding="utf-8")
+        text = (folder / doc["source"]).read_text(encoding="utf-8")
         out[doc["source"]] = (text, {(m["start"], m["end"], m["entity"]) for m in doc["mentions"]})
     return out
 
@@ -82,6 +84,13 @@ def main() -> None:
     if articles:
         print("test articles (hand-annotated, other spellings):")
         report["articles"] = r = score(articles, {})
+        print(f"  precision {r['precision']:.3f}, recall {r['recall']:.3f} "
+              f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
+
+    heldout = article_gold(HELDOUT)
+    if heldout:
+        print("held-out article (written after the linker; never used for changes):")
+        report["heldout"] = r = score(heldout, {})
         print(f"  precision {r['precision']:.3f}, recall {r['recall']:.3f} "
               f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
 

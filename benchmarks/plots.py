@@ -77,6 +77,9 @@ def page() -> str:
     if "articles" in link:
         out.append(f"| annotated test articles (after fixes they informed) | "
                    f"{link['articles']['precision']:.3f} | {link['articles']['recall']:.3f} |")
+    if "heldout" in link:
+        out.append(f"| held-out article (never used for changes) | "
+                   f"{link['heldout']['precision']:.3f} | {link['heldout']['recall']:.3f} |")
     out += ["", "| gazetteer | KB of text per second |", "|---|---|"]
     out += [f"| {n} | {v:,.0f} |" for n, v in link["kb_per_second"].items()]
     return "\n".join(out) + "\n"
