@@ -351,7 +351,7 @@ def compare(
         left, right = _slots(parts_a, kind, weights), _slots(parts_b, kind, weights)
     else:
         left, right = list(_default_slots(a, kind)), list(_default_slots(b, kind))
-    if len(left) == len(right) and _normal_text(parts_a) == _normal_text(parts_b):
+    if len(left) == len(right) and _normal_of(a) == _normal_of(b):
         # Equal after normalisation (the commonest case in resolution): part i is part i.
         same: list[AlignedPart] = []
         for sa, sb in zip(left, right):
@@ -388,8 +388,11 @@ def compare(
     # A part taken as a title on one side ("Akhund, Mohammad Hassan") that is a name
     # on the other ("Mohammad Hassan Akhund") is a name after all.
     reclaimed: set[int] = set()
-    for parts, slots, used, on_left in ((parts_a, right, used_b, True),
-                                        (parts_b, left, used_a, False)):
+    sides = [(parts_a, right, used_b, True), (parts_b, left, used_a, False)]
+    if (len(used_a) == len(left) and len(used_b) == len(right)) or not (
+            _has_titles(a) or _has_titles(b)):
+        sides = []  # nothing left to reclaim, or no titles to reclaim it from
+    for parts, slots, used, on_left in sides:
         for k, slot in enumerate(slots):
             if k in used:
                 continue
@@ -468,6 +471,16 @@ def _set_aside(parts_a: Sequence[NamePart], parts_b: Sequence[NamePart], reclaim
     return records
 
 
+@functools.lru_cache(maxsize=200_000)
+def _normal_of(text: str) -> str:
+    return _normal_text(_parts(text))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _has_titles(text: str) -> bool:
+    return any(p.role == "title" for p in _parts(text))
+
+
 def _normal_text(parts: Sequence[NamePart]) -> str:
     return " ".join([p.text for p in parts])
 
@@ -475,7 +488,7 @@ def _normal_text(parts: Sequence[NamePart]) -> str:
 def _result(a: str, b: str, parts_a: Sequence[NamePart], parts_b: Sequence[NamePart],
             records: list[AlignedPart], raw_score: float, kind: Kind | None,
             chosen: _data.Profile) -> Comparison:
-    same = _normal_text(parts_a) == _normal_text(parts_b)
+    same = _normal_of(a) == _normal_of(b)
     # 1.0 is kept for names that normalise to the same text (the documented guarantee).
     score = round(1.0 if same else min(MAX_UNEQUAL, raw_score), 6)
     return Comparison(

@@ -161,6 +161,8 @@ def main() -> None:
         _compare._parts.cache_clear()
         _compare._pair.cache_clear()
         _compare._default_slots.cache_clear()
+        _compare._normal_of.cache_clear()
+        _compare._has_titles.cache_clear()
         for a, b in pairs:
             aliaskit.compare(a, b)
         return len(pairs)
