@@ -96,3 +96,12 @@ def save(name: str, data: dict[str, Any]) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def clear_comparison_caches() -> None:
+    """Forget every per-name and per-pair result: the honest 'new names' setting."""
+    from aliaskit import _compare
+
+    for cached in (_compare._parts, _compare._pair, _compare._default_slots,
+                   _compare._normal_of, _compare._has_titles):
+        cached.cache_clear()

@@ -18,6 +18,7 @@ from collections.abc import Callable
 import jellyfish
 from _common import (
     best_f1_threshold,
+    clear_comparison_caches,
     has_script,
     load_pairs,
     machine,
@@ -155,14 +156,8 @@ def main() -> None:
     for name, scorer in METHODS.items():
         speed[name] = median_rate(run(scorer), args.repeats)
     # A cold cache is the honest figure for aliaskit: names are new in a real pipeline.
-    from aliaskit import _compare
-
     def cold() -> int:
-        _compare._parts.cache_clear()
-        _compare._pair.cache_clear()
-        _compare._default_slots.cache_clear()
-        _compare._normal_of.cache_clear()
-        _compare._has_titles.cache_clear()
+        clear_comparison_caches()
         for a, b in pairs:
             aliaskit.compare(a, b)
         return len(pairs)

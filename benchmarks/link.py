@@ -19,7 +19,7 @@ import json
 import random
 from pathlib import Path
 
-from _common import HERE, machine, median_rate, save
+from _common import HERE, clear_comparison_caches, machine, median_rate, save
 
 import aliaskit
 
@@ -100,9 +100,7 @@ def main() -> None:
 
     def run(resolver: aliaskit.Resolver | None) -> float:
         def go() -> int:
-            from aliaskit import _compare
-            _compare._parts.cache_clear()
-            _compare._pair.cache_clear()
+            clear_comparison_caches()
             for t in corpus:
                 aliaskit.link(t, resolver=resolver)
             return 1

@@ -41,36 +41,6 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert test_command in ci.splitlines()
 
 
-def test_readme_examples() -> None:
-    result = doctest.testfile(str(REPO / "README.md"), module_relative=False,
-                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
-
-
-def test_data_card_examples() -> None:
-    result = doctest.testfile(str(REPO / "docs" / "data.md"), module_relative=False,
-                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
-
-
-def test_resolve_guide_examples() -> None:
-    result = doctest.testfile(str(REPO / "docs" / "resolve.md"), module_relative=False,
-                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
-
-
-def test_link_guide_examples() -> None:
-    result = doctest.testfile(str(REPO / "docs" / "link.md"), module_relative=False,
-                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
-
-
-def test_docs_home_examples() -> None:
-    result = doctest.testfile(str(REPO / "docs" / "index.md"), module_relative=False,
-                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
-
-
 def test_docs_home_cli_example() -> None:
     """The console example on the home page is what the installed CLI prints."""
     import shlex
@@ -86,3 +56,13 @@ def test_docs_home_cli_example() -> None:
     out = subprocess.run([exe, *shlex.split(command[2:])[1:]], capture_output=True, text=True,
                          timeout=60).stdout
     assert out.splitlines() == expected
+
+
+DOC_PAGES = ["README.md", "docs/index.md", "docs/data.md", "docs/resolve.md", "docs/link.md"]
+
+
+@pytest.mark.parametrize("page", DOC_PAGES)
+def test_examples_in_pages_run(page: str) -> None:
+    result = doctest.testfile(str(REPO / page), module_relative=False,
+                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
