@@ -347,10 +347,13 @@ def compare(
         raise InvalidNameError(f"kind must be one of {', '.join(KINDS)} or None, not {kind!r}")
     chosen = _profile(profile)
     parts_a, parts_b = _parts_of(a), _parts_of(b)
+    left, right = list(_default_slots(a, kind)), list(_default_slots(b, kind))
     if weights:
-        left, right = _slots(parts_a, kind, weights), _slots(parts_b, kind, weights)
-    else:
-        left, right = list(_default_slots(a, kind)), list(_default_slots(b, kind))
+        # Weights from a gazetteer override the bundled ones part by part.
+        left = [attrs.evolve(sl, weight=weights[sl.text]) if sl.text in weights else sl
+                for sl in left]
+        right = [attrs.evolve(sl, weight=weights[sl.text]) if sl.text in weights else sl
+                 for sl in right]
     if len(left) == len(right) and _normal_of(a) == _normal_of(b):
         # Equal after normalisation (the commonest case in resolution): part i is part i.
         same: list[AlignedPart] = []

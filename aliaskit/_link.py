@@ -19,7 +19,7 @@ import attrs
 
 from . import _data
 from ._compare import _parts as name_parts  # cached: spans recur within and across texts
-from ._errors import AliaskitError, InvalidNameError
+from ._errors import InvalidNameError
 from ._keys import part_key
 from ._normalize import _TOKEN, MAX_NAME_LENGTH, _is_arabic
 from ._resolve import Resolver
@@ -360,7 +360,5 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
 
 @functools.lru_cache(maxsize=1)
 def _reference_resolver() -> Resolver:
-    try:
-        return Resolver.from_reference()
-    except AliaskitError:
-        raise
+    """One resolver over the bundled reference data, shared by every link() call."""
+    return Resolver.from_reference()
