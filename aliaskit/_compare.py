@@ -350,10 +350,10 @@ def compare(
     left, right = list(_default_slots(a, kind)), list(_default_slots(b, kind))
     if weights:
         # Weights from a gazetteer override the bundled ones part by part.
-        left = [attrs.evolve(sl, weight=weights[sl.text]) if sl.text in weights else sl
-                for sl in left]
-        right = [attrs.evolve(sl, weight=weights[sl.text]) if sl.text in weights else sl
-                 for sl in right]
+        left = [_Slot(sl.parts, sl.text, sl.script, weights[sl.text], sl.link)
+                if sl.text in weights else sl for sl in left]
+        right = [_Slot(sl.parts, sl.text, sl.script, weights[sl.text], sl.link)
+                 if sl.text in weights else sl for sl in right]
     if len(left) == len(right) and _normal_of(a) == _normal_of(b):
         # Equal after normalisation (the commonest case in resolution): part i is part i.
         same: list[AlignedPart] = []
