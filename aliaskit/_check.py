@@ -59,9 +59,9 @@ def check_variants() -> list[str]:
             seen_script.add(folded)
             script_owners[folded].append(group.id)
         for other in group.related:
-            if other not in by_id and other not in {g.id for g in groups}:
+            if other not in by_id:
                 problems.append(f"{path}:{group.line}: related id {other!r} does not exist")
-            elif group.id not in next(g for g in groups if g.id == other).related:
+            elif group.id not in by_id[other].related:
                 problems.append(
                     f"{path}:{group.line}: relation {group.id} → {other} is not declared back"
                 )

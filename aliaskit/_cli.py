@@ -378,19 +378,27 @@ def compare_cmd(left: str, right: str, kind: str | None, profile: str, explain: 
 # --- cluster -------------------------------------------------------------------------
 
 
-def _read_names_file(path: str, column: str | None, encoding: str, errors: str
-                     ) -> list[tuple[int, str]]:
-    """(line or row number, name) from a text file of lines or a CSV column; '-' = stdin."""
+def _read_text_file(path: str, encoding: str, errors: str | None = None) -> str:
+    """The decoded text of a file ('-' = standard input); errors name the line.
+
+    ``errors`` is the command's --errors choice; None for commands that have no such option.
+    """
     try:
         raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise AliaskitError(f"{path}: {exc.strerror}") from None
     try:
-        text = raw.decode(encoding, errors=errors)
+        return raw.decode(encoding, errors=errors or "strict")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise AliaskitError(f"{path}: line {line}: not valid {encoding}; use --encoding or "
-                            "--errors replace") from None
+        hint = "use --encoding" + (" or --errors replace" if errors is not None else "")
+        raise AliaskitError(f"{path}: line {line}: not valid {encoding}; {hint}") from None
+
+
+def _read_names_file(path: str, column: str | None, encoding: str, errors: str
+                     ) -> list[tuple[int, str]]:
+    """(line or row number, name) from a text file of lines or a CSV column; '-' = stdin."""
+    text = _read_text_file(path, encoding, errors)
     if column is None:
         lines = text.split("\n")
         if lines and lines[-1] == "":
@@ -622,15 +630,7 @@ def link_cmd(files: tuple[str, ...], data_path: Path | None, fmt: str, as_jsonl:
         click.echo(f"{'source':<28} {'line':>4} {'offsets':>12}  {'mention':<26} {'entity':<38} "
                    f"{'score':>5}  ambig")
     for file in files:
-        try:
-            raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
-        except OSError as exc:
-            raise AliaskitError(f"{file}: {exc.strerror}") from None
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise AliaskitError(f"{file}: line {line}: not valid {encoding}") from None
+        text = _read_text_file(file, encoding)
         source = "<stdin>" if file == "-" else Path(file).name
         mentions = link(text, resolver=resolver, source=source)
         if fmt == "jsonl":

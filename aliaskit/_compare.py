@@ -84,15 +84,12 @@ def _folds(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+@functools.lru_cache(maxsize=8)
 def _generic(kind: Kind | None) -> dict[str, str]:
+    """Generic words and their commonness for a kind (all kinds when it is unknown)."""
     table = _data.generic_words()
     kinds = ("any", "org", "place") if kind is None else ("any", kind)
     return {word: c for (k, word), c in table.items() if k in kinds}
-
-
-@functools.lru_cache(maxsize=8)
-def _generic_cached(kind: Kind | None) -> dict[str, str]:
-    return _generic(kind)
 
 
 def part_weight(text: str, *, kind: Kind | None = None) -> float:
@@ -109,7 +106,7 @@ def part_weight(text: str, *, kind: Kind | None = None) -> float:
     """
     if len(text) == 1:
         return INITIAL_WEIGHT
-    commonness = _generic_cached(kind).get(text)
+    commonness = _generic(kind).get(text)
     if commonness is None:
         index = variant_index()
         group = index.group_of.get(text)
@@ -219,21 +216,20 @@ class _Slot:
     link: str = ""  # a connector written between this part and the next ("i" in Mazar-i-Sharif)
 
 
-def _slots(parts: Sequence[NamePart], kind: Kind | None, weights: Mapping[str, float] | None
-           ) -> list[_Slot]:
+@functools.lru_cache(maxsize=200_000)
+def _default_slots(text: str, kind: Kind | None) -> tuple[_Slot, ...]:
+    """The identity parts of a name as slots, under the bundled weights (cached: names
+    recur). Gazetteer weights, when given to compare(), replace these weights there."""
     index = variant_index()
     slots: list[_Slot] = []
-    for p in parts:
+    for p in _parts(text):
         if not p.is_identity:
             if slots and p.role == "connector" and not slots[-1].link:
                 slots[-1] = attrs.evolve(slots[-1], link=p.text)
             continue
-        w = weights.get(p.text) if weights else None
-        if w is None:
-            w = _weight(p.text, kind)
         script = p.script == "arabic" and p.text not in index.group_of
-        slots.append(_Slot((p,), p.text, script, w))
-    return slots
+        slots.append(_Slot((p,), p.text, script, _weight(p.text, kind)))
+    return tuple(slots)
 
 
 def _better_joined(joined: str, parts: Sequence[_Slot], other: Sequence[_Slot]) -> bool:
@@ -246,12 +242,6 @@ def _better_joined(joined: str, parts: Sequence[_Slot], other: Sequence[_Slot]) 
         if sim >= JOIN_MIN and sim > max(_pair(p.text, o.text, False, False)[0] for p in parts) + 0.2:
             return True
     return False
-
-
-@functools.lru_cache(maxsize=200_000)
-def _default_slots(text: str, kind: Kind | None) -> tuple[_Slot, ...]:
-    """The slots of a name under the bundled weights (cached: names recur)."""
-    return tuple(_slots(_parts(text), kind, None))
 
 
 def _join_split(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list[_Slot]]:

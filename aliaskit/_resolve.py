@@ -26,7 +26,6 @@ from rapidfuzz import fuzz, process
 from ._compare import _parts, compare, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._keys import part_key
-from ._normalize import name_parts
 from ._reference import load_reference
 from ._types import KINDS, Alias, Comparison, Entity, Kind, Match, Mention
 
@@ -58,7 +57,7 @@ INDEX_VERSION = 1
 
 def _identity_keys(name: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """Normalised text, identity part texts and their keys for one name."""
-    parts = name_parts(name)
+    parts = _parts(name)  # cached: compare() parses the same query again
     texts = tuple(p.text for p in parts if p.is_identity)
     single = list(dict.fromkeys(part_key(t) for t in texts))
     # Pairs of part keys too ("MD+KRM"): two common parts together are rare, so a query
