@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
-import attrs
 from rapidfuzz.distance import Levenshtein
 
 from . import _data
 from ._errors import InvalidNameError
 from ._keys import part_key, variant_index
-from ._normalize import name_parts, normalize
-from ._types import KINDS, AlignedPart, Comparison, Kind, Method, NamePart
+from ._normalize import _parse, _Part, normalize
+from ._types import KINDS, AlignedPart, Comparison, Kind, Method, NamePart, _DeferredComparison
 
 __all__ = ["compare", "part_weight"]
 
@@ -60,14 +60,15 @@ INITIAL_WEIGHT = 0.3
 
 
 @functools.lru_cache(maxsize=200_000)
+def _light(text: str) -> tuple[_Part, ...]:
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=200_000)
 def _parts(text: str) -> tuple[NamePart, ...]:
-    return name_parts(text)
-
-
-def _parts_of(text: object) -> tuple[NamePart, ...]:
-    if not isinstance(text, str):
-        raise InvalidNameError(f"a name must be a string, not {type(text).__name__}")
-    return _parts(text)
+    """name_parts(), cached and made from the cached light parts."""
+    return tuple([NamePart(p.text, p.role, text[p.start : p.end], p.start, p.end, p.script)
+                  for p in _light(text)])
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -136,10 +137,19 @@ def _fold_similarity(a: str, b: str) -> tuple[float, int]:
     reliable letters of a transliteration), and a final vowel present on one side
     only costs 1 more: it is usually the -i of a family name (Karim / Karimi).
     """
+    features_a, features_b = _fold_features(a), _fold_features(b)
+    if len(features_a) == 1 and len(features_b) == 1:  # the usual case: no e to read two ways
+        (fa, sa, va), (fb, sb, vb) = features_a[0], features_b[0]
+        if fa == fb:
+            return 1.0, 0
+        d = Levenshtein.distance(fa, fb)
+        consonants = Levenshtein.distance(sa, sb)
+        cost = consonants + VOWEL_COST * max(0, d - consonants) + (va != vb)
+        return max(0.0, 1.0 - cost / max(len(fa), len(fb), 1)), d
     best = 0.0
     distance = 99
-    for fa, sa, va in _fold_features(a):
-        for fb, sb, vb in _fold_features(b):
+    for fa, sa, va in features_a:
+        for fb, sb, vb in features_b:
             d = Levenshtein.distance(fa, fb)
             consonants = Levenshtein.distance(sa, sb)
             cost = consonants + VOWEL_COST * max(0, d - consonants) + (va != vb)
@@ -205,31 +215,53 @@ def _pair(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Method
     return s**EDIT_EXPONENT, "edit"
 
 
-@attrs.frozen(slots=True)
-class _Slot:
+class _Slot(NamedTuple):
     """An identity part, or two adjacent ones joined, on one side of a comparison."""
 
-    parts: tuple[NamePart, ...]
+    parts: tuple[int, ...]  # positions in the name's parts
     text: str
     script: bool  # romanised letter by letter (not a known Perso-Arabic word)
     weight: float
     link: str = ""  # a connector written between this part and the next ("i" in Mazar-i-Sharif)
 
 
+class _Name(NamedTuple):
+    """Everything compare() needs to know about one name, worked out once per name."""
+
+    parts: tuple[_Part, ...]
+    slots: tuple[_Slot, ...]  # identity parts, under the bundled weights for the kind
+    normal: str  # the normalised text (equal normal texts score 1.0)
+    aside: tuple[int, ...]  # positions of titles, connectors and particles
+    titles: bool  # has a part taken as a title
+    links: bool  # has a connector between two identity parts
+
+
 @functools.lru_cache(maxsize=200_000)
-def _default_slots(text: str, kind: Kind | None) -> tuple[_Slot, ...]:
-    """The identity parts of a name as slots, under the bundled weights (cached: names
-    recur). Gazetteer weights, when given to compare(), replace these weights there."""
-    index = variant_index()
+def _name(text: str, kind: Kind | None) -> _Name:
+    """Parse a name and weigh its identity parts (cached: names recur)."""
+    group_of = variant_index().group_of
+    parts = _light(text)
     slots: list[_Slot] = []
-    for p in _parts(text):
-        if not p.is_identity:
+    aside: list[int] = []
+    links = titles = False
+    for k, p in enumerate(parts):
+        if p.role != "name":
+            aside.append(k)
+            titles = titles or p.role == "title"
             if slots and p.role == "connector" and not slots[-1].link:
-                slots[-1] = attrs.evolve(slots[-1], link=p.text)
+                slots[-1] = slots[-1]._replace(link=p.text)
+                links = True
             continue
-        script = p.script == "arabic" and p.text not in index.group_of
-        slots.append(_Slot((p,), p.text, script, _weight(p.text, kind)))
-    return tuple(slots)
+        slots.append(_Slot((k,), p.text, p.script == "arabic" and p.text not in group_of,
+                           _weight(p.text, kind)))
+    return _Name(parts, tuple(slots), " ".join([p.text for p in parts]), tuple(aside), titles,
+                 links)
+
+
+def _name_of(text: object, kind: Kind | None) -> _Name:
+    if not isinstance(text, str):
+        raise InvalidNameError(f"a name must be a string, not {type(text).__name__}")
+    return _name(text, kind)
 
 
 def _better_joined(joined: str, parts: Sequence[_Slot], other: Sequence[_Slot]) -> bool:
@@ -267,27 +299,12 @@ def _join_split(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], lis
     return left, right
 
 
-def _initials(slots: Sequence[_Slot], parts: Sequence[NamePart]) -> set[str]:
-    """Acronyms a name can have: initials of its identity parts, or of all its words."""
-    return {"".join(s.text[0] for s in slots), "".join(p.text[0] for p in parts)}
-
-
-def _record(slot_a: _Slot | None, slot_b: _Slot | None, method: Method, sim: float,
-            weight: float) -> list[AlignedPart]:
-    """Alignment records for two slots; a joined slot yields one record per part."""
-    if slot_a is not None and slot_b is not None and len(slot_a.parts) == len(slot_b.parts) == 1:
-        return [AlignedPart(slot_a.parts[0], slot_b.parts[0], method, sim, weight)]
-    parts_a = slot_a.parts if slot_a else (None,)
-    parts_b = slot_b.parts if slot_b else (None,)
-    n = max(len(parts_a), len(parts_b))
-    records = []
-    for k in range(n):
-        pa = parts_a[k] if k < len(parts_a) else None
-        pb = parts_b[k] if k < len(parts_b) else None
-        if pa is None and pb is None:
-            continue
-        records.append(AlignedPart(pa, pb, method, sim, weight))
-    return records
+def _is_acronym(short: Sequence[_Slot], long_: Sequence[_Slot], long_parts: Sequence[_Part]
+                ) -> bool:
+    """Is the one-part name ``short`` the initials of the identity parts or words of ``long_``?"""
+    text = short[0].text
+    return len(short) == 1 and len(long_) >= 2 and 2 <= len(text) <= 6 and text in (
+        "".join(s.text[0] for s in long_), "".join(p.text[0] for p in long_parts))
 
 
 def _profile(profile: str) -> _data.Profile:
@@ -297,6 +314,177 @@ def _profile(profile: str) -> _data.Profile:
             f"unknown profile {profile!r}; choose one of {', '.join(sorted(profiles))}"
         )
     return profiles[profile]
+
+
+def _check_kind(kind: object) -> None:
+    if kind is not None and kind not in KINDS:
+        raise InvalidNameError(f"kind must be one of {', '.join(KINDS)} or None, not {kind!r}")
+
+
+class _Plan(NamedTuple):
+    """How two names align: the score and what the alignment records are written from."""
+
+    score: float  # evidence over total weight, before the 1.0 rule
+    left: list[_Slot]
+    right: list[_Slot]
+    pairs: list[tuple[int, int, float, Method]]  # aligned slots, in order
+    conflicts: list[tuple[_Slot, _Slot, float, float]]  # two slots, similarity, weight
+    missing: list[tuple[_Slot, bool]]  # a slot present on one side only (True: the left)
+    reclaimed: frozenset[tuple[bool, int]]  # titles aligned as names: (on the left, position)
+    acronym_left: bool | None = None  # the acronym's side when one name is the other's acronym
+
+
+_NOTHING: frozenset[tuple[bool, int]] = frozenset()
+
+
+def _weighted(slots: Sequence[_Slot], weights: Mapping[str, float]) -> list[_Slot]:
+    return [_Slot(sl.parts, sl.text, sl.script, weights[sl.text], sl.link)
+            if sl.text in weights else sl for sl in slots]
+
+
+def _plan(na: _Name, nb: _Name, weights: Mapping[str, float] | None) -> _Plan:
+    """Align two parsed names and score the alignment (the whole comparison model)."""
+    if weights:
+        # Weights from a gazetteer override the bundled ones part by part.
+        left, right = _weighted(na.slots, weights), _weighted(nb.slots, weights)
+    else:
+        left, right = list(na.slots), list(nb.slots)
+    if na.normal == nb.normal and len(left) == len(right):
+        # Equal after normalisation (the commonest case in resolution): part i is part i.
+        return _Plan(1.0, left, right, [(i, i, 1.0, "exact") for i in range(len(left))],
+                     [], [], _NOTHING)
+    if len(left) == 1 and _is_acronym(left, right, nb.parts):
+        return _Plan(SIM_ACRONYM, left, right, [], [], [], _NOTHING, True)
+    if len(right) == 1 and _is_acronym(right, left, na.parts):
+        return _Plan(SIM_ACRONYM, left, right, [], [], [], _NOTHING, False)
+    if len(left) != len(right) or na.links or nb.links:
+        left, right = _join_split(left, right)
+
+    # Every pair of slots, best first; ties broken symmetrically so that
+    # compare(a, b) and compare(b, a) align the same way.
+    candidates = []
+    for i, sa in enumerate(left):
+        for j, sb in enumerate(right):
+            sim, method = _pair(sa.text, sb.text, sa.script, sb.script)
+            if sim >= ALIGN_MIN:
+                if method == "cross-script" and sa.script == sb.script:
+                    method = "edit"
+                lo, hi = (sa.text, sb.text) if sa.text <= sb.text else (sb.text, sa.text)
+                candidates.append((-sim, lo, hi, i, j, sim, method))
+    candidates.sort()  # equal (sim, texts) means equal parts: any order aligns the same
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs: list[tuple[int, int, float, Method]] = []
+    for _, _, _, i, j, sim, method in candidates:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        pairs.append((i, j, sim, method))
+
+    # A part taken as a title on one side ("Akhund, Mohammad Hassan") that is a name
+    # on the other ("Mohammad Hassan Akhund") is a name after all.
+    reclaimed: set[tuple[bool, int]] = set()
+    if (na.titles or nb.titles) and (len(used_a) < len(left) or len(used_b) < len(right)):
+        for name, slots, used, on_left in ((na, right, used_b, True), (nb, left, used_a, False)):
+            for k, slot in enumerate(slots):
+                if k in used:
+                    continue
+                for position in name.aside:
+                    p = name.parts[position]
+                    if p.role == "title" and (on_left, position) not in reclaimed and (
+                            _pair(p.text, slot.text, False, slot.script)[0] >= SIM_VARIANT):
+                        reclaimed.add((on_left, position))
+                        used.add(k)
+                        title_slot = _Slot((position,), p.text, False, slot.weight)
+                        if on_left:
+                            left.append(title_slot)
+                            used_a.add(len(left) - 1)
+                            pairs.append((len(left) - 1, k, SIM_VARIANT, "variant"))
+                        else:
+                            right.append(title_slot)
+                            used_b.add(len(right) - 1)
+                            pairs.append((k, len(right) - 1, SIM_VARIANT, "variant"))
+                        break
+
+    pairs.sort()
+    evidence = total = 0.0
+    for i, j, sim, _ in pairs:
+        w = min(left[i].weight, right[j].weight)
+        evidence += w * sim
+        total += w
+    conflicts: list[tuple[_Slot, _Slot, float, float]] = []
+    missing: list[tuple[_Slot, bool]] = []
+    if len(used_a) < len(left) or len(used_b) < len(right):
+        # Unaligned parts on both sides conflict pairwise, heaviest with heaviest; what is
+        # left over is missing on the other side.
+        rest_a = sorted((s for k, s in enumerate(left) if k not in used_a),
+                        key=lambda s: (-s.weight, s.text))
+        rest_b = sorted((s for k, s in enumerate(right) if k not in used_b),
+                        key=lambda s: (-s.weight, s.text))
+        for sa, sb in zip(rest_a, rest_b):
+            w = (sa.weight + sb.weight) / 2
+            total += CONFLICT_COST * w
+            conflicts.append((sa, sb, _pair(sa.text, sb.text, sa.script, sb.script)[0], w))
+        for slot in rest_a[len(rest_b):]:
+            total += MISSING_COST * slot.weight
+            missing.append((slot, True))
+        for slot in rest_b[len(rest_a):]:
+            total += MISSING_COST * slot.weight
+            missing.append((slot, False))
+    raw = evidence / total if total > 0 else 0.0
+    return _Plan(raw, left, right, pairs, conflicts, missing, frozenset(reclaimed))
+
+
+def _final_score(na: _Name, nb: _Name, raw: float) -> float:
+    # 1.0 is kept for names that normalise to the same text (the documented guarantee).
+    return round(1.0 if na.normal == nb.normal else min(MAX_UNEQUAL, raw), 6)
+
+
+def _record(parts_a: Sequence[NamePart], slot_a: _Slot | None, parts_b: Sequence[NamePart],
+            slot_b: _Slot | None, method: Method, sim: float, weight: float
+            ) -> list[AlignedPart]:
+    """Alignment records for two slots; a joined slot yields one record per part."""
+    if slot_a is not None and slot_b is not None and len(slot_a.parts) == len(slot_b.parts) == 1:
+        return [AlignedPart(parts_a[slot_a.parts[0]], parts_b[slot_b.parts[0]], method, sim,
+                            weight)]
+    side_a = [parts_a[k] for k in slot_a.parts] if slot_a else []
+    side_b = [parts_b[k] for k in slot_b.parts] if slot_b else []
+    return [AlignedPart(side_a[k] if k < len(side_a) else None,
+                        side_b[k] if k < len(side_b) else None, method, sim, weight)
+            for k in range(max(len(side_a), len(side_b)))]
+
+
+def _records(a: str, b: str, na: _Name, nb: _Name, plan: _Plan) -> tuple[AlignedPart, ...]:
+    """The alignment of a plan as records: every part of both names exactly once."""
+    parts_a, parts_b = _parts(a), _parts(b)
+    left, right = plan.left, plan.right
+    records: list[AlignedPart] = []
+    if plan.acronym_left is not None:
+        short, long_parts = (parts_a, parts_b) if plan.acronym_left else (parts_b, parts_a)
+        acronym = short[(left if plan.acronym_left else right)[0].parts[0]]
+        for p in long_parts:
+            pair = (acronym, p) if plan.acronym_left else (p, acronym)
+            records.append(AlignedPart(*pair, "acronym", SIM_ACRONYM, 1.0 / len(long_parts)))
+        return tuple(records)
+    for i, j, sim, method in plan.pairs:
+        records += _record(parts_a, left[i], parts_b, right[j], method, sim,
+                           min(left[i].weight, right[j].weight))
+    for sa, sb, sim, w in plan.conflicts:
+        records += _record(parts_a, sa, parts_b, sb, "conflict", sim, w)
+    for slot, on_left in plan.missing:
+        records += (_record(parts_a, slot, parts_b, None, "missing", 0.0, slot.weight) if on_left
+                    else _record(parts_a, None, parts_b, slot, "missing", 0.0, slot.weight))
+    # Titles, connectors and particles (weight 0), except titles aligned as names.
+    for name, parts, on_left in ((na, parts_a, True), (nb, parts_b, False)):
+        for position in name.aside:
+            if (on_left, position) not in plan.reclaimed:
+                p = parts[position]
+                role: Method = "title" if p.role == "title" else (
+                    "connector" if p.role == "connector" else "particle")
+                records.append(AlignedPart(p if on_left else None, None if on_left else p,
+                                           role, 0.0, 0.0))
+    return tuple(records)
 
 
 def compare(
@@ -334,158 +522,12 @@ def compare(
     unknown kind or an unknown profile.
     """
     if kind is not None and kind not in KINDS:
-        raise InvalidNameError(f"kind must be one of {', '.join(KINDS)} or None, not {kind!r}")
-    chosen = _profile(profile)
-    parts_a, parts_b = _parts_of(a), _parts_of(b)
-    left, right = list(_default_slots(a, kind)), list(_default_slots(b, kind))
-    if weights:
-        # Weights from a gazetteer override the bundled ones part by part.
-        left = [_Slot(sl.parts, sl.text, sl.script, weights[sl.text], sl.link)
-                if sl.text in weights else sl for sl in left]
-        right = [_Slot(sl.parts, sl.text, sl.script, weights[sl.text], sl.link)
-                 if sl.text in weights else sl for sl in right]
-    if len(left) == len(right) and _normal_of(a) == _normal_of(b):
-        # Equal after normalisation (the commonest case in resolution): part i is part i.
-        same: list[AlignedPart] = []
-        for sa, sb in zip(left, right):
-            same += _record(sa, sb, "exact", 1.0, min(sa.weight, sb.weight))
-        return _result(a, b, parts_a, parts_b, same + _set_aside(parts_a, parts_b, set()), 1.0,
-                       kind, chosen)
-    acronym = _acronym(left, parts_a, right, parts_b)
-    if acronym is not None:
-        return _result(a, b, parts_a, parts_b, acronym, SIM_ACRONYM, kind, chosen)
-    if len(left) != len(right) or any(s.link for s in left) or any(s.link for s in right):
-        left, right = _join_split(left, right)
-
-    # Every pair of slots, best first; ties broken symmetrically so that
-    # compare(a, b) and compare(b, a) align the same way.
-    candidates = []
-    for i, sa in enumerate(left):
-        for j, sb in enumerate(right):
-            sim, method = _pair(sa.text, sb.text, sa.script, sb.script)
-            if method == "cross-script" and sa.script == sb.script:
-                method = "edit"
-            lo, hi = (sa.text, sb.text) if sa.text <= sb.text else (sb.text, sa.text)
-            candidates.append((-sim, lo, hi, i, j, sim, method))
-    candidates.sort()  # equal (sim, texts) means equal parts: any order aligns the same
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    pairs: list[tuple[int, int, float, Method]] = []
-    for _, _, _, i, j, sim, method in candidates:
-        if i in used_a or j in used_b or sim < ALIGN_MIN:
-            continue
-        used_a.add(i)
-        used_b.add(j)
-        pairs.append((i, j, sim, method))
-
-    # A part taken as a title on one side ("Akhund, Mohammad Hassan") that is a name
-    # on the other ("Mohammad Hassan Akhund") is a name after all.
-    reclaimed: set[int] = set()
-    sides = [(parts_a, right, used_b, True), (parts_b, left, used_a, False)]
-    if (len(used_a) == len(left) and len(used_b) == len(right)) or not (
-            _has_titles(a) or _has_titles(b)):
-        sides = []  # nothing left to reclaim, or no titles to reclaim it from
-    for parts, slots, used, on_left in sides:
-        for k, slot in enumerate(slots):
-            if k in used:
-                continue
-            for p in parts:
-                if p.role == "title" and id(p) not in reclaimed and (
-                        _pair(p.text, slot.text, False, slot.script)[0] >= SIM_VARIANT):
-                    reclaimed.add(id(p))
-                    used.add(k)
-                    title_slot = _Slot((p,), p.text, False, slot.weight)
-                    if on_left:
-                        left.append(title_slot)
-                        used_a.add(len(left) - 1)
-                        pairs.append((len(left) - 1, k, SIM_VARIANT, "variant"))
-                    else:
-                        right.append(title_slot)
-                        used_b.add(len(right) - 1)
-                        pairs.append((k, len(right) - 1, SIM_VARIANT, "variant"))
-                    break
-
-    records: list[AlignedPart] = []
-    evidence = total = 0.0
-    for i, j, sim, method in sorted(pairs):
-        w = min(left[i].weight, right[j].weight)
-        evidence += w * sim
-        total += w
-        records += _record(left[i], right[j], method, sim, w)
-    rest_a = [s for k, s in enumerate(left) if k not in used_a]
-    rest_b = [s for k, s in enumerate(right) if k not in used_b]
-    # Unaligned parts on both sides conflict pairwise, heaviest with heaviest; what is
-    # left over is missing on the other side.
-    rest_a.sort(key=lambda s: (-s.weight, s.text))
-    rest_b.sort(key=lambda s: (-s.weight, s.text))
-    for sa, sb in zip(rest_a, rest_b):
-        w = (sa.weight + sb.weight) / 2
-        sim = _pair(sa.text, sb.text, sa.script, sb.script)[0]
-        total += CONFLICT_COST * w
-        records += _record(sa, sb, "conflict", sim, w)
-    extra = rest_a[len(rest_b):] or rest_b[len(rest_a):]
-    for slot in extra:
-        total += MISSING_COST * slot.weight
-        on_left = slot in rest_a
-        records += _record(slot if on_left else None, None if on_left else slot, "missing",
-                           0.0, slot.weight)
-    records += _set_aside(parts_a, parts_b, reclaimed)
-
-    return _result(a, b, parts_a, parts_b, records, evidence / total if total > 0 else 0.0,
-                   kind, chosen)
-
-
-def _acronym(left: list[_Slot], parts_a: Sequence[NamePart], right: list[_Slot],
-             parts_b: Sequence[NamePart]) -> list[AlignedPart] | None:
-    """Alignment records if one name is an acronym of the other ("IRGC"), else None."""
-    for short, long_, long_parts, short_left in ((left, right, parts_b, True),
-                                                 (right, left, parts_a, False)):
-        if len(short) == 1 and len(long_) >= 2 and 2 <= len(short[0].text) <= 6 and (
-                short[0].text in _initials(long_, long_parts)):
-            records = []
-            for p in long_parts:
-                pair = (short[0].parts[0], p) if short_left else (p, short[0].parts[0])
-                records.append(AlignedPart(*pair, "acronym", SIM_ACRONYM, 1.0 / len(long_parts)))
-            return records
-    return None
-
-
-def _set_aside(parts_a: Sequence[NamePart], parts_b: Sequence[NamePart], reclaimed: set[int]
-               ) -> list[AlignedPart]:
-    """Records for the titles, connectors and particles of both names (weight 0)."""
-    records = []
-    for parts, on_left in ((parts_a, True), (parts_b, False)):
-        for p in parts:
-            if not p.is_identity and id(p) not in reclaimed:
-                role: Method = "title" if p.role == "title" else (
-                    "connector" if p.role == "connector" else "particle")
-                records.append(AlignedPart(p if on_left else None, None if on_left else p,
-                                           role, 0.0, 0.0))
-    return records
-
-
-@functools.lru_cache(maxsize=200_000)
-def _normal_of(text: str) -> str:
-    return _normal_text(_parts(text))
-
-
-@functools.lru_cache(maxsize=200_000)
-def _has_titles(text: str) -> bool:
-    return any(p.role == "title" for p in _parts(text))
-
-
-def _normal_text(parts: Sequence[NamePart]) -> str:
-    return " ".join([p.text for p in parts])
-
-
-def _result(a: str, b: str, parts_a: Sequence[NamePart], parts_b: Sequence[NamePart],
-            records: list[AlignedPart], raw_score: float, kind: Kind | None,
-            chosen: _data.Profile) -> Comparison:
-    same = _normal_of(a) == _normal_of(b)
-    # 1.0 is kept for names that normalise to the same text (the documented guarantee).
-    score = round(1.0 if same else min(MAX_UNEQUAL, raw_score), 6)
-    return Comparison(
-        left=a, right=b, score=score, is_match=score >= chosen.threshold,
-        profile=chosen.name, threshold=chosen.threshold, kind=kind,
-        alignment=tuple(records),
-    )
+        _check_kind(kind)
+    chosen = _data.profiles().get(profile) or _profile(profile)
+    na, nb = _name_of(a, kind), _name_of(b, kind)
+    plan = _plan(na, nb, weights)
+    score = _final_score(na, nb, plan.score)
+    # The records are written when first read: most callers only read the score.
+    return _DeferredComparison(a, b, score, score >= chosen.threshold, chosen.name,
+                               chosen.threshold, kind,
+                               build=functools.partial(_records, a, b, na, nb, plan))

@@ -15,6 +15,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Container, Sequence
+from typing import NamedTuple
 
 import attrs
 from unidecode import unidecode
@@ -42,6 +43,7 @@ _WORD_CHAR = rf"(?:[^\W_]|[{_MARKS}])"
 _TOKEN = re.compile(rf"{_WORD_CHAR}+(?:[{_APOSTROPHES}]+{_WORD_CHAR}+)*")
 _POSSESSIVE = re.compile(rf"[{_APOSTROPHES}][sS]$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_LETTER = re.compile(r"[^\W\d_]")
 # Format characters (zero-width space/joiners, bidi controls, soft hyphen), the
 # apostrophe-like transliteration marks for ain and hamza, and U+FFFD (what a decoder
 # puts for bytes it could not read) carry no letters.
@@ -65,15 +67,24 @@ def _is_latin(ch: str) -> bool:
     return cp < 0x0250 or 0x1E00 <= cp <= 0x1EFF or 0x2C60 <= cp <= 0x2C7F or 0xA720 <= cp <= 0xA7FF
 
 
-@attrs.frozen(slots=True)
-class _Word:
-    """A normalised word before roles are assigned."""
+class _Word(NamedTuple):
+    """A normalised word before roles are assigned (a tuple: names parse by the million)."""
 
     text: str
     start: int
     end: int
     script: Script
     raw: str  # the folded Perso-Arabic letters, for whole-compound look-ups; else ""
+
+
+class _Part(NamedTuple):
+    """A name part without its original text: what comparison needs, cheap to make."""
+
+    text: str
+    role: PartRole
+    start: int
+    end: int
+    script: Script
 
 
 # --- one word ------------------------------------------------------------------------
@@ -342,8 +353,9 @@ def _check_input(text: object) -> str:
 def _words(text: str) -> list[_Word]:
     words: list[_Word] = []
     for match in _TOKEN.finditer(text):
+        start, end = match.span()
         for word, script, raw in _word_forms(match.group()):
-            words.append(_Word(word, match.start(), match.end(), script, raw))
+            words.append(_Word(word, start, end, script, raw))
     return words
 
 
@@ -369,16 +381,22 @@ def name_parts(text: str) -> tuple[NamePart, ...]:
     string, empty or whitespace, no letters, longer than :data:`MAX_NAME_LENGTH`, or a
     word mixing scripts.
     """
+    return tuple([NamePart(p.text, p.role, text[p.start : p.end], p.start, p.end, p.script)
+                  for p in _parse(text)])
+
+
+def _parse(text: str) -> tuple[_Part, ...]:
+    """The parts of a name (the work behind :func:`name_parts`)."""
     text = _check_input(text)
     words = _words(text)
-    if not any(ch.isalpha() for w in words for ch in w.text):
+    texts = [w.text for w in words]
+    # Words are lower-case ASCII by now, so one search finds a letter if there is one.
+    if not _LETTER.search(" ".join(texts)):
         raise InvalidNameError(f"name {text[:40]!r} contains no letters")
-    lexicon = _lexicon()
-    first = _first_words()
-    if not any(w.text in first for w in words):
+    if _first_words().isdisjoint(texts):
         # No word can start a title, connector, particle or compound: all are names.
-        return tuple(NamePart(w.text, "name", text[w.start : w.end], w.start, w.end, w.script)
-                     for w in words)
+        return tuple([_Part(w.text, "name", w.start, w.end, w.script) for w in words])
+    lexicon = _lexicon()
     words = _join_compounds(words, lexicon.suffixes, lexicon.prefixes)
     texts = [w.text for w in words]
     roles: list[PartRole] = ["name"] * len(words)
@@ -413,10 +431,7 @@ def name_parts(text: str) -> tuple[NamePart, ...]:
         roles = ["name" if r != "title" else r for r in roles]
         if "name" not in roles:
             roles = ["name"] * len(words)
-    return tuple(
-        NamePart(w.text, role, text[w.start : w.end], w.start, w.end, w.script)
-        for w, role in zip(words, roles)
-    )
+    return tuple([_Part(w.text, role, w.start, w.end, w.script) for w, role in zip(words, roles)])
 
 
 def normalize(text: str) -> str:
@@ -435,4 +450,4 @@ def normalize(text: str) -> str:
     Idempotent: ``normalize(normalize(x)) == normalize(x)``. Raises
     :class:`~aliaskit.InvalidNameError` like :func:`name_parts`.
     """
-    return " ".join(part.text for part in name_parts(text))
+    return " ".join([part.text for part in _parse(text)])

@@ -6,8 +6,8 @@ hashable, and printable. Provenance is data (source, offsets, text), never prose
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Callable, Iterable
+from typing import Literal, cast
 
 import attrs
 
@@ -260,6 +260,67 @@ class Comparison:
 
     def __str__(self) -> str:
         return self.explain()
+
+
+_ALIGNMENT = Comparison.__dict__["alignment"]  # the slot that holds a Comparison's alignment
+_FIELDS = tuple(a.name for a in attrs.fields(Comparison))
+_SET = object.__setattr__
+
+
+class _DeferredComparison(Comparison):
+    """A :class:`Comparison` whose alignment records are written when first read.
+
+    compare() is called in tight loops (resolution, clustering, screening) that mostly
+    read only the score; the records cost as much as the scoring. To every reader the
+    object is a Comparison: same fields, equality, hash, repr and pickling.
+    """
+
+    __slots__ = ("_build",)
+    _build: Callable[[], tuple[AlignedPart, ...]] | None
+
+    def __init__(self, left: str, right: str, score: float, is_match: bool, profile: str,
+                 threshold: float, kind: Kind | None,
+                 alignment: tuple[AlignedPart, ...] | None = None, *,
+                 build: Callable[[], tuple[AlignedPart, ...]] | None = None) -> None:
+        for name, value in zip(_FIELDS, (left, right, score, is_match, profile, threshold, kind)):
+            _SET(self, name, value)
+        if alignment is not None:
+            _ALIGNMENT.__set__(self, alignment)
+        elif build is None:
+            raise TypeError("either alignment or build is needed")
+        _SET(self, "_build", build)
+
+    @property
+    def alignment(self) -> tuple[AlignedPart, ...]:
+        try:
+            return cast("tuple[AlignedPart, ...]", _ALIGNMENT.__get__(self))
+        except AttributeError:
+            build = self._build
+            assert build is not None
+            records = build()
+            _ALIGNMENT.__set__(self, records)
+            _SET(self, "_build", None)
+            return records
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in _FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Comparison):
+            return NotImplemented
+        return self._values() == tuple(getattr(other, name) for name in _FIELDS)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = Comparison.__hash__
+
+    def __repr__(self) -> str:
+        return Comparison.__repr__(self).replace(type(self).__qualname__, "Comparison", 1)
+
+    def __reduce__(self) -> tuple[type[Comparison], tuple[object, ...]]:
+        return Comparison, self._values()
 
 
 @attrs.frozen(slots=True)

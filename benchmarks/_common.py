@@ -102,6 +102,5 @@ def clear_comparison_caches() -> None:
     """Forget every per-name and per-pair result: the honest 'new names' setting."""
     from aliaskit import _compare
 
-    for cached in (_compare._parts, _compare._pair, _compare._default_slots,
-                   _compare._normal_of, _compare._has_titles):
+    for cached in (_compare._light, _compare._parts, _compare._pair, _compare._name):
         cached.cache_clear()

@@ -113,3 +113,29 @@ def test_equal_normal_forms_score_one(a: str) -> None:
         return
     assert compare(a, normal).score == 1.0
     assert all(0.0 <= r.similarity <= 1.0 and r.weight >= 0.0 for r in compare(a, normal).alignment)
+
+
+@pytest.mark.parametrize("pair", [("Mullah Abdul Qahar Balkhi", "Abdulqahar Balkhy"),
+                                  ("IRGC", "Islamic Revolutionary Guard Corps"),
+                                  ("Amir Khan Muttaqi", "Amir Khan Muttaqi")])
+def test_comparison_behaves_as_a_plain_value(pair: tuple[str, str]) -> None:
+    # compare() writes its alignment records lazily; nobody may be able to tell.
+    import copy
+    import pickle
+
+    import attrs
+
+    lazy = compare(*pair)
+    plain = Comparison(lazy.left, lazy.right, lazy.score, lazy.is_match, lazy.profile,
+                       lazy.threshold, lazy.kind, compare(*pair).alignment)
+    fresh = compare(*pair)  # nothing read yet
+    assert fresh == plain and plain == fresh and hash(fresh) == hash(plain)
+    assert repr(compare(*pair)) == repr(plain)
+    assert attrs.asdict(compare(*pair)) == attrs.asdict(plain)
+    assert pickle.loads(pickle.dumps(compare(*pair))) == plain
+    assert copy.deepcopy(compare(*pair)) == plain
+    assert attrs.evolve(compare(*pair), profile="x") == attrs.evolve(plain, profile="x")
+    assert compare(*pair) != attrs.evolve(plain, score=0.5)
+    assert isinstance(lazy, Comparison) and lazy.alignment is lazy.alignment
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        lazy.score = 0.0  # type: ignore[misc]
