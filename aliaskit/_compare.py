@@ -22,8 +22,17 @@ from rapidfuzz.distance import Levenshtein
 from . import _data
 from ._errors import InvalidNameError
 from ._keys import part_key, variant_index
-from ._normalize import _parse, _Part, normalize
-from ._types import KINDS, AlignedPart, Comparison, Kind, Method, NamePart, _DeferredComparison
+from ._normalize import _first_words, _parse, _Part, normalize
+from ._types import (
+    KINDS,
+    AlignedPart,
+    Comparison,
+    Kind,
+    Method,
+    NamePart,
+    PartRole,
+    _DeferredComparison,
+)
 
 __all__ = ["compare", "part_weight"]
 
@@ -215,6 +224,26 @@ def _pair(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Method
     return s**EDIT_EXPONENT, "edit"
 
 
+@functools.lru_cache(maxsize=500_000)
+def _aligning(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Method]:
+    """:func:`_pair`, except for two attested spellings of different, unrelated names.
+
+    Those are capped at SIM_DIFFERENT, below ALIGN_MIN, so they never align whatever
+    their edit similarity: (0.0, "different") tells the alignment so without computing
+    it. (A gazetteer is mostly attested spellings, so this is most pairs a resolver sees.)
+    """
+    if SIM_DIFFERENT < ALIGN_MIN and a != b and not a_script and not b_script and (
+            len(a) > 1 and len(b) > 1):
+        index = variant_index()
+        ga, gb = index.group_of.get(a), index.group_of.get(b)
+        if ga is not None and gb is not None and ga != gb and gb not in index.groups[ga].related:
+            translations = _translation_index()
+            ta, tb = translations.get(a), translations.get(b)
+            if not (ta and tb and ta & tb) and not set(_folds(a)).intersection(_folds(b)):
+                return 0.0, "different"
+    return _pair(a, b, a_script, b_script)
+
+
 class _Slot(NamedTuple):
     """An identity part, or two adjacent ones joined, on one side of a comparison."""
 
@@ -228,7 +257,8 @@ class _Slot(NamedTuple):
 class _Name(NamedTuple):
     """Everything compare() needs to know about one name, worked out once per name."""
 
-    parts: tuple[_Part, ...]
+    texts: tuple[str, ...]  # the normalised text of each part
+    roles: tuple[PartRole, ...]  # and its role
     slots: tuple[_Slot, ...]  # identity parts, under the bundled weights for the kind
     normal: str  # the normalised text (equal normal texts score 1.0)
     aside: tuple[int, ...]  # positions of titles, connectors and particles
@@ -254,8 +284,32 @@ def _name(text: str, kind: Kind | None) -> _Name:
             continue
         slots.append(_Slot((k,), p.text, p.script == "arabic" and p.text not in group_of,
                            _weight(p.text, kind)))
-    return _Name(parts, tuple(slots), " ".join([p.text for p in parts]), tuple(aside), titles,
-                 links)
+    texts = tuple([p.text for p in parts])
+    return _Name(texts, tuple([p.role for p in parts]), tuple(slots), " ".join(texts),
+                 tuple(aside), titles, links)
+
+
+def _name_from_normal(text: str, normal: str, kind: Kind | None,
+                      weights: Mapping[str, float] | None) -> _Name:
+    """The _Name of ``text`` whose normalised text ``normal`` is known, under ``weights``.
+
+    An ASCII name none of whose normalised words can begin a title, connector, particle
+    or compound has those words as its parts, all of them names (see
+    _normalize._parse), so the resolver gets the _Name of such an alias without parsing
+    or caching it. Any other name goes through :func:`_name`.
+    """
+    texts = tuple(normal.split(" "))
+    if not text.isascii() or not _first_words().isdisjoint(texts):
+        return _with_weights(_name(text, kind), weights)
+    roles: list[PartRole] = ["name"] * len(texts)
+    return _Name(texts, tuple(roles), tuple([
+        _Slot((k,), w, False, weights[w] if weights and w in weights else _weight(w, kind))
+        for k, w in enumerate(texts)]), normal, (), False, False)
+
+
+def _with_weights(name: _Name, weights: Mapping[str, float] | None) -> _Name:
+    """The name with gazetteer weights in place of the bundled ones (where given)."""
+    return name._replace(slots=tuple(_weighted(name.slots, weights))) if weights else name
 
 
 def _name_of(text: object, kind: Kind | None) -> _Name:
@@ -299,12 +353,12 @@ def _join_split(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], lis
     return left, right
 
 
-def _is_acronym(short: Sequence[_Slot], long_: Sequence[_Slot], long_parts: Sequence[_Part]
+def _is_acronym(short: Sequence[_Slot], long_: Sequence[_Slot], long_texts: Sequence[str]
                 ) -> bool:
     """Is the one-part name ``short`` the initials of the identity parts or words of ``long_``?"""
     text = short[0].text
     return len(short) == 1 and len(long_) >= 2 and 2 <= len(text) <= 6 and text in (
-        "".join(s.text[0] for s in long_), "".join(p.text[0] for p in long_parts))
+        "".join(s.text[0] for s in long_), "".join(t[0] for t in long_texts))
 
 
 def _profile(profile: str) -> _data.Profile:
@@ -328,7 +382,7 @@ class _Plan(NamedTuple):
     left: list[_Slot]
     right: list[_Slot]
     pairs: list[tuple[int, int, float, Method]]  # aligned slots, in order
-    conflicts: list[tuple[_Slot, _Slot, float, float]]  # two slots, similarity, weight
+    conflicts: list[tuple[_Slot, _Slot, float]]  # two unaligned slots and their weight
     missing: list[tuple[_Slot, bool]]  # a slot present on one side only (True: the left)
     reclaimed: frozenset[tuple[bool, int]]  # titles aligned as names: (on the left, position)
     acronym_left: bool | None = None  # the acronym's side when one name is the other's acronym
@@ -353,9 +407,9 @@ def _plan(na: _Name, nb: _Name, weights: Mapping[str, float] | None) -> _Plan:
         # Equal after normalisation (the commonest case in resolution): part i is part i.
         return _Plan(1.0, left, right, [(i, i, 1.0, "exact") for i in range(len(left))],
                      [], [], _NOTHING)
-    if len(left) == 1 and _is_acronym(left, right, nb.parts):
+    if len(left) == 1 and _is_acronym(left, right, nb.texts):
         return _Plan(SIM_ACRONYM, left, right, [], [], [], _NOTHING, True)
-    if len(right) == 1 and _is_acronym(right, left, na.parts):
+    if len(right) == 1 and _is_acronym(right, left, na.texts):
         return _Plan(SIM_ACRONYM, left, right, [], [], [], _NOTHING, False)
     if len(left) != len(right) or na.links or nb.links:
         left, right = _join_split(left, right)
@@ -365,7 +419,7 @@ def _plan(na: _Name, nb: _Name, weights: Mapping[str, float] | None) -> _Plan:
     candidates = []
     for i, sa in enumerate(left):
         for j, sb in enumerate(right):
-            sim, method = _pair(sa.text, sb.text, sa.script, sb.script)
+            sim, method = _aligning(sa.text, sb.text, sa.script, sb.script)
             if sim >= ALIGN_MIN:
                 if method == "cross-script" and sa.script == sb.script:
                     method = "edit"
@@ -391,12 +445,12 @@ def _plan(na: _Name, nb: _Name, weights: Mapping[str, float] | None) -> _Plan:
                 if k in used:
                     continue
                 for position in name.aside:
-                    p = name.parts[position]
-                    if p.role == "title" and (on_left, position) not in reclaimed and (
-                            _pair(p.text, slot.text, False, slot.script)[0] >= SIM_VARIANT):
+                    text = name.texts[position]
+                    if name.roles[position] == "title" and (on_left, position) not in reclaimed and (
+                            _pair(text, slot.text, False, slot.script)[0] >= SIM_VARIANT):
                         reclaimed.add((on_left, position))
                         used.add(k)
-                        title_slot = _Slot((position,), p.text, False, slot.weight)
+                        title_slot = _Slot((position,), text, False, slot.weight)
                         if on_left:
                             left.append(title_slot)
                             used_a.add(len(left) - 1)
@@ -413,7 +467,7 @@ def _plan(na: _Name, nb: _Name, weights: Mapping[str, float] | None) -> _Plan:
         w = min(left[i].weight, right[j].weight)
         evidence += w * sim
         total += w
-    conflicts: list[tuple[_Slot, _Slot, float, float]] = []
+    conflicts: list[tuple[_Slot, _Slot, float]] = []
     missing: list[tuple[_Slot, bool]] = []
     if len(used_a) < len(left) or len(used_b) < len(right):
         # Unaligned parts on both sides conflict pairwise, heaviest with heaviest; what is
@@ -425,7 +479,7 @@ def _plan(na: _Name, nb: _Name, weights: Mapping[str, float] | None) -> _Plan:
         for sa, sb in zip(rest_a, rest_b):
             w = (sa.weight + sb.weight) / 2
             total += CONFLICT_COST * w
-            conflicts.append((sa, sb, _pair(sa.text, sb.text, sa.script, sb.script)[0], w))
+            conflicts.append((sa, sb, w))
         for slot in rest_a[len(rest_b):]:
             total += MISSING_COST * slot.weight
             missing.append((slot, True))
@@ -470,7 +524,8 @@ def _records(a: str, b: str, na: _Name, nb: _Name, plan: _Plan) -> tuple[Aligned
     for i, j, sim, method in plan.pairs:
         records += _record(parts_a, left[i], parts_b, right[j], method, sim,
                            min(left[i].weight, right[j].weight))
-    for sa, sb, sim, w in plan.conflicts:
+    for sa, sb, w in plan.conflicts:
+        sim = _pair(sa.text, sb.text, sa.script, sb.script)[0]
         records += _record(parts_a, sa, parts_b, sb, "conflict", sim, w)
     for slot, on_left in plan.missing:
         records += (_record(parts_a, slot, parts_b, None, "missing", 0.0, slot.weight) if on_left
@@ -525,7 +580,11 @@ def compare(
         _check_kind(kind)
     chosen = _data.profiles().get(profile) or _profile(profile)
     na, nb = _name_of(a, kind), _name_of(b, kind)
-    plan = _plan(na, nb, weights)
+    return _comparison(a, b, na, nb, _plan(na, nb, weights), kind, chosen)
+
+
+def _comparison(a: str, b: str, na: _Name, nb: _Name, plan: _Plan, kind: Kind | None,
+                chosen: _data.Profile) -> Comparison:
     score = _final_score(na, nb, plan.score)
     # The records are written when first read: most callers only read the score.
     return _DeferredComparison(a, b, score, score >= chosen.threshold, chosen.name,

@@ -18,16 +18,30 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 import attrs
 from rapidfuzz import fuzz, process
 
-from ._compare import _parts, compare, part_weight
+from . import _data
+from ._compare import (
+    _comparison,
+    _final_score,
+    _light,
+    _Name,
+    _name_from_normal,
+    _name_of,
+    _Plan,
+    _plan,
+    _profile,
+    _with_weights,
+    compare,
+    part_weight,
+)
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._keys import part_key
+from ._normalize import _parse
 from ._reference import load_reference
-from ._types import KINDS, Alias, Comparison, Entity, Kind, Match, Mention
+from ._types import KINDS, Alias, Entity, Kind, Match, Mention
 
 __all__ = ["AMBIGUITY_MARGIN", "Resolver"]
 
@@ -52,18 +66,25 @@ PRERANK_MARGIN = 12
 # Gazetteer-derived weights apply to parts at least this frequent among the aliases.
 MIN_DF_FOR_WEIGHT = 20
 INDEX_FORMAT = "aliaskit-index"
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 
-def _identity_keys(name: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """Normalised text, identity part texts and their keys for one name."""
-    parts = _parts(name)  # cached: compare() parses the same query again
-    texts = tuple(p.text for p in parts if p.is_identity)
-    single = list(dict.fromkeys(part_key(t) for t in texts))
+def _identity_keys(name: str, *, cached: bool = True
+                   ) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
+    """Normalised text, identity part texts, their keys in order ("AMR XN MTK") and the
+    index keys of one name.
+
+    A query is parsed through the cache that the comparison uses next; the names of a
+    gazetteer being indexed are not (a million of them would only evict useful entries).
+    """
+    parts = _light(name) if cached else _parse(name)
+    texts = tuple([p.text for p in parts if p.role == "name"])
+    sounds = [part_key(t) for t in texts]
+    single = list(dict.fromkeys(sounds))
     # Pairs of part keys too ("MD+KRM"): two common parts together are rare, so a query
     # made only of common parts finds its few candidates without a set intersection.
     pairs = [f"{a}+{b}" for a, b in itertools.combinations(sorted(single[:MAX_PAIR_PARTS]), 2)]
-    return " ".join(p.text for p in parts), texts, tuple(single + pairs)
+    return " ".join([p.text for p in parts]), texts, " ".join(sounds), tuple(single + pairs)
 
 
 @attrs.define
@@ -73,6 +94,7 @@ class _Rows:
     entity: array[int] = attrs.field(factory=lambda: array("l"))
     name_index: array[int] = attrs.field(factory=lambda: array("l"))  # index into entity.names
     normalized: list[str] = attrs.field(factory=list)
+    sounds: list[str] = attrs.field(factory=list)  # the part keys of the name ("AMR XN MTK")
 
 
 PARTIAL_MIN = 0.6
@@ -80,7 +102,7 @@ PARTIAL_MIN = 0.6
 tribal part) is still accepted by the resolver, provided nothing conflicts."""
 
 
-def _is_partial_name(comparison: Comparison) -> bool:
+def _is_partial_name(plan: _Plan, score: float) -> bool:
     """True when one name is the other minus some parts, with nothing contradicting.
 
     compare() cannot tell "Muttaqi" from "a different Muttaqi", so it scores a missing
@@ -88,17 +110,12 @@ def _is_partial_name(comparison: Comparison) -> bool:
     one entity's alias (and conflicts with none) is a sound answer, and the ranking and
     ambiguity flags show when several entities fit.
     """
-    if comparison.score < PARTIAL_MIN:
+    if score < PARTIAL_MIN or plan.conflicts:
         return False
-    aligned = False
-    for record in comparison.alignment:
-        if record.method in ("conflict", "different"):
-            return False
-        if record.method not in ("missing", "title", "connector", "particle"):
-            if record.similarity < 0.9:
-                return False
-            aligned = True
-    return aligned
+    if plan.acronym_left is not None:
+        return True
+    return bool(plan.pairs) and all(sim >= 0.9 and method != "different"
+                                    for _, _, sim, method in plan.pairs)
 
 
 class Resolver:
@@ -146,15 +163,16 @@ class Resolver:
         self._entities.append(entity)
         self._ids[entity.id] = index
         for position, name in enumerate(entity.names):
-            normalized, texts, keys = _identity_keys(name)
-            self._add_row(index, position, normalized, texts, keys)
+            normalized, texts, sounds, keys = _identity_keys(name, cached=False)
+            self._add_row(index, position, normalized, texts, sounds, keys)
 
     def _add_row(self, entity: int, position: int, normalized: str, texts: Sequence[str],
-                 keys: Sequence[str]) -> None:
+                 sounds: str, keys: Sequence[str]) -> None:
         row = len(self._rows.normalized)
         self._rows.entity.append(entity)
         self._rows.name_index.append(position)
         self._rows.normalized.append(normalized)
+        self._rows.sounds.append(sounds)
         for key in keys:
             postings = self._postings.get(key)
             if postings is None:
@@ -243,53 +261,83 @@ class Resolver:
             raise InvalidNameError(f"kind must be one of {', '.join(KINDS)} or None, not {kind!r}")
         if not isinstance(limit, int) or limit < 1:
             raise InvalidNameError(f"limit must be a positive integer, not {limit!r}")
-        normalized, _, keys = _identity_keys(name)
+        if not isinstance(name, str):
+            raise InvalidNameError(f"a name must be a string, not {type(name).__name__}")
+        normalized, _, sounds, keys = _identity_keys(name)
         rows = self._candidates(keys, kind)
         if len(rows) > MIN_RERANK:
-            choices = {r: self._rows.normalized[r] for r in rows}
-            ranked = process.extract(normalized, choices, scorer=fuzz.token_set_ratio,
-                                     limit=min(PRERANK, len(choices)))
-            # Among equal string scores, the shorter name is the closer one ("Massoud"
-            # before "Commander Massoud" for the query "Massoud").
-            ranked.sort(key=lambda item: (-item[1], len(item[0]), item[2]))
-            # Compare the leaders only: candidates whose string similarity trails the best
-            # by more than PRERANK_MARGIN points rarely win, and compare() is the cost.
+            # Pre-rank by the part keys in any order ("AMR XN MTK"): spellings of a name
+            # share its keys, so the pre-rank sees through transliteration.
+            column = self._rows.sounds
+            ranked = process.extract(sounds, {r: column[r] for r in rows},
+                                     scorer=fuzz.token_sort_ratio, limit=min(PRERANK, len(rows)))
+            # Compare the leaders only: candidates whose key similarity trails the best
+            # by more than PRERANK_MARGIN points rarely win, and comparing is the cost.
+            # Among equal key scores (the spellings of one name share its keys), the
+            # spelling closest to the query's comes first, then the shorter name
+            # ("Massoud" before "Commander Massoud" for the query "Massoud").
             top = ranked[0][1]
-            kept = [r for _, s, r in ranked if s >= top - PRERANK_MARGIN]
+            texts = self._rows.normalized
+            close = sorted(((-s, -fuzz.ratio(normalized, texts[r]), len(texts[r]), r)
+                            for _, s, r in ranked if s >= top - PRERANK_MARGIN))
+            kept = [r for *_, r in close]
             leaders = self._diverse(kept)[: max(MIN_RERANK, min(RERANK, len(kept)))]
             if len(leaders) < MIN_RERANK:
-                leaders += [r for _, _, r in ranked if r not in leaders][: MIN_RERANK - len(leaders)]
-            # The string pre-rank favours longer names that contain the query ("Ahmad Shah
-            # Masood" for "Masood"): compare a few more of each leading entity's names so
-            # that its best alias ("Massoud") is the one scored.
+                kept += [r for _, _, r in ranked if r not in kept][: MIN_RERANK - len(leaders)]
+                leaders = kept[:MIN_RERANK]
+            # A leading entity's first name may have more or fewer parts than the query
+            # ("Ahmad Shah Massoud" for "Massoud") while another of its names fits it
+            # better ("Massoud"): then compare a few more of its names.
             entities = {self._rows.entity[r] for r in leaders}
-            per_entity: dict[int, int] = {}
+            quota: dict[int, int] = {}
+            open_entities = len(entities)
+            words = sounds.count(" ")
             rows = []
-            for _, _, r in ranked:
+            column = self._rows.sounds
+            for r in kept:
                 e = self._rows.entity[r]
-                if e in entities and per_entity.get(e, 0) < NAMES_PER_ENTITY:
-                    per_entity[e] = per_entity.get(e, 0) + 1
-                    rows.append(r)
+                left = quota.get(e)
+                if e not in entities or left == 0:
+                    continue
+                rows.append(r)
+                if left is None:
+                    left = NAMES_PER_ENTITY - 1 if column[r].count(" ") != words else 0
+                else:
+                    left -= 1
+                quota[e] = left
+                if left == 0:
+                    open_entities -= 1
+                    if not open_entities:
+                        break
         weights = self._gazetteer_weights() or None
-        best: dict[int, tuple[float, bool, Any]] = {}
+        chosen = _data.profiles().get(profile) or _profile(profile)
+        # Candidates are scored without writing their alignment records (the cost of a
+        # comparison that nobody reads); the Comparison objects are made for the answers.
+        queries: dict[Kind | None, _Name] = {}
+        best: dict[int, tuple[float, bool, int, Kind | None, _Name, _Name, _Plan]] = {}
         for row in rows:
             entity_index = self._rows.entity[row]
             entity = self._entities[entity_index]
-            alias_name = entity.names[self._rows.name_index[row]]
-            comparison = compare(name, alias_name, kind=kind or entity.kind, profile=profile,
-                                 weights=weights)
-            current = best.get(entity_index)
+            row_kind = kind or entity.kind
+            query = queries.get(row_kind)
+            if query is None:
+                query = queries[row_kind] = _with_weights(_name_of(name, row_kind), weights)
+            parsed = _name_from_normal(entity.names[self._rows.name_index[row]],
+                                       self._rows.normalized[row], row_kind, weights)
+            plan = _plan(query, parsed, None)
+            score = _final_score(query, parsed, plan.score)
             exact = self._rows.normalized[row] == normalized
-            key = (comparison.score, exact)
-            if current is None or key > current[:2]:
-                best[entity_index] = (comparison.score, exact, (row, comparison))
+            current = best.get(entity_index)
+            if current is None or (score, exact) > current[:2]:
+                best[entity_index] = (score, exact, row, row_kind, query, parsed, plan)
         ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1],
                                                         self._entities[item[0]].id))
         found = []
-        for entity_index, (score, exact, (row, comparison)) in ordered:
-            if comparison.is_match or (partial and _is_partial_name(comparison)):
+        for entity_index, (score, exact, row, row_kind, query, parsed, plan) in ordered:
+            if score >= chosen.threshold or (partial and _is_partial_name(plan, score)):
                 entity = self._entities[entity_index]
                 alias = entity.alias(entity.names[self._rows.name_index[row]])
+                comparison = _comparison(name, alias.name, query, parsed, plan, row_kind, chosen)
                 # An exact hit on an alias that is not itself ambiguous ("Commander
                 # Massoud") is decisive: near misses of other entities don't rival it.
                 decisive = exact and not alias.ambiguous
@@ -316,7 +364,7 @@ class Resolver:
             for row, text in enumerate(self._rows.normalized):
                 by_text.setdefault(text, []).append(row)
             self._exact_rows = (by_text, self.alias_count)
-        normalized = " ".join(p.text for p in _parts(name))
+        normalized = " ".join([p.text for p in _light(name)])
         rows = self._exact_rows[0].get(normalized, [])
         seen: dict[int, Match] = {}
         for row in rows:
@@ -407,6 +455,7 @@ class Resolver:
                 "entity": list(self._rows.entity),
                 "name_index": list(self._rows.name_index),
                 "normalized": self._rows.normalized,
+                "sounds": self._rows.sounds,
                 "keys": [keys.get(r, []) for r in range(self.alias_count)],
             },
             "part_df": dict(self._part_df),
@@ -446,7 +495,7 @@ class Resolver:
                 resolver._entities.append(entity)
             rows = document["rows"]
             resolver._rows = _Rows(array("l", rows["entity"]), array("l", rows["name_index"]),
-                                   list(rows["normalized"]))
+                                   list(rows["normalized"]), list(rows["sounds"]))
             for row, keys in enumerate(rows["keys"]):
                 for key in keys:
                     resolver._postings.setdefault(key, array("l")).append(row)
@@ -454,7 +503,7 @@ class Resolver:
             resolver._weights_stale = True
             count = len(resolver._rows.normalized)
             if not (len(resolver._rows.entity) == len(resolver._rows.name_index) == count
-                    == len(rows["keys"])):
+                    == len(rows["keys"]) == len(resolver._rows.sounds)):
                 raise ValueError("row columns differ in length")
             for e, i in zip(resolver._rows.entity, resolver._rows.name_index):
                 if not 0 <= e < len(resolver._entities) or not 0 <= i < len(

@@ -102,5 +102,6 @@ def clear_comparison_caches() -> None:
     """Forget every per-name and per-pair result: the honest 'new names' setting."""
     from aliaskit import _compare
 
-    for cached in (_compare._light, _compare._parts, _compare._pair, _compare._name):
+    for cached in (_compare._light, _compare._parts, _compare._pair, _compare._aligning,
+                   _compare._name):
         cached.cache_clear()

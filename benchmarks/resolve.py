@@ -164,7 +164,7 @@ def run_size(n_aliases: int, n_queries: int, n_brute: int) -> dict[str, Any]:
     found = 0
     sample = queries[: min(len(queries), 500)]
     for query, truth, _ in sample:
-        keys = _identity_keys(query)[2]
+        keys = _identity_keys(query)[3]
         rows = resolver._candidates(keys, None)
         found += any(resolver._entities[resolver._rows.entity[r]].id == truth for r in rows)
     result["candidate_recall"] = found / len(sample)

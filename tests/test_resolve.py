@@ -15,6 +15,7 @@ from aliaskit import (
     Resolver,
     read_gazetteer,
 )
+from aliaskit._resolve import INDEX_VERSION
 
 SEEDS = load_csv("resolve_seeds.csv")
 
@@ -96,11 +97,17 @@ def test_load_rejects_foreign_and_corrupt_files(tmp_path: Path) -> None:
         Resolver.load(garbage)
     broken = tmp_path / "broken.gz"
     with gzip.open(broken, "wt", encoding="utf-8") as handle:
-        json.dump({"format": "aliaskit-index", "version": 1, "entities": [],
-                   "rows": {"entity": [5], "name_index": [0], "normalized": ["x"], "keys": [[]]},
+        json.dump({"format": "aliaskit-index", "version": INDEX_VERSION, "entities": [],
+                   "rows": {"entity": [5], "name_index": [0], "normalized": ["x"],
+                            "sounds": ["X"], "keys": [[]]},
                    "part_df": {}}, handle)
     with pytest.raises(DataFileError, match="corrupt"):
         Resolver.load(broken)
+    old = tmp_path / "old.gz"
+    with gzip.open(old, "wt", encoding="utf-8") as handle:
+        json.dump({"format": "aliaskit-index", "version": INDEX_VERSION - 1}, handle)
+    with pytest.raises(DataFileError, match="rebuild the index"):
+        Resolver.load(old)
     with pytest.raises(DataFileError, match="file not found"):
         Resolver.load(tmp_path / "missing.gz")
 
