@@ -84,7 +84,9 @@ def _identity_keys(name: str, *, cached: bool = True
     # Pairs of part keys too ("MD+KRM"): two common parts together are rare, so a query
     # made only of common parts finds its few candidates without a set intersection.
     pairs = [f"{a}+{b}" for a, b in itertools.combinations(sorted(single[:MAX_PAIR_PARTS]), 2)]
-    return " ".join([p.text for p in parts]), texts, " ".join(sounds), tuple(single + pairs)
+    # The keys sorted: fuzz.ratio on them is token_sort_ratio without re-sorting a
+    # million candidates' words at every query.
+    return " ".join([p.text for p in parts]), texts, " ".join(sorted(sounds)), tuple(single + pairs)
 
 
 @attrs.define
@@ -94,7 +96,8 @@ class _Rows:
     entity: array[int] = attrs.field(factory=lambda: array("l"))
     name_index: array[int] = attrs.field(factory=lambda: array("l"))  # index into entity.names
     normalized: list[str] = attrs.field(factory=list)
-    sounds: list[str] = attrs.field(factory=list)  # the part keys of the name ("AMR XN MTK")
+    sounds: list[str] = attrs.field(factory=list)  # the part keys of the name, sorted ("AMR MTK XN")
+    names: list[str] = attrs.field(factory=list)  # the name itself (entity.names[name_index])
 
 
 PARTIAL_MIN = 0.6
@@ -164,15 +167,16 @@ class Resolver:
         self._ids[entity.id] = index
         for position, name in enumerate(entity.names):
             normalized, texts, sounds, keys = _identity_keys(name, cached=False)
-            self._add_row(index, position, normalized, texts, sounds, keys)
+            self._add_row(index, position, name, normalized, texts, sounds, keys)
 
-    def _add_row(self, entity: int, position: int, normalized: str, texts: Sequence[str],
-                 sounds: str, keys: Sequence[str]) -> None:
+    def _add_row(self, entity: int, position: int, name: str, normalized: str,
+                 texts: Sequence[str], sounds: str, keys: Sequence[str]) -> None:
         row = len(self._rows.normalized)
         self._rows.entity.append(entity)
         self._rows.name_index.append(position)
         self._rows.normalized.append(normalized)
         self._rows.sounds.append(sounds)
+        self._rows.names.append(name)
         for key in keys:
             postings = self._postings.get(key)
             if postings is None:
@@ -266,24 +270,30 @@ class Resolver:
         normalized, _, sounds, keys = _identity_keys(name)
         rows = self._candidates(keys, kind)
         if len(rows) > MIN_RERANK:
-            # Pre-rank by the part keys in any order ("AMR XN MTK"): spellings of a name
-            # share its keys, so the pre-rank sees through transliteration.
+            # Pre-rank by the part keys in any order (sorted: "AMR MTK XN"): spellings of
+            # a name share its keys, so the pre-rank sees through transliteration.
             column = self._rows.sounds
-            ranked = process.extract(sounds, {r: column[r] for r in rows},
-                                     scorer=fuzz.token_sort_ratio, limit=min(PRERANK, len(rows)))
+            ranked = process.extract(sounds, [column[r] for r in rows],
+                                     scorer=fuzz.ratio, limit=min(PRERANK, len(rows)))
             # Compare the leaders only: candidates whose key similarity trails the best
             # by more than PRERANK_MARGIN points rarely win, and comparing is the cost.
             # Among equal key scores (the spellings of one name share its keys), the
             # spelling closest to the query's comes first, then the shorter name
             # ("Massoud" before "Commander Massoud" for the query "Massoud").
-            top = ranked[0][1]
+            floor = ranked[0][1] - PRERANK_MARGIN
             texts = self._rows.normalized
-            close = sorted(((-s, -fuzz.ratio(normalized, texts[r]), len(texts[r]), r)
-                            for _, s, r in ranked if s >= top - PRERANK_MARGIN))
+            close = []
+            for _, score, k in ranked:  # best first
+                if score < floor:
+                    break
+                text = texts[rows[k]]
+                close.append((-score, -fuzz.ratio(normalized, text), len(text), rows[k]))
+            close.sort()
             kept = [r for *_, r in close]
             leaders = self._diverse(kept)[: max(MIN_RERANK, min(RERANK, len(kept)))]
             if len(leaders) < MIN_RERANK:
-                kept += [r for _, _, r in ranked if r not in kept][: MIN_RERANK - len(leaders)]
+                kept += [rows[k] for _, _, k in ranked if rows[k] not in kept][
+                    : MIN_RERANK - len(leaders)]
                 leaders = kept[:MIN_RERANK]
             # A leading entity's first name may have more or fewer parts than the query
             # ("Ahmad Shah Massoud" for "Massoud") while another of its names fits it
@@ -322,8 +332,8 @@ class Resolver:
             query = queries.get(row_kind)
             if query is None:
                 query = queries[row_kind] = _with_weights(_name_of(name, row_kind), weights)
-            parsed = _name_from_normal(entity.names[self._rows.name_index[row]],
-                                       self._rows.normalized[row], row_kind, weights)
+            parsed = _name_from_normal(self._rows.names[row], self._rows.normalized[row],
+                                       row_kind, weights)
             plan = _plan(query, parsed, None)
             score = _final_score(query, parsed, plan.score)
             exact = self._rows.normalized[row] == normalized
@@ -336,7 +346,7 @@ class Resolver:
         for entity_index, (score, exact, row, row_kind, query, parsed, plan) in ordered:
             if score >= chosen.threshold or (partial and _is_partial_name(plan, score)):
                 entity = self._entities[entity_index]
-                alias = entity.alias(entity.names[self._rows.name_index[row]])
+                alias = entity.alias(self._rows.names[row])
                 comparison = _comparison(name, alias.name, query, parsed, plan, row_kind, chosen)
                 # An exact hit on an alias that is not itself ambiguous ("Commander
                 # Massoud") is decisive: near misses of other entities don't rival it.
@@ -372,7 +382,7 @@ class Resolver:
             if entity_index in seen:
                 continue
             entity = self._entities[entity_index]
-            alias = entity.alias(entity.names[self._rows.name_index[row]])
+            alias = entity.alias(self._rows.names[row])
             comparison = compare(name, alias.name, kind=entity.kind, profile=profile)
             seen[entity_index] = Match(entity, alias, comparison, comparison.score, False)
         matches = list(seen.values())
@@ -505,10 +515,11 @@ class Resolver:
             if not (len(resolver._rows.entity) == len(resolver._rows.name_index) == count
                     == len(rows["keys"]) == len(resolver._rows.sounds)):
                 raise ValueError("row columns differ in length")
+            names_of = [entity.names for entity in resolver._entities]
             for e, i in zip(resolver._rows.entity, resolver._rows.name_index):
-                if not 0 <= e < len(resolver._entities) or not 0 <= i < len(
-                        resolver._entities[e].names):
+                if not 0 <= e < len(names_of) or not 0 <= i < len(names_of[e]):
                     raise ValueError("row points outside the entities")
+                resolver._rows.names.append(names_of[e][i])
         except (KeyError, TypeError, ValueError, AliaskitError) as exc:
             raise DataFileError(f"corrupt aliaskit index file ({exc})", path=where) from None
         return resolver

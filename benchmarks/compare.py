@@ -4,9 +4,17 @@
     python benchmarks/compare.py --split test
 
 Baselines, measured in the same run on the same pairs: rapidfuzz token_sort_ratio and
-jellyfish Jaro-Winkler, both on unidecode'd, lower-cased names. Thresholds for the
-baselines are their best-F1 thresholds on the calibration half (fair to them); aliaskit
-uses its profiles from data/profiles.txt. Writes benchmarks/results/compare.json.
+jellyfish Jaro-Winkler, both on unidecode'd, lower-cased names, and, when the package is
+installed (``pip install nomenklatura``; it is not an aliaskit dependency), the
+OpenSanctions rule matcher nomenklatura logic-v2 on followthemoney entities made from the
+names. Thresholds for the baselines are their best-F1 thresholds on the calibration half
+(fair to them); aliaskit uses its profiles from data/profiles.txt.
+
+Speed is pairs per second in one thread, median of --repeats runs, for all pairs and for
+the short ones (at most three words a side). "cold" clears every per-name and per-pair
+cache before each run (each pair's names are new: the worst case); "warm" runs again
+over the same pairs (names seen before: the case of resolution and deduplication, where
+each name meets many others). Writes benchmarks/results/compare.json.
 """
 
 from __future__ import annotations
@@ -58,11 +66,50 @@ METHODS: dict[str, Callable[..., float]] = {
     "rapidfuzz token_sort_ratio": rapidfuzz_token_sort,
     "jellyfish jaro_winkler": jellyfish_jaro_winkler,
 }
+RULE_MATCHER = "nomenklatura logic-v2"
+
+
+def _logic_v2() -> Callable[..., float] | None:
+    """nomenklatura's logic-v2 matcher as a scorer of two names, if it is installed."""
+    try:
+        from followthemoney import model
+        from nomenklatura.matching import get_algorithm
+        from nomenklatura.matching.types import ScoringConfig
+    except ImportError:
+        return None
+    matcher = get_algorithm("logic-v2")
+    if matcher is None:
+        return None
+    config = ScoringConfig.defaults()
+    schemata = {"person": "Person", "org": "Organization"}
+
+    def score(a: str, b: str, kind: str = "") -> float:
+        pair = []
+        for i, name in enumerate((a, b)):
+            entity = model.make_entity(schemata.get(kind, "LegalEntity"))
+            entity.id = f"e{i}"
+            entity.add("name", name)
+            pair.append(entity)
+        return float(matcher.compare(pair[0], pair[1], config).score)
+
+    score("Amir Khan Muttaqi", "Amir Khan Mottaki")  # loads its name tables (seconds)
+    return score
+
+
+def _clear_rule_matcher_caches() -> None:
+    """Forget what nomenklatura and rigour cached about names: their cold start."""
+    import functools
+    import gc
+
+    for obj in gc.get_objects():
+        if isinstance(obj, functools._lru_cache_wrapper) and getattr(
+                obj, "__module__", "").startswith(("nomenklatura", "rigour", "followthemoney")):
+            obj.cache_clear()
 
 
 def evaluate(rows: list[dict[str, str]], scorer: Callable[..., float], name: str,
              thresholds: dict[str, float]) -> dict[str, object]:
-    if name == "aliaskit":
+    if name in ("aliaskit", RULE_MATCHER):
         scores = [scorer(r["name1"], r["name2"], r["kind"]) for r in rows]
     else:
         scores = [scorer(r["name1"], r["name2"]) for r in rows]
@@ -106,11 +153,17 @@ def main() -> None:
     parser.add_argument("--split", choices=["calib", "test", "both"], default="both")
     parser.add_argument("--repeats", type=int, default=5, help="timing repeats (median)")
     args = parser.parse_args()
+    methods = dict(METHODS)
+    rule_matcher = _logic_v2()
+    if rule_matcher is None:
+        print(f"({RULE_MATCHER} not measured: pip install nomenklatura to include it)")
+    else:
+        methods[RULE_MATCHER] = rule_matcher
     calib = load_pairs("calib")
     splits = ["calib", "test"] if args.split == "both" else [args.split]
     profiles = {p.name: p.threshold for p in _data.profiles().values()}
     baseline_thresholds = {}
-    for name, scorer in METHODS.items():
+    for name, scorer in methods.items():
         if name != "aliaskit":
             scores = [scorer(r["name1"], r["name2"]) for r in calib]
             baseline_thresholds[name] = {
@@ -123,7 +176,7 @@ def main() -> None:
               f"({sum(int(r['is_match']) for r in rows)} matches, "
               f"{sum(1 for r in rows if has_script(r['name1'] + r['name2']))} cross-script)")
         out = {}
-        for name, scorer in METHODS.items():
+        for name, scorer in methods.items():
             thresholds = profiles if name == "aliaskit" else baseline_thresholds[name]
             out[name] = evaluate(rows, scorer, name, thresholds)
         report["splits"][split] = out  # type: ignore[index]
@@ -142,30 +195,46 @@ def main() -> None:
             print(f"  {category:<18} {m['pairs']:>4} pairs  accepted {m['accepted_share']:.3f}")
 
     rows = load_pairs("all")
-    pairs = [(r["name1"], r["name2"]) for r in rows]
-    print(f"\n=== speed: {len(pairs)} pairs, median of {args.repeats} runs, single thread")
-    speed = {}
+    sets = {"all": [(r["name1"], r["name2"]) for r in rows]}
+    sets["short"] = [(a, b) for a, b in sets["all"] if len(a.split()) <= 3 and len(b.split()) <= 3]
+    print(f"\n=== speed, pairs/s in one thread, median of {args.repeats} runs: all "
+          f"{len(sets['all'])} pairs, short {len(sets['short'])} (at most three words a side)")
+    speed: dict[str, dict[str, float]] = {}
 
-    def run(scorer: Callable[..., float]) -> Callable[[], int]:
+    def run(scorer: Callable[..., float], pairs: list[tuple[str, str]],
+            clear: Callable[[], None] | None = None) -> Callable[[], int]:
         def go() -> int:
+            if clear is not None:
+                clear()
             for a, b in pairs:
                 scorer(a, b)
             return len(pairs)
         return go
 
-    for name, scorer in METHODS.items():
-        speed[name] = median_rate(run(scorer), args.repeats)
-    # A cold cache is the honest figure for aliaskit: names are new in a real pipeline.
-    def cold() -> int:
-        clear_comparison_caches()
-        for a, b in pairs:
-            aliaskit.compare(a, b)
-        return len(pairs)
+    def compare_pair(a: str, b: str) -> float:
+        return aliaskit.compare(a, b).score
 
-    speed["aliaskit (cold caches)"] = median_rate(cold, args.repeats)
-    base = speed["rapidfuzz token_sort_ratio"]
-    for name, rate in speed.items():
-        print(f"  {name:<28} {rate:>12,.0f} pairs/s   {rate / base:>6.3f}x token_sort_ratio")
+    for label, pairs in sets.items():
+        rates = {
+            "aliaskit compare, cold": median_rate(
+                run(compare_pair, pairs, clear_comparison_caches), args.repeats),
+            "aliaskit compare, warm": median_rate(run(compare_pair, pairs), args.repeats),
+        }
+        if rule_matcher is not None:
+            rates[RULE_MATCHER + ", cold"] = median_rate(
+                run(rule_matcher, pairs, _clear_rule_matcher_caches), args.repeats)
+            rates[RULE_MATCHER + ", warm"] = median_rate(run(rule_matcher, pairs), args.repeats)
+        for name in ("rapidfuzz token_sort_ratio", "jellyfish jaro_winkler"):
+            rates[name] = median_rate(run(METHODS[name], pairs), args.repeats)
+        speed[label] = rates
+        base = rates["rapidfuzz token_sort_ratio"]
+        print(f"  {label} pairs:")
+        for name, rate in rates.items():
+            print(f"    {name:<34} {rate:>12,.0f} pairs/s   {rate / base:>6.3f}x token_sort_ratio")
+        if rule_matcher is not None:
+            for state in ("cold", "warm"):
+                ratio = rates[f"aliaskit compare, {state}"] / rates[f"{RULE_MATCHER}, {state}"]
+                print(f"    aliaskit / {RULE_MATCHER}, both {state}: {ratio:.1f}x")
     report["speed_pairs_per_second"] = speed
     print(f"\nwrote {save('compare', report)}")
 

@@ -10,10 +10,11 @@ aliases that swap in other attested spellings of its parts. Queries are made fro
 entities by swapping in another attested spelling of a part, dropping or adding a
 middle name or a title, reordering, joining or splitting a compound, or writing the
 name in Perso-Arabic script. Each size runs in its own process so that peak memory is
-its own. Prints build time, peak memory, queries/s, recall@1 and recall@5 for aliaskit
-and for brute force (rapidfuzz.process.extractOne with token_sort_ratio on unidecode'd,
-lower-cased names; a sample of queries at large sizes). Writes
-benchmarks/results/resolve.json.
+its own. Queries/s is the median of --runs runs of --queries distinct queries, each run
+from cold comparison caches. Prints build time, peak memory, queries/s, recall@1 and
+recall@5 for aliaskit and for brute force (rapidfuzz.process.extractOne with
+token_sort_ratio on unidecode'd, lower-cased names; a sample of queries at large sizes).
+Writes benchmarks/results/resolve.json.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import json
 import random
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -114,7 +116,7 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_size(n_aliases: int, n_queries: int, n_brute: int) -> dict[str, Any]:
+def run_size(n_aliases: int, n_queries: int, n_brute: int, runs: int) -> dict[str, Any]:
     from rapidfuzz import fuzz, process
     from unidecode import unidecode
 
@@ -122,7 +124,7 @@ def run_size(n_aliases: int, n_queries: int, n_brute: int) -> dict[str, Any]:
 
     rng = random.Random(SEED)
     entities = make_gazetteer(n_aliases, rng)
-    queries = make_queries(entities, n_queries, rng)
+    queries = make_queries(entities, n_queries * runs, rng)
     objects = [aliaskit.Entity(id=e["id"], name=e["name"], kind=e["kind"], aliases=e["aliases"])
                for e in entities]
     aliaskit.compare("warm up", "the caches")
@@ -148,15 +150,36 @@ def run_size(n_aliases: int, n_queries: int, n_brute: int) -> dict[str, Any]:
         start = time.perf_counter()
         aliaskit.Resolver.load(path)
         result["load_seconds"] = time.perf_counter() - start
+    # The brute-force choices, made now so that the generator's dicts can go: a pipeline
+    # keeps its resolver, not the rows it was built from (and Python's full garbage
+    # collections take longer the more objects are alive).
+    choices = []
+    owner = []
+    for e in entities:
+        for name in [e["name"], *e["aliases"]]:
+            choices.append(" ".join(unidecode(name).lower().split()))
+            owner.append(e["id"])
+    del entities, objects
+
+    # Runs of distinct queries, each from cold comparison caches; the median rate counts.
+    from _common import clear_comparison_caches
+
     hits1 = hits5 = 0
-    start = time.perf_counter()
-    for query, truth, _ in queries:
-        ids = [m.entity.id for m in resolver.resolve(query, limit=5, profile="screening")]
-        hits1 += bool(ids) and ids[0] == truth
-        hits5 += truth in ids
-    elapsed = time.perf_counter() - start
-    result.update(queries=len(queries), queries_per_second=len(queries) / elapsed,
-                  recall_at_1=hits1 / len(queries), recall_at_5=hits5 / len(queries))
+    rates = []
+    size = len(queries) // runs
+    for run in range(runs):
+        chunk = queries[run * size : (run + 1) * size]
+        clear_comparison_caches()
+        start = time.perf_counter()
+        for query, truth, _ in chunk:
+            ids = [m.entity.id for m in resolver.resolve(query, limit=5, profile="screening")]
+            hits1 += bool(ids) and ids[0] == truth
+            hits5 += truth in ids
+        rates.append(len(chunk) / (time.perf_counter() - start))
+    done = size * runs
+    result.update(queries=done, runs=runs, queries_per_second=statistics.median(rates),
+                  queries_per_second_runs=rates, recall_at_1=hits1 / done,
+                  recall_at_5=hits5 / done)
 
     # Candidate generation recall: is the true entity among the rows the index returns?
     from aliaskit._resolve import _identity_keys
@@ -170,12 +193,6 @@ def run_size(n_aliases: int, n_queries: int, n_brute: int) -> dict[str, Any]:
     result["candidate_recall"] = found / len(sample)
 
     # Brute force on the same machine, same run.
-    choices = []
-    owner = []
-    for e in entities:
-        for name in [e["name"], *e["aliases"]]:
-            choices.append(" ".join(unidecode(name).lower().split()))
-            owner.append(e["id"])
     sample = queries[:n_brute]
     b1 = 0
     start = time.perf_counter()
@@ -199,22 +216,25 @@ def run_size(n_aliases: int, n_queries: int, n_brute: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--queries", type=int, default=2000, help="queries per timed run")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs (median)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         brute = 1000 if args.child <= 10_000 else (300 if args.child <= 100_000 else 60)
-        print(json.dumps(run_size(args.child, args.queries, brute)))
+        print(json.dumps(run_size(args.child, args.queries, brute, args.runs)))
         return
     results = []
     for size in args.sizes:
         out = subprocess.run([sys.executable, __file__, "--child", str(size), "--queries",
-                              str(args.queries)], capture_output=True, text=True, check=True)
+                              str(args.queries), "--runs", str(args.runs)],
+                             capture_output=True, text=True, check=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         results.append(r)
         print(f"{r['aliases']:>9,} aliases: build {r['build_seconds']:.1f} s, "
               f"peak RSS {r['peak_rss_mb']:.0f} MB ({r['index_bytes_per_alias']:.0f} B/alias), "
-              f"{r['queries_per_second']:,.0f} q/s, recall@1 {r['recall_at_1']:.3f}, "
+              f"{r['queries_per_second']:,.0f} q/s (median of {r['runs']} runs of "
+              f"{r['queries'] // r['runs']:,} queries), recall@1 {r['recall_at_1']:.3f}, "
               f"recall@5 {r['recall_at_5']:.3f}, candidate recall {r['candidate_recall']:.3f}; "
               f"saved index {r['index_file_mb']:.1f} MB, load {r['load_seconds']:.1f} s")
         print(f"{'':>9}  brute force: {r['brute_queries_per_second']:,.1f} q/s "
