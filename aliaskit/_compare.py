@@ -186,8 +186,7 @@ def _translation_index() -> dict[str, frozenset[str]]:
     return {word: frozenset(ids) for word, ids in found.items()}
 
 
-@functools.lru_cache(maxsize=500_000)
-def _pair(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Method]:
+def _similarity(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Method]:
     """Similarity of two normalised parts; ``*_script``: romanised by letter rules."""
     if a == b:
         return 1.0, "exact"
@@ -224,6 +223,9 @@ def _pair(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Method
     return s**EDIT_EXPONENT, "edit"
 
 
+_pair = functools.lru_cache(maxsize=500_000)(_similarity)
+
+
 @functools.lru_cache(maxsize=500_000)
 def _aligning(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Method]:
     """:func:`_pair`, except for two attested spellings of different, unrelated names.
@@ -241,7 +243,7 @@ def _aligning(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Me
             ta, tb = translations.get(a), translations.get(b)
             if not (ta and tb and ta & tb) and not set(_folds(a)).intersection(_folds(b)):
                 return 0.0, "different"
-    return _pair(a, b, a_script, b_script)
+    return _similarity(a, b, a_script, b_script)
 
 
 class _Slot(NamedTuple):
@@ -389,6 +391,7 @@ class _Plan(NamedTuple):
 
 
 _NOTHING: frozenset[tuple[bool, int]] = frozenset()
+_EXACT: tuple[float, Method] = (1.0, "exact")
 
 
 def _weighted(slots: Sequence[_Slot], weights: Mapping[str, float]) -> list[_Slot]:
@@ -419,7 +422,8 @@ def _plan(na: _Name, nb: _Name, weights: Mapping[str, float] | None) -> _Plan:
     candidates = []
     for i, sa in enumerate(left):
         for j, sb in enumerate(right):
-            sim, method = _aligning(sa.text, sb.text, sa.script, sb.script)
+            sim, method = _EXACT if sa.text == sb.text else _aligning(
+                sa.text, sb.text, sa.script, sb.script)
             if sim >= ALIGN_MIN:
                 if method == "cross-script" and sa.script == sb.script:
                     method = "edit"

@@ -282,8 +282,13 @@ class _DeferredComparison(Comparison):
                  threshold: float, kind: Kind | None,
                  alignment: tuple[AlignedPart, ...] | None = None, *,
                  build: Callable[[], tuple[AlignedPart, ...]] | None = None) -> None:
-        for name, value in zip(_FIELDS, (left, right, score, is_match, profile, threshold, kind)):
-            _SET(self, name, value)
+        _SET(self, "left", left)
+        _SET(self, "right", right)
+        _SET(self, "score", score)
+        _SET(self, "is_match", is_match)
+        _SET(self, "profile", profile)
+        _SET(self, "threshold", threshold)
+        _SET(self, "kind", kind)
         if alignment is not None:
             _ALIGNMENT.__set__(self, alignment)
         elif build is None:
