@@ -99,9 +99,17 @@ def save(name: str, data: dict[str, Any]) -> Path:
 
 
 def clear_comparison_caches() -> None:
-    """Forget every per-name and per-pair result: the honest 'new names' setting."""
+    """Forget every per-name and per-word-pair result: a process that has just started."""
     from aliaskit import _compare
 
-    for cached in (_compare._light, _compare._parts, _compare._pair, _compare._aligning,
-                   _compare._name):
+    clear_name_caches()
+    for cached in (_compare._pair, _compare._aligning):
+        cached.cache_clear()
+
+
+def clear_name_caches() -> None:
+    """Forget every per-name result; keep the similarities of pairs of name parts."""
+    from aliaskit import _compare
+
+    for cached in (_compare._light, _compare._parts, _compare._name):
         cached.cache_clear()

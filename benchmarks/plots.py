@@ -38,7 +38,7 @@ def page() -> str:
     out = [f"<!-- {note} -->",
            "", "# Benchmarks", "",
            "All figures below come from the benchmark scripts in `benchmarks/`, run on the",
-           "project's 2-core CI machine; timings are medians of 5 runs. Re-run a script, then",
+           "project's 2-core CI machine; timings are medians of several runs. Re-run a script, then",
            "`python benchmarks/plots.py`, to refresh this page.", "",
            "## Comparison accuracy (`benchmarks/compare.py`)", "",
            "![ROC AUC on the held-back test half](img/compare_auc.png)", "",
@@ -49,11 +49,16 @@ def page() -> str:
         for name, r in methods.items():
             out.append(f"| {name} | {split} | {r['auc']:.3f} | {r['auc_cross_script']:.3f} | "
                        f"{r['spelling_recall']:.3f} | {r['hard_negatives_accepted']:.3f} |")
-    out += ["", "| method | pairs/s |", "|---|---|"]
-    out += [f"| {n} | {v:,.0f} |" for n, v in compare["speed_pairs_per_second"].items()]
+    speed = compare["speed_pairs_per_second"]
+    out += ["", "Pairs per second in one thread (median of 5 runs); \"cold\": every name and pair "
+            "of name parts new, \"new names\": every name new but pairs of parts compared before, "
+            "\"warm\": names seen before (see the script's docstring).", "",
+            "| method | all pairs | short pairs (≤ 3 words a side) |", "|---|---|---|"]
+    out += [f"| {n} | {v:,.0f} | {speed['short'][n]:,.0f} |" for n, v in speed["all"].items()]
     out += ["", "## Resolver scaling (`benchmarks/resolve.py`)", "",
             "![Queries per second and recall against gazetteer size](img/resolve_scaling.png)", "",
             caption(resolve), "",
+            "Queries/s: median of 3 runs of distinct queries, each from cold caches.", "",
             "| aliases | build s | bytes/alias | queries/s | recall@1 | recall@5 "
             "| brute force q/s | brute recall@1 |",
             "|---|---|---|---|---|---|---|---|"]

@@ -221,7 +221,7 @@ def main() -> None:
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        brute = 1000 if args.child <= 10_000 else (300 if args.child <= 100_000 else 60)
+        brute = 1000 if args.child <= 10_000 else (300 if args.child <= 100_000 else 100)
         print(json.dumps(run_size(args.child, args.queries, brute, args.runs)))
         return
     results = []

@@ -139,3 +139,43 @@ def test_comparison_behaves_as_a_plain_value(pair: tuple[str, str]) -> None:
     assert isinstance(lazy, Comparison) and lazy.alignment is lazy.alignment
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         lazy.score = 0.0  # type: ignore[misc]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.sampled_from(NAMES),
+                 st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ -'",
+                         min_size=1, max_size=40)),
+       st.sampled_from([None, "person", "place", "org"]))
+def test_resolver_shortcut_gives_the_parsed_name(text: str, kind: str | None) -> None:
+    # The resolver builds a plain ASCII alias from its normal text instead of parsing it
+    # again; the result must be exactly what parsing gives.
+    from aliaskit._compare import _name, _name_from_normal
+
+    try:
+        parsed = _name(text, kind)  # type: ignore[arg-type]
+    except InvalidNameError:
+        return
+    assert _name_from_normal(text, parsed.normal, kind, None) == parsed  # type: ignore[arg-type]
+    weights = {t: 0.123 for t in parsed.texts}
+    weighted = _name_from_normal(text, parsed.normal, kind, weights)  # type: ignore[arg-type]
+    assert [s.weight for s in weighted.slots] == [0.123] * len(parsed.slots)
+
+
+def test_unalignable_shortcut_agrees_with_the_full_similarity() -> None:
+    # _aligning() skips the edit distance for attested spellings of different names;
+    # it may only do so where the full similarity could not align them anyway.
+    from itertools import islice, product
+
+    from aliaskit._compare import ALIGN_MIN, _aligning, _pair
+    from aliaskit._keys import variant_index
+
+    spellings = sorted(variant_index().group_of)[::7]
+    checked = 0
+    for a, b in islice(product(spellings, spellings), 0, None, 13):
+        full, fast = _pair(a, b, False, False), _aligning(a, b, False, False)
+        if full[0] >= ALIGN_MIN:
+            assert fast == full, (a, b)
+        else:
+            assert fast[0] < ALIGN_MIN, (a, b)
+        checked += 1
+    assert checked > 5000

@@ -13,6 +13,8 @@ from aliaskit import (
     Entity,
     InvalidNameError,
     Resolver,
+    load_reference,
+    normalize,
     read_gazetteer,
 )
 from aliaskit._resolve import INDEX_VERSION
@@ -124,3 +126,13 @@ def test_gazetteer_file_resolves(tmp_path: Path) -> None:
     path.write_text("id,name,kind,aliases\np1,Sirajuddin Haqqani,person,Siraj Haqqani\n", encoding="utf-8")
     r = Resolver(read_gazetteer(path))
     assert r.resolve("Serajuddin Haqani")[0].entity.id == "p1"
+
+
+def test_every_reference_name_resolves_to_itself(resolver: Resolver) -> None:
+    # The pre-rank puts the query's own spelling first among the spellings of a name,
+    # so a known alias is scored as itself (1.0), not as a sibling spelling (0.97).
+    for entity in load_reference():
+        for name in entity.names:
+            best = resolver.resolve(name)[0]
+            assert normalize(best.alias.name) == normalize(name) and best.score == 1.0, name
+            assert best.entity.id == entity.id or entity.id in best.alternatives, name
