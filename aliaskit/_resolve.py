@@ -56,6 +56,8 @@ RARE_KEY = 20
 # Pair keys are made from the first this many distinct part keys of a name.
 MAX_PAIR_PARTS = 5
 MAX_POSTINGS = 5000
+# Pairs of keys add their rows rarest first, until there are this many candidates.
+PAIR_TARGET = 40
 # How many candidates are pre-ranked by rapidfuzz, and how many of those are compared.
 PRERANK = 200
 RERANK = 8
@@ -216,17 +218,21 @@ class Resolver:
         """Rows that share two part keys with the query, else rows that share a rare one.
 
         Keys are part keys ("MTK") and pairs of part keys ("AMR+MTK"). Rows sharing a
-        pair come first; rows sharing only a single key are added when a single key is
-        very rare (a distinctive surname), or when no pair matched (a typo in one part).
+        pair come first, rarest pair first, until PAIR_TARGET rows are found (a row with
+        all the query's parts shares its rarest pair too); rows sharing only a single key
+        are added when a single key is very rare (a distinctive surname), or when no pair
+        matched (a typo in one part).
         Keys with more than CANDIDATE_BUDGET rows ("khan", "mohammad" alone) add nothing
         unless nothing else matched, and then at most MAX_POSTINGS rows of the rarest,
         so a common part can never flood the candidate list.
         """
         found = [(k, self._postings[k]) for k in keys if k in self._postings]
         rows: set[int] = set()
-        for key, plist in found:
-            if "+" in key and len(plist) <= CANDIDATE_BUDGET:
-                rows.update(plist)
+        for plist in sorted((p for k, p in found if "+" in k and len(p) <= CANDIDATE_BUDGET),
+                            key=len):
+            if len(rows) >= PAIR_TARGET:
+                break
+            rows.update(plist)
         paired = bool(rows)
         for key, plist in sorted(found, key=lambda kp: len(kp[1])):
             if "+" in key:
