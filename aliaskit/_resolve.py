@@ -273,60 +273,10 @@ class Resolver:
             raise InvalidNameError(f"limit must be a positive integer, not {limit!r}")
         if not isinstance(name, str):
             raise InvalidNameError(f"a name must be a string, not {type(name).__name__}")
-        normalized, _, sounds, keys = _identity_keys(name)
-        rows = self._candidates(keys, kind)
-        if len(rows) > MIN_RERANK:
-            # Pre-rank by the part keys in any order (sorted: "AMR MTK XN"): spellings of
-            # a name share its keys, so the pre-rank sees through transliteration.
-            column = self._rows.sounds
-            ranked = process.extract(sounds, [column[r] for r in rows],
-                                     scorer=fuzz.ratio, limit=min(PRERANK, len(rows)))
-            # Compare the leaders only: candidates whose key similarity trails the best
-            # by more than PRERANK_MARGIN points rarely win, and comparing is the cost.
-            # Among equal key scores (the spellings of one name share its keys), the
-            # spelling closest to the query's comes first, then the shorter name
-            # ("Massoud" before "Commander Massoud" for the query "Massoud").
-            floor = ranked[0][1] - PRERANK_MARGIN
-            texts = self._rows.normalized
-            close = []
-            for _, score, k in ranked:  # best first
-                if score < floor:
-                    break
-                text = texts[rows[k]]
-                close.append((-score, -fuzz.ratio(normalized, text), len(text), rows[k]))
-            close.sort()
-            kept = [r for *_, r in close]
-            leaders = self._diverse(kept)[: max(MIN_RERANK, min(RERANK, len(kept)))]
-            if len(leaders) < MIN_RERANK:
-                kept += [rows[k] for _, _, k in ranked if rows[k] not in kept][
-                    : MIN_RERANK - len(leaders)]
-                leaders = kept[:MIN_RERANK]
-            # A leading entity's first name may have more or fewer parts than the query
-            # ("Ahmad Shah Massoud" for "Massoud") while another of its names fits it
-            # better ("Massoud"): then compare a few more of its names.
-            entities = {self._rows.entity[r] for r in leaders}
-            quota: dict[int, int] = {}
-            open_entities = len(entities)
-            words = sounds.count(" ")
-            rows = []
-            column = self._rows.sounds
-            for r in kept:
-                e = self._rows.entity[r]
-                left = quota.get(e)
-                if e not in entities or left == 0:
-                    continue
-                rows.append(r)
-                if left is None:
-                    left = NAMES_PER_ENTITY - 1 if column[r].count(" ") != words else 0
-                else:
-                    left -= 1
-                quota[e] = left
-                if left == 0:
-                    open_entities -= 1
-                    if not open_entities:
-                        break
-        weights = self._gazetteer_weights() or None
         chosen = _data.profiles().get(profile) or _profile(profile)
+        normalized, _, sounds, keys = _identity_keys(name)
+        rows = self._shortlist(self._candidates(keys, kind), normalized, sounds)
+        weights = self._gazetteer_weights() or None
         # Candidates are scored without writing their alignment records (the cost of a
         # comparison that nobody reads); the Comparison objects are made for the answers.
         queries: dict[Kind | None, _Name] = {}
@@ -367,6 +317,60 @@ class Resolver:
             )
             matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals))
         return matches
+
+    def _shortlist(self, rows: list[int], normalized: str, sounds: str) -> list[int]:
+        """The candidates worth scoring, best first: the leading entities' best names."""
+        if len(rows) <= MIN_RERANK:
+            return rows
+        # Pre-rank by the part keys in any order (sorted: "AMR MTK XN"): spellings of
+        # a name share its keys, so the pre-rank sees through transliteration.
+        column = self._rows.sounds
+        ranked = process.extract(sounds, [column[r] for r in rows],
+                                 scorer=fuzz.ratio, limit=min(PRERANK, len(rows)))
+        # Compare the leaders only: candidates whose key similarity trails the best
+        # by more than PRERANK_MARGIN points rarely win, and comparing is the cost.
+        # Among equal key scores (the spellings of one name share its keys), the
+        # spelling closest to the query's comes first, then the shorter name
+        # ("Massoud" before "Commander Massoud" for the query "Massoud").
+        floor = ranked[0][1] - PRERANK_MARGIN
+        texts = self._rows.normalized
+        close = []
+        for _, score, k in ranked:  # best first
+            if score < floor:
+                break
+            text = texts[rows[k]]
+            close.append((-score, -fuzz.ratio(normalized, text), len(text), rows[k]))
+        close.sort()
+        kept = [r for *_, r in close]
+        leaders = self._diverse(kept)[: max(MIN_RERANK, min(RERANK, len(kept)))]
+        if len(leaders) < MIN_RERANK:
+            kept += [rows[k] for _, _, k in ranked if rows[k] not in kept][
+                : MIN_RERANK - len(leaders)]
+            leaders = kept[:MIN_RERANK]
+        # A leading entity's first name may have more or fewer parts than the query
+        # ("Ahmad Shah Massoud" for "Massoud") while another of its names fits it
+        # better ("Massoud"): then compare a few more of its names.
+        entities = {self._rows.entity[r] for r in leaders}
+        quota: dict[int, int] = {}
+        open_entities = len(entities)
+        words = sounds.count(" ")
+        shortlist = []
+        for r in kept:
+            e = self._rows.entity[r]
+            left = quota.get(e)
+            if e not in entities or left == 0:
+                continue
+            shortlist.append(r)
+            if left is None:
+                left = NAMES_PER_ENTITY - 1 if column[r].count(" ") != words else 0
+            else:
+                left -= 1
+            quota[e] = left
+            if left == 0:
+                open_entities -= 1
+                if not open_entities:
+                    break
+        return shortlist
 
     def exact(self, name: str, *, profile: str = "default") -> list[Match]:
         """Entities with a name equal to ``name`` after normalisation, best first.
