@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from . import _data
 from ._errors import InvalidNameError
 from ._keys import part_key, variant_index
-from ._normalize import _first_words, _parse, _Part, normalize
+from ._normalize import _first_words, _parse, _Part, _plain_words, normalize
 from ._types import (
     KINDS,
     AlignedPart,
@@ -272,6 +272,13 @@ class _Name(NamedTuple):
 def _name(text: str, kind: Kind | None) -> _Name:
     """Parse a name and weigh its identity parts (cached: names recur)."""
     group_of = variant_index().group_of
+    plain = _plain_words(text)
+    if plain is not None:  # every word a name part: the common case, and the quick one
+        texts = tuple([word for word, _ in plain])
+        roles: list[PartRole] = ["name"] * len(texts)
+        return _Name(texts, tuple(roles), tuple([
+            _Slot((k,), word, script == "arabic" and word not in group_of, _weight(word, kind))
+            for k, (word, script) in enumerate(plain)]), " ".join(texts), (), False, False)
     parts = _light(text)
     slots: list[_Slot] = []
     aside: list[int] = []

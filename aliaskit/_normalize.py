@@ -385,6 +385,22 @@ def name_parts(text: str) -> tuple[NamePart, ...]:
                   for p in _parse(text)])
 
 
+def _plain_words(text: str) -> list[tuple[str, Script]] | None:
+    """The words and scripts of a name whose every word is a name part, else None.
+
+    The quick path of :func:`_parse` for what comparison needs (no offsets): None means
+    some word may begin a title, connector, particle or compound, and the name needs
+    the full parse. Raises like :func:`_parse`.
+    """
+    text = _check_input(text)
+    words = [(word, script) for token in _TOKEN.findall(text)
+             for word, script, _ in _word_forms(token)]
+    texts = [word for word, _ in words]
+    if not _LETTER.search(" ".join(texts)):
+        raise InvalidNameError(f"name {text[:40]!r} contains no letters")
+    return words if _first_words().isdisjoint(texts) else None
+
+
 def _parse(text: str) -> tuple[_Part, ...]:
     """The parts of a name (the work behind :func:`name_parts`)."""
     text = _check_input(text)

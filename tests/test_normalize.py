@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import load_csv, load_json, unescape
 from hypothesis import given, settings
@@ -78,3 +80,23 @@ def test_normalize_is_idempotent_or_rejects(text: str) -> None:
 def test_idempotent_on_realistic_names(names: list[str]) -> None:
     once = normalize(" ".join(names))
     assert normalize(once) == once
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.sampled_from([c["input"] for c in NORMALIZE]), st.text(max_size=40),
+                 st.text(alphabet="abcdefghijklmnopqrstuvwxyz -'ابپتجمحخدرزسشعلنوهی", max_size=30)))
+def test_quick_parse_agrees_with_the_full_parse(text: str) -> None:
+    # Comparison takes a quick path for names whose every word is a name part; it must
+    # give what the full parse gives, and fail where the full parse fails.
+    from aliaskit._normalize import _parse, _plain_words
+
+    try:
+        full = _parse(text)
+    except InvalidNameError as exc:
+        with pytest.raises(InvalidNameError, match=re.escape(str(exc))):
+            _plain_words(text)
+        return
+    quick = _plain_words(text)
+    if quick is not None:
+        assert [(p.text, p.script) for p in full] == quick
+        assert all(p.role == "name" for p in full)
