@@ -4,8 +4,9 @@ Every name of every entity (canonical name and aliases) is an *alias row*. Each 
 indexed under the phonetic key of each of its identity parts (data/keys.txt, variant
 groups included, Perso-Arabic forms through their romanisation). A query looks up its
 own part keys rarest first, so that a common part ("khan", "mohammad") adds candidates
-only when nothing rarer does; the candidates are pre-ranked in C by rapidfuzz and the
-best few are re-ranked with :func:`aliaskit.compare`, one best alias per entity.
+only when nothing rarer does; the candidates are pre-ranked in C by rapidfuzz on their
+part keys, and the best few are scored with the comparison model, one best alias per
+entity. Only the answers get a :class:`~aliaskit.Comparison` object.
 """
 
 from __future__ import annotations
