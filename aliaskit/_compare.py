@@ -22,9 +22,8 @@ from rapidfuzz.distance import Levenshtein
 from . import _data
 from ._errors import InvalidNameError
 from ._keys import part_key, variant_index
-from ._normalize import _first_words, _parse, _Part, _plain_words, normalize
+from ._normalize import _first_words, _name_parts_of, _parse, _Part, _plain_words, normalize
 from ._types import (
-    KINDS,
     AlignedPart,
     Comparison,
     Kind,
@@ -32,6 +31,7 @@ from ._types import (
     NamePart,
     PartRole,
     _DeferredComparison,
+    _require_kind,
 )
 
 __all__ = ["compare", "part_weight"]
@@ -76,8 +76,7 @@ def _light(text: str) -> tuple[_Part, ...]:
 @functools.lru_cache(maxsize=200_000)
 def _parts(text: str) -> tuple[NamePart, ...]:
     """name_parts(), cached and made from the cached light parts."""
-    return tuple([NamePart(p.text, p.role, text[p.start : p.end], p.start, p.end, p.script)
-                  for p in _light(text)])
+    return _name_parts_of(text, _light(text))
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -275,10 +274,8 @@ def _name(text: str, kind: Kind | None) -> _Name:
     plain = _plain_words(text)
     if plain is not None:  # every word a name part: the common case, and the quick one
         texts = tuple([word for word, _ in plain])
-        roles: list[PartRole] = ["name"] * len(texts)
-        return _Name(texts, tuple(roles), tuple([
-            _Slot((k,), word, script == "arabic" and word not in group_of, _weight(word, kind))
-            for k, (word, script) in enumerate(plain)]), " ".join(texts), (), False, False)
+        return _all_names(texts, [script == "arabic" and word not in group_of
+                                  for word, script in plain], " ".join(texts), kind, None)
     parts = _light(text)
     slots: list[_Slot] = []
     aside: list[int] = []
@@ -310,15 +307,25 @@ def _name_from_normal(text: str, normal: str, kind: Kind | None,
     texts = tuple(normal.split(" "))
     if not text.isascii() or not _first_words().isdisjoint(texts):
         return _with_weights(_name(text, kind), weights)
+    return _all_names(texts, [False] * len(texts), normal, kind, weights)
+
+
+def _all_names(texts: tuple[str, ...], scripts: Sequence[bool], normal: str, kind: Kind | None,
+               weights: Mapping[str, float] | None) -> _Name:
+    """The _Name of a name whose every part is an identity part (``scripts``: romanised
+    letter by letter), weighed by ``weights`` where given, else by the bundled table."""
     roles: list[PartRole] = ["name"] * len(texts)
     return _Name(texts, tuple(roles), tuple([
-        _Slot((k,), w, False, weights[w] if weights and w in weights else _weight(w, kind))
-        for k, w in enumerate(texts)]), normal, (), False, False)
+        _Slot((k,), w, script, weights[w] if weights and w in weights else _weight(w, kind))
+        for k, (w, script) in enumerate(zip(texts, scripts))]), normal, (), False, False)
 
 
 def _with_weights(name: _Name, weights: Mapping[str, float] | None) -> _Name:
-    """The name with gazetteer weights in place of the bundled ones (where given)."""
-    return name._replace(slots=tuple(_weighted(name.slots, weights))) if weights else name
+    """The name with gazetteer weights in place of the bundled ones, part by part."""
+    if not weights:
+        return name
+    return name._replace(slots=tuple([
+        sl._replace(weight=weights[sl.text]) if sl.text in weights else sl for sl in name.slots]))
 
 
 def _name_of(text: object, kind: Kind | None) -> _Name:
@@ -379,11 +386,6 @@ def _profile(profile: str) -> _data.Profile:
     return profiles[profile]
 
 
-def _check_kind(kind: object) -> None:
-    if kind is not None and kind not in KINDS:
-        raise InvalidNameError(f"kind must be one of {', '.join(KINDS)} or None, not {kind!r}")
-
-
 class _Plan(NamedTuple):
     """How two names align: the score and what the alignment records are written from."""
 
@@ -401,18 +403,9 @@ _NOTHING: frozenset[tuple[bool, int]] = frozenset()
 _EXACT: tuple[float, Method] = (1.0, "exact")
 
 
-def _weighted(slots: Sequence[_Slot], weights: Mapping[str, float]) -> list[_Slot]:
-    return [_Slot(sl.parts, sl.text, sl.script, weights[sl.text], sl.link)
-            if sl.text in weights else sl for sl in slots]
-
-
-def _plan(na: _Name, nb: _Name, weights: Mapping[str, float] | None) -> _Plan:
-    """Align two parsed names and score the alignment (the whole comparison model)."""
-    if weights:
-        # Weights from a gazetteer override the bundled ones part by part.
-        left, right = _weighted(na.slots, weights), _weighted(nb.slots, weights)
-    else:
-        left, right = list(na.slots), list(nb.slots)
+def _plan(na: _Name, nb: _Name) -> _Plan:
+    """Align two parsed and weighed names and score the alignment (the comparison model)."""
+    left, right = list(na.slots), list(nb.slots)
     if na.normal == nb.normal and len(left) == len(right):
         # Equal after normalisation (the commonest case in resolution): part i is part i.
         return _Plan(1.0, left, right, [(i, i, 1.0, "exact") for i in range(len(left))],
@@ -587,11 +580,11 @@ def compare(
     normalisation. Raises :class:`~aliaskit.InvalidNameError` for invalid names, an
     unknown kind or an unknown profile.
     """
-    if kind is not None and kind not in KINDS:
-        _check_kind(kind)
-    chosen = _data.profiles().get(profile) or _profile(profile)
-    na, nb = _name_of(a, kind), _name_of(b, kind)
-    return _comparison(a, b, na, nb, _plan(na, nb, weights), kind, chosen)
+    _require_kind(kind)
+    chosen = _profile(profile)
+    na = _with_weights(_name_of(a, kind), weights)
+    nb = _with_weights(_name_of(b, kind), weights)
+    return _comparison(a, b, na, nb, _plan(na, nb), kind, chosen)
 
 
 def _comparison(a: str, b: str, na: _Name, nb: _Name, plan: _Plan, kind: Kind | None,

@@ -381,8 +381,19 @@ def name_parts(text: str) -> tuple[NamePart, ...]:
     string, empty or whitespace, no letters, longer than :data:`MAX_NAME_LENGTH`, or a
     word mixing scripts.
     """
+    return _name_parts_of(text, _parse(text))
+
+
+def _name_parts_of(text: str, parts: Sequence[_Part]) -> tuple[NamePart, ...]:
+    """The public NamePart records of parsed parts, with their original text."""
     return tuple([NamePart(p.text, p.role, text[p.start : p.end], p.start, p.end, p.script)
-                  for p in _parse(text)])
+                  for p in parts])
+
+
+def _require_letter(text: str, words: list[str]) -> None:
+    # Words are lower-case ASCII by now, so one search finds a letter if there is one.
+    if not _LETTER.search(" ".join(words)):
+        raise InvalidNameError(f"name {text[:40]!r} contains no letters")
 
 
 def _plain_words(text: str) -> list[tuple[str, Script]] | None:
@@ -396,8 +407,7 @@ def _plain_words(text: str) -> list[tuple[str, Script]] | None:
     words = [(word, script) for token in _TOKEN.findall(text)
              for word, script, _ in _word_forms(token)]
     texts = [word for word, _ in words]
-    if not _LETTER.search(" ".join(texts)):
-        raise InvalidNameError(f"name {text[:40]!r} contains no letters")
+    _require_letter(text, texts)
     return words if _first_words().isdisjoint(texts) else None
 
 
@@ -406,9 +416,7 @@ def _parse(text: str) -> tuple[_Part, ...]:
     text = _check_input(text)
     words = _words(text)
     texts = [w.text for w in words]
-    # Words are lower-case ASCII by now, so one search finds a letter if there is one.
-    if not _LETTER.search(" ".join(texts)):
-        raise InvalidNameError(f"name {text[:40]!r} contains no letters")
+    _require_letter(text, texts)
     if _first_words().isdisjoint(texts):
         # No word can start a title, connector, particle or compound: all are names.
         return tuple([_Part(w.text, "name", w.start, w.end, w.script) for w in words])

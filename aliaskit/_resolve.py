@@ -23,7 +23,6 @@ from pathlib import Path
 import attrs
 from rapidfuzz import fuzz, process
 
-from . import _data
 from ._compare import (
     _comparison,
     _final_score,
@@ -42,7 +41,7 @@ from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._keys import part_key
 from ._normalize import _parse
 from ._reference import load_reference
-from ._types import KINDS, Alias, Entity, Kind, Match, Mention
+from ._types import Alias, Entity, Kind, Match, Mention, _require_kind
 
 __all__ = ["AMBIGUITY_MARGIN", "Resolver"]
 
@@ -268,13 +267,12 @@ class Resolver:
         :class:`Match` carries the matched alias with its provenance, the explained
         comparison, and whether the answer is ambiguous.
         """
-        if kind is not None and kind not in KINDS:
-            raise InvalidNameError(f"kind must be one of {', '.join(KINDS)} or None, not {kind!r}")
+        _require_kind(kind)
         if not isinstance(limit, int) or limit < 1:
             raise InvalidNameError(f"limit must be a positive integer, not {limit!r}")
         if not isinstance(name, str):
             raise InvalidNameError(f"a name must be a string, not {type(name).__name__}")
-        chosen = _data.profiles().get(profile) or _profile(profile)
+        chosen = _profile(profile)
         normalized, _, sounds, keys = _identity_keys(name)
         rows = self._shortlist(self._candidates(keys, kind), normalized, sounds)
         weights = self._gazetteer_weights() or None
@@ -291,7 +289,7 @@ class Resolver:
                 query = queries[row_kind] = _with_weights(_name_of(name, row_kind), weights)
             parsed = _name_from_normal(self._rows.names[row], self._rows.normalized[row],
                                        row_kind, weights)
-            plan = _plan(query, parsed, None)
+            plan = _plan(query, parsed)
             score = _final_score(query, parsed, plan.score)
             exact = self._rows.normalized[row] == normalized
             current = best.get(entity_index)

@@ -122,9 +122,14 @@ def _to_aliases(values: Iterable[str | Alias]) -> tuple[Alias, ...]:
     return tuple(aliases)
 
 
-def _check_kind(instance: object, attribute: object, value: object) -> None:
+def _require_kind(value: object) -> None:
+    """Raise InvalidNameError unless ``value`` is one of KINDS or None."""
     if value is not None and value not in KINDS:
         raise InvalidNameError(f"kind must be one of {', '.join(KINDS)} or None, not {value!r}")
+
+
+def _check_kind(instance: object, attribute: object, value: object) -> None:
+    _require_kind(value)
 
 
 def _check_text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
