@@ -12,7 +12,8 @@ from collections import defaultdict
 
 from . import _data
 from ._errors import AliaskitError
-from ._normalize import _fold_arabic, name_parts, normalize
+from ._normalize import name_parts, normalize
+from ._parsing import _fold_arabic
 
 
 def _spelling_key(spelling: str) -> str:

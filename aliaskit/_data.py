@@ -215,7 +215,41 @@ def particles() -> tuple[Particle, ...]:
 # --- key rules -----------------------------------------------------------------------
 
 
-def _regex_rules(name: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+_LITERAL = re.compile(r"[A-Za-z0-9 ]+")
+
+
+@attrs.frozen(slots=True)
+class RewriteRules:
+    """Ordered rewrite rules (data/keys.txt, data/fold.txt): each applies to the result
+    of the one before."""
+
+    rules: tuple[tuple[re.Pattern[str], str], ...]
+    # Per rule: (literal, replacement, None) when the pattern is plain letters and the
+    # replacement has no group references, else ("", replacement, pattern). Most rules
+    # are letter pairs (kh => X) that a word rarely contains: a substring test skips
+    # them at a fraction of the cost of a regex pass, with the same result.
+    _steps: tuple[tuple[str, str, re.Pattern[str] | None], ...] = attrs.field(init=False)
+
+    @_steps.default
+    def _split(self) -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
+        return tuple(
+            (pattern.pattern, replacement, None)
+            if _LITERAL.fullmatch(pattern.pattern) and "\\" not in replacement
+            else ("", replacement, pattern)
+            for pattern, replacement in self.rules
+        )
+
+    def apply(self, text: str) -> str:
+        """Rewrite ``text`` by every rule in order."""
+        for literal, replacement, pattern in self._steps:
+            if pattern is not None:
+                text = pattern.sub(replacement, text)
+            elif literal in text:
+                text = text.replace(literal, replacement)
+        return text
+
+
+def _regex_rules(name: str) -> RewriteRules:
     rules: list[tuple[re.Pattern[str], str]] = []
     for row in read_rows(name, min_fields=2, separator="=>"):
         try:
@@ -223,17 +257,17 @@ def _regex_rules(name: str) -> tuple[tuple[re.Pattern[str], str], ...]:
         except re.error as exc:
             raise row.error(f"bad regular expression: {exc}") from None
         rules.append((pattern, row.fields[1]))
-    return tuple(rules)
+    return RewriteRules(tuple(rules))
 
 
 @functools.cache
-def key_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+def key_rules() -> RewriteRules:
     """The ordered rewrite rules of data/keys.txt."""
     return _regex_rules("keys.txt")
 
 
 @functools.cache
-def fold_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+def fold_rules() -> RewriteRules:
     """The ordered rewrite rules of data/fold.txt."""
     return _regex_rules("fold.txt")
 

@@ -55,10 +55,7 @@ def variant_group(part: str) -> str | None:
 @functools.lru_cache(maxsize=65536)
 def rule_key(part: str) -> str:
     """Key of one normalised name part by the rules of data/keys.txt alone."""
-    key = part
-    for pattern, replacement in _data.key_rules():
-        key = pattern.sub(replacement, key)
-    return key.upper()
+    return _data.key_rules().apply(part).upper()
 
 
 @functools.lru_cache(maxsize=65536)

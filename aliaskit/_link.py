@@ -18,11 +18,11 @@ from typing import NamedTuple
 import attrs
 
 from . import _data
-from ._compare import _parts as name_parts  # cached: spans recur within and across texts
 from ._errors import InvalidNameError
 from ._keys import part_key
-from ._normalize import _TOKEN, MAX_NAME_LENGTH, _is_arabic
+from ._parsing import _TOKEN, MAX_NAME_LENGTH, _is_arabic
 from ._resolve import Resolver
+from ._scoring import _parts as name_parts  # cached: spans recur within and across texts
 from ._types import Entity, LinkedMention, Match, Mention
 
 __all__ = ["LINK_THRESHOLD", "MAX_TEXT_LENGTH", "link"]

@@ -23,8 +23,12 @@ from pathlib import Path
 import attrs
 from rapidfuzz import fuzz, process
 
-from ._compare import (
-    _comparison,
+from ._compare import _comparison, _profile, compare, part_weight
+from ._errors import AliaskitError, DataFileError, InvalidNameError
+from ._keys import part_key
+from ._parsing import _parse
+from ._reference import load_reference
+from ._scoring import (
     _final_score,
     _light,
     _Name,
@@ -32,15 +36,8 @@ from ._compare import (
     _name_of,
     _Plan,
     _plan,
-    _profile,
     _with_weights,
-    compare,
-    part_weight,
 )
-from ._errors import AliaskitError, DataFileError, InvalidNameError
-from ._keys import part_key
-from ._normalize import _parse
-from ._reference import load_reference
 from ._types import Alias, Entity, Kind, Match, Mention, _require_kind
 
 __all__ = ["AMBIGUITY_MARGIN", "Resolver"]

@@ -99,17 +99,22 @@ def save(name: str, data: dict[str, Any]) -> Path:
 
 
 def clear_comparison_caches() -> None:
-    """Forget every per-name and per-word-pair result: a process that has just started."""
-    from aliaskit import _compare
+    """Forget everything learnt about names, words and pairs of words: a process that
+    has just started (with its data files loaded)."""
+    from aliaskit import _keys, _parsing, _scoring
 
     clear_name_caches()
-    for cached in (_compare._pair, _compare._aligning):
+    for cached in (
+        _scoring._pair, _scoring._aligning,  # pairs of words
+        _parsing._word_forms, _scoring._folds, _scoring._fold_features, _scoring._weight,
+        _keys.part_key, _keys.rule_key,  # single words
+    ):
         cached.cache_clear()
 
 
 def clear_name_caches() -> None:
-    """Forget every per-name result; keep the similarities of pairs of name parts."""
-    from aliaskit import _compare
+    """Forget every per-name result; keep what is known about words and pairs of words."""
+    from aliaskit import _scoring
 
-    for cached in (_compare._light, _compare._parts, _compare._name):
+    for cached in (_scoring._light, _scoring._parts, _scoring._name):
         cached.cache_clear()

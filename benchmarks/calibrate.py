@@ -6,7 +6,7 @@ Never reads the test half. For each value of MISSING_COST on a small grid, it fi
 default = the threshold with the best F1 among those that keep spelling-variant recall
 >= 0.95 and accept <= 5% of hard negatives; screening = the highest threshold with
 recall >= 0.98; dedupe = the lowest threshold with precision >= 0.985. It prints the
-table; the chosen values are then written by hand into aliaskit/_compare.py and
+table; the chosen values are then written by hand into aliaskit/_scoring.py and
 data/profiles.txt (with this script's output quoted in the commit message).
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from _common import load_pairs, prf
 
 import aliaskit
-from aliaskit import _compare
+from aliaskit import _scoring
 
 HARD = ("neg_relative", "neg_common_token", "neg_one_letter")
 
@@ -27,8 +27,8 @@ def main() -> None:
     print(f"{'missing':>8} {'default':>8} {'P':>6} {'R':>6} {'F1':>6} {'spell R':>8} {'hard acc':>8}"
           f" {'screen':>7} {'dedupe':>7}")
     for missing in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
-        _compare.MISSING_COST = missing
-        _compare._pair.cache_clear()
+        _scoring.MISSING_COST = missing
+        _scoring._pair.cache_clear()
         scores = [aliaskit.compare(r["name1"], r["name2"], kind=r["kind"]).score  # type: ignore[arg-type]
                   for r in rows]
         best = None

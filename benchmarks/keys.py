@@ -19,7 +19,7 @@ from _common import load_pairs, machine, median_rate, save
 from unidecode import unidecode
 
 import aliaskit
-from aliaskit import _keys, _normalize
+from aliaskit import _keys, _parsing
 
 # Spelling sets of one name part as the seeds write them (see docs/data.md).
 SEED_VARIANTS = [
@@ -67,7 +67,7 @@ def main() -> None:
         return len(names)
 
     def ours_cold() -> int:
-        _normalize._word_forms.cache_clear()
+        _parsing._word_forms.cache_clear()
         for n in names:
             aliaskit.normalize(n)
         return len(names)

@@ -5,7 +5,7 @@ from conftest import load_csv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aliaskit import AliaskitError, Comparison, InvalidNameError, compare, normalize
+from aliaskit import AliaskitError, Comparison, InvalidNameError, compare, normalize, part_weight
 
 CASES = load_csv("compare.csv")
 NAMES = sorted({c["left"] for c in CASES} | {c["right"] for c in CASES})
@@ -67,6 +67,26 @@ def test_bad_input(bad: object) -> None:
         compare(bad, "Ahmad")  # type: ignore[arg-type]
     with pytest.raises(AliaskitError):
         compare("Ahmad", bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("weights", [{"gul": "heavy"}, {"gul": 0}, {"gul": 1.5}, {"gul": -1},
+                                     {"gul": True}, ["gul"]])
+def test_bad_weights(weights: object) -> None:
+    with pytest.raises(InvalidNameError, match="weight"):
+        compare("Gul Ahmad", "Gul Karim", weights=weights)  # type: ignore[arg-type]
+
+
+def test_weights_of_parts_not_compared_are_not_looked_at() -> None:
+    # A gazetteer's weight table is checked where it is used, not in full on every call.
+    assert compare("Gul Ahmad", "Gul Karim", weights={"gul": 0.5, "zzz": "bad"}).score > 0
+
+
+@pytest.mark.parametrize("bad", ["", "  ", None, 5])
+def test_part_weight_bad_input(bad: object) -> None:
+    with pytest.raises(InvalidNameError):
+        part_weight(bad)  # type: ignore[arg-type]
+    with pytest.raises(InvalidNameError):
+        part_weight("gul", kind="planet")  # type: ignore[arg-type]
 
 
 name_strategy = st.one_of(
@@ -149,7 +169,7 @@ def test_comparison_behaves_as_a_plain_value(pair: tuple[str, str]) -> None:
 def test_resolver_shortcut_gives_the_parsed_name(text: str, kind: str | None) -> None:
     # The resolver builds a plain ASCII alias from its normal text instead of parsing it
     # again; the result must be exactly what parsing gives.
-    from aliaskit._compare import _name, _name_from_normal
+    from aliaskit._scoring import _name, _name_from_normal
 
     try:
         parsed = _name(text, kind)  # type: ignore[arg-type]
@@ -166,8 +186,8 @@ def test_unalignable_shortcut_agrees_with_the_full_similarity() -> None:
     # it may only do so where the full similarity could not align them anyway.
     from itertools import islice, product
 
-    from aliaskit._compare import ALIGN_MIN, _aligning, _pair
     from aliaskit._keys import variant_index
+    from aliaskit._scoring import ALIGN_MIN, _aligning, _pair
 
     spellings = sorted(variant_index().group_of)[::7]
     checked = 0

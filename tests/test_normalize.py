@@ -88,7 +88,7 @@ def test_idempotent_on_realistic_names(names: list[str]) -> None:
 def test_quick_parse_agrees_with_the_full_parse(text: str) -> None:
     # Comparison takes a quick path for names whose every word is a name part; it must
     # give what the full parse gives, and fail where the full parse fails.
-    from aliaskit._normalize import _parse, _plain_words
+    from aliaskit._parsing import _parse, _plain_words
 
     try:
         full = _parse(text)

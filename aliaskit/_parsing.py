@@ -1,0 +1,433 @@
+"""The engine of stage 1: tokens, scripts, romanisation and the structure of a name.
+
+The public functions are in :mod:`aliaskit._normalize`; this module does the work and
+is compiled with mypyc when the package is built (setup.py). Functions that take what a
+user passed (``_parse``, ``_plain_words``) accept any object and check it first.
+
+All word lists and letter rules come from ``data/`` (see docs/normalisation.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Container, Sequence
+from typing import NamedTuple
+
+import attrs
+from unidecode import unidecode
+
+from . import _data
+from ._errors import InvalidNameError
+from ._types import NamePart, PartRole, Script
+
+MAX_NAME_LENGTH = 1000
+"""Longest input, in characters, that a name may have. Longer input raises
+:class:`~aliaskit.InvalidNameError`: no person, place or organisation name is that long,
+and running text belongs in :func:`aliaskit.link`."""
+
+# Word characters: letters and digits (not "_"), combining marks, the zero-width joiners
+# used inside Persian words, tatweel; apostrophe-like marks are allowed inside a word
+# ("Sa'id", "Mu’tasim") so they do not split it.
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u08d3-\u08ff"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u200c\u200d\u0640\ufffd"
+)
+_APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u02bf\u02be`\u00b4\u2032\u02b9"
+_WORD_CHAR = rf"(?:[^\W_]|[{_MARKS}])"
+_TOKEN = re.compile(rf"{_WORD_CHAR}+(?:[{_APOSTROPHES}]+{_WORD_CHAR}+)*")
+_POSSESSIVE = re.compile(rf"[{_APOSTROPHES}][sS]$")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_LETTER = re.compile(r"[^\W\d_]")
+# Format characters (zero-width space/joiners, bidi controls, soft hyphen), the
+# apostrophe-like transliteration marks for ain and hamza, and U+FFFD (what a decoder
+# puts for bytes it could not read) carry no letters.
+_DROP = dict.fromkeys(
+    [*map(ord, _APOSTROPHES), 0x00AD, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+     *range(0x2060, 0x2065), 0xFEFF, 0x02BE, 0x02BF, 0xFFFD],
+    None,
+)
+
+
+def _is_arabic(ch: str) -> bool:
+    cp = ord(ch)
+    return (
+        0x0600 <= cp <= 0x06FF or 0x0750 <= cp <= 0x077F or 0x08A0 <= cp <= 0x08FF
+        or 0xFB50 <= cp <= 0xFDFF or 0xFE70 <= cp <= 0xFEFF
+    )
+
+
+def _is_latin(ch: str) -> bool:
+    cp = ord(ch)
+    return cp < 0x0250 or 0x1E00 <= cp <= 0x1EFF or 0x2C60 <= cp <= 0x2C7F or 0xA720 <= cp <= 0xA7FF
+
+
+class _Word(NamedTuple):
+    """A normalised word before roles are assigned (a tuple: names parse by the million)."""
+
+    text: str
+    start: int
+    end: int
+    script: Script
+    raw: str  # the folded Perso-Arabic letters, for whole-compound look-ups; else ""
+
+
+class _Part(NamedTuple):
+    """A name part without its original text: what comparison needs, cheap to make."""
+
+    text: str
+    role: PartRole
+    start: int
+    end: int
+    script: Script
+
+
+# --- one word ------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _script_index() -> dict[str, str]:
+    """Perso-Arabic word (folded) → romanisation, from the variant groups' native forms."""
+    index: dict[str, str] = {}
+    for group in _data.variant_groups():
+        latin = _latin_word(group.spellings[0])
+        for form in group.script_forms:
+            folded = _fold_arabic(form).replace(" ", "")
+            index.setdefault(folded, latin)
+    return index
+
+
+def _fold_arabic(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_data.script_rules().fold).translate(_DROP)
+
+
+def _romanise(word: str) -> str:
+    """Romanise one folded Perso-Arabic word: known names whole, the rest letter by letter."""
+    known = _script_index().get(word)
+    if known is not None:
+        return known
+    rules = _data.script_rules()
+    out: list[str] = []
+    previous_vowel = False
+    i, n = 0, len(word)
+    while i < n:
+        for letters, latin, anchored in rules.sequences:
+            if word.startswith(letters, i) and (not anchored or i + len(letters) == n):
+                out.append(latin)
+                i += len(letters)
+                previous_vowel = bool(latin) and latin[-1] in "aeiou"
+                break
+        else:
+            ch = word[i]
+            rule = rules.letters.get(ch)
+            if rule is None:
+                latin = ch if ch.isascii() else unidecode(ch)
+            else:
+                final = i == n - 1
+                if i == 0 and rule.initial is not None:
+                    latin = rule.initial
+                elif final and previous_vowel and rule.final_after_vowel is not None:
+                    latin = rule.final_after_vowel
+                elif final and rule.final is not None:
+                    latin = rule.final
+                elif previous_vowel and rule.after_vowel is not None:
+                    latin = rule.after_vowel
+                else:
+                    latin = rule.default
+            out.append(latin)
+            previous_vowel = bool(latin) and latin[-1] in "aeiou"
+            i += 1
+    return "".join(out).lower()
+
+
+def _latin_word(text: str) -> str:
+    """Lower-case ASCII for a Latin-script word: no diacritics, no marks."""
+    folded = _data.strip_marks(text).casefold()
+    if not folded.isascii():
+        folded = unidecode(folded).lower()
+    return _NON_ALNUM.sub("", folded)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_forms(token: str) -> tuple[tuple[str, Script, str], ...]:
+    """Normalise one token of the input: its word(s), script and folded script letters."""
+    if token.isascii() and token.isalpha():
+        # Plain ASCII letters, most of what comes in: nothing below would change them
+        # but the case.
+        return ((token.lower(), "latin", ""),)
+    token = _POSSESSIVE.sub("", token)
+    text = unicodedata.normalize("NFKC", token)
+    results: list[tuple[str, Script, str]] = []
+    # NFKC can expand a ligature into several words (U+FDFA): normalise each piece.
+    for piece in _TOKEN.findall(text):
+        piece = piece.translate(_DROP)
+        has_arabic = any(_is_arabic(ch) for ch in piece)
+        letters = [ch for ch in piece if ch.isalpha()]
+        has_latin = any(_is_latin(ch) for ch in letters)
+        has_other = any(not _is_latin(ch) and not _is_arabic(ch) for ch in letters)
+        if sum((has_arabic, has_latin, has_other)) > 1:
+            raise InvalidNameError(
+                f"the word {token!r} mixes scripts; write each word in one script"
+            )
+        if has_arabic:
+            folded = piece.translate(_data.script_rules().fold).translate(_DROP)
+            for raw, latin in _split_script(folded):
+                results.append((latin, "arabic", raw))
+            continue
+        words = _latin_word(piece) if has_latin else unidecode(piece).lower()
+        script: Script = "latin" if has_latin else ("other" if has_other else "digits")
+        for word in _NON_ALNUM.split(words):
+            if word:
+                results.append((word, script, ""))
+    return tuple(results)
+
+
+_ARTICLE = "ال"
+
+
+def _split_script(word: str) -> list[tuple[str, str]]:
+    """Romanise a folded Perso-Arabic word, splitting what is written joined.
+
+    Persian often writes compound given names and the Arabic article joined to the
+    next word ("محمدجواد" Mohammad Javad, "امیرخان" Amir Khan, "القاعده" al-Qaeda). A
+    word that is not a known name but splits into two known names (or the article and
+    a word) is returned as two words. Returns (folded letters, Latin) pairs.
+    """
+    index = _script_index()
+    if word not in index and len(word) >= 5:
+        for cut in range(2, len(word) - 1):
+            head, tail = word[:cut], word[cut:]
+            if head in index and tail in index:
+                return [(head, index[head]), (tail, index[tail])]
+        if word.startswith(_ARTICLE) and len(word) > 4:
+            tail = word[len(_ARTICLE):]
+            return [(_ARTICLE, "al"), (tail, _romanise(tail))]
+    latin = _romanise(word)
+    return [(word, w) for w in _NON_ALNUM.split(latin) if w]
+
+
+# --- the structure of a name ---------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class _Lexicon:
+    """Word-sequence look-ups built from the data files."""
+
+    titles: dict[tuple[str, ...], bool]  # form → also a given name
+    roles: dict[tuple[str, ...], PartRole]  # connector / particle forms
+    suffixes: frozenset[tuple[str, ...]]
+    prefixes: frozenset[tuple[str, ...]]
+    longest: int
+
+
+def _form_words(form: str) -> tuple[str, ...]:
+    words: list[str] = []
+    for token in _TOKEN.findall(form):
+        words.extend(word for word, _, _ in _word_forms(token))
+    return tuple(words)
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    titles: dict[tuple[str, ...], bool] = {}
+    roles: dict[tuple[str, ...], PartRole] = {}
+    suffixes: set[tuple[str, ...]] = set()
+    prefixes: set[tuple[str, ...]] = set()
+    for particle in _data.particles():
+        for form in (*particle.forms, *particle.script_forms):
+            words = _form_words(form)
+            if not words:
+                continue
+            if particle.role == "suffix":
+                suffixes.add(words)
+            elif particle.role == "prefix":
+                prefixes.add(words)
+            elif particle.role == "connector":
+                roles.setdefault(words, "connector")
+            else:
+                roles.setdefault(words, "particle")
+    for title in _data.titles():
+        for form in (*title.forms, *title.script_forms):
+            words = _join_compounds_text(_form_words(form), suffixes, prefixes)
+            if words:
+                titles[words] = titles.get(words, False) or title.also_name
+    longest = max(len(w) for w in (*titles, *roles, *suffixes, *prefixes))
+    return _Lexicon(titles, roles, frozenset(suffixes), frozenset(prefixes), longest)
+
+
+def _match_at(texts: Sequence[str], i: int, forms: Container[tuple[str, ...]], longest: int) -> int:
+    """Length of the longest form starting at ``texts[i]`` (0 if none)."""
+    if texts[i] not in _first_words():
+        return 0  # most words start no title, particle or compound: skip the slicing
+    for size in range(min(longest, len(texts) - i), 0, -1):
+        if tuple(texts[i : i + size]) in forms:
+            return size
+    return 0
+
+
+def _join_compounds_text(
+    words: tuple[str, ...], suffixes: frozenset[tuple[str, ...]] | set[tuple[str, ...]],
+    prefixes: frozenset[tuple[str, ...]] | set[tuple[str, ...]],
+) -> tuple[str, ...]:
+    items = [_Word(w, 0, 0, "latin", "") for w in words]
+    return tuple(w.text for w in _join_compounds(items, frozenset(suffixes), frozenset(prefixes)))
+
+
+def _join(words: Sequence[_Word]) -> _Word:
+    raw = "".join(w.raw for w in words) if all(w.raw for w in words) else ""
+    text = "".join(w.text for w in words)
+    if raw:
+        # A compound written apart in script may be known whole (حبیب الله → habibullah).
+        text = _script_index().get(raw, text)
+    script = words[0].script if all(w.script == words[0].script for w in words) else "latin"
+    return _Word(text, words[0].start, words[-1].end, script, raw)
+
+
+@functools.lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """Every word that can begin a title, connector, particle or compound form."""
+    words: set[str] = set()
+    for particle in _data.particles():
+        for form in (*particle.forms, *particle.script_forms):
+            words.update(_form_words(form)[:1])
+    for title in _data.titles():
+        for form in (*title.forms, *title.script_forms):
+            words.update(_form_words(form)[:1])
+    # Title forms are matched after compounds are joined ("Ayat Allah" -> "ayatallah").
+    words.update(
+        "".join(_form_words(form)) for t in _data.titles() for form in (*t.forms, *t.script_forms)
+    )
+    return frozenset(words)
+
+
+@functools.lru_cache(maxsize=4)
+def _longest(forms: frozenset[tuple[str, ...]]) -> int:
+    return max((len(f) for f in forms), default=1)
+
+
+def _join_compounds(
+    words: list[_Word], suffixes: frozenset[tuple[str, ...]], prefixes: frozenset[tuple[str, ...]]
+) -> list[_Word]:
+    longest = max(_longest(suffixes), _longest(prefixes))
+    # Suffixes first ("Hussam al Din"), joined to the word before them ...
+    out: list[_Word] = []
+    texts = [w.text for w in words]
+    i = 0
+    while i < len(words):
+        size = _match_at(texts, i, suffixes, longest) if out else 0
+        if size:
+            out[-1] = _join([out[-1], *words[i : i + size]])
+            i += size
+        else:
+            out.append(words[i])
+            i += 1
+    # ... then prefixes, joined to the word after them ("Abdul Qahar").
+    joined: list[_Word] = []
+    i = 0
+    texts = [w.text for w in out]
+    while i < len(out):
+        size = _match_at(texts, i, prefixes, longest)
+        if size and i + size < len(out):
+            joined.append(_join(out[i : i + size + 1]))
+            i += size + 1
+        else:
+            joined.append(out[i])
+            i += 1
+    return joined
+
+
+def _check_input(text: object) -> str:
+    if not isinstance(text, str):
+        raise InvalidNameError(f"a name must be a string, not {type(text).__name__}")
+    if len(text) > MAX_NAME_LENGTH:
+        raise InvalidNameError(
+            f"name is {len(text):,} characters long; the limit is {MAX_NAME_LENGTH:,} "
+            "(use aliaskit.link() for running text)"
+        )
+    if not text.strip():
+        raise InvalidNameError("name is empty" if not text else "name is only whitespace")
+    return text
+
+
+def _words(text: str) -> list[_Word]:
+    words: list[_Word] = []
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        for word, script, raw in _word_forms(match.group()):
+            words.append(_Word(word, start, end, script, raw))
+    return words
+
+
+def _name_parts_of(text: str, parts: Sequence[_Part]) -> tuple[NamePart, ...]:
+    """The public NamePart records of parsed parts, with their original text."""
+    return tuple([NamePart(p.text, p.role, text[p.start : p.end], p.start, p.end, p.script)
+                  for p in parts])
+
+
+def _require_letter(text: str, words: list[str]) -> None:
+    # Words are lower-case ASCII by now, so one search finds a letter if there is one.
+    if not _LETTER.search(" ".join(words)):
+        raise InvalidNameError(f"name {text[:40]!r} contains no letters")
+
+
+def _plain_words(text: object) -> list[tuple[str, Script]] | None:
+    """The words and scripts of a name whose every word is a name part, else None.
+
+    The quick path of :func:`_parse` for what comparison needs (no offsets): None means
+    some word may begin a title, connector, particle or compound, and the name needs
+    the full parse. Raises like :func:`_parse`.
+    """
+    text = _check_input(text)
+    words = [(word, script) for token in _TOKEN.findall(text)
+             for word, script, _ in _word_forms(token)]
+    texts = [word for word, _ in words]
+    _require_letter(text, texts)
+    return words if _first_words().isdisjoint(texts) else None
+
+
+def _parse(text: object) -> tuple[_Part, ...]:
+    """The parts of a name (the work behind :func:`name_parts`)."""
+    text = _check_input(text)
+    words = _words(text)
+    texts = [w.text for w in words]
+    _require_letter(text, texts)
+    if _first_words().isdisjoint(texts):
+        # No word can start a title, connector, particle or compound: all are names.
+        return tuple([_Part(w.text, "name", w.start, w.end, w.script) for w in words])
+    lexicon = _lexicon()
+    words = _join_compounds(words, lexicon.suffixes, lexicon.prefixes)
+    texts = [w.text for w in words]
+    roles: list[PartRole] = ["name"] * len(words)
+
+    # Titles: a run at the start. A word that is also a given name ("Hafiz") only
+    # counts as a title when at least two other words follow it.
+    i = 0
+    while i < len(words):
+        size = _match_at(texts, i, lexicon.titles, lexicon.longest)
+        if not size:
+            break
+        rest = len(words) - i - size
+        if lexicon.titles[tuple(texts[i : i + size])] and rest < 2:
+            break
+        roles[i : i + size] = ["title"] * size
+        i += size
+    # Connectors and particles, anywhere after the titles but never the first name word.
+    j = i + 1
+    while j < len(words):
+        size = _match_at(texts, j, lexicon.roles, lexicon.longest)
+        if size:
+            role = lexicon.roles[tuple(texts[j : j + size])]
+            roles[j : j + size] = [role] * size
+            j += size
+        else:
+            j += 1
+    # A particle at the very start ("al-Qaeda") is a particle too.
+    if i < len(words) and lexicon.roles.get((texts[i],)) == "particle" and i + 1 < len(words):
+        roles[i] = "particle"
+    # Never leave a name without identity: "Commander" alone is a name.
+    if "name" not in roles:
+        roles = ["name" if r != "title" else r for r in roles]
+        if "name" not in roles:
+            roles = ["name"] * len(words)
+    return tuple([_Part(w.text, role, w.start, w.end, w.script) for w, role in zip(words, roles)])
