@@ -221,16 +221,16 @@ _LITERAL = re.compile(r"[A-Za-z0-9 ]+")
 @attrs.frozen(slots=True)
 class RewriteRules:
     """Ordered rewrite rules (data/keys.txt, data/fold.txt): each applies to the result
-    of the one before."""
+    of the one before (applied by ``_parsing._rewrite``, which is compiled)."""
 
     rules: tuple[tuple[re.Pattern[str], str], ...]
     # Per rule: (literal, replacement, None) when the pattern is plain letters and the
     # replacement has no group references, else ("", replacement, pattern). Most rules
     # are letter pairs (kh => X) that a word rarely contains: a substring test skips
     # them at a fraction of the cost of a regex pass, with the same result.
-    _steps: tuple[tuple[str, str, re.Pattern[str] | None], ...] = attrs.field(init=False)
+    steps: tuple[tuple[str, str, re.Pattern[str] | None], ...] = attrs.field(init=False)
 
-    @_steps.default
+    @steps.default
     def _split(self) -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
         return tuple(
             (pattern.pattern, replacement, None)
@@ -238,15 +238,6 @@ class RewriteRules:
             else ("", replacement, pattern)
             for pattern, replacement in self.rules
         )
-
-    def apply(self, text: str) -> str:
-        """Rewrite ``text`` by every rule in order."""
-        for literal, replacement, pattern in self._steps:
-            if pattern is not None:
-                text = pattern.sub(replacement, text)
-            elif literal in text:
-                text = text.replace(literal, replacement)
-        return text
 
 
 def _regex_rules(name: str) -> RewriteRules:

@@ -16,6 +16,7 @@ import jellyfish
 
 from . import _data
 from ._normalize import name_parts, normalize
+from ._parsing import _rewrite
 
 __all__ = ["metaphone_key", "nysiis_key", "phonetic_key", "variant_group"]
 
@@ -55,7 +56,7 @@ def variant_group(part: str) -> str | None:
 @functools.lru_cache(maxsize=65536)
 def rule_key(part: str) -> str:
     """Key of one normalised name part by the rules of data/keys.txt alone."""
-    return _data.key_rules().apply(part).upper()
+    return _rewrite(_data.key_rules(), part).upper()
 
 
 @functools.lru_cache(maxsize=65536)

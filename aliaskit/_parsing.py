@@ -141,6 +141,16 @@ def _romanise(word: str) -> str:
     return "".join(out).lower()
 
 
+def _rewrite(rules: _data.RewriteRules, text: str) -> str:
+    """Rewrite ``text`` by every rule in order."""
+    for literal, replacement, pattern in rules.steps:
+        if pattern is not None:
+            text = pattern.sub(replacement, text)
+        elif literal in text:
+            text = text.replace(literal, replacement)
+    return text
+
+
 def _latin_word(text: str) -> str:
     """Lower-case ASCII for a Latin-script word: no diacritics, no marks."""
     folded = _data.strip_marks(text).casefold()

@@ -20,7 +20,7 @@ from . import _data
 from ._errors import InvalidNameError
 from ._keys import part_key, variant_index
 from ._normalize import normalize
-from ._parsing import _first_words, _name_parts_of, _parse, _Part, _plain_words
+from ._parsing import _first_words, _name_parts_of, _parse, _Part, _plain_words, _rewrite
 from ._types import (
     Kind,
     Method,
@@ -74,7 +74,7 @@ def _parts(text: str) -> tuple[NamePart, ...]:
 @functools.lru_cache(maxsize=200_000)
 def _folds(text: str) -> tuple[str, ...]:
     """The folded spellings of a part (e read as a and as i)."""
-    folded = _data.fold_rules().apply(text)
+    folded = _rewrite(_data.fold_rules(), text)
     if "E" not in folded and folded.isalpha():
         # One reading, and fold.txt's last rule left no doubled letter (digits it leaves).
         return (folded.lower(),)

@@ -67,7 +67,6 @@ def main() -> None:
         return len(names)
 
     def ours_cold() -> int:
-        _parsing._word_forms.cache_clear()
         for n in names:
             aliaskit.normalize(n)
         return len(names)
@@ -78,8 +77,12 @@ def main() -> None:
         return len(names)
 
     aliaskit.normalize("warm up the data tables")
-    speed = {"unidecode + lower": median_rate(baseline), "aliaskit.normalize (cold word cache)":
-             median_rate(ours_cold), "aliaskit.normalize (warm word cache)": median_rate(ours_warm)}
+    speed = {
+        "unidecode + lower": median_rate(baseline),
+        "aliaskit.normalize (cold word cache)":
+            median_rate(ours_cold, setup=_parsing._word_forms.cache_clear),
+        "aliaskit.normalize (warm word cache)": median_rate(ours_warm),
+    }
     print(f"\nnormalisation throughput on {len(names)} names (median of 5):")
     for name, rate in speed.items():
         print(f"  {name:<40} {rate:>10,.0f} names/s  {rate / speed['unidecode + lower']:.3f}x baseline")
