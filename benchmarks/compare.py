@@ -11,25 +11,32 @@ names. Thresholds for the baselines are their best-F1 thresholds on the calibrat
 (fair to them); aliaskit uses its profiles from data/profiles.txt.
 
 Speed is pairs per second in one thread, median of --repeats runs, for all pairs and for
-the short ones (at most three words a side), in three states of aliaskit's caches:
-"cold" clears every per-name and per-word-pair cache before each run (every name and
-every pair of name parts is new: a process that has just started); "new names" clears
-the per-name caches only (every name is new, but pairs of parts were compared before: a
+the short ones (at most three words a side), in three states of aliaskit's caches,
+emptied before each timed run (outside the timing): "cold" empties every per-name,
+per-word and per-word-pair cache (every name, word and pair of words is new: a process
+that has just started, with its data tables loaded); "new names" empties the per-name
+caches only (every name is new, but its words and pairs of words were seen before: a
 long-running process, whose vocabulary of name parts is finite); "warm" runs again over
 the same pairs (names seen before: resolution and deduplication, where each name meets
-many others). nomenklatura is measured cold (its caches cleared) and warm. Writes
-benchmarks/results/compare.json.
+many others). The installed build is timed, and when it is the compiled one (mypyc),
+also the pure-Python modules of this checkout, in a subprocess. nomenklatura is measured
+cold (its caches emptied) and warm. Writes benchmarks/results/compare.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import Callable
 
 import jellyfish
 from _common import (
+    HERE,
     best_f1_threshold,
     clear_comparison_caches,
     clear_name_caches,
@@ -47,6 +54,7 @@ from unidecode import unidecode
 import aliaskit
 from aliaskit import _data
 
+REPO = HERE.parent
 NEGATIVE_CATEGORIES = ("neg_relative", "neg_common_token", "neg_one_letter", "neg_other")
 HARD_NEGATIVES = ("neg_relative", "neg_common_token", "neg_one_letter")
 
@@ -155,11 +163,53 @@ def evaluate(rows: list[dict[str, str]], scorer: Callable[..., float], name: str
     return result
 
 
+def _build() -> str:
+    """Which build of aliaskit this process runs: "compiled" (mypyc) or "pure Python"."""
+    from aliaskit import _scoring
+
+    return "pure Python" if str(_scoring.__file__).endswith(".py") else "compiled"
+
+
+def _speed_sets() -> dict[str, list[tuple[str, str]]]:
+    rows = load_pairs("all")
+    sets = {"all": [(r["name1"], r["name2"]) for r in rows]}
+    sets["short"] = [(a, b) for a, b in sets["all"] if len(a.split()) <= 3 and len(b.split()) <= 3]
+    return sets
+
+
+def _rate(scorer: Callable[..., float], pairs: list[tuple[str, str]], repeats: int,
+          clear: Callable[[], None] | None = None) -> float:
+    def go() -> int:
+        for a, b in pairs:
+            scorer(a, b)
+        return len(pairs)
+    # Caches are emptied before each timed run, outside the timing.
+    return median_rate(go, repeats, setup=clear)
+
+
+def _aliaskit_speed(sets: dict[str, list[tuple[str, str]]], repeats: int) -> dict[str, dict[str, float]]:
+    """aliaskit.compare() pairs/s per set of pairs, in the three states of its caches."""
+
+    def compare_pair(a: str, b: str) -> float:
+        return aliaskit.compare(a, b).score
+
+    compare_pair("Amir Khan Muttaqi", "Amir Khan Mottaki")  # loads the data tables
+    return {label: {"cold": _rate(compare_pair, pairs, repeats, clear_comparison_caches),
+                    "new names": _rate(compare_pair, pairs, repeats, clear_name_caches),
+                    "warm": _rate(compare_pair, pairs, repeats)}
+            for label, pairs in sets.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["calib", "test", "both"], default="both")
     parser.add_argument("--repeats", type=int, default=5, help="timing repeats (median)")
+    parser.add_argument("--speed-only", action="store_true",
+                        help="print aliaskit's speed as JSON and stop (used for the pure-Python build)")
     args = parser.parse_args()
+    if args.speed_only:
+        print(json.dumps(_aliaskit_speed(_speed_sets(), args.repeats)))
+        return
     methods = dict(METHODS)
     rule_matcher = _logic_v2()
     if rule_matcher is None:
@@ -201,45 +251,40 @@ def main() -> None:
         for category, m in out["aliaskit"]["by_category"].items():  # type: ignore[index]
             print(f"  {category:<18} {m['pairs']:>4} pairs  accepted {m['accepted_share']:.3f}")
 
-    rows = load_pairs("all")
-    sets = {"all": [(r["name1"], r["name2"]) for r in rows]}
-    sets["short"] = [(a, b) for a, b in sets["all"] if len(a.split()) <= 3 and len(b.split()) <= 3]
+    sets = _speed_sets()
     print(f"\n=== speed, pairs/s in one thread, median of {args.repeats} runs: all "
           f"{len(sets['all'])} pairs, short {len(sets['short'])} (at most three words a side)")
+    build = _build()
+    ours = _aliaskit_speed(sets, args.repeats)
+    others = {}
+    if build == "compiled":
+        # The pure-Python build of the same checkout, timed in a process that imports the .py
+        # modules: what users without a C compiler get.
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
+        done = subprocess.run([sys.executable, __file__, "--speed-only", "--repeats", str(args.repeats)],
+                              env=env, capture_output=True, text=True, check=True)
+        others = json.loads(done.stdout)
     speed: dict[str, dict[str, float]] = {}
-
-    def run(scorer: Callable[..., float], pairs: list[tuple[str, str]],
-            clear: Callable[[], None] | None = None) -> float:
-        def go() -> int:
-            for a, b in pairs:
-                scorer(a, b)
-            return len(pairs)
-        # Caches are emptied before each timed run, outside the timing.
-        return median_rate(go, args.repeats, setup=clear)
-
-    def compare_pair(a: str, b: str) -> float:
-        return aliaskit.compare(a, b).score
-
     for label, pairs in sets.items():
-        rates = {
-            "aliaskit compare, cold": run(compare_pair, pairs, clear_comparison_caches),
-            "aliaskit compare, new names": run(compare_pair, pairs, clear_name_caches),
-            "aliaskit compare, warm": run(compare_pair, pairs),
-        }
+        rates = {f"aliaskit ({build}), {state}": rate for state, rate in ours[label].items()}
+        rates.update({f"aliaskit (pure Python), {state}": rate
+                      for state, rate in others.get(label, {}).items()})
         if rule_matcher is not None:
-            rates[RULE_MATCHER + ", cold"] = run(rule_matcher, pairs, _clear_rule_matcher_caches)
-            rates[RULE_MATCHER + ", warm"] = run(rule_matcher, pairs)
+            rates[RULE_MATCHER + ", cold"] = _rate(rule_matcher, pairs, args.repeats,
+                                                   _clear_rule_matcher_caches)
+            rates[RULE_MATCHER + ", warm"] = _rate(rule_matcher, pairs, args.repeats)
         for name in ("rapidfuzz token_sort_ratio", "jellyfish jaro_winkler"):
-            rates[name] = run(METHODS[name], pairs)
+            rates[name] = _rate(METHODS[name], pairs, args.repeats)
         speed[label] = rates
         base = rates["rapidfuzz token_sort_ratio"]
         print(f"  {label} pairs:")
         for name, rate in rates.items():
-            print(f"    {name:<34} {rate:>12,.0f} pairs/s   {rate / base:>6.3f}x token_sort_ratio")
+            print(f"    {name:<40} {rate:>12,.0f} pairs/s   {rate / base:>6.3f}x token_sort_ratio")
         if rule_matcher is not None:
             for state in ("cold", "warm"):
-                ratio = rates[f"aliaskit compare, {state}"] / rates[f"{RULE_MATCHER}, {state}"]
-                print(f"    aliaskit / {RULE_MATCHER}, both {state}: {ratio:.1f}x")
+                ratio = rates[f"aliaskit ({build}), {state}"] / rates[f"{RULE_MATCHER}, {state}"]
+                print(f"    aliaskit ({build}) / {RULE_MATCHER}, both {state}: {ratio:.1f}x")
+    report["build"] = build
     report["speed_pairs_per_second"] = speed
     print(f"\nwrote {save('compare', report)}")
 
