@@ -13,7 +13,6 @@ import functools
 import re
 import unicodedata
 from collections.abc import Container, Sequence
-from typing import NamedTuple
 
 import attrs
 from unidecode import unidecode
@@ -63,24 +62,35 @@ def _is_latin(ch: str) -> bool:
     return cp < 0x0250 or 0x1E00 <= cp <= 0x1EFF or 0x2C60 <= cp <= 0x2C7F or 0xA720 <= cp <= 0xA7FF
 
 
-class _Word(NamedTuple):
-    """A normalised word before roles are assigned (a tuple: names parse by the million)."""
-
-    text: str
-    start: int
-    end: int
-    script: Script
-    raw: str  # the folded Perso-Arabic letters, for whole-compound look-ups; else ""
+# The records below are plain slotted classes, not NamedTuples or attrs classes: names
+# parse by the million, and compiled with mypyc a plain class is built about 6x faster
+# than a NamedTuple (and 1.5x faster without mypyc).
 
 
-class _Part(NamedTuple):
+class _Word:
+    """A normalised word before roles are assigned."""
+
+    __slots__ = ("end", "raw", "script", "start", "text")
+
+    def __init__(self, text: str, start: int, end: int, script: Script, raw: str) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.script = script
+        self.raw = raw  # the folded Perso-Arabic letters, for whole-compound look-ups; else ""
+
+
+class _Part:
     """A name part without its original text: what comparison needs, cheap to make."""
 
-    text: str
-    role: PartRole
-    start: int
-    end: int
-    script: Script
+    __slots__ = ("end", "role", "script", "start", "text")
+
+    def __init__(self, text: str, role: PartRole, start: int, end: int, script: Script) -> None:
+        self.text = text
+        self.role = role
+        self.start = start
+        self.end = end
+        self.script = script
 
 
 # --- one word ------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -228,26 +227,44 @@ def _aligning(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Me
     return _similarity(a, b, a_script, b_script)
 
 
-class _Slot(NamedTuple):
+# The records below are plain slotted classes (see _parsing._Word for why).
+
+
+class _Slot:
     """An identity part, or two adjacent ones joined, on one side of a comparison."""
 
-    parts: tuple[int, ...]  # positions in the name's parts
-    text: str
-    script: bool  # romanised letter by letter (not a known Perso-Arabic word)
-    weight: float
-    link: str = ""  # a connector written between this part and the next ("i" in Mazar-i-Sharif)
+    __slots__ = ("link", "parts", "script", "text", "weight")
+
+    def __init__(self, parts: tuple[int, ...], text: str, script: bool, weight: float,
+                 link: str = "") -> None:
+        self.parts = parts  # positions in the name's parts
+        self.text = text
+        self.script = script  # romanised letter by letter (not a known Perso-Arabic word)
+        self.weight = weight
+        self.link = link  # a connector written between this part and the next ("i" in Mazar-i-Sharif)
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.parts, self.text, self.script, self.weight, self.link)
 
 
-class _Name(NamedTuple):
+class _Name:
     """Everything compare() needs to know about one name, worked out once per name."""
 
-    texts: tuple[str, ...]  # the normalised text of each part
-    roles: tuple[PartRole, ...]  # and its role
-    slots: tuple[_Slot, ...]  # identity parts, under the bundled weights for the kind
-    normal: str  # the normalised text (equal normal texts score 1.0)
-    aside: tuple[int, ...]  # positions of titles, connectors and particles
-    titles: bool  # has a part taken as a title
-    links: bool  # has a connector between two identity parts
+    __slots__ = ("aside", "links", "normal", "roles", "slots", "texts", "titles")
+
+    def __init__(self, texts: tuple[str, ...], roles: tuple[PartRole, ...], slots: tuple[_Slot, ...],
+                 normal: str, aside: tuple[int, ...], titles: bool, links: bool) -> None:
+        self.texts = texts  # the normalised text of each part
+        self.roles = roles  # and its role
+        self.slots = slots  # identity parts, under the bundled weights for the kind
+        self.normal = normal  # the normalised text (equal normal texts score 1.0)
+        self.aside = aside  # positions of titles, connectors and particles
+        self.titles = titles  # has a part taken as a title
+        self.links = links  # has a connector between two identity parts
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.texts, self.roles, tuple([s._fields() for s in self.slots]), self.normal,
+                self.aside, self.titles, self.links)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -268,7 +285,8 @@ def _name(text: str, kind: Kind | None) -> _Name:
             aside.append(k)
             titles = titles or p.role == "title"
             if slots and p.role == "connector" and not slots[-1].link:
-                slots[-1] = slots[-1]._replace(link=p.text)
+                last = slots[-1]
+                slots[-1] = _Slot(last.parts, last.text, last.script, last.weight, p.text)
                 links = True
             continue
         slots.append(_Slot((k,), p.text, p.script == "arabic" and p.text not in group_of,
@@ -308,9 +326,9 @@ def _with_weights(name: _Name, weights: Mapping[str, object] | None) -> _Name:
     """The name with gazetteer weights in place of the bundled ones, part by part."""
     if not weights:
         return name
-    return name._replace(slots=tuple([
-        sl._replace(weight=_given_weight(weights, sl.text)) if sl.text in weights else sl
-        for sl in name.slots]))
+    slots = tuple([_Slot(sl.parts, sl.text, sl.script, _given_weight(weights, sl.text), sl.link)
+                   if sl.text in weights else sl for sl in name.slots])
+    return _Name(name.texts, name.roles, slots, name.normal, name.aside, name.titles, name.links)
 
 
 def _given_weight(weights: Mapping[str, object], text: str) -> float:
@@ -371,17 +389,24 @@ def _is_acronym(short: Sequence[_Slot], long_: Sequence[_Slot], long_texts: Sequ
         "".join(s.text[0] for s in long_), "".join(t[0] for t in long_texts))
 
 
-class _Plan(NamedTuple):
+class _Plan:
     """How two names align: the score and what the alignment records are written from."""
 
-    score: float  # evidence over total weight, before the 1.0 rule
-    left: list[_Slot]
-    right: list[_Slot]
-    pairs: list[tuple[int, int, float, Method]]  # aligned slots, in order
-    conflicts: list[tuple[_Slot, _Slot, float]]  # two unaligned slots and their weight
-    missing: list[tuple[_Slot, bool]]  # a slot present on one side only (True: the left)
-    reclaimed: frozenset[tuple[bool, int]]  # titles aligned as names: (on the left, position)
-    acronym_left: bool | None = None  # the acronym's side when one name is the other's acronym
+    __slots__ = ("acronym_left", "conflicts", "left", "missing", "pairs", "reclaimed", "right",
+                 "score")
+
+    def __init__(self, score: float, left: list[_Slot], right: list[_Slot],
+                 pairs: list[tuple[int, int, float, Method]],
+                 conflicts: list[tuple[_Slot, _Slot, float]], missing: list[tuple[_Slot, bool]],
+                 reclaimed: frozenset[tuple[bool, int]], acronym_left: bool | None = None) -> None:
+        self.score = score  # evidence over total weight, before the 1.0 rule
+        self.left = left
+        self.right = right
+        self.pairs = pairs  # aligned slots, in order
+        self.conflicts = conflicts  # two unaligned slots and their weight
+        self.missing = missing  # a slot present on one side only (True: the left)
+        self.reclaimed = reclaimed  # titles aligned as names: (on the left, position)
+        self.acronym_left = acronym_left  # the acronym's side when one name is the other's acronym
 
 
 _NOTHING: frozenset[tuple[bool, int]] = frozenset()
