@@ -224,20 +224,51 @@ class RewriteRules:
     of the one before (applied by ``_parsing._rewrite``, which is compiled)."""
 
     rules: tuple[tuple[re.Pattern[str], str], ...]
-    # Per rule: (literal, replacement, None) when the pattern is plain letters and the
-    # replacement has no group references, else ("", replacement, pattern). Most rules
-    # are letter pairs (kh => X) that a word rarely contains: a substring test skips
-    # them at a fraction of the cost of a regex pass, with the same result.
-    steps: tuple[tuple[str, str, re.Pattern[str] | None], ...] = attrs.field(init=False)
+    # The rules as steps with the same result, cheaper to apply to a word:
+    # (literal, replacement, None, ()) for a rule whose pattern is plain letters and whose
+    # replacement has no group reference: most rules are letter pairs (kh => X) that a word
+    # rarely contains, and a substring test skips them for a fraction of a regex pass;
+    # ("", "", guard, run) for a run of consecutive regular expressions without groups:
+    # ``guard`` is their alternation; if it finds nothing, no rule of the run can match
+    # (none changes the text before the next is tried), and one search replaces a pass per
+    # rule. A rule with groups is a run of its own, with no guard (None): it always applies.
+    steps: tuple[Step, ...] = attrs.field(init=False)
 
     @steps.default
-    def _split(self) -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
-        return tuple(
-            (pattern.pattern, replacement, None)
-            if _LITERAL.fullmatch(pattern.pattern) and "\\" not in replacement
-            else ("", replacement, pattern)
-            for pattern, replacement in self.rules
-        )
+    def _split(self) -> tuple[Step, ...]:
+        steps: list[Step] = []
+        run: list[tuple[re.Pattern[str], str]] = []
+
+        def end_run() -> None:
+            if run:
+                steps.append(("", "", _guard(run), tuple(run)))
+                run.clear()
+
+        for pattern, replacement in self.rules:
+            if _LITERAL.fullmatch(pattern.pattern) and "\\" not in replacement:
+                end_run()
+                steps.append((pattern.pattern, replacement, None, ()))
+            elif pattern.groups:  # group numbers would change meaning in an alternation
+                end_run()
+                steps.append(("", "", None, ((pattern, replacement),)))
+            else:
+                run.append((pattern, replacement))
+        end_run()
+        return tuple(steps)
+
+
+Step = tuple[str, str, "re.Pattern[str] | None", tuple[tuple["re.Pattern[str]", str], ...]]
+_GLOBAL_FLAG = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def _guard(run: list[tuple[re.Pattern[str], str]]) -> re.Pattern[str] | None:
+    """One expression that matches wherever a rule of the run would, or None."""
+    if len(run) < 2 or any(p.flags != run[0][0].flags or _GLOBAL_FLAG.match(p.pattern) for p, _ in run):
+        return None  # global flags would change meaning in an alternation
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p, _ in run), run[0][0].flags)
+    except re.error:  # each rule compiled alone; without a guard the run still applies
+        return None
 
 
 def _regex_rules(name: str) -> RewriteRules:

@@ -153,9 +153,11 @@ def _romanise(word: str) -> str:
 
 def _rewrite(rules: _data.RewriteRules, text: str) -> str:
     """Rewrite ``text`` by every rule in order."""
-    for literal, replacement, pattern in rules.steps:
-        if pattern is not None:
-            text = pattern.sub(replacement, text)
+    for literal, replacement, guard, run in rules.steps:
+        if run:
+            if guard is None or guard.search(text) is not None:
+                for pattern, substitute in run:
+                    text = pattern.sub(substitute, text)
         elif literal in text:
             text = text.replace(literal, replacement)
     return text

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import load_csv
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aliaskit import metaphone_key, nysiis_key, phonetic_key, variant_group
 
@@ -34,3 +36,23 @@ def test_variant_group_lookup() -> None:
 def test_jellyfish_keys_are_exposed() -> None:
     assert metaphone_key("Muttaqi") == metaphone_key("Mottaki")
     assert nysiis_key("Karzai")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=14),
+    st.sampled_from(["abdullah", "sibghatullah", "nasiruddin", "rezazadeh", "ahmadinejad",
+                     "mohammadpour", "abdulqahar", "mawlawi", "shahwali", "kohi", "allah",
+                     "abdrahman", "zzz", "abdd", "ullah"]),
+))
+def test_rewrite_steps_equal_the_rules_in_order(word: str) -> None:
+    # The rules are applied as cheaper steps (substring tests, one guard search for a run
+    # of expressions); the result must be that of every rule's regex pass in order.
+    from aliaskit import _data
+    from aliaskit._parsing import _rewrite
+
+    for rules in (_data.fold_rules(), _data.key_rules()):
+        expected = word
+        for pattern, replacement in rules.rules:
+            expected = pattern.sub(replacement, expected)
+        assert _rewrite(rules, word) == expected
