@@ -106,13 +106,14 @@ def _part_weight(text: str, kind: Kind | None) -> float:
     return WEIGHT_OF[commonness] if commonness else UNKNOWN_WEIGHT
 
 
+_NO_VOWELS = str.maketrans("", "", "aiu")  # folded spellings have no o or e
+
+
 @functools.lru_cache(maxsize=200_000)
 def _fold_features(text: str) -> tuple[tuple[str, str, bool], ...]:
     """Per folded spelling: the spelling, its consonant skeleton, whether it ends in a vowel."""
-    return tuple(
-        (f, f[:1] + "".join(ch for ch in f[1:] if ch not in "aiu"), f[-1:] in ("a", "i", "u"))
-        for f in _folds(text)
-    )
+    return tuple([(f, f[:1] + f[1:].translate(_NO_VOWELS), f[-1:] in ("a", "i", "u"))
+                  for f in _folds(text)])
 
 
 @functools.lru_cache(maxsize=200_000)
