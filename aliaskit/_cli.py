@@ -130,8 +130,16 @@ def _batch(
         raise SystemExit(1)
 
 
+def _build() -> str:
+    """Which build runs: setup.py compiles the comparison engine when it can."""
+    from . import _scoring
+
+    return "pure Python" if str(_scoring.__file__).endswith(".py") else "compiled with mypyc"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, "--version", prog_name="aliaskit")
+@click.version_option(__version__, "--version", prog_name="aliaskit",
+                      message=f"%(prog)s, version %(version)s ({_build()})")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:

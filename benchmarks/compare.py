@@ -53,6 +53,7 @@ from unidecode import unidecode
 
 import aliaskit
 from aliaskit import _data
+from aliaskit._cli import _build
 
 REPO = HERE.parent
 NEGATIVE_CATEGORIES = ("neg_relative", "neg_common_token", "neg_one_letter", "neg_other")
@@ -163,13 +164,6 @@ def evaluate(rows: list[dict[str, str]], scorer: Callable[..., float], name: str
     return result
 
 
-def _build() -> str:
-    """Which build of aliaskit this process runs: "compiled" (mypyc) or "pure Python"."""
-    from aliaskit import _scoring
-
-    return "pure Python" if str(_scoring.__file__).endswith(".py") else "compiled"
-
-
 def _speed_sets() -> dict[str, list[tuple[str, str]]]:
     rows = load_pairs("all")
     sets = {"all": [(r["name1"], r["name2"]) for r in rows]}
@@ -254,7 +248,7 @@ def main() -> None:
     sets = _speed_sets()
     print(f"\n=== speed, pairs/s in one thread, median of {args.repeats} runs: all "
           f"{len(sets['all'])} pairs, short {len(sets['short'])} (at most three words a side)")
-    build = _build()
+    build = "compiled" if _build() != "pure Python" else "pure Python"
     ours = _aliaskit_speed(sets, args.repeats)
     others = {}
     if build == "compiled":

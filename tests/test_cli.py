@@ -28,6 +28,8 @@ def run(*args: str, stdin: str | None = None, cwd: Path | None = None
 def test_version() -> None:
     result = run("--version")
     assert result.returncode == 0 and result.stdout.startswith("aliaskit, version")
+    # Which build is installed (setup.py falls back to pure Python without a C compiler).
+    assert result.stdout.rstrip().endswith(("(compiled with mypyc)", "(pure Python)"))
 
 
 def test_python_dash_m() -> None:
