@@ -18,9 +18,10 @@ that has just started, with its data tables loaded); "new names" empties the per
 caches only (every name is new, but its words and pairs of words were seen before: a
 long-running process, whose vocabulary of name parts is finite); "warm" runs again over
 the same pairs (names seen before: resolution and deduplication, where each name meets
-many others). The installed build is timed, and when it is the compiled one (mypyc),
-also the pure-Python modules of this checkout, in a subprocess. nomenklatura is measured
-cold (its caches emptied) and warm. Writes benchmarks/results/compare.json.
+many others). aliaskit is timed in processes of its own (this one holds the other
+matchers' tables): the installed build, and when that is the compiled one (mypyc), also
+the pure-Python modules of this checkout. nomenklatura is measured cold (its caches
+emptied) and warm. Writes benchmarks/results/compare.json.
 """
 
 from __future__ import annotations
@@ -194,6 +195,15 @@ def _aliaskit_speed(sets: dict[str, list[tuple[str, str]]], repeats: int) -> dic
             for label, pairs in sets.items()}
 
 
+def _speed_in_subprocess(repeats: int, *, pure: bool) -> dict[str, dict[str, float]]:
+    env = dict(os.environ)
+    if pure:
+        env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
+    done = subprocess.run([sys.executable, __file__, "--speed-only", "--repeats", str(repeats)],
+                          env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["calib", "test", "both"], default="both")
@@ -249,15 +259,12 @@ def main() -> None:
     print(f"\n=== speed, pairs/s in one thread, median of {args.repeats} runs: all "
           f"{len(sets['all'])} pairs, short {len(sets['short'])} (at most three words a side)")
     build = "compiled" if _build() != "pure Python" else "pure Python"
-    ours = _aliaskit_speed(sets, args.repeats)
-    others = {}
-    if build == "compiled":
-        # The pure-Python build of the same checkout, timed in a process that imports the .py
-        # modules: what users without a C compiler get.
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
-        done = subprocess.run([sys.executable, __file__, "--speed-only", "--repeats", str(args.repeats)],
-                              env=env, capture_output=True, text=True, check=True)
-        others = json.loads(done.stdout)
+    # aliaskit is timed in processes of its own, as a user's process would run it: this one
+    # holds the other matchers' tables and caches, which slow down garbage collection.
+    ours = _speed_in_subprocess(args.repeats, pure=False)
+    # The pure-Python build of the same checkout, in a process that imports the .py modules:
+    # what users without a C compiler get.
+    others = _speed_in_subprocess(args.repeats, pure=True) if build == "compiled" else {}
     speed: dict[str, dict[str, float]] = {}
     for label, pairs in sets.items():
         rates = {f"aliaskit ({build}), {state}": rate for state, rate in ours[label].items()}
