@@ -106,4 +106,10 @@ def check_all() -> list[str]:
             problems.append(str(exc))
     if problems:
         return problems
-    return check_forms() + check_variants()
+    try:
+        if not _data.fold_table():
+            problems.append(f"{_data.FOLD_TABLE}: made with other fold rules than fold.txt's; "
+                            "run `aliaskit data build`")
+    except AliaskitError as exc:
+        problems.append(str(exc))
+    return problems + check_forms() + check_variants()

@@ -694,7 +694,29 @@ def reference_build_cmd(entities_path: Path, seeds_dir: Path, output: Path, chec
 
 @cli.group("data")
 def data_group() -> None:
-    """Check the bundled data files."""
+    """Check the bundled data files and build the generated ones."""
+
+
+@data_group.command("build")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 if data/folds.txt is not up to date.")
+def data_build_cmd(check: bool) -> None:
+    """Write data/folds.txt, the folds of every variant spelling, from data/variants.txt and
+    data/fold.txt. Run it from the repository root after editing either file."""
+    from ._data import FOLD_TABLE, data_dir
+    from ._scoring import _fold_table_text
+
+    output = data_dir() / FOLD_TABLE
+    text = _fold_table_text()
+    summary = f"{text.count(chr(10)) - 4} spellings"
+    if check:
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        if current != text:
+            raise click.ClickException(f"{output} is out of date; run `aliaskit data build`")
+        click.echo(f"{output} is up to date ({summary})", err=True)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output} ({summary})", err=True)
 
 
 @data_group.command("check")

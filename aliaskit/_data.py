@@ -271,6 +271,40 @@ def _guard(run: list[tuple[re.Pattern[str], str]]) -> re.Pattern[str] | None:
         return None
 
 
+FOLD_TABLE = "folds.txt"
+
+
+def fold_rules_digest() -> str:
+    """The SHA-256 of data/fold.txt: the generated fold table records the rules it used."""
+    import hashlib
+
+    return hashlib.sha256(read_text(data_dir() / "fold.txt").encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def fold_table() -> dict[str, tuple[str, ...]]:
+    """Normalised spelling → folded spellings, from the generated data/folds.txt.
+
+    Empty when the table was made with other fold rules than data/fold.txt's (it is then
+    out of date: ``aliaskit data check`` says so, and folds are computed instead).
+    """
+    path = data_dir() / FOLD_TABLE
+    lines = read_text(path).splitlines()
+    digest = next((line.split("=", 1)[1].strip() for line in lines[:5]
+                   if line.startswith("# fold.txt sha256")), None)
+    if digest is None:
+        raise DataFileError("no '# fold.txt sha256 = ...' line in the header", path=str(path))
+    if digest != fold_rules_digest():
+        return {}
+    table: dict[str, tuple[str, ...]] = {}
+    for row in read_rows(FOLD_TABLE, min_fields=2):
+        folds = split_list(row.fields[1])
+        if not row.fields[0] or not folds:
+            raise row.error("expected 'spelling | fold, fold'")
+        table[row.fields[0]] = folds
+    return table
+
+
 def _regex_rules(name: str) -> RewriteRules:
     rules: list[tuple[re.Pattern[str], str]] = []
     for row in read_rows(name, min_fields=2, separator="=>"):

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from conftest import load_csv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aliaskit import metaphone_key, nysiis_key, phonetic_key, variant_group
+from aliaskit import DataFileError, metaphone_key, nysiis_key, phonetic_key, variant_group
 
 GROUPS = load_csv("key_groups.csv")
 DISTINCT = load_csv("key_distinct.csv")
@@ -56,3 +59,32 @@ def test_rewrite_steps_equal_the_rules_in_order(word: str) -> None:
         for pattern, replacement in rules.rules:
             expected = pattern.sub(replacement, expected)
         assert _rewrite(rules, word) == expected
+
+
+def test_generated_fold_table_is_up_to_date() -> None:
+    from aliaskit import _data
+    from aliaskit._scoring import _fold_table_text
+
+    assert (_data.data_dir() / _data.FOLD_TABLE).read_text(encoding="utf-8") == _fold_table_text()
+    assert _data.fold_table()  # made with the current fold rules, so it is used
+
+
+def test_fold_table_of_other_rules_is_ignored_and_reported(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from aliaskit import _check, _data
+
+    for path in _data.data_dir().iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    with (tmp_path / "fold.txt").open("a", encoding="utf-8") as handle:
+        handle.write("zz => Z\n")  # the table's rules are no longer fold.txt's
+    monkeypatch.setattr(_data, "data_dir", lambda: tmp_path)
+    _data.fold_table.cache_clear()
+    try:
+        assert _data.fold_table() == {}
+        assert any("run `aliaskit data build`" in p for p in _check.check_all())
+        (tmp_path / _data.FOLD_TABLE).write_text("no header\n", encoding="utf-8")
+        _data.fold_table.cache_clear()
+        with pytest.raises(DataFileError, match="sha256"):
+            _data.fold_table()
+    finally:
+        _data.fold_table.cache_clear()
