@@ -7,31 +7,18 @@ by how informative each part is. Unmatched parts count against a match
 asymmetrically: a part present on one side only (a missing middle name) costs little,
 two different parts in the same slot (Khan / Karim) cost a lot.
 
-The scoring itself is in :mod:`aliaskit._scoring` (compiled with mypyc when built);
-this module checks the arguments and writes the explanation.
+The work is done in :mod:`aliaskit._scoring` (compiled with mypyc when built); this
+module checks the arguments.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from . import _data
 from ._errors import InvalidNameError
-from ._scoring import (
-    SIM_ACRONYM,
-    _final_score,
-    _Name,
-    _name_of,
-    _pair,
-    _part_weight,
-    _parts,
-    _Plan,
-    _plan,
-    _Slot,
-    _with_weights,
-)
-from ._types import AlignedPart, Comparison, Kind, Method, NamePart, _DeferredComparison, _require_kind
+from ._scoring import _compared, _part_weight
+from ._types import Comparison, Kind, _require_kind
 
 __all__ = ["compare", "part_weight"]
 
@@ -61,53 +48,6 @@ def _profile(profile: str) -> _data.Profile:
             f"unknown profile {profile!r}; choose one of {', '.join(sorted(profiles))}"
         )
     return profiles[profile]
-
-
-def _record(parts_a: Sequence[NamePart], slot_a: _Slot | None, parts_b: Sequence[NamePart],
-            slot_b: _Slot | None, method: Method, sim: float, weight: float
-            ) -> list[AlignedPart]:
-    """Alignment records for two slots; a joined slot yields one record per part."""
-    if slot_a is not None and slot_b is not None and len(slot_a.parts) == len(slot_b.parts) == 1:
-        return [AlignedPart(parts_a[slot_a.parts[0]], parts_b[slot_b.parts[0]], method, sim,
-                            weight)]
-    side_a = [parts_a[k] for k in slot_a.parts] if slot_a else []
-    side_b = [parts_b[k] for k in slot_b.parts] if slot_b else []
-    return [AlignedPart(side_a[k] if k < len(side_a) else None,
-                        side_b[k] if k < len(side_b) else None, method, sim, weight)
-            for k in range(max(len(side_a), len(side_b)))]
-
-
-def _records(a: str, b: str, na: _Name, nb: _Name, plan: _Plan) -> tuple[AlignedPart, ...]:
-    """The alignment of a plan as records: every part of both names exactly once."""
-    parts_a, parts_b = _parts(a), _parts(b)
-    left, right = plan.left, plan.right
-    records: list[AlignedPart] = []
-    if plan.acronym_left is not None:
-        short, long_parts = (parts_a, parts_b) if plan.acronym_left else (parts_b, parts_a)
-        acronym = short[(left if plan.acronym_left else right)[0].parts[0]]
-        for p in long_parts:
-            pair = (acronym, p) if plan.acronym_left else (p, acronym)
-            records.append(AlignedPart(*pair, "acronym", SIM_ACRONYM, 1.0 / len(long_parts)))
-        return tuple(records)
-    for i, j, sim, method in plan.pairs:
-        records += _record(parts_a, left[i], parts_b, right[j], method, sim,
-                           min(left[i].weight, right[j].weight))
-    for sa, sb, w in plan.conflicts:
-        sim = _pair(sa.text, sb.text, sa.script, sb.script)[0]
-        records += _record(parts_a, sa, parts_b, sb, "conflict", sim, w)
-    for slot, on_left in plan.missing:
-        records += (_record(parts_a, slot, parts_b, None, "missing", 0.0, slot.weight) if on_left
-                    else _record(parts_a, None, parts_b, slot, "missing", 0.0, slot.weight))
-    # Titles, connectors and particles (weight 0), except titles aligned as names.
-    for name, parts, on_left in ((na, parts_a, True), (nb, parts_b, False)):
-        for position in name.aside:
-            if (on_left, position) not in plan.reclaimed:
-                p = parts[position]
-                role: Method = "title" if p.role == "title" else (
-                    "connector" if p.role == "connector" else "particle")
-                records.append(AlignedPart(p if on_left else None, None if on_left else p,
-                                           role, 0.0, 0.0))
-    return tuple(records)
 
 
 def compare(
@@ -148,15 +88,4 @@ def compare(
     chosen = _profile(profile)
     if weights is not None and not isinstance(weights, Mapping):
         raise InvalidNameError(f"weights must map name parts to numbers, not {type(weights).__name__}")
-    na = _with_weights(_name_of(a, kind), weights)
-    nb = _with_weights(_name_of(b, kind), weights)
-    return _comparison(a, b, na, nb, _plan(na, nb), kind, chosen)
-
-
-def _comparison(a: str, b: str, na: _Name, nb: _Name, plan: _Plan, kind: Kind | None,
-                chosen: _data.Profile) -> Comparison:
-    score = _final_score(na, nb, plan.score)
-    # The records are written when first read: most callers only read the score.
-    return _DeferredComparison(a, b, score, score >= chosen.threshold, chosen.name,
-                               chosen.threshold, kind,
-                               build=functools.partial(_records, a, b, na, nb, plan))
+    return _compared(a, b, kind, chosen, weights)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeAlias
 
 import attrs
 
@@ -216,6 +217,8 @@ def particles() -> tuple[Particle, ...]:
 
 
 _LITERAL = re.compile(r"[A-Za-z0-9 ]+")
+Replacement: TypeAlias = "str | Callable[[re.Match[str]], str]"
+Step: TypeAlias = "tuple[str, str, re.Pattern[str] | None, tuple[tuple[re.Pattern[str], Replacement], ...]]"
 
 
 @attrs.frozen(slots=True)
@@ -231,13 +234,15 @@ class RewriteRules:
     # ("", "", guard, run) for a run of consecutive regular expressions without groups:
     # ``guard`` is their alternation; if it finds nothing, no rule of the run can match
     # (none changes the text before the next is tried), and one search replaces a pass per
-    # rule. A rule with groups is a run of its own, with no guard (None): it always applies.
+    # rule. A rule with groups is a run of its own, guarded by itself, and its replacement
+    # is expanded by Match.expand (what re.sub does with a template, without parsing the
+    # template on every call).
     steps: tuple[Step, ...] = attrs.field(init=False)
 
     @steps.default
     def _split(self) -> tuple[Step, ...]:
         steps: list[Step] = []
-        run: list[tuple[re.Pattern[str], str]] = []
+        run: list[tuple[re.Pattern[str], Replacement]] = []
 
         def end_run() -> None:
             if run:
@@ -250,18 +255,21 @@ class RewriteRules:
                 steps.append((pattern.pattern, replacement, None, ()))
             elif pattern.groups:  # group numbers would change meaning in an alternation
                 end_run()
-                steps.append(("", "", None, ((pattern, replacement),)))
+                steps.append(("", "", pattern, ((pattern, _expander(replacement)),)))
             else:
                 run.append((pattern, replacement))
         end_run()
         return tuple(steps)
 
 
-Step = tuple[str, str, "re.Pattern[str] | None", tuple[tuple["re.Pattern[str]", str], ...]]
+def _expander(template: str) -> Callable[[re.Match[str]], str]:
+    def expand(match: re.Match[str]) -> str:
+        return match.expand(template)
+    return expand
 _GLOBAL_FLAG = re.compile(r"\(\?[aiLmsux]+\)")
 
 
-def _guard(run: list[tuple[re.Pattern[str], str]]) -> re.Pattern[str] | None:
+def _guard(run: list[tuple[re.Pattern[str], Replacement]]) -> re.Pattern[str] | None:
     """One expression that matches wherever a rule of the run would, or None."""
     if len(run) < 2 or any(p.flags != run[0][0].flags or _GLOBAL_FLAG.match(p.pattern) for p, _ in run):
         return None  # global flags would change meaning in an alternation

@@ -23,12 +23,13 @@ from pathlib import Path
 import attrs
 from rapidfuzz import fuzz, process
 
-from ._compare import _comparison, _profile, compare, part_weight
+from ._compare import _profile, compare, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._keys import part_key
 from ._parsing import _parse
 from ._reference import load_reference
 from ._scoring import (
+    _comparison,
     _final_score,
     _light,
     _Name,

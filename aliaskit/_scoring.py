@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 from rapidfuzz.distance import Levenshtein
 
@@ -20,12 +21,7 @@ from ._errors import InvalidNameError
 from ._keys import part_key, variant_index
 from ._normalize import normalize
 from ._parsing import _first_words, _name_parts_of, _parse, _Part, _plain_words, _rewrite
-from ._types import (
-    Kind,
-    Method,
-    NamePart,
-    PartRole,
-)
+from ._types import AlignedPart, Comparison, Kind, Method, NamePart, PartRole, _DeferredComparison
 
 # Similarity given by each kind of evidence (exact equality is 1.0).
 SIM_VARIANT = 0.97
@@ -529,3 +525,68 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
 def _final_score(na: _Name, nb: _Name, raw: float) -> float:
     # 1.0 is kept for names that normalise to the same text (the documented guarantee).
     return round(1.0 if na.normal == nb.normal else min(MAX_UNEQUAL, raw), 6)
+
+
+def _record(parts_a: Sequence[NamePart], slot_a: _Slot | None, parts_b: Sequence[NamePart],
+            slot_b: _Slot | None, method: Method, sim: float, weight: float
+            ) -> list[AlignedPart]:
+    """Alignment records for two slots; a joined slot yields one record per part."""
+    if slot_a is not None and slot_b is not None and len(slot_a.parts) == len(slot_b.parts) == 1:
+        return [AlignedPart(parts_a[slot_a.parts[0]], parts_b[slot_b.parts[0]], method, sim,
+                            weight)]
+    side_a = [parts_a[k] for k in slot_a.parts] if slot_a else []
+    side_b = [parts_b[k] for k in slot_b.parts] if slot_b else []
+    return [AlignedPart(side_a[k] if k < len(side_a) else None,
+                        side_b[k] if k < len(side_b) else None, method, sim, weight)
+            for k in range(max(len(side_a), len(side_b)))]
+
+
+def _records(a: str, b: str, na: _Name, nb: _Name, plan: _Plan) -> tuple[AlignedPart, ...]:
+    """The alignment of a plan as records: every part of both names exactly once."""
+    parts_a, parts_b = _parts(a), _parts(b)
+    left, right = plan.left, plan.right
+    records: list[AlignedPart] = []
+    if plan.acronym_left is not None:
+        short, long_parts = (parts_a, parts_b) if plan.acronym_left else (parts_b, parts_a)
+        acronym = short[(left if plan.acronym_left else right)[0].parts[0]]
+        for p in long_parts:
+            pair = (acronym, p) if plan.acronym_left else (p, acronym)
+            records.append(AlignedPart(*pair, "acronym", SIM_ACRONYM, 1.0 / len(long_parts)))
+        return tuple(records)
+    for i, j, sim, method in plan.pairs:
+        records += _record(parts_a, left[i], parts_b, right[j], method, sim,
+                           min(left[i].weight, right[j].weight))
+    for sa, sb, w in plan.conflicts:
+        sim = _pair(sa.text, sb.text, sa.script, sb.script)[0]
+        records += _record(parts_a, sa, parts_b, sb, "conflict", sim, w)
+    for slot, on_left in plan.missing:
+        records += (_record(parts_a, slot, parts_b, None, "missing", 0.0, slot.weight) if on_left
+                    else _record(parts_a, None, parts_b, slot, "missing", 0.0, slot.weight))
+    # Titles, connectors and particles (weight 0), except titles aligned as names.
+    for name, parts, on_left in ((na, parts_a, True), (nb, parts_b, False)):
+        for position in name.aside:
+            if (on_left, position) not in plan.reclaimed:
+                p = parts[position]
+                role: Method = "title" if p.role == "title" else (
+                    "connector" if p.role == "connector" else "particle")
+                records.append(AlignedPart(p if on_left else None, None if on_left else p,
+                                           role, 0.0, 0.0))
+    return tuple(records)
+
+
+def _comparison(a: str, b: str, na: _Name, nb: _Name, plan: _Plan, kind: Kind | None,
+                chosen: _data.Profile) -> Comparison:
+    score = _final_score(na, nb, plan.score)
+    # The records are written when first read: most callers only read the score.
+    return _DeferredComparison(a, b, score, score >= chosen.threshold, chosen.name,
+                               chosen.threshold, kind,
+                               build=functools.partial(_records, a, b, na, nb, plan))
+
+
+def _compared(a: object, b: object, kind: Kind | None, chosen: _data.Profile,
+              weights: Mapping[str, object] | None) -> Comparison:
+    """compare(), once its kind, profile and weights are checked."""
+    na = _with_weights(_name_of(a, kind), weights)
+    nb = _with_weights(_name_of(b, kind), weights)
+    # _name_of() has checked that both are strings.
+    return _comparison(cast(str, a), cast(str, b), na, nb, _plan(na, nb), kind, chosen)
