@@ -10,26 +10,31 @@ OpenSanctions rule matcher nomenklatura logic-v2 on followthemoney entities made
 names. Thresholds for the baselines are their best-F1 thresholds on the calibration half
 (fair to them); aliaskit uses its profiles from data/profiles.txt.
 
-Speed is pairs per second in one thread, median of --repeats runs, for all pairs and for
-the short ones (at most three words a side), in three states of aliaskit's caches,
-emptied before each timed run (outside the timing): "cold" empties every per-name,
-per-word and per-word-pair cache (every name, word and pair of words is new: a process
-that has just started, with its data tables loaded); "new names" empties the per-name
-caches only (every name is new, but its words and pairs of words were seen before: a
-long-running process, whose vocabulary of name parts is finite); "warm" runs again over
-the same pairs (names seen before: resolution and deduplication, where each name meets
-many others). aliaskit is timed in processes of its own (this one holds the other
-matchers' tables): the installed build, and when that is the compiled one (mypyc), also
-the pure-Python modules of this checkout. nomenklatura is measured cold (its caches
-emptied) and warm. Writes benchmarks/results/compare.json.
+Speed is pairs per second in one thread, for all pairs and for the short ones (at most
+three words a side), the median of --repeats rounds in which every method takes one run
+in turn (this machine's speed varies up to 2x within minutes; taking turns lets every
+method see the same phases), and the ratio of aliaskit to the rule matcher is the median
+of the ratios within a round. Each round starts aliaskit with an untimed run: right after
+the rule matcher's runs, which sweep a far larger heap, its first run measured up to a
+third slower. aliaskit runs in three states of its caches, emptied before
+a timed run (outside the timing): "cold" empties every per-name, per-word and
+per-word-pair cache (every name, word and pair of words is new: a process that has just
+started, with its data tables loaded); "new names" empties the per-name caches only
+(every name is new, but its words and pairs of words were seen before: a long-running
+process, whose vocabulary of name parts is finite); "warm" runs again over the same pairs
+(names seen before: resolution and deduplication, where each name meets many others).
+aliaskit runs in processes of its own (this one holds the other matchers' tables): the
+installed build, and when that is the compiled one (mypyc), also the pure-Python modules
+of this checkout. nomenklatura is measured cold (its caches emptied) and warm. Writes
+benchmarks/results/compare.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
+import statistics
 import subprocess
 import sys
 from collections import defaultdict
@@ -182,37 +187,94 @@ def _rate(scorer: Callable[..., float], pairs: list[tuple[str, str]], repeats: i
     return median_rate(go, repeats, setup=clear)
 
 
-def _aliaskit_speed(sets: dict[str, list[tuple[str, str]]], repeats: int) -> dict[str, dict[str, float]]:
-    """aliaskit.compare() pairs/s per set of pairs, in the three states of its caches."""
-
-    def compare_pair(a: str, b: str) -> float:
-        return aliaskit.compare(a, b).score
-
-    compare_pair("Amir Khan Muttaqi", "Amir Khan Mottaki")  # loads the data tables
-    return {label: {"cold": _rate(compare_pair, pairs, repeats, clear_comparison_caches),
-                    "new names": _rate(compare_pair, pairs, repeats, clear_name_caches),
-                    "warm": _rate(compare_pair, pairs, repeats)}
-            for label, pairs in sets.items()}
+STATES: dict[str, Callable[[], None] | None] = {
+    "cold": clear_comparison_caches, "new names": clear_name_caches, "warm": None}
 
 
-def _speed_in_subprocess(repeats: int, *, pure: bool) -> dict[str, dict[str, float]]:
-    env = dict(os.environ)
-    if pure:
-        env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
-    done = subprocess.run([sys.executable, __file__, "--speed-only", "--repeats", str(repeats)],
-                          env=env, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+def _compare_pair(a: str, b: str) -> float:
+    return aliaskit.compare(a, b).score
+
+
+def _worker() -> None:
+    """Time aliaskit on request: read "<set>\t<state>" lines, print one rate per line."""
+    sets = _speed_sets()
+    _compare_pair("Amir Khan Muttaqi", "Amir Khan Mottaki")  # loads the data tables
+    for line in sys.stdin:
+        label, state = line.rstrip("\n").split("\t")
+        print(_rate(_compare_pair, sets[label], 1, STATES[state]), flush=True)
+
+
+class _Worker:
+    """aliaskit in a process of its own, as a user's process would run it (this one holds
+    the other matchers' tables and caches, which slow down its garbage collection)."""
+
+    def __init__(self, *, pure: bool) -> None:
+        env = dict(os.environ)
+        if pure:  # the .py modules of this checkout first on the path
+            env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
+        self.process = subprocess.Popen([sys.executable, __file__, "--worker"], env=env, text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def rate(self, label: str, state: str) -> float:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(f"{label}\t{state}\n")
+        self.process.stdin.flush()
+        return float(self.process.stdout.readline())
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def _speed(repeats: int, rule_matcher: Callable[..., float] | None
+           ) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]], str]:
+    """Pairs/s per set of pairs and method (medians), and the medians of the ratios of
+    aliaskit to the rule matcher measured in the same round.
+
+    The methods take turns, one run each per round, so that every method sees the same
+    phases of this machine's speed (which varies up to 2x within minutes).
+    """
+    build = "compiled" if _build() != "pure Python" else "pure Python"
+    workers = {build: _Worker(pure=False)}
+    if build == "compiled":  # and what users without a C compiler get
+        workers["pure Python"] = _Worker(pure=True)
+    sets = _speed_sets()
+    runs: dict[str, dict[str, list[float]]] = {label: defaultdict(list) for label in sets}
+    ratios: dict[str, dict[str, list[float]]] = {label: defaultdict(list) for label in sets}
+    for _ in range(repeats):
+        for name, worker in workers.items():
+            # An untimed run first: right after the other matchers' runs, which sweep a
+            # far larger heap, aliaskit's first run measured up to a third slower.
+            worker.rate("short", "cold")
+            for label in sets:
+                for state in STATES:
+                    runs[label][f"aliaskit ({name}), {state}"].append(worker.rate(label, state))
+        for label, pairs in sets.items():
+            if rule_matcher is not None:
+                for state, clear in (("cold", _clear_rule_matcher_caches), ("warm", None)):
+                    rate = _rate(rule_matcher, pairs, 1, clear)
+                    runs[label][f"{RULE_MATCHER}, {state}"].append(rate)
+                    ratios[label][state].append(runs[label][f"aliaskit ({build}), {state}"][-1] / rate)
+            for name in ("rapidfuzz token_sort_ratio", "jellyfish jaro_winkler"):
+                runs[label][name].append(_rate(METHODS[name], pairs, 1))
+    for worker in workers.values():
+        worker.close()
+    medians = {label: {name: statistics.median(rates) for name, rates in by_name.items()}
+               for label, by_name in runs.items()}
+    ratio = {label: {state: statistics.median(r) for state, r in by_state.items()}
+             for label, by_state in ratios.items()}
+    return medians, ratio, build
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["calib", "test", "both"], default="both")
     parser.add_argument("--repeats", type=int, default=5, help="timing repeats (median)")
-    parser.add_argument("--speed-only", action="store_true",
-                        help="print aliaskit's speed as JSON and stop (used for the pure-Python build)")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.speed_only:
-        print(json.dumps(_aliaskit_speed(_speed_sets(), args.repeats)))
+    if args.worker:
+        _worker()
         return
     methods = dict(METHODS)
     rule_matcher = _logic_v2()
@@ -256,35 +318,17 @@ def main() -> None:
             print(f"  {category:<18} {m['pairs']:>4} pairs  accepted {m['accepted_share']:.3f}")
 
     sets = _speed_sets()
-    print(f"\n=== speed, pairs/s in one thread, median of {args.repeats} runs: all "
+    print(f"\n=== speed, pairs/s in one thread, median of {args.repeats} rounds: all "
           f"{len(sets['all'])} pairs, short {len(sets['short'])} (at most three words a side)")
-    build = "compiled" if _build() != "pure Python" else "pure Python"
-    # aliaskit is timed in processes of its own, as a user's process would run it: this one
-    # holds the other matchers' tables and caches, which slow down garbage collection.
-    ours = _speed_in_subprocess(args.repeats, pure=False)
-    # The pure-Python build of the same checkout, in a process that imports the .py modules:
-    # what users without a C compiler get.
-    others = _speed_in_subprocess(args.repeats, pure=True) if build == "compiled" else {}
-    speed: dict[str, dict[str, float]] = {}
-    for label, pairs in sets.items():
-        rates = {f"aliaskit ({build}), {state}": rate for state, rate in ours[label].items()}
-        rates.update({f"aliaskit (pure Python), {state}": rate
-                      for state, rate in others.get(label, {}).items()})
-        if rule_matcher is not None:
-            rates[RULE_MATCHER + ", cold"] = _rate(rule_matcher, pairs, args.repeats,
-                                                   _clear_rule_matcher_caches)
-            rates[RULE_MATCHER + ", warm"] = _rate(rule_matcher, pairs, args.repeats)
-        for name in ("rapidfuzz token_sort_ratio", "jellyfish jaro_winkler"):
-            rates[name] = _rate(METHODS[name], pairs, args.repeats)
-        speed[label] = rates
+    speed, ratio, build = _speed(args.repeats, rule_matcher)
+    for label, rates in speed.items():
         base = rates["rapidfuzz token_sort_ratio"]
         print(f"  {label} pairs:")
         for name, rate in rates.items():
             print(f"    {name:<40} {rate:>12,.0f} pairs/s   {rate / base:>6.3f}x token_sort_ratio")
-        if rule_matcher is not None:
-            for state in ("cold", "warm"):
-                ratio = rates[f"aliaskit ({build}), {state}"] / rates[f"{RULE_MATCHER}, {state}"]
-                print(f"    aliaskit ({build}) / {RULE_MATCHER}, both {state}: {ratio:.1f}x")
+        for state, r in ratio[label].items():
+            print(f"    aliaskit ({build}) / {RULE_MATCHER}, both {state}, same round: {r:.1f}x")
+    report["ratio_to_rule_matcher"] = ratio
     report["build"] = build
     report["speed_pairs_per_second"] = speed
     print(f"\nwrote {save('compare', report)}")
