@@ -50,11 +50,18 @@ def page() -> str:
             out.append(f"| {name} | {split} | {r['auc']:.3f} | {r['auc_cross_script']:.3f} | "
                        f"{r['spelling_recall']:.3f} | {r['hard_negatives_accepted']:.3f} |")
     speed = compare["speed_pairs_per_second"]
-    out += ["", "Pairs per second in one thread (median of 5 runs); \"cold\": every name and pair "
-            "of name parts new, \"new names\": every name new but pairs of parts compared before, "
-            "\"warm\": names seen before (see the script's docstring).", "",
+    out += ["", "Pairs per second in one thread, median of rounds in which the methods take turns; "
+            "aliaskit compiled with mypyc and as pure Python, each in a process of its own. "
+            "\"cold\": every name, word and pair of words new; \"new names\": every name new, "
+            "its words and pairs of words seen before; \"warm\": names seen before (see the "
+            "script's docstring).", "",
             "| method | all pairs | short pairs (≤ 3 words a side) |", "|---|---|---|"]
     out += [f"| {n} | {v:,.0f} | {speed['short'][n]:,.0f} |" for n, v in speed["all"].items()]
+    ratio = compare.get("ratio_to_rule_matcher", {}).get("short")
+    if ratio:
+        ratios = ", ".join(f"{r:.1f}x {state}" for state, r in ratio.items())
+        out += ["", f"aliaskit ({compare['build']}) / nomenklatura logic-v2 on short pairs, median "
+                f"of the ratios within a round: {ratios}."]
     out += ["", "## Resolver scaling (`benchmarks/resolve.py`)", "",
             "![Queries per second and recall against gazetteer size](img/resolve_scaling.png)", "",
             caption(resolve), "",
