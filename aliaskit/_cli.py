@@ -681,11 +681,16 @@ def reference_build_cmd(entities_path: Path, seeds_dir: Path, output: Path, chec
     data = build_reference(entities_path, seeds_dir)
     text = dump_reference(data)
     count = sum(len(a["mentions"]) for e in data["entities"] for a in e["aliases"])
-    summary = f"{len(data['entities'])} entities, {count} mentions"
+    _generated(output, text, f"{len(data['entities'])} entities, {count} mentions",
+               "aliaskit reference build", check=check)
+
+
+def _generated(output: Path, text: str, summary: str, command: str, *, check: bool) -> None:
+    """Write a generated file, or with ``check`` fail unless it already holds ``text``."""
     if check:
         current = output.read_text(encoding="utf-8") if output.exists() else ""
         if current != text:
-            raise click.ClickException(f"{output} is out of date; run `aliaskit reference build`")
+            raise click.ClickException(f"{output} is out of date; run `{command}`")
         click.echo(f"{output} is up to date ({summary})", err=True)
         return
     output.write_text(text, encoding="utf-8")
@@ -702,21 +707,14 @@ def data_group() -> None:
               help="Write nothing; exit 1 if data/folds.txt is not up to date.")
 def data_build_cmd(check: bool) -> None:
     """Write data/folds.txt, the folds of every variant spelling, from data/variants.txt and
-    data/fold.txt. Run it from the repository root after editing either file."""
+    data/fold.txt, next to the data files it reads: run it in a source checkout (editable
+    install) after editing either file."""
     from ._data import FOLD_TABLE, data_dir
     from ._scoring import _fold_table_text
 
-    output = data_dir() / FOLD_TABLE
     text = _fold_table_text()
-    summary = f"{text.count(chr(10)) - 4} spellings"
-    if check:
-        current = output.read_text(encoding="utf-8") if output.exists() else ""
-        if current != text:
-            raise click.ClickException(f"{output} is out of date; run `aliaskit data build`")
-        click.echo(f"{output} is up to date ({summary})", err=True)
-        return
-    output.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {output} ({summary})", err=True)
+    _generated(data_dir() / FOLD_TABLE, text, f"{text.count(chr(10)) - 4} spellings",
+               "aliaskit data build", check=check)
 
 
 @data_group.command("check")
