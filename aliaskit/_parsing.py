@@ -401,10 +401,15 @@ def _plain_words(text: object) -> list[tuple[str, Script]] | None:
     the full parse. Raises like :func:`_parse`.
     """
     text = _check_input(text)
-    words = [(word, script) for token in _TOKEN.findall(text)
-             for word, script, _ in _word_forms(token)]
-    texts = [word for word, _ in words]
-    _require_letter(text, texts)
+    if text.isascii() and text.replace(" ", "").isalpha():
+        # ASCII letters and spaces (most names): the tokens are the words, lower-cased.
+        texts = text.lower().split()
+        words: list[tuple[str, Script]] = [(word, "latin") for word in texts]
+    else:
+        words = [(word, script) for token in _TOKEN.findall(text)
+                 for word, script, _ in _word_forms(token)]
+        texts = [word for word, _ in words]
+        _require_letter(text, texts)
     return words if _first_words().isdisjoint(texts) else None
 
 
