@@ -2,8 +2,7 @@
 
 ``compare()`` spends its time in Python-level code in two modules; compiled to C with
 mypyc (from the same, type-checked sources) comparison runs 1.4-2.6x faster
-(benchmarks/compare.py). Everything
-else in the build is declared in pyproject.toml.
+(benchmarks/compare.py). Everything else in the build is declared in pyproject.toml.
 
 The compiled modules are optional: with ``ALIASKIT_PURE_PYTHON=1`` in the environment,
 on interpreters mypyc does not support, or when there is no C compiler, the same
