@@ -7,8 +7,8 @@ mypyc (from the same, type-checked sources) comparison runs 1.4-2.6x faster
 The compiled modules are optional: with ``ALIASKIT_PURE_PYTHON=1`` in the environment,
 on interpreters mypyc does not support, or when there is no C compiler, the same
 modules are installed as plain Python and behave identically (CI runs the tests both
-ways). Use the pure-Python build for an editable install you will edit: a compiled
-module takes precedence over the .py file next to it.
+ways). Editable installs (``pip install -e .``) are always pure Python: a compiled
+module next to its .py file would shadow every edit.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ COMPILED = ["aliaskit/_parsing.py", "aliaskit/_scoring.py"]
 
 def ext_modules() -> list[object]:
     if os.environ.get("ALIASKIT_PURE_PYTHON") or platform.python_implementation() != "CPython":
+        return []
+    if "editable_wheel" in sys.argv:
+        # An editable install is for editing the sources: a compiled module next to its
+        # .py file would shadow every edit.
         return []
     try:
         from mypyc.build import mypycify
