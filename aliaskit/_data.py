@@ -265,7 +265,10 @@ class RewriteRules:
 def _expander(template: str) -> Callable[[re.Match[str]], str]:
     def expand(match: re.Match[str]) -> str:
         return match.expand(template)
+
     return expand
+
+
 _GLOBAL_FLAG = re.compile(r"\(\?[aiLmsux]+\)")
 
 
