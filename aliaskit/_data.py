@@ -64,7 +64,13 @@ def read_rows(
 ) -> Iterator[Row]:
     """Yield the data lines of ``data/<name>`` split on ``separator``, skipping comments."""
     path = data_dir() / name
-    text = read_text(path)
+    return _rows(read_text(path), path, min_fields=min_fields, max_fields=max_fields,
+                 separator=separator)
+
+
+def _rows(text: str, path: Path, *, min_fields: int, max_fields: int | None = None,
+          separator: str = "|") -> Iterator[Row]:
+    """:func:`read_rows` of a file's text already read."""
     limit = max_fields if max_fields is not None else min_fields
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -283,6 +289,7 @@ def _guard(run: list[tuple[re.Pattern[str], Replacement]]) -> re.Pattern[str] | 
 
 
 FOLD_TABLE = "folds.txt"
+FOLD_DIGEST = "# fold.txt sha256 = "  # the header line of data/folds.txt naming its rules
 
 
 def fold_rules_digest() -> str:
@@ -300,15 +307,15 @@ def fold_table() -> dict[str, tuple[str, ...]]:
     out of date: ``aliaskit data check`` says so, and folds are computed instead).
     """
     path = data_dir() / FOLD_TABLE
-    lines = read_text(path).splitlines()
-    digest = next((line.split("=", 1)[1].strip() for line in lines[:5]
-                   if line.startswith("# fold.txt sha256")), None)
+    text = read_text(path)
+    digest = next((line[len(FOLD_DIGEST):].strip() for line in text.splitlines()[:5]
+                   if line.startswith(FOLD_DIGEST)), None)
     if digest is None:
-        raise DataFileError("no '# fold.txt sha256 = ...' line in the header", path=str(path))
+        raise DataFileError(f"no '{FOLD_DIGEST}...' line in the header", path=str(path))
     if digest != fold_rules_digest():
         return {}
     table: dict[str, tuple[str, ...]] = {}
-    for row in read_rows(FOLD_TABLE, min_fields=2):
+    for row in _rows(text, path, min_fields=2):
         folds = split_list(row.fields[1])
         if not row.fields[0] or not folds:
             raise row.error("expected 'spelling | fold, fold'")

@@ -359,9 +359,15 @@ def _join_compounds(
     return joined
 
 
-def _check_input(text: object) -> str:
+def _require_str(text: object) -> str:
+    """``text``, or InvalidNameError when it is not a string."""
     if not isinstance(text, str):
         raise InvalidNameError(f"a name must be a string, not {type(text).__name__}")
+    return text
+
+
+def _check_input(text: object) -> str:
+    text = _require_str(text)
     if len(text) > MAX_NAME_LENGTH:
         raise InvalidNameError(
             f"name is {len(text):,} characters long; the limit is {MAX_NAME_LENGTH:,} "

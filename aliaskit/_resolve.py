@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from ._compare import _profile, compare, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._keys import part_key
-from ._parsing import _parse
+from ._parsing import _parse, _require_str
 from ._reference import load_reference
 from ._scoring import (
     _comparison,
@@ -268,8 +268,7 @@ class Resolver:
         _require_kind(kind)
         if not isinstance(limit, int) or limit < 1:
             raise InvalidNameError(f"limit must be a positive integer, not {limit!r}")
-        if not isinstance(name, str):
-            raise InvalidNameError(f"a name must be a string, not {type(name).__name__}")
+        _require_str(name)
         chosen = _profile(profile)
         normalized, _, sounds, keys = _identity_keys(name)
         rows = self._shortlist(self._candidates(keys, kind), normalized, sounds)

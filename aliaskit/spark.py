@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ._compare import compare
 from ._errors import AliaskitError
 from ._resolve import Resolver
-from ._types import KINDS, Kind
+from ._types import Kind, _require_kind
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -122,8 +122,7 @@ def resolve_column(
     """
     types = _pyspark()
     _check_column(df, column)
-    if kind is not None and kind not in KINDS:
-        raise AliaskitError(f"kind must be one of {', '.join(KINDS)} or None, not {kind!r}")
+    _require_kind(kind)
     if not isinstance(limit, int) or limit < 1:
         raise AliaskitError(f"limit must be a positive integer, not {limit!r}")
     from ._compare import _profile
