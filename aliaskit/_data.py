@@ -12,11 +12,12 @@ install) reads them from the repository's top-level ``data/``.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 import attrs
 
@@ -237,12 +238,14 @@ class RewriteRules:
     # (literal, replacement, None, ()) for a rule whose pattern is plain letters and whose
     # replacement has no group reference: most rules are letter pairs (kh => X) that a word
     # rarely contains, and a substring test skips them for a fraction of a regex pass;
-    # ("", "", guard, run) for a run of consecutive regular expressions without groups:
-    # ``guard`` is their alternation; if it finds nothing, no rule of the run can match
-    # (none changes the text before the next is tried), and one search replaces a pass per
-    # rule. A rule with groups is a run of its own, guarded by itself, and its replacement
-    # is expanded by Match.expand (what re.sub does with a template, without parsing the
-    # template on every call).
+    # (required, "", guard, run) for a run of consecutive regular expressions without
+    # groups: ``guard`` is their alternation; if it finds nothing, no rule of the run can
+    # match (none changes the text before the next is tried), and one search replaces a
+    # pass per rule. A run of one rule has no guard but may have ``required`` letters that
+    # every match contains (plain letters between lookarounds: w in (?<=[aeiou])w(?=...)),
+    # tested first like a literal rule. A rule with groups is a run of its own; a
+    # replacement that is one group reference (\1) is a method call on the match, the rest
+    # re.sub expands (in Python below 3.12, through a Python function per match).
     steps: tuple[Step, ...] = attrs.field(init=False)
 
     @steps.default
@@ -251,9 +254,11 @@ class RewriteRules:
         run: list[tuple[re.Pattern[str], Replacement]] = []
 
         def end_run() -> None:
-            if run:
+            if len(run) == 1:
+                steps.append((_required(run[0][0]), "", None, (run[0],)))
+            elif run:
                 steps.append(("", "", _guard(run), tuple(run)))
-                run.clear()
+            run.clear()
 
         for pattern, replacement in self.rules:
             if _LITERAL.fullmatch(pattern.pattern) and "\\" not in replacement:
@@ -261,18 +266,32 @@ class RewriteRules:
                 steps.append((pattern.pattern, replacement, None, ()))
             elif pattern.groups:  # group numbers would change meaning in an alternation
                 end_run()
-                steps.append(("", "", pattern, ((pattern, _expander(replacement)),)))
+                steps.append(("", "", None, ((pattern, _substitute(replacement)),)))
             else:
                 run.append((pattern, replacement))
         end_run()
         return tuple(steps)
 
 
-def _expander(template: str) -> Callable[[re.Match[str]], str]:
-    def expand(match: re.Match[str]) -> str:
-        return match.expand(template)
+_LOOKAROUND = re.compile(r"\(\?<?[=!][^()]*\)")
+_GROUP_REFERENCE = re.compile(r"\\(?:([1-9][0-9]?)|g<([1-9][0-9]?)>)")
 
-    return expand
+
+def _required(pattern: re.Pattern[str]) -> str:
+    """Letters that every match of ``pattern`` contains, when it is plain letters between
+    lookarounds without nested groups; else ""."""
+    core = _LOOKAROUND.sub("", pattern.pattern)
+    return core if _LITERAL.fullmatch(core) else ""
+
+
+def _substitute(template: str) -> Replacement:
+    """What re.sub takes to replace a match by ``template``: match.group(n) for a template
+    that is only a reference to group n (re.sub reads None, an unmatched group, as "")."""
+    reference = _GROUP_REFERENCE.fullmatch(template)
+    if reference is None:
+        return template
+    return cast("Callable[[re.Match[str]], str]",
+                operator.methodcaller("group", int(reference.group(1) or reference.group(2))))
 
 
 _GLOBAL_FLAG = re.compile(r"\(\?[aiLmsux]+\)")

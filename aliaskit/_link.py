@@ -20,7 +20,8 @@ import attrs
 from . import _data
 from ._errors import InvalidNameError
 from ._keys import part_key
-from ._parsing import _TOKEN, MAX_NAME_LENGTH, _is_arabic
+from ._parsing import MAX_NAME_LENGTH, _is_arabic
+from ._parsing import _tokens as _token_pattern
 from ._resolve import Resolver
 from ._scoring import _parts as name_parts  # cached: spans recur within and across texts
 from ._types import Entity, LinkedMention, Match, Mention
@@ -93,7 +94,7 @@ def _tail_words() -> frozenset[str]:
 
 def _tokens(text: str) -> list[_Tok]:
     out = []
-    for m in _TOKEN.finditer(text):
+    for m in _token_pattern(text).finditer(text):
         word = m.group()
         end = m.end()
         if "'" in word or "\u2019" in word:

@@ -11,8 +11,9 @@ parameters, calibrated on the calibration half of benchmarks/pairs.csv.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
-from typing import cast
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from typing import Final, cast
 
 from rapidfuzz.distance import Levenshtein
 
@@ -29,38 +30,52 @@ from ._parsing import (
     _require_str,
     _rewrite,
 )
-from ._types import AlignedPart, Comparison, Kind, Method, NamePart, PartRole, _DeferredComparison
+from ._types import (
+    _SETTERS,
+    AlignedPart,
+    Comparison,
+    Kind,
+    Method,
+    NamePart,
+    PartRole,
+    _DeferredComparison,
+)
+
+# Final: the compiled module reads these as constants, not from the module's dict
+# (benchmarks/calibrate.py, which varies them, runs on the .py modules).
 
 # Similarity given by each kind of evidence (exact equality is 1.0).
-SIM_VARIANT = 0.97
-SIM_TRANSLITERATION = 0.95
-SIM_JOINED = 0.94
-SIM_CROSS_SCRIPT = 0.90
-SIM_TRANSLATION = 0.90
-SIM_ACRONYM = 0.90
-SIM_COMPOUND = 0.80
-SIM_INITIAL = 0.75
+SIM_VARIANT: Final = 0.97
+SIM_TRANSLITERATION: Final = 0.95
+SIM_JOINED: Final = 0.94
+SIM_CROSS_SCRIPT: Final = 0.90
+SIM_TRANSLATION: Final = 0.90
+SIM_ACRONYM: Final = 0.90
+SIM_COMPOUND: Final = 0.80
+SIM_INITIAL: Final = 0.75
 # Two parts that are spellings of different known names (data/variants.txt) are
 # capped here; related names (Karim / Karimi) a little higher.
-SIM_DIFFERENT = 0.40
-SIM_RELATED = 0.55
+SIM_DIFFERENT: Final = 0.40
+SIM_RELATED: Final = 0.55
 # Edit similarity after folding is raised to this power: a one-letter difference that
 # is not a known alternation (Karim/Karimi, Rezai/Rezavi) usually means another name.
-EDIT_EXPONENT = 3.0
-VOWEL_COST = 0.4
+EDIT_EXPONENT: Final = 3.0
+VOWEL_COST: Final = 0.4
 # Below this similarity two parts are not aligned: they are a conflict.
-ALIGN_MIN = 0.5
+ALIGN_MIN: Final = 0.5
 # Joining two parts to match one on the other side needs at least this similarity.
-JOIN_MIN = 0.7
+JOIN_MIN: Final = 0.7
 # How much unaligned parts weigh against a match, relative to their weight.
-CONFLICT_COST = 1.0
-MISSING_COST = 0.35
+CONFLICT_COST: Final = 1.0
+MISSING_COST: Final = 0.35
 # A score of 1.0 is reserved for names equal after normalisation.
-MAX_UNEQUAL = 0.99
+MAX_UNEQUAL: Final = 0.99
 
-WEIGHT_OF = {"very-common": 0.3, "common": 0.55, "usual": 0.8, "rare": 1.0}
-UNKNOWN_WEIGHT = 0.9
-INITIAL_WEIGHT = 0.3
+WEIGHT_OF: Final[dict[str, float]] = {"very-common": 0.3, "common": 0.55, "usual": 0.8, "rare": 1.0}
+UNKNOWN_WEIGHT: Final = 0.9
+INITIAL_WEIGHT: Final = 0.3
+
+_levenshtein: Final[Callable[[str, str], int]] = Levenshtein.distance
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -74,7 +89,6 @@ def _parts(text: str) -> tuple[NamePart, ...]:
     return _name_parts_of(text, _light(text))
 
 
-@functools.lru_cache(maxsize=200_000)
 def _folds(text: str) -> tuple[str, ...]:
     """The folded spellings of a part (e read as a and as i).
 
@@ -131,45 +145,87 @@ def _part_weight(text: str, kind: Kind | None) -> float:
     return WEIGHT_OF[commonness] if commonness else UNKNOWN_WEIGHT
 
 
-_NO_VOWELS = str.maketrans("", "", "aiu")  # folded spellings have no o or e
+def _no_vowels(text: str) -> str:
+    # Folded spellings have no o or e. (Three replaces: a str.translate table looks up
+    # every letter, several times slower on a word.)
+    return text.replace("a", "").replace("i", "").replace("u", "")
+
+
+class _Spelling:
+    """What weighing a part and scoring a pair of parts need to know about one normalised
+    part, worked out once per part (plain slotted class: see _parsing._Word)."""
+
+    __slots__ = ("_features", "_folds", "_weights", "group", "related", "text", "translations")
+
+    def __init__(self, text: str, group: str | None, related: tuple[str, ...],
+                 translations: frozenset[str] | None) -> None:
+        self.text = text
+        self.group = group  # its variant group (data/variants.txt), if attested
+        self.related = related  # the groups of related names (Karim / Karimi)
+        self.translations = translations  # ids of data/translations.txt it belongs to
+        # Worked out when first needed (see below):
+        self._folds: tuple[str, ...] | None = None
+        self._features: tuple[tuple[str, str, bool], ...] | None = None
+        self._weights: dict[Kind | None, float] | None = None
+
+    def folds(self) -> tuple[str, ...]:
+        """Its folded spellings (:func:`_folds`)."""
+        if self._folds is None:
+            self._folds = _folds(self.text)
+        return self._folds
+
+    def features(self) -> tuple[tuple[str, str, bool], ...]:
+        """Per folded spelling: the spelling, its consonant skeleton, whether it ends in a vowel."""
+        if self._features is None:
+            self._features = tuple([(f, f[:1] + _no_vowels(f[1:]), f[-1:] in ("a", "i", "u"))
+                                    for f in self.folds()])
+        return self._features
+
+    def weight(self, kind: Kind | None) -> float:
+        """:func:`_part_weight` of the part for a kind."""
+        if self._weights is None:
+            self._weights = {}
+        weight = self._weights.get(kind)
+        if weight is None:
+            weight = self._weights[kind] = _part_weight(self.text, kind)
+        return weight
 
 
 @functools.lru_cache(maxsize=200_000)
-def _fold_features(text: str) -> tuple[tuple[str, str, bool], ...]:
-    """Per folded spelling: the spelling, its consonant skeleton, whether it ends in a vowel."""
-    return tuple([(f, f[:1] + f[1:].translate(_NO_VOWELS), f[-1:] in ("a", "i", "u"))
-                  for f in _folds(text)])
+def _spelling(text: str) -> _Spelling:
+    """The facts of one part (cached: parts recur far more than names, and one look-up
+    here replaces several)."""
+    index = variant_index()
+    group = index.group_of.get(text)
+    return _Spelling(text, group, index.groups[group].related if group is not None else (),
+                     _translation_index().get(text))
 
 
-@functools.lru_cache(maxsize=200_000)
-def _weight(text: str, kind: Kind | None) -> float:
-    return _part_weight(text, kind)
-
-
-def _fold_similarity(a: str, b: str) -> tuple[float, int]:
-    """Edit similarity of two folded parts, and their plain folded distance.
+def _fold_similarity(a: _Spelling, b: _Spelling) -> tuple[float, int]:
+    """Edit similarity of two parts' folded spellings, and their plain folded distance.
 
     Consonant edits cost 1, vowel-only edits cost VOWEL_COST (vowels are the least
     reliable letters of a transliteration), and a final vowel present on one side
     only costs 1 more: it is usually the -i of a family name (Karim / Karimi).
     """
-    features_a, features_b = _fold_features(a), _fold_features(b)
+    features_a, features_b = a.features(), b.features()
     if len(features_a) == 1 and len(features_b) == 1:  # the usual case: no e to read two ways
-        (fa, sa, va), (fb, sb, vb) = features_a[0], features_b[0]
+        fa, sa, va = features_a[0]  # (mypyc unpacks nested tuples through iterators)
+        fb, sb, vb = features_b[0]
         if fa == fb:
             return 1.0, 0
-        d = Levenshtein.distance(fa, fb)
-        consonants = Levenshtein.distance(sa, sb)
-        cost = consonants + VOWEL_COST * max(0, d - consonants) + (va != vb)
-        return max(0.0, 1.0 - cost / max(len(fa), len(fb), 1)), d
+        d = _levenshtein(fa, fb)
+        consonants = 0 if sa == sb else _levenshtein(sa, sb)  # often: vowels differ
+        cost = consonants + VOWEL_COST * max(0, d - consonants) + (1.0 if va != vb else 0.0)
+        return max(0.0, 1.0 - cost / max(max(len(fa), len(fb)), 1)), d
     best = 0.0
     distance = 99
     for fa, sa, va in features_a:
         for fb, sb, vb in features_b:
-            d = Levenshtein.distance(fa, fb)
-            consonants = Levenshtein.distance(sa, sb)
-            cost = consonants + VOWEL_COST * max(0, d - consonants) + (va != vb)
-            s = max(0.0, 1.0 - cost / max(len(fa), len(fb), 1))
+            d = _levenshtein(fa, fb)
+            consonants = 0 if sa == sb else _levenshtein(sa, sb)
+            cost = consonants + VOWEL_COST * max(0, d - consonants) + (1.0 if va != vb else 0.0)
+            s = max(0.0, 1.0 - cost / max(max(len(fa), len(fb)), 1))
             if s > best or (s == best and d < distance):
                 best, distance = s, d
     return best, distance
@@ -195,14 +251,19 @@ def _translation_index() -> dict[str, frozenset[str]]:
 
 def _similarity(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Method]:
     """Similarity of two normalised parts; ``*_script``: romanised by letter rules."""
+    return _similarity_of(_spelling(a), _spelling(b), a_script, b_script)
+
+
+def _similarity_of(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool
+                   ) -> tuple[float, Method]:
+    """:func:`_similarity` of two parts' records."""
+    a, b = sa.text, sb.text
     if a == b:
         return 1.0, "exact"
-    index = variant_index()
-    ga, gb = index.group_of.get(a), index.group_of.get(b)
+    ga, gb = sa.group, sb.group
     if ga is not None and ga == gb:
         return SIM_VARIANT, "variant"
-    translations = _translation_index()
-    ta, tb = translations.get(a), translations.get(b)
+    ta, tb = sa.translations, sb.translations
     if ta and tb and ta & tb:
         return SIM_TRANSLATION, "translation"
     if len(a) == 1 or len(b) == 1:
@@ -212,16 +273,16 @@ def _similarity(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, 
         ka, kb = part_key(a), part_key(b)
         if ka == kb:
             return SIM_CROSS_SCRIPT, "cross-script"
-        s = 1.0 - Levenshtein.distance(ka, kb) / max(len(ka), len(kb))
+        s = 1.0 - _levenshtein(ka, kb) / max(len(ka), len(kb))
         return SIM_CROSS_SCRIPT * s**EDIT_EXPONENT, "cross-script"
-    s, distance = _fold_similarity(a, b)
+    s, distance = _fold_similarity(sa, sb)
     if distance == 0:
         return SIM_TRANSLITERATION, "transliteration"
     if ga is not None and gb is not None:
         # Both are attested spellings of different names: Jamiat is not Jamaat.
-        cap = SIM_RELATED if gb in index.groups[ga].related else SIM_DIFFERENT
+        cap = SIM_RELATED if gb in sa.related else SIM_DIFFERENT
         return min(cap, s**EDIT_EXPONENT), "different"
-    fa, fb = _folds(a)[0], _folds(b)[0]
+    fa, fb = sa.folds()[0], sb.folds()[0]
     short, long_ = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
     if len(short) >= 4 and (long_.startswith("abdul") or long_.endswith(("ula", "udin"))) and (
         short in long_
@@ -230,27 +291,29 @@ def _similarity(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, 
     return s**EDIT_EXPONENT, "edit"
 
 
-_pair = functools.lru_cache(maxsize=500_000)(_similarity)
+# Cached by text for the alignment records and joins. The alignment itself calls _align()
+# on the records its slots carry, uncached: most pairs of a first comparison are new, and
+# a pair of records (mostly a few attribute tests; an edit distance for about one pair
+# in four) costs little more than a cache look-up of it.
+_pair: Final = functools.lru_cache(maxsize=500_000)(_similarity)
 
 
-@functools.lru_cache(maxsize=500_000)
-def _aligning(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Method]:
-    """:func:`_pair`, except for two attested spellings of different, unrelated names.
+def _align(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool) -> tuple[float, Method]:
+    """:func:`_similarity_of`, except for two attested spellings of different, unrelated names.
 
     Those are capped at SIM_DIFFERENT, below ALIGN_MIN, so they never align whatever
     their edit similarity: (0.0, "different") tells the alignment so without computing
     it. (A gazetteer is mostly attested spellings, so this is most pairs a resolver sees.)
     """
-    if SIM_DIFFERENT < ALIGN_MIN and a != b and not a_script and not b_script and (
-            len(a) > 1 and len(b) > 1):
-        index = variant_index()
-        ga, gb = index.group_of.get(a), index.group_of.get(b)
-        if ga is not None and gb is not None and ga != gb and gb not in index.groups[ga].related:
-            translations = _translation_index()
-            ta, tb = translations.get(a), translations.get(b)
-            if not (ta and tb and ta & tb) and not set(_folds(a)).intersection(_folds(b)):
+    if SIM_DIFFERENT < ALIGN_MIN and not a_script and not b_script:
+        ga, gb = sa.group, sb.group
+        if ga is not None and gb is not None and ga != gb and gb not in sa.related and (
+                len(sa.text) > 1 and len(sb.text) > 1):
+            ta, tb = sa.translations, sb.translations
+            folds = sb.folds()
+            if not (ta and tb and ta & tb) and not any(f in folds for f in sa.folds()):
                 return 0.0, "different"
-    return _similarity(a, b, a_script, b_script)
+    return _similarity_of(sa, sb, a_script, b_script)
 
 
 # The records below are plain slotted classes (see _parsing._Word for why).
@@ -259,12 +322,13 @@ def _aligning(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Me
 class _Slot:
     """An identity part, or two adjacent ones joined, on one side of a comparison."""
 
-    __slots__ = ("link", "parts", "script", "text", "weight")
+    __slots__ = ("link", "parts", "script", "spelling", "text", "weight")
 
-    def __init__(self, parts: tuple[int, ...], text: str, script: bool, weight: float,
+    def __init__(self, parts: tuple[int, ...], spelling: _Spelling, script: bool, weight: float,
                  link: str = "") -> None:
         self.parts = parts  # positions in the name's parts
-        self.text = text
+        self.spelling = spelling  # the record of its text
+        self.text = spelling.text
         self.script = script  # romanised letter by letter (not a known Perso-Arabic word)
         self.weight = weight
         self.link = link  # a connector written between this part and the next ("i" in Mazar-i-Sharif)
@@ -299,9 +363,11 @@ def _name(text: str, kind: Kind | None) -> _Name:
     group_of = variant_index().group_of
     plain = _plain_words(text)
     if plain is not None:  # every word a name part: the common case, and the quick one
-        texts = tuple([word for word, _ in plain])
-        return _all_names(texts, [script == "arabic" and word not in group_of
-                                  for word, script in plain], " ".join(texts), kind, None)
+        words, scripts = plain
+        texts = tuple(words)
+        return _all_names(texts, None if scripts is None else [
+            script == "arabic" and word not in group_of for word, script in zip(words, scripts)],
+            " ".join(texts), kind, None)
     parts = _light(text)
     slots: list[_Slot] = []
     aside: list[int] = []
@@ -312,11 +378,12 @@ def _name(text: str, kind: Kind | None) -> _Name:
             titles = titles or p.role == "title"
             if slots and p.role == "connector" and not slots[-1].link:
                 last = slots[-1]
-                slots[-1] = _Slot(last.parts, last.text, last.script, last.weight, p.text)
+                slots[-1] = _Slot(last.parts, last.spelling, last.script, last.weight, p.text)
                 links = True
             continue
-        slots.append(_Slot((k,), p.text, p.script == "arabic" and p.text not in group_of,
-                           _weight(p.text, kind)))
+        spelling = _spelling(p.text)
+        slots.append(_Slot(_position(k), spelling, p.script == "arabic" and p.text not in group_of,
+                           spelling.weight(kind)))
     texts = tuple([p.text for p in parts])
     return _Name(texts, tuple([p.role for p in parts]), tuple(slots), " ".join(texts),
                  tuple(aside), titles, links)
@@ -334,25 +401,45 @@ def _name_from_normal(text: str, normal: str, kind: Kind | None,
     texts = tuple(normal.split(" "))
     if not text.isascii() or not _first_words().isdisjoint(texts):
         return _with_weights(_name(text, kind), weights)
-    return _all_names(texts, [False] * len(texts), normal, kind, weights)
+    return _all_names(texts, None, normal, kind, weights)
 
 
-def _all_names(texts: tuple[str, ...], scripts: Sequence[bool], normal: str, kind: Kind | None,
-               weights: Mapping[str, object] | None) -> _Name:
+def _all_names(texts: tuple[str, ...], scripts: Sequence[bool] | None, normal: str,
+               kind: Kind | None, weights: Mapping[str, object] | None) -> _Name:
     """The _Name of a name whose every part is an identity part (``scripts``: romanised
-    letter by letter), weighed by ``weights`` where given, else by the bundled table."""
-    roles: list[PartRole] = ["name"] * len(texts)
-    return _Name(texts, tuple(roles), tuple([
-        _Slot((k,), w, script, _given_weight(weights, w) if weights and w in weights
-              else _weight(w, kind))
-        for k, (w, script) in enumerate(zip(texts, scripts))]), normal, (), False, False)
+    letter by letter; None: none is), weighed by ``weights`` where given, else by the
+    bundled table."""
+    slots = []
+    for k, w in enumerate(texts):
+        spelling = _spelling(w)
+        slots.append(_Slot(_position(k), spelling, scripts[k] if scripts is not None else False,
+                           _given_weight(weights, w) if weights and w in weights
+                           else spelling.weight(kind)))
+    return _Name(texts, _all_name_roles(len(texts)), tuple(slots), normal, (), False, False)
+
+
+_POSITIONS: Final[list[tuple[int, ...]]] = [(k,) for k in range(16)]
+
+
+def _position(k: int) -> tuple[int, ...]:
+    """(k,), shared: a slot's parts."""
+    return _POSITIONS[k] if k < len(_POSITIONS) else (k,)
+
+
+_NAME: Final[tuple[PartRole]] = ("name",)
+_NAME_ROLES: Final[list[tuple[PartRole, ...]]] = [_NAME * n for n in range(9)]
+
+
+def _all_name_roles(n: int) -> tuple[PartRole, ...]:
+    """("name",) * n, shared (every parsed name holds one)."""
+    return _NAME_ROLES[n] if n < len(_NAME_ROLES) else _NAME * n
 
 
 def _with_weights(name: _Name, weights: Mapping[str, object] | None) -> _Name:
     """The name with gazetteer weights in place of the bundled ones, part by part."""
     if not weights:
         return name
-    slots = tuple([_Slot(sl.parts, sl.text, sl.script, _given_weight(weights, sl.text), sl.link)
+    slots = tuple([_Slot(sl.parts, sl.spelling, sl.script, _given_weight(weights, sl.text), sl.link)
                    if sl.text in weights else sl for sl in name.slots])
     return _Name(name.texts, name.roles, slots, name.normal, name.aside, name.titles, name.links)
 
@@ -394,12 +481,13 @@ def _join_split(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], lis
         while i < len(side):
             a = side[i]
             if a.link and not a.script and _better_joined(a.text + a.link, [a], other):
-                side[i] = _Slot(a.parts, a.text + a.link, False, a.weight)
-            elif i + 1 < len(side):
+                side[i] = _Slot(a.parts, _spelling(a.text + a.link), False, a.weight)
+            elif i + 1 < len(side) and not a.script and not side[i + 1].script:
                 b = side[i + 1]
-                for joined in dict.fromkeys((a.text + b.text, a.text + a.link + b.text)):
-                    if not a.script and not b.script and _better_joined(joined, [a, b], other):
-                        side[i : i + 2] = [_Slot(a.parts + b.parts, joined, False,
+                plain = a.text + b.text
+                for joined in (plain,) if not a.link else (plain, a.text + a.link + b.text):
+                    if _better_joined(joined, [a, b], other):
+                        side[i : i + 2] = [_Slot(a.parts + b.parts, _spelling(joined), False,
                                                  max(a.weight, b.weight), b.link)]
                         break
             i += 1
@@ -434,8 +522,8 @@ class _Plan:
         self.acronym_left = acronym_left  # the acronym's side when one name is the other's acronym
 
 
-_NOTHING: frozenset[tuple[bool, int]] = frozenset()
-_EXACT: tuple[float, Method] = (1.0, "exact")
+_NOTHING: Final[frozenset[tuple[bool, int]]] = frozenset()
+_EXACT: Final[tuple[float, Method]] = (1.0, "exact")
 
 
 def _plan(na: _Name, nb: _Name) -> _Plan:
@@ -457,8 +545,8 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
     candidates = []
     for i, sa in enumerate(left):
         for j, sb in enumerate(right):
-            sim, method = _EXACT if sa.text == sb.text else _aligning(
-                sa.text, sb.text, sa.script, sb.script)
+            sim, method = _EXACT if sa.text == sb.text else _align(
+                sa.spelling, sb.spelling, sa.script, sb.script)
             if sim >= ALIGN_MIN:
                 if method == "cross-script" and sa.script == sb.script:
                     method = "edit"
@@ -489,7 +577,7 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
                             _pair(text, slot.text, False, slot.script)[0] >= SIM_VARIANT):
                         reclaimed.add((on_left, position))
                         used.add(k)
-                        title_slot = _Slot((position,), text, False, slot.weight)
+                        title_slot = _Slot((position,), _spelling(text), False, slot.weight)
                         if on_left:
                             left.append(title_slot)
                             used_a.add(len(left) - 1)
@@ -511,10 +599,8 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
     if len(used_a) < len(left) or len(used_b) < len(right):
         # Unaligned parts on both sides conflict pairwise, heaviest with heaviest; what is
         # left over is missing on the other side.
-        rest_a = sorted((s for k, s in enumerate(left) if k not in used_a),
-                        key=lambda s: (-s.weight, s.text))
-        rest_b = sorted((s for k, s in enumerate(right) if k not in used_b),
-                        key=lambda s: (-s.weight, s.text))
+        rest_a = _heaviest_first([s for k, s in enumerate(left) if k not in used_a])
+        rest_b = _heaviest_first([s for k, s in enumerate(right) if k not in used_b])
         for sa, sb in zip(rest_a, rest_b):
             w = (sa.weight + sb.weight) / 2
             total += CONFLICT_COST * w
@@ -526,12 +612,33 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
             total += MISSING_COST * slot.weight
             missing.append((slot, False))
     raw = evidence / total if total > 0 else 0.0
-    return _Plan(raw, left, right, pairs, conflicts, missing, frozenset(reclaimed))
+    return _Plan(raw, left, right, pairs, conflicts, missing,
+                 frozenset(reclaimed) if reclaimed else _NOTHING)
+
+
+_BY_TEXT: Final = operator.attrgetter("text")
+_BY_WEIGHT: Final = operator.attrgetter("weight")
+
+
+def _heaviest_first(slots: list[_Slot]) -> list[_Slot]:
+    """Slots by weight, heaviest first, then by text (two stable sorts: no key tuples)."""
+    slots.sort(key=_BY_TEXT)
+    slots.sort(key=_BY_WEIGHT, reverse=True)
+    return slots
+
+
+_TOP: Final = round(MAX_UNEQUAL, 6)
 
 
 def _final_score(na: _Name, nb: _Name, raw: float) -> float:
     # 1.0 is kept for names that normalise to the same text (the documented guarantee).
-    return round(1.0 if na.normal == nb.normal else min(MAX_UNEQUAL, raw), 6)
+    # Scores are rounded to 6 decimals; round() is skipped where it changes nothing (it
+    # costs as much as scoring a known pair).
+    if na.normal == nb.normal:
+        return 1.0
+    if raw >= MAX_UNEQUAL:
+        return _TOP
+    return round(raw, 6) if raw > 0.0 else 0.0
 
 
 def _record(parts_a: Sequence[NamePart], slot_a: _Slot | None, parts_b: Sequence[NamePart],
@@ -581,13 +688,26 @@ def _records(a: str, b: str, na: _Name, nb: _Name, plan: _Plan) -> tuple[Aligned
     return tuple(records)
 
 
+_NEW: Final = object.__new__
+
+
 def _comparison(a: str, b: str, na: _Name, nb: _Name, plan: _Plan, kind: Kind | None,
                 chosen: _data.Profile) -> Comparison:
     score = _final_score(na, nb, plan.score)
     # The records are written when first read: most callers only read the score.
-    return _DeferredComparison(a, b, score, score >= chosen.threshold, chosen.name,
-                               chosen.threshold, kind,
-                               build=functools.partial(_records, a, b, na, nb, plan))
+    # _DeferredComparison(...) does what follows, at several times the cost.
+    comparison = _NEW(_DeferredComparison)
+    left, right, set_score, match, profile, threshold, set_kind, build = _SETTERS
+    left(comparison, a)
+    right(comparison, b)
+    set_score(comparison, score)
+    limit = chosen.threshold
+    match(comparison, score >= limit)
+    profile(comparison, chosen.name)
+    threshold(comparison, limit)
+    set_kind(comparison, kind)
+    build(comparison, functools.partial(_records, a, b, na, nb, plan))
+    return cast(Comparison, comparison)
 
 
 def _compared(a: object, b: object, kind: Kind | None, chosen: _data.Profile,

@@ -111,8 +111,8 @@ def clear_comparison_caches() -> None:
 
     clear_name_caches()
     for cached in (
-        _scoring._pair, _scoring._aligning,  # pairs of words
-        _parsing._word_forms, _scoring._folds, _scoring._fold_features, _scoring._weight,
+        _scoring._pair,  # pairs of words
+        _parsing._word_forms, _scoring._spelling,
         _keys.part_key, _keys.rule_key,  # single words
     ):
         cached.cache_clear()

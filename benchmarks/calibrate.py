@@ -1,6 +1,6 @@
 """Choose compare()'s free parameters and the profile thresholds on the CALIBRATION half.
 
-    python benchmarks/calibrate.py
+    PYTHONPATH=. python benchmarks/calibrate.py   (the .py modules, not the compiled ones)
 
 Never reads the test half. For each value of MISSING_COST on a small grid, it finds:
 default = the threshold with the best F1 among those that keep spelling-variant recall
@@ -21,6 +21,10 @@ HARD = ("neg_relative", "neg_common_token", "neg_one_letter")
 
 
 def main() -> None:
+    if not (_scoring.__file__ or "").endswith(".py"):
+        # The compiled module reads its parameters as constants: setting them does nothing.
+        raise SystemExit("calibrate.py varies _scoring's parameters, which needs the .py "
+                         "modules: run it as PYTHONPATH=. python benchmarks/calibrate.py")
     rows = load_pairs("calib")
     labels = [int(r["is_match"]) for r in rows]
     print(f"calibration half: {len(rows)} pairs")

@@ -183,17 +183,17 @@ def test_resolver_shortcut_gives_the_parsed_name(text: str, kind: str | None) ->
 
 
 def test_unalignable_shortcut_agrees_with_the_full_similarity() -> None:
-    # _aligning() skips the edit distance for attested spellings of different names;
+    # _align() skips the edit distance for attested spellings of different names;
     # it may only do so where the full similarity could not align them anyway.
     from itertools import islice, product
 
     from aliaskit._keys import variant_index
-    from aliaskit._scoring import ALIGN_MIN, _aligning, _pair
+    from aliaskit._scoring import ALIGN_MIN, _align, _pair, _spelling
 
     spellings = sorted(variant_index().group_of)[::7]
     checked = 0
     for a, b in islice(product(spellings, spellings), 0, None, 13):
-        full, fast = _pair(a, b, False, False), _aligning(a, b, False, False)
+        full, fast = _pair(a, b, False, False), _align(_spelling(a), _spelling(b), False, False)
         if full[0] >= ALIGN_MIN:
             assert fast == full, (a, b)
         else:

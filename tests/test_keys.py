@@ -61,6 +61,31 @@ def test_rewrite_steps_equal_the_rules_in_order(word: str) -> None:
         assert _rewrite(rules, word) == expected
 
 
+# Rules of every kind of step: letters between lookarounds (a substring test first),
+# one-group references (a method call on the match), an optional group, a template that
+# is more than a reference, inline flags, and a run behind one guard.
+OTHER_RULES = [
+    (r"(?<=[ae])w(?=[^aeiou]|$)", "U"), (r"q", "k"), (r"(?i)w", "v"), (r"([a-z])\1+", r"\1"),
+    (r"(x)?a(b)", r"\g<2>"), (r"(x)?a", r"\1"), (r"(k)(h)", r"\2-\1"), (r"^y", "Y"),
+    (r"(?<=[aeiou])h(?=[aeiou]|$)", ""), (r"b", "B"), (r"z(?=z)", "Z"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aehkqwxyzbW", min_size=1, max_size=12))
+def test_rewrite_steps_equal_other_rules_in_order(word: str) -> None:
+    import re
+
+    from aliaskit import _data
+    from aliaskit._parsing import _rewrite
+
+    rules = _data.RewriteRules(tuple((re.compile(p), r) for p, r in OTHER_RULES))
+    expected = word
+    for pattern, replacement in rules.rules:
+        expected = pattern.sub(replacement, expected)
+    assert _rewrite(rules, word) == expected
+
+
 def test_generated_fold_table_is_up_to_date() -> None:
     from aliaskit import _data
     from aliaskit._scoring import _fold_table_text

@@ -98,5 +98,7 @@ def test_quick_parse_agrees_with_the_full_parse(text: str) -> None:
         return
     quick = _plain_words(text)
     if quick is not None:
-        assert [(p.text, p.script) for p in full] == quick
+        words, scripts = quick
+        assert [(p.text, p.script) for p in full] == list(
+            zip(words, scripts if scripts is not None else ["latin"] * len(words)))
         assert all(p.role == "name" for p in full)
