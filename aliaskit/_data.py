@@ -411,6 +411,20 @@ def strip_marks(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
 
 
+@functools.cache
+def latin_letters() -> dict[int, str]:
+    """Latin letter → replacement, applied before ASCII folding (data/latin.txt)."""
+    table: dict[int, str] = {}
+    for row in read_rows("latin.txt", min_fields=3):
+        letter, replacement, _ = row.fields
+        if len(letter) != 1 or not letter.isalpha() or not replacement.isascii():
+            raise row.error("expected one letter and its ASCII replacement")
+        if ord(letter) in table:
+            raise row.error(f"letter {letter!r} listed twice")
+        table[ord(letter)] = replacement
+    return table
+
+
 # --- generic words and profiles ----------------------------------------------------
 
 
@@ -438,15 +452,97 @@ class Profile:
     description: str
 
 
+MODEL = "model.txt"
+
+
+@attrs.frozen(slots=True)
+class Model:
+    """The fitted comparison model: a logistic regression over the features of an
+    aligned pair of names (aliaskit/_scoring.py, FEATURES), and the decision threshold
+    of each profile, fitted on labelled pairs (benchmarks/fit.py writes data/model.txt)."""
+
+    features: tuple[str, ...]
+    coefficients: tuple[float, ...]
+    intercept: float
+    thresholds: tuple[tuple[str, float], ...]
+
+
+def parse_model(text: str, path: str = MODEL) -> Model:
+    """A :class:`Model` from the text of a model file (see data/model.txt)."""
+    features: list[str] = []
+    coefficients: list[float] = []
+    thresholds: dict[str, float] = {}
+    intercept: float | None = None
+    for row in _rows(text, Path(path), min_fields=2, max_fields=3):
+        what, *rest = row.fields
+        try:
+            value = float(rest[-1])
+        except ValueError:
+            raise row.error(f"{rest[-1]!r} is not a number") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise row.error("a parameter must be a finite number")
+        if what == "intercept" and len(rest) == 1 and intercept is None:
+            intercept = value
+        elif what == "feature" and len(rest) == 2 and rest[0] not in features:
+            features.append(rest[0])
+            coefficients.append(value)
+        elif what == "threshold" and len(rest) == 2 and rest[0] not in thresholds:
+            if not 0.0 < value <= 1.0:
+                raise row.error("a threshold must be in (0, 1]")
+            thresholds[rest[0]] = value
+        else:
+            raise row.error("expected 'intercept | x', 'feature | name | x' or "
+                            "'threshold | profile | x', each name once")
+    if intercept is None or not features:
+        raise DataFileError("a model needs an intercept and at least one feature", path=path)
+    return Model(tuple(features), tuple(coefficients), intercept, tuple(thresholds.items()))
+
+
+_ACTIVE: list[Model] = []
+
+
+def model() -> Model:
+    """The model in use: data/model.txt unless :func:`use_model` chose another."""
+    if not _ACTIVE:
+        path = data_dir() / MODEL
+        _ACTIVE.append(parse_model(read_text(path), str(path)))
+    return _ACTIVE[0]
+
+
+def use_model(chosen: Model | None) -> None:
+    """Score with ``chosen`` from now on (None: the bundled data/model.txt again).
+
+    For fitting and cross-validation (benchmarks/): the comparison model and the
+    profiles' fitted thresholds change together.
+    """
+    _ACTIVE.clear()
+    if chosen is not None:
+        _ACTIVE.append(chosen)
+    profiles.cache_clear()
+    for hook in _MODEL_HOOKS:
+        hook()
+
+
+_MODEL_HOOKS: list[Callable[[], None]] = []  # run when the model changes (cached coefficients)
+
+
 @functools.cache
 def profiles() -> dict[str, Profile]:
+    """The decision profiles of data/profiles.txt; a threshold written "fitted" is the
+    model's (data/model.txt)."""
     found: dict[str, Profile] = {}
+    fitted = dict(model().thresholds)
     for row in read_rows("profiles.txt", min_fields=3):
         name, threshold, description = row.fields
-        try:
-            value = float(threshold)
-        except ValueError:
-            raise row.error(f"threshold {threshold!r} is not a number") from None
+        if threshold == "fitted":
+            if name not in fitted:
+                raise row.error(f"the model has no fitted threshold for {name!r}")
+            value = fitted[name]
+        else:
+            try:
+                value = float(threshold)
+            except ValueError:
+                raise row.error(f"threshold {threshold!r} is not a number or 'fitted'") from None
         if not 0.0 < value <= 1.0:
             raise row.error("threshold must be in (0, 1]")
         if name in found:

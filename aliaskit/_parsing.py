@@ -68,7 +68,8 @@ def _is_arabic(ch: str) -> bool:
 
 def _is_latin(ch: str) -> bool:
     cp = ord(ch)
-    return cp < 0x0250 or 0x1E00 <= cp <= 0x1EFF or 0x2C60 <= cp <= 0x2C7F or 0xA720 <= cp <= 0xA7FF
+    # Up to U+02AF: the IPA block holds letters of Latin alphabets too (Azerbaijani ə).
+    return cp < 0x02B0 or 0x1E00 <= cp <= 0x1EFF or 0x2C60 <= cp <= 0x2C7F or 0xA720 <= cp <= 0xA7FF
 
 
 # The records below are plain slotted classes, not NamedTuples or attrs classes: names
@@ -178,7 +179,7 @@ def _latin_word(text: str) -> str:
     """Lower-case ASCII for a Latin-script word: no diacritics, no marks."""
     folded = _data.strip_marks(text).casefold()
     if not folded.isascii():
-        folded = unidecode(folded).lower()
+        folded = unidecode(folded.translate(_data.latin_letters())).lower()
     return _NON_ALNUM.sub("", folded)
 
 

@@ -254,6 +254,7 @@ class Resolver:
         limit: int = 5,
         profile: str = "default",
         partial: bool = True,
+        threshold: float | None = None,
     ) -> list[Match]:
         """The best-matching entities for ``name``, best first (at most ``limit``).
 
@@ -261,13 +262,19 @@ class Resolver:
         list may be empty), plus partial names: a query that is an alias minus some
         parts, or the reverse, with nothing contradicting it and a score of at least
         :data:`PARTIAL_MIN` ("Muttaqi" for "Amir Khan Muttaqi"); ``partial=False``
-        turns that off. ``kind`` keeps only entities of that kind. Each
+        turns that off. ``threshold`` (a number in [0, 1]) returns every candidate
+        scoring at least that much instead, for review: those below the profile's
+        threshold have ``match.comparison.is_match`` false, so a reviewer sees the
+        runner-up. ``kind`` keeps only entities of that kind. Each
         :class:`Match` carries the matched alias with its provenance, the explained
         comparison, and whether the answer is ambiguous.
         """
         _require_kind(kind)
         if not isinstance(limit, int) or limit < 1:
             raise InvalidNameError(f"limit must be a positive integer, not {limit!r}")
+        if threshold is not None and (isinstance(threshold, bool) or not isinstance(
+                threshold, (int, float)) or not 0.0 <= threshold <= 1.0):
+            raise InvalidNameError(f"threshold must be a number in [0, 1], not {threshold!r}")
         _require_str(name)
         chosen = _profile(profile)
         normalized, _, sounds, keys = _identity_keys(name)
@@ -296,7 +303,8 @@ class Resolver:
                                                         self._entities[item[0]].id))
         found = []
         for entity_index, (score, exact, row, row_kind, query, parsed, plan) in ordered:
-            if score >= chosen.threshold or (partial and _is_partial_name(plan, score)):
+            if (score >= threshold if threshold is not None else
+                    score >= chosen.threshold or (partial and _is_partial_name(plan, score))):
                 entity = self._entities[entity_index]
                 alias = entity.alias(self._rows.names[row])
                 comparison = _comparison(name, alias.name, query, parsed, plan, row_kind, chosen)

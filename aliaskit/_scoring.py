@@ -4,21 +4,26 @@ The public functions are in :mod:`aliaskit._compare`; this module does the work 
 compiled with mypyc when the package is built (setup.py). :func:`_name_of` accepts any
 object and checks it first.
 
-All word lists come from data/; the numeric constants below are the model's
-parameters, calibrated on the calibration half of benchmarks/pairs.csv.
+All word lists come from data/. How an alignment becomes a score is fitted, not set by
+hand: :func:`_plan` measures the features named in FEATURES, and a logistic regression
+whose coefficients are in the generated data/model.txt (benchmarks/fit.py) turns them
+into the probability that the two names are one. The constants below only say how parts
+are paired: the similarity each kind of evidence gives a pair of parts, and when two
+parts are similar enough to be aligned.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final, cast
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from . import _data
-from ._errors import InvalidNameError
+from ._errors import DataFileError, InvalidNameError
 from ._keys import part_key, variant_index
 from ._normalize import normalize
 from ._parsing import (
@@ -57,19 +62,33 @@ SIM_INITIAL: Final = 0.75
 # capped here; related names (Karim / Karimi) a little higher.
 SIM_DIFFERENT: Final = 0.40
 SIM_RELATED: Final = 0.55
-# Edit similarity after folding is raised to this power: a one-letter difference that
-# is not a known alternation (Karim/Karimi, Rezai/Rezavi) usually means another name.
-EDIT_EXPONENT: Final = 3.0
 VOWEL_COST: Final = 0.4
 # Below this similarity two parts are not aligned: they are a conflict.
 ALIGN_MIN: Final = 0.5
 # Joining two parts to match one on the other side needs at least this similarity.
 JOIN_MIN: Final = 0.7
-# How much unaligned parts weigh against a match, relative to their weight.
-CONFLICT_COST: Final = 1.0
-MISSING_COST: Final = 0.35
 # A score of 1.0 is reserved for names equal after normalisation.
 MAX_UNEQUAL: Final = 0.99
+
+# What the fitted model (data/model.txt) reads of an alignment, in this order. Shares
+# are of the total weight of both names' identity parts (aligned pairs counted once).
+FEATURES: Final[tuple[str, ...]] = (
+    "evidence",        # aligned parts: weight x similarity
+    "exact",           # aligned parts equal after normalisation
+    "listed",          # aligned as spellings or translations listed in data/
+    "edit",            # aligned by edit similarity alone (a spelling nobody listed): weight x sim
+    "script",          # aligned across scripts (letter-by-letter romanisation): weight x sim
+    "conflict",        # parts in the same slot that do not align
+    "conflict_known",  # ... both listed spellings of different names (Jamiat / Jamaat)
+    "conflict_sim",    # ... weight x their similarity (near misses of the alignment)
+    "missing",         # parts present on one side only
+    "min_sim",         # the lowest similarity of an aligned pair (0 when none)
+    "whole",           # the normalised names as strings, words sorted (token_sort_ratio)
+    "skeleton",        # the folded names as strings, words sorted
+    "acronym",         # one name is the initials of the other
+    "initial",         # aligned as an initial or a compound part
+    "unbalanced",      # difference in the number of identity parts, over the larger
+)
 
 WEIGHT_OF: Final[dict[str, float]] = {"very-common": 0.3, "common": 0.55, "usual": 0.8, "rare": 1.0}
 UNKNOWN_WEIGHT: Final = 0.9
@@ -277,21 +296,21 @@ def _similarity_of(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool
         if ka == kb:
             return SIM_CROSS_SCRIPT, "cross-script"
         s = 1.0 - _levenshtein(ka, kb) / max(len(ka), len(kb))
-        return SIM_CROSS_SCRIPT * s**EDIT_EXPONENT, "cross-script"
+        return SIM_CROSS_SCRIPT * s, "cross-script"
     s, distance = _fold_similarity(sa, sb)
     if distance == 0:
         return SIM_TRANSLITERATION, "transliteration"
     if ga is not None and gb is not None:
         # Both are attested spellings of different names: Jamiat is not Jamaat.
         cap = SIM_RELATED if gb in sa.related else SIM_DIFFERENT
-        return min(cap, s**EDIT_EXPONENT), "different"
+        return min(cap, s), "different"
     fa, fb = sa.folds()[0], sb.folds()[0]
     short, long_ = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
     if len(short) >= 4 and (long_.startswith("abdul") or long_.endswith(("ula", "udin"))) and (
         short in long_
     ):
         return SIM_COMPOUND, "compound"
-    return s**EDIT_EXPONENT, "edit"
+    return s, "edit"
 
 
 # Cached by text for the alignment records and joins. The alignment itself calls _align()
@@ -508,14 +527,16 @@ def _is_acronym(short: Sequence[_Slot], long_: Sequence[_Slot], long_texts: Sequ
 class _Plan:
     """How two names align: the score and what the alignment records are written from."""
 
-    __slots__ = ("acronym_left", "conflicts", "left", "missing", "pairs", "reclaimed", "right",
-                 "score")
+    __slots__ = ("acronym_left", "conflicts", "features", "left", "missing", "pairs",
+                 "reclaimed", "right", "score")
 
     def __init__(self, score: float, left: list[_Slot], right: list[_Slot],
                  pairs: list[tuple[int, int, float, Method]],
                  conflicts: list[tuple[_Slot, _Slot, float]], missing: list[tuple[_Slot, bool]],
-                 reclaimed: frozenset[tuple[bool, int]], acronym_left: bool | None = None) -> None:
-        self.score = score  # evidence over total weight, before the 1.0 rule
+                 reclaimed: frozenset[tuple[bool, int]], acronym_left: bool | None = None,
+                 features: list[float] | None = None) -> None:
+        self.score = score  # the model's probability, before the 1.0 rule
+        self.features = features  # what the model read (FEATURES), None for equal names
         self.left = left
         self.right = right
         self.pairs = pairs  # aligned slots, in order
@@ -536,10 +557,14 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
         # Equal after normalisation (the commonest case in resolution): part i is part i.
         return _Plan(1.0, left, right, [(i, i, 1.0, "exact") for i in range(len(left))],
                      [], [], _NOTHING)
-    if len(left) == 1 and _is_acronym(left, right, nb.texts):
-        return _Plan(SIM_ACRONYM, left, right, [], [], [], _NOTHING, True)
-    if len(right) == 1 and _is_acronym(right, left, na.texts):
-        return _Plan(SIM_ACRONYM, left, right, [], [], [], _NOTHING, False)
+    for acronym_left in (True, False):
+        short, long_, long_name = (left, right, nb) if acronym_left else (right, left, na)
+        if len(short) == 1 and _is_acronym(short, long_, long_name.texts):
+            features = [0.0] * len(FEATURES)
+            features[_ACRONYM] = 1.0
+            features[_WHOLE] = _whole(na, nb)
+            return _Plan(_probability(features), left, right, [], [], [], _NOTHING, acronym_left,
+                         features)
     if len(left) != len(right) or na.links or nb.links:
         left, right = _join_split(left, right)
 
@@ -592,11 +617,25 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
                         break
 
     pairs.sort()
-    evidence = total = 0.0
-    for i, j, sim, _ in pairs:
+    features = [0.0] * len(FEATURES)
+    total = 0.0
+    min_sim = 1.0 if pairs else 0.0
+    for i, j, sim, method in pairs:
         w = min(left[i].weight, right[j].weight)
-        evidence += w * sim
         total += w
+        features[_EVIDENCE] += w * sim
+        if sim < min_sim:
+            min_sim = sim
+        if method == "exact":
+            features[_EXACT_SHARE] += w
+        elif method == "edit" or method == "different":
+            features[_EDIT] += w * sim
+        elif method == "cross-script":
+            features[_SCRIPT] += w * sim
+        elif method == "initial" or method == "compound":
+            features[_INITIAL] += w
+        else:
+            features[_LISTED] += w
     conflicts: list[tuple[_Slot, _Slot, float]] = []
     missing: list[tuple[_Slot, bool]] = []
     if len(used_a) < len(left) or len(used_b) < len(right):
@@ -606,17 +645,109 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
         rest_b = _heaviest_first([s for k, s in enumerate(right) if k not in used_b])
         for sa, sb in zip(rest_a, rest_b):
             w = (sa.weight + sb.weight) / 2
-            total += CONFLICT_COST * w
+            total += w
+            features[_CONFLICT] += w
+            ga, gb = sa.spelling.group, sb.spelling.group
+            if ga is not None and gb is not None and ga != gb:
+                features[_CONFLICT_KNOWN] += w
+            features[_CONFLICT_SIM] += w * _pair(sa.text, sb.text, sa.script, sb.script)[0]
             conflicts.append((sa, sb, w))
         for slot in rest_a[len(rest_b):]:
-            total += MISSING_COST * slot.weight
+            total += slot.weight
+            features[_MISSING] += slot.weight
             missing.append((slot, True))
         for slot in rest_b[len(rest_a):]:
-            total += MISSING_COST * slot.weight
+            total += slot.weight
+            features[_MISSING] += slot.weight
             missing.append((slot, False))
-    raw = evidence / total if total > 0 else 0.0
-    return _Plan(raw, left, right, pairs, conflicts, missing,
-                 frozenset(reclaimed) if reclaimed else _NOTHING)
+    if total > 0.0:
+        for k in _SHARES:
+            features[k] /= total
+    features[_MIN_SIM] = min_sim
+    features[_WHOLE] = _whole(na, nb)
+    features[_SKELETON] = _skeleton_similarity(left, right)
+    n_a, n_b = len(na.slots), len(nb.slots)
+    features[_UNBALANCED] = abs(n_a - n_b) / max(n_a, n_b, 1)
+    return _Plan(_probability(features), left, right, pairs, conflicts, missing,
+                 frozenset(reclaimed) if reclaimed else _NOTHING, None, features)
+
+
+_EVIDENCE: Final = 0
+_EXACT_SHARE: Final = 1
+_LISTED: Final = 2
+_EDIT: Final = 3
+_SCRIPT: Final = 4
+_CONFLICT: Final = 5
+_CONFLICT_KNOWN: Final = 6
+_CONFLICT_SIM: Final = 7
+_MISSING: Final = 8
+_MIN_SIM: Final = 9
+_WHOLE: Final = 10
+_SKELETON: Final = 11
+_ACRONYM: Final = 12
+_INITIAL: Final = 13
+_UNBALANCED: Final = 14
+_SHARES: Final = (_EVIDENCE, _EXACT_SHARE, _LISTED, _EDIT, _SCRIPT, _CONFLICT, _CONFLICT_KNOWN,
+                  _CONFLICT_SIM, _MISSING, _INITIAL)
+
+
+def _whole(na: _Name, nb: _Name) -> float:
+    """Similarity of the two normalised names as strings, their words sorted."""
+    return Indel.normalized_similarity(_sorted_words(na.normal), _sorted_words(nb.normal))
+
+
+def _sorted_words(text: str) -> str:
+    return " ".join(sorted(text.split(" "))) if " " in text else text
+
+
+def _skeleton_similarity(left: list[_Slot], right: list[_Slot]) -> float:
+    """Similarity of the two names' folded identity parts as strings, sorted."""
+    fa = " ".join(sorted([s.spelling.folds()[0] for s in left]))
+    fb = " ".join(sorted([s.spelling.folds()[0] for s in right]))
+    return Indel.normalized_similarity(fa, fb)
+
+
+class _Coefficients:
+    """The active model's parameters in FEATURES order (data/model.txt, or another model
+    chosen with _data.use_model)."""
+
+    __slots__ = ("intercept", "weights")
+
+    def __init__(self, intercept: float, weights: list[float]) -> None:
+        self.intercept = intercept
+        self.weights = weights
+
+
+_COEFFICIENTS: Final[list[_Coefficients]] = []
+
+
+def _coefficients() -> _Coefficients:
+    if not _COEFFICIENTS:
+        model = _data.model()
+        by_name = dict(zip(model.features, model.coefficients))
+        unknown = sorted(set(by_name) - set(FEATURES))
+        if unknown:
+            raise DataFileError(f"model features {unknown} are not computed by this "
+                                      f"version of aliaskit", path=_data.MODEL)
+        _COEFFICIENTS.append(_Coefficients(model.intercept,
+                                           [by_name.get(name, 0.0) for name in FEATURES]))
+    return _COEFFICIENTS[0]
+
+
+_data._MODEL_HOOKS.append(_COEFFICIENTS.clear)
+
+
+def _probability(features: list[float]) -> float:
+    """The fitted logistic model: the probability that two names with these features are
+    one (calibrated on labelled pairs of real names; see data/model.txt)."""
+    c = _coefficients()
+    z = c.intercept
+    weights = c.weights
+    for k in range(len(features)):
+        z += weights[k] * features[k]
+    if z < -30.0:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 _BY_TEXT: Final = operator.attrgetter("text")

@@ -1,0 +1,203 @@
+"""Fitting aliaskit's comparison model (data/model.txt) on labelled pairs of names.
+
+Shared by benchmarks/fit.py (writes the bundled model from every training pair) and
+benchmarks/realworld.py (fits on some entities, measures on the others). Needs the
+``fit`` extra (scikit-learn); aliaskit itself only reads the fitted numbers.
+
+Training pairs come from two sources, never from anything scored later in the same run:
+- the real-world set (benchmarks/realworld/): pairs of names of one entity (positives);
+  the documented look-alikes, random pairs of the same kind, and each name's nearest
+  names of other entities by token_sort_ratio (negatives);
+- the calibration half of benchmarks/pairs.csv (never its test half).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import combinations
+from pathlib import Path
+
+from _common import load_pairs
+
+import aliaskit
+from aliaskit import _data, _scoring
+
+HERE = Path(__file__).parent
+REALWORLD = HERE / "realworld"
+SEED = 20261204
+CAP_POSITIVE = 15  # pairs of one entity's names, at most (a few entities have 30 names)
+NEAREST = 3  # nearest names of other entities per name, as negatives
+
+Pair = tuple[str, str, int]
+
+
+def load_set(directory: Path = REALWORLD) -> tuple[list[dict], list[dict]]:
+    def read(name: str) -> list[dict]:
+        with (directory / name).open(encoding="utf-8") as handle:
+            return [json.loads(line) for line in handle if line.strip()]
+    return read("clusters.jsonl"), read("hard_negatives.jsonl")
+
+
+def is_script(name: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff"
+               for ch in name)
+
+
+def folds(clusters: Sequence[dict], negatives: Iterable[dict], k: int, seed: int = SEED
+          ) -> list[set[str]]:
+    """Entity ids in ``k`` folds. Entities joined by a look-alike pair share a fold (so
+    that every look-alike pair is scored in one fold), and each kind is spread evenly."""
+    parent = {c["id"]: c["id"] for c in clusters}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for h in negatives:
+        if h["a_id"] in parent and h["b_id"] in parent:
+            parent[root(h["a_id"])] = root(h["b_id"])
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for c in clusters:
+        groups[root(c["id"])].append(c)
+    ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0]["id"]))
+    rng = random.Random(seed)
+    rng.shuffle(ordered)
+    ordered.sort(key=lambda g: -len(g))  # big groups first, random order among equals
+    out: list[set[str]] = [set() for _ in range(k)]
+    count: list[dict[str, int]] = [defaultdict(int) for _ in range(k)]
+    for group in ordered:
+        kind = group[0]["kind"]
+        target = min(range(k), key=lambda f: (count[f][kind], len(out[f])))
+        for c in group:
+            out[target].add(c["id"])
+            count[target][c["kind"]] += 1
+    return out
+
+
+def realworld_pairs(clusters: Sequence[dict], negatives: Iterable[dict], seed: int = SEED
+                    ) -> list[Pair]:
+    """Labelled pairs from the entities ``clusters`` (and look-alikes among them)."""
+    from rapidfuzz import fuzz, process
+
+    rng = random.Random(seed)
+    ids = {c["id"] for c in clusters}
+    pairs: list[Pair] = []
+    for c in clusters:
+        both = list(combinations(c["names"], 2))
+        rng.shuffle(both)
+        pairs += [(a, b, 1) for a, b in both[:CAP_POSITIVE]]
+    hard = [(h["a"], h["b"], 0) for h in negatives if h["a_id"] in ids and h["b_id"] in ids]
+    pairs += hard
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for c in clusters:
+        by_kind[c["kind"]].append(c)
+    n_random = len(pairs) // 2
+    for _ in range(n_random):
+        kind = rng.choice(sorted(by_kind))
+        if len(by_kind[kind]) < 2:
+            continue
+        x, y = rng.sample(by_kind[kind], 2)
+        pairs.append((rng.choice(x["names"]), rng.choice(y["names"]), 0))
+    # The nearest names of other entities: what a resolver must rank below the right one.
+    latin = [(n, c["id"]) for c in clusters for n in c["names"] if not is_script(n)]
+    folded = [aliaskit.normalize(n) for n, _ in latin]
+    for k, (name, owner) in enumerate(latin):
+        found = process.extract(folded[k], folded, scorer=fuzz.token_sort_ratio, limit=NEAREST + 12)
+        taken = 0
+        for _, _, j in found:
+            if latin[j][1] != owner and taken < NEAREST:
+                pairs.append((name, latin[j][0], 0))
+                taken += 1
+    return pairs
+
+
+def calibration_pairs() -> list[Pair]:
+    """The calibration half of benchmarks/pairs.csv."""
+    return [(r["name1"], r["name2"], int(r["is_match"])) for r in load_pairs("calib")]
+
+
+def features(a: str, b: str) -> list[float] | None:
+    """What the model reads of a pair (None: equal after normalisation, scored 1.0 anyway)."""
+    na, nb = _scoring._name_of(a, None), _scoring._name_of(b, None)
+    plan = _scoring._plan(na, nb)
+    if plan.features is None or na.normal == nb.normal:
+        return None
+    return list(plan.features)
+
+
+def fit(pairs: Sequence[Pair]) -> _data.Model:
+    """A model fitted on ``pairs``: logistic regression over FEATURES, and each profile's
+    threshold chosen on the same pairs' fitted probabilities."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = [], []
+    for a, b, label in pairs:
+        try:
+            x = features(a, b)
+        except aliaskit.AliaskitError:
+            continue
+        if x is not None:
+            rows.append(x)
+            labels.append(label)
+    regression = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000)
+    regression.fit(rows, labels)
+    coefficients = tuple(round(float(c), 4) for c in regression.coef_[0])
+    intercept = round(float(regression.intercept_[0]), 4)
+    model = _data.Model(_scoring.FEATURES, coefficients, intercept, ())
+    _data.use_model(model)
+    try:
+        scores = [_scoring._probability(x) for x in rows]
+    finally:
+        _data.use_model(None)
+    return _data.Model(_scoring.FEATURES, coefficients, intercept, thresholds(scores, labels))
+
+
+def thresholds(scores: Sequence[float], labels: Sequence[int]) -> tuple[tuple[str, float], ...]:
+    """default: the best F1; screening: the highest threshold keeping recall >= 0.95;
+    dedupe: the lowest keeping precision >= 0.99 (each rounded to 0.01)."""
+    candidates = [t / 100 for t in range(1, 100)]
+    positives = sum(labels)
+
+    def counts(t: float) -> tuple[int, int]:
+        tp = sum(1 for s, y in zip(scores, labels) if s >= t and y)
+        fp = sum(1 for s, y in zip(scores, labels) if s >= t and not y)
+        return tp, fp
+
+    best_f1, default = -1.0, 0.5
+    screening, dedupe = 0.01, 0.99
+    for t in candidates:
+        tp, fp = counts(t)
+        recall = tp / positives if positives else 0.0
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if f1 > best_f1:
+            best_f1, default = f1, t
+        if recall >= 0.95:
+            screening = t
+    for t in reversed(candidates):
+        tp, fp = counts(t)
+        if tp + fp and tp / (tp + fp) >= 0.99:
+            dedupe = t
+        else:
+            break
+    return (("default", default), ("screening", min(screening, default)),
+            ("dedupe", max(dedupe, default)))
+
+
+def model_text(model: _data.Model, notes: Sequence[str]) -> str:
+    lines = ["# Generated by `python benchmarks/fit.py`; do not edit (CI regenerates and diffs it).",
+             "# aliaskit's comparison model: a logistic regression over the features of an",
+             "# aligned pair of names (aliaskit/_scoring.py, FEATURES), and the fitted threshold",
+             "# of each profile (data/profiles.txt says which profiles use them).",
+             *[f"# {n}" for n in notes],
+             "# Format: intercept | x;  feature | name | coefficient;  threshold | profile | x",
+             "",
+             f"intercept | {model.intercept}"]
+    lines += [f"feature | {name} | {c}" for name, c in zip(model.features, model.coefficients)]
+    lines += [f"threshold | {name} | {t}" for name, t in model.thresholds]
+    return "\n".join(lines) + "\n"
