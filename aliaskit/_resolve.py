@@ -56,13 +56,16 @@ MAX_PAIR_PARTS = 5
 MAX_POSTINGS = 5000
 # Pairs of keys add their rows rarest first, until there are this many candidates.
 PAIR_TARGET = 40
+# Part keys this long are also indexed less one letter each (see _deletions); those rows
+# are added when fewer than PAIR_TARGET candidates were found, rarest key first.
+MIN_DELETION_KEY = 3
 # How many candidates are pre-ranked by rapidfuzz, and how many of those are compared.
 PRERANK = 200
-RERANK = 8
+RERANK = 12
 MIN_RERANK = 2
 # At most this many names of one leading entity are compared with the query.
 NAMES_PER_ENTITY = 2
-PRERANK_MARGIN = 12
+PRERANK_MARGIN = 25
 # Gazetteer-derived weights apply to parts at least this frequent among the aliases.
 MIN_DF_FOR_WEIGHT = 20
 INDEX_FORMAT = "aliaskit-index"
@@ -86,7 +89,19 @@ def _identity_keys(name: str, *, cached: bool = True
     pairs = [f"{a}+{b}" for a, b in itertools.combinations(sorted(single[:MAX_PAIR_PARTS]), 2)]
     # The keys sorted: fuzz.ratio on them is token_sort_ratio without re-sorting a
     # million candidates' words at every query.
-    return " ".join([p.text for p in parts]), texts, " ".join(sorted(sounds)), tuple(single + pairs)
+    return (" ".join([p.text for p in parts]), texts, " ".join(sorted(sounds)),
+            tuple(single + pairs + _deletions(single)))
+
+
+def _deletions(keys: Sequence[str]) -> list[str]:
+    """Each part key less one letter ("~TBR" for TBRZ), for spellings whose key differs
+    from a listed one by a letter (Tabris / Tabriz, Makhabad / Mahabad): two keys one
+    letter apart share one of these, or one is the other's."""
+    out: list[str] = []
+    for key in keys:
+        if len(key) >= MIN_DELETION_KEY:
+            out += [f"~{key[:k]}{key[k + 1:]}" for k in range(len(key))]
+    return list(dict.fromkeys(out))
 
 
 @attrs.define
@@ -224,7 +239,8 @@ class Resolver:
         unless nothing else matched, and then at most MAX_POSTINGS rows of the rarest,
         so a common part can never flood the candidate list.
         """
-        found = [(k, self._postings[k]) for k in keys if k in self._postings]
+        postings = self._postings
+        found = [(k, postings[k]) for k in keys if k in postings and k[0] != "~"]
         rows: set[int] = set()
         for plist in sorted((p for k, p in found if "+" in k and len(p) <= CANDIDATE_BUDGET),
                             key=len):
@@ -238,6 +254,16 @@ class Resolver:
             if len(plist) > (RARE_KEY if paired else CANDIDATE_BUDGET):
                 break
             rows.update(plist)
+        if len(rows) < PAIR_TARGET:
+            # A key one letter off: the query's key is another's less a letter, or the
+            # reverse, or both lose a letter (see _deletions).
+            near = [k for k in keys if k[0] == "~"]
+            near += ["~" + k for k in keys if k[0] != "~" and "+" not in k]
+            near += [k[1:] for k in keys if k[0] == "~"]
+            for plist in sorted((postings[k] for k in dict.fromkeys(near) if k in postings), key=len):
+                if len(rows) >= PAIR_TARGET or len(plist) > CANDIDATE_BUDGET:
+                    break
+                rows.update(plist)
         if not rows and found:
             rows.update(min((p for _, p in found), key=len)[:MAX_POSTINGS])
         if kind is not None:

@@ -30,6 +30,7 @@ REALWORLD = HERE / "realworld"
 SEED = 20261204
 CAP_POSITIVE = 15  # pairs of one entity's names, at most (a few entities have 30 names)
 NEAREST = 3  # nearest names of other entities per name, as negatives
+MINED = 3  # names of other entities the resolver ranks highest, as negatives
 
 Pair = tuple[str, str, int]
 
@@ -114,6 +115,33 @@ def realworld_pairs(clusters: Sequence[dict], negatives: Iterable[dict], seed: i
                 pairs.append((name, latin[j][0], 0))
                 taken += 1
     return pairs
+
+
+def mined_pairs(clusters: Sequence[dict]) -> list[Pair]:
+    """Negatives as a resolver meets them: for every name, the names of other entities
+    that the current model ranks highest in an index of every entity's first name."""
+    resolver = aliaskit.Resolver(aliaskit.Entity(id=c["id"], name=c["names"][0]) for c in clusters)
+    pairs: list[Pair] = []
+    for c in clusters:
+        for name in c["names"][1:]:
+            try:
+                found = resolver.resolve(name, limit=MINED + 1, threshold=0.0)
+            except aliaskit.AliaskitError:
+                continue
+            pairs += [(name, m.entity.name, 0) for m in found if m.entity.id != c["id"]][:MINED]
+    return pairs
+
+
+def fit_twice(clusters: Sequence[dict], negatives: Iterable[dict]) -> tuple[_data.Model, int]:
+    """Fit, mine the negatives that model ranks high (:func:`mined_pairs`), fit again on all;
+    the model and the number of training pairs."""
+    pairs = realworld_pairs(clusters, negatives) + calibration_pairs()
+    _data.use_model(fit(pairs))
+    try:
+        pairs += mined_pairs(clusters)
+    finally:
+        _data.use_model(None)
+    return fit(pairs), len(pairs)
 
 
 def calibration_pairs() -> list[Pair]:

@@ -25,12 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if data/model.txt is out of date")
     args = parser.parse_args(argv)
     clusters, negatives = _fit.load_set()
-    pairs = _fit.realworld_pairs(clusters, negatives) + _fit.calibration_pairs()
     _data.use_model(None)
-    model = _fit.fit(pairs)
-    positives = sum(label for *_, label in pairs)
+    model, n_pairs = _fit.fit_twice(clusters, negatives)
     text = _fit.model_text(model, [
-        f"Training pairs: {len(pairs)} ({positives} same, {len(pairs) - positives} different):",
+        f"Training pairs: {n_pairs}, labelled same or different, from the",
         f"{len(clusters)} entities of benchmarks/realworld/ and the calibration half of",
         "benchmarks/pairs.csv. Held-out figures: python benchmarks/realworld.py.",
     ])

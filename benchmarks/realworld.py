@@ -227,7 +227,7 @@ def evaluate(names: set[str] | None, k: int, examples: int) -> dict:
             testing = [c for c in clusters if c["id"] in held_out]
             _data.use_model(None)
             t0 = time.perf_counter()
-            model = _fit.fit(_fit.realworld_pairs(training, negatives) + _fit.calibration_pairs())
+            model, _ = _fit.fit_twice(training, negatives)
             print(f"fold {f + 1}/{k}: fitted on {len(training)} entities in "
                   f"{time.perf_counter() - t0:.1f} s, scoring {len(testing)}", file=sys.stderr)
             _data.use_model(model)
