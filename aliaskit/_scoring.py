@@ -66,7 +66,9 @@ VOWEL_COST: Final = 0.4
 # Below this similarity two parts are not aligned: they are a conflict.
 ALIGN_MIN: Final = 0.5
 # Joining two parts to match one on the other side needs at least this similarity.
-JOIN_MIN: Final = 0.7
+JOIN_MIN: Final = 0.89
+# Aligned by edit similarity alone, a pair below this is a far spelling ("edit_far").
+EDIT_NEAR: Final = 0.8
 # A score of 1.0 is reserved for names equal after normalisation.
 MAX_UNEQUAL: Final = 0.99
 
@@ -77,11 +79,13 @@ FEATURES: Final[tuple[str, ...]] = (
     "exact",           # aligned parts equal after normalisation
     "listed",          # aligned as spellings or translations listed in data/
     "edit",            # aligned by edit similarity alone (a spelling nobody listed): weight x sim
+    "edit_far",        # ... with a similarity below EDIT_NEAR: weight x sim
     "script",          # aligned across scripts (letter-by-letter romanisation): weight x sim
     "conflict",        # parts in the same slot that do not align
     "conflict_known",  # ... both listed spellings of different names (Jamiat / Jamaat)
     "conflict_sim",    # ... weight x their similarity (near misses of the alignment)
     "missing",         # parts present on one side only
+    "missing_inner",   # ... between two aligned parts (Ahmad [Shah] Massoud)
     "min_sim",         # the lowest similarity of an aligned pair (0 when none)
     "whole",           # the normalised names as strings, words sorted (token_sort_ratio)
     "skeleton",        # the folded names as strings, words sorted
@@ -629,7 +633,7 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
         if method == "exact":
             features[_EXACT_SHARE] += w
         elif method == "edit" or method == "different":
-            features[_EDIT] += w * sim
+            features[_EDIT if sim >= EDIT_NEAR else _EDIT_FAR] += w * sim
         elif method == "cross-script":
             features[_SCRIPT] += w * sim
         elif method == "initial" or method == "compound":
@@ -655,10 +659,14 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
         for slot in rest_a[len(rest_b):]:
             total += slot.weight
             features[_MISSING] += slot.weight
+            if _inner(slot, left, used_a):
+                features[_MISSING_INNER] += slot.weight
             missing.append((slot, True))
         for slot in rest_b[len(rest_a):]:
             total += slot.weight
             features[_MISSING] += slot.weight
+            if _inner(slot, right, used_b):
+                features[_MISSING_INNER] += slot.weight
             missing.append((slot, False))
     if total > 0.0:
         for k in _SHARES:
@@ -676,19 +684,34 @@ _EVIDENCE: Final = 0
 _EXACT_SHARE: Final = 1
 _LISTED: Final = 2
 _EDIT: Final = 3
-_SCRIPT: Final = 4
-_CONFLICT: Final = 5
-_CONFLICT_KNOWN: Final = 6
-_CONFLICT_SIM: Final = 7
-_MISSING: Final = 8
-_MIN_SIM: Final = 9
-_WHOLE: Final = 10
-_SKELETON: Final = 11
-_ACRONYM: Final = 12
-_INITIAL: Final = 13
-_UNBALANCED: Final = 14
-_SHARES: Final = (_EVIDENCE, _EXACT_SHARE, _LISTED, _EDIT, _SCRIPT, _CONFLICT, _CONFLICT_KNOWN,
-                  _CONFLICT_SIM, _MISSING, _INITIAL)
+_EDIT_FAR: Final = 4
+_SCRIPT: Final = 5
+_CONFLICT: Final = 6
+_CONFLICT_KNOWN: Final = 7
+_CONFLICT_SIM: Final = 8
+_MISSING: Final = 9
+_MISSING_INNER: Final = 10
+_MIN_SIM: Final = 11
+_WHOLE: Final = 12
+_SKELETON: Final = 13
+_ACRONYM: Final = 14
+_INITIAL: Final = 15
+_UNBALANCED: Final = 16
+_SHARES: Final = (_EVIDENCE, _EXACT_SHARE, _LISTED, _EDIT, _EDIT_FAR, _SCRIPT, _CONFLICT,
+                  _CONFLICT_KNOWN, _CONFLICT_SIM, _MISSING, _MISSING_INNER, _INITIAL)
+
+
+def _inner(slot: _Slot, slots: list[_Slot], used: set[int]) -> bool:
+    """Is an unaligned slot between two aligned slots of its name (a middle part)?"""
+    position = slot.parts[0]
+    before = after = False
+    for k in used:
+        p = slots[k].parts[0]
+        if p < position:
+            before = True
+        elif p > position:
+            after = True
+    return before and after
 
 
 def _whole(na: _Name, nb: _Name) -> float:

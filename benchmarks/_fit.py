@@ -141,7 +141,7 @@ def fit_twice(clusters: Sequence[dict], negatives: Iterable[dict]) -> tuple[_dat
         pairs += mined_pairs(clusters)
     finally:
         _data.use_model(None)
-    return fit(pairs), len(pairs)
+    return fit(pairs, decision_pairs(clusters, negatives)), len(pairs)
 
 
 def calibration_pairs() -> list[Pair]:
@@ -158,11 +158,7 @@ def features(a: str, b: str) -> list[float] | None:
     return list(plan.features)
 
 
-def fit(pairs: Sequence[Pair]) -> _data.Model:
-    """A model fitted on ``pairs``: logistic regression over FEATURES, and each profile's
-    threshold chosen on the same pairs' fitted probabilities."""
-    from sklearn.linear_model import LogisticRegression
-
+def _rows(pairs: Sequence[Pair]) -> tuple[list[list[float]], list[int]]:
     rows, labels = [], []
     for a, b, label in pairs:
         try:
@@ -172,6 +168,15 @@ def fit(pairs: Sequence[Pair]) -> _data.Model:
         if x is not None:
             rows.append(x)
             labels.append(label)
+    return rows, labels
+
+
+def fit(pairs: Sequence[Pair], decisions: Sequence[Pair] = ()) -> _data.Model:
+    """A model fitted on ``pairs``: logistic regression over FEATURES, and each profile's
+    threshold chosen on the fitted probabilities of ``decisions`` (default: ``pairs``)."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = _rows(pairs)
     regression = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000)
     regression.fit(rows, labels)
     coefficients = tuple(round(float(c), 4) for c in regression.coef_[0])
@@ -179,40 +184,48 @@ def fit(pairs: Sequence[Pair]) -> _data.Model:
     model = _data.Model(_scoring.FEATURES, coefficients, intercept, ())
     _data.use_model(model)
     try:
+        if decisions:
+            rows, labels = _rows(decisions)
         scores = [_scoring._probability(x) for x in rows]
     finally:
         _data.use_model(None)
     return _data.Model(_scoring.FEATURES, coefficients, intercept, thresholds(scores, labels))
 
 
+def decision_pairs(clusters: Sequence[dict], negatives: Iterable[dict]) -> list[Pair]:
+    """Pairs drawn as the set's scorer draws them (benchmarks/realworld/score.py,
+    build_pairs), from these entities only: where the profiles' thresholds are chosen."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_score", REALWORLD / "score.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    ids = {c["id"] for c in clusters}
+    negs = [h for h in negatives if h["a_id"] in ids and h["b_id"] in ids]
+    pos, neg = module.build_pairs(list(clusters), negs, 10, 6, random.Random(SEED))
+    return ([(p[0], p[1], 1) for split in pos.values() for p in split]
+            + [(p[0], p[1], 0) for split in neg.values() for p in split])
+
+
 def thresholds(scores: Sequence[float], labels: Sequence[int]) -> tuple[tuple[str, float], ...]:
-    """default: the best F1; screening: the highest threshold keeping recall >= 0.95;
-    dedupe: the lowest keeping precision >= 0.99 (each rounded to 0.01)."""
-    candidates = [t / 100 for t in range(1, 100)]
-    positives = sum(labels)
-
-    def counts(t: float) -> tuple[int, int]:
-        tp = sum(1 for s, y in zip(scores, labels) if s >= t and y)
-        fp = sum(1 for s, y in zip(scores, labels) if s >= t and not y)
-        return tp, fp
-
-    best_f1, default = -1.0, 0.5
+    """Each profile's threshold, in steps of 0.01, none depending on how many of the pairs
+    are matches: default maximises balanced accuracy (recall of matches plus recall of
+    non-matches); screening is the highest keeping recall >= 0.95; dedupe the lowest
+    letting at most 1% of non-matches through."""
+    positives = [s for s, y in zip(scores, labels) if y]
+    negatives = [s for s, y in zip(scores, labels) if not y]
+    best, default = -1.0, 0.5
     screening, dedupe = 0.01, 0.99
-    for t in candidates:
-        tp, fp = counts(t)
-        recall = tp / positives if positives else 0.0
-        precision = tp / (tp + fp) if tp + fp else 1.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if f1 > best_f1:
-            best_f1, default = f1, t
-        if recall >= 0.95:
+    for t in (k / 100 for k in range(1, 100)):
+        tpr = sum(1 for s in positives if s >= t) / max(len(positives), 1)
+        fpr = sum(1 for s in negatives if s >= t) / max(len(negatives), 1)
+        if tpr - fpr > best:
+            best, default = tpr - fpr, t
+        if tpr >= 0.95:
             screening = t
-    for t in reversed(candidates):
-        tp, fp = counts(t)
-        if tp + fp and tp / (tp + fp) >= 0.99:
+        if fpr <= 0.01 and dedupe == 0.99:
             dedupe = t
-        else:
-            break
     return (("default", default), ("screening", min(screening, default)),
             ("dedupe", max(dedupe, default)))
 
