@@ -238,7 +238,7 @@ def _match_record(match: Match, explain: bool) -> dict[str, Any]:
     alias = match.alias
     record: dict[str, Any] = {
         "id": match.entity.id, "name": match.entity.name, "kind": match.entity.kind,
-        "score": match.score, "ambiguous": match.ambiguous,
+        "score": match.score, "is_match": match.comparison.is_match, "ambiguous": match.ambiguous,
         "alternatives": list(match.alternatives),
         "alias": alias.name, "alias_origin": alias.origin,
         "mentions": [{"source": m.source, "start": m.start, "end": m.end, "line": m.line}
@@ -254,7 +254,7 @@ def _resolve_record(resolver: Resolver, number: int, name: str, options: dict[st
     record: dict[str, Any] = {"line": number, "input": name}
     try:
         matches = resolver.resolve(name, kind=options["kind"], limit=options["limit"],
-                                   profile=options["profile"])
+                                   profile=options["profile"], threshold=options["threshold"])
         record["matches"] = [_match_record(m, options["explain"]) for m in matches]
     except AliaskitError as exc:
         record["matches"] = []
@@ -281,8 +281,9 @@ def _print_resolve_row(record: dict[str, Any], explain: bool) -> None:
         click.echo(f"{number:>5}  {shown:<24} " + _style("(no match)", dim=True))
     for rank, m in enumerate(record["matches"]):
         ambiguous = _style("yes", fg="yellow", bold=True) if m["ambiguous"] else "no "
+        below = "" if m["is_match"] else _style("  (below the threshold)", dim=True)
         click.echo(f"{number:>5}  {shown if rank == 0 else '':<24} {m['id']:<38} "
-                   f"{m['score']:>5.3f}  {ambiguous}    {m['alias']}")
+                   f"{m['score']:>5.3f}  {ambiguous}    {m['alias']}{below}")
         if explain:
             click.echo("       " + m["explanation"].replace("\n", "\n       "))
 
@@ -296,13 +297,16 @@ def _print_resolve_row(record: dict[str, Any], explain: bool) -> None:
               help="Matches per name.")
 @click.option("--profile", default="default", show_default=True,
               help="Decision profile: default, screening (recall first) or dedupe (precision first).")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
+              help="List every candidate scoring at least this much, matches or not "
+                   "(is_match says which), for review; default: matches only.")
 @click.option("--json", "--jsonl", "as_json", is_flag=True, help="JSON Lines: one record per input.")
 @click.option("--explain", is_flag=True, help="Show the alignment behind each match.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes to use; output stays in input order.")
 @input_options
 def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None, limit: int,
-                profile: str, as_json: bool, explain: bool, workers: int, encoding: str,
+                profile: str, threshold: float | None, as_json: bool, explain: bool, workers: int, encoding: str,
                 errors: str) -> None:
     """Resolve each NAME (or each line of standard input) to known entities.
 
@@ -315,11 +319,13 @@ def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None
       $ aliaskit resolve "Amir Khan Mottaki" "Nangahar"
       $ aliaskit resolve --jsonl --limit 3 < names.txt > resolved.jsonl
       $ aliaskit resolve --data my_gazetteer.csv --kind person "Sirajuddin Haqani"
+      $ aliaskit resolve --limit 5 --threshold 0.2 "Tabris"   # runners-up for review
     """
     from ._compare import _profile
 
     _profile(profile)  # fail early on an unknown profile
-    options = {"kind": kind, "limit": limit, "profile": profile, "explain": explain}
+    options = {"kind": kind, "limit": limit, "profile": profile, "explain": explain,
+               "threshold": threshold}
     items = _inputs(names, encoding, errors)
     if workers > 1:
         import multiprocessing

@@ -90,7 +90,6 @@ FEATURES: Final[tuple[str, ...]] = (
     "whole",           # the normalised names as strings, words sorted (token_sort_ratio)
     "skeleton",        # the folded names as strings, words sorted
     "acronym",         # one name is the initials of the other
-    "initial",         # aligned as an initial or a compound part
     "unbalanced",      # difference in the number of identity parts, over the larger
 )
 
@@ -636,9 +635,7 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
             features[_EDIT if sim >= EDIT_NEAR else _EDIT_FAR] += w * sim
         elif method == "cross-script":
             features[_SCRIPT] += w * sim
-        elif method == "initial" or method == "compound":
-            features[_INITIAL] += w
-        else:
+        elif method != "initial" and method != "compound":  # those count as evidence only
             features[_LISTED] += w
     conflicts: list[tuple[_Slot, _Slot, float]] = []
     missing: list[tuple[_Slot, bool]] = []
@@ -695,10 +692,9 @@ _MIN_SIM: Final = 11
 _WHOLE: Final = 12
 _SKELETON: Final = 13
 _ACRONYM: Final = 14
-_INITIAL: Final = 15
-_UNBALANCED: Final = 16
+_UNBALANCED: Final = 15
 _SHARES: Final = (_EVIDENCE, _EXACT_SHARE, _LISTED, _EDIT, _EDIT_FAR, _SCRIPT, _CONFLICT,
-                  _CONFLICT_KNOWN, _CONFLICT_SIM, _MISSING, _MISSING_INNER, _INITIAL)
+                  _CONFLICT_KNOWN, _CONFLICT_SIM, _MISSING, _MISSING_INNER)
 
 
 def _inner(slot: _Slot, slots: list[_Slot], used: set[int]) -> bool:

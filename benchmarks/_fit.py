@@ -33,6 +33,8 @@ NEAREST = 3  # nearest names of other entities per name, as negatives
 MINED = 3  # names of other entities the resolver ranks highest, as negatives
 
 Pair = tuple[str, str, int]
+NEUTRAL = _data.Model(_scoring.FEATURES, (0.0,) * len(_scoring.FEATURES), 0.0,
+                      tuple((p, 0.5) for p in ("default", "screening", "dedupe")))
 
 
 def load_set(directory: Path = REALWORLD) -> tuple[list[dict], list[dict]]:
@@ -136,12 +138,15 @@ def fit_twice(clusters: Sequence[dict], negatives: Iterable[dict]) -> tuple[_dat
     """Fit, mine the negatives that model ranks high (:func:`mined_pairs`), fit again on all;
     the model and the number of training pairs."""
     pairs = realworld_pairs(clusters, negatives) + calibration_pairs()
-    _data.use_model(fit(pairs))
+    # Features do not depend on the model in use; the bundled one may not even fit this
+    # version's features (while it is being regenerated), so start from a neutral one.
+    _data.use_model(NEUTRAL)
     try:
+        _data.use_model(fit(pairs))
         pairs += mined_pairs(clusters)
+        return fit(pairs, decision_pairs(clusters, negatives)), len(pairs)
     finally:
         _data.use_model(None)
-    return fit(pairs, decision_pairs(clusters, negatives)), len(pairs)
 
 
 def calibration_pairs() -> list[Pair]:
@@ -182,13 +187,14 @@ def fit(pairs: Sequence[Pair], decisions: Sequence[Pair] = ()) -> _data.Model:
     coefficients = tuple(round(float(c), 4) for c in regression.coef_[0])
     intercept = round(float(regression.intercept_[0]), 4)
     model = _data.Model(_scoring.FEATURES, coefficients, intercept, ())
+    previous = _data._ACTIVE[:]
     _data.use_model(model)
     try:
         if decisions:
             rows, labels = _rows(decisions)
         scores = [_scoring._probability(x) for x in rows]
     finally:
-        _data.use_model(None)
+        _data.use_model(previous[0] if previous else None)
     return _data.Model(_scoring.FEATURES, coefficients, intercept, thresholds(scores, labels))
 
 

@@ -225,7 +225,6 @@ def evaluate(names: set[str] | None, k: int, examples: int) -> dict:
         for f, held_out in enumerate(groups):
             training = [c for c in clusters if c["id"] not in held_out]
             testing = [c for c in clusters if c["id"] in held_out]
-            _data.use_model(None)
             t0 = time.perf_counter()
             model, _ = _fit.fit_twice(training, negatives)
             print(f"fold {f + 1}/{k}: fitted on {len(training)} entities in "

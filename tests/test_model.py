@@ -1,0 +1,106 @@
+"""The fitted comparison model (data/model.txt) and the candidates of unlisted spellings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from conftest import load_csv
+
+from aliaskit import (
+    DataFileError,
+    Entity,
+    InvalidNameError,
+    Resolver,
+    compare,
+)
+from aliaskit import _data
+from aliaskit._scoring import FEATURES
+
+BAD_MODELS = [
+    ("intercept | x\n", "not a number"),
+    ("intercept | 1\nintercept | 2\nfeature | evidence | 1\n", "each name once"),
+    ("feature | evidence | 1\n", "needs an intercept"),
+    ("intercept | 1\n", "needs an intercept and at least one feature"),
+    ("intercept | 1\nfeature | evidence | nan\n", "finite"),
+    ("intercept | 1\nfeature | evidence | 1\nthreshold | default | 1.5\n", "(0, 1]"),
+    ("intercept | 1\nfeature | evidence | 1 | 2\n", "expected"),
+]
+
+
+@pytest.fixture()
+def restore_model() -> Iterator[None]:
+    yield
+    _data.use_model(None)
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_MODELS)
+def test_malformed_model_files_say_where(text: str, message: str) -> None:
+    with pytest.raises(DataFileError, match=message.replace("(", r"\(").replace(")", r"\)")
+                       .replace("[", r"\[")):
+        _data.parse_model(text, "model.txt")
+
+
+def test_bundled_model_covers_the_features() -> None:
+    model = _data.model()
+    assert set(model.features) == set(FEATURES)
+    assert dict(model.thresholds).keys() >= {"default", "screening", "dedupe"}
+    profiles = _data.profiles()
+    assert profiles["screening"].threshold <= profiles["default"].threshold <= profiles["dedupe"].threshold
+
+
+def test_a_model_with_unknown_features_is_refused(restore_model: None) -> None:
+    _data.use_model(_data.parse_model("intercept | 0\nfeature | shoe_size | 1\n"
+                                      "threshold | default | 0.5\nthreshold | screening | 0.5\n"
+                                      "threshold | dedupe | 0.5\n"))
+    with pytest.raises(DataFileError, match="shoe_size"):
+        compare("Amir Khan Muttaqi", "Amir Khan Mottaki")
+
+
+def test_another_model_changes_scores_and_thresholds(restore_model: None) -> None:
+    before = compare("Tabris", "Tabriz")
+    flat = "intercept | 0\nfeature | evidence | 0\n" + "".join(
+        f"threshold | {p} | 0.4\n" for p in ("default", "screening", "dedupe"))
+    _data.use_model(_data.parse_model(flat))
+    after = compare("Tabris", "Tabriz")
+    assert after.score == 0.5 and after.threshold == 0.4 and after.is_match
+    _data.use_model(None)
+    assert compare("Tabris", "Tabriz") == before
+
+
+@pytest.mark.parametrize(("listed", "query"), [
+    ("Tabriz", "Tabris"), ("Zanjan", "Zandschan"), ("Mahabad", "Makhabad"),
+    ("Eslamshahr", "Eslamschahr"), ("Parsabad", "Farsabad"),
+])
+def test_a_spelling_one_key_letter_off_is_a_candidate(listed: str, query: str) -> None:
+    # Decoys that share no part key with either spelling, and one that shares a letter.
+    resolver = Resolver([Entity(id="x", name=listed), Entity(id="a", name="Kabul"),
+                         Entity(id="b", name="Herat"), Entity(id="c", name="Tirana")])
+    found = resolver.resolve(query, threshold=0.0, limit=5)
+    assert "x" in [m.entity.id for m in found]
+
+
+def test_threshold_lists_runners_up_below_the_decision() -> None:
+    resolver = Resolver.from_reference()
+    matches = resolver.resolve("Mohammad Khan", limit=5)
+    ranked = resolver.resolve("Mohammad Khan", limit=5, threshold=0.0)
+    assert [m.entity.id for m in ranked][: len(matches)] == [m.entity.id for m in matches]
+    assert len(ranked) > len(matches)
+    assert any(not m.comparison.is_match for m in ranked)
+    assert all(m.score >= 0.0 for m in ranked)
+    assert [m.score for m in ranked] == sorted((m.score for m in ranked), reverse=True)
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, "0.5", True, float("nan")])
+def test_threshold_must_be_a_number_in_range(bad: object) -> None:
+    with pytest.raises(InvalidNameError, match="threshold"):
+        Resolver.from_reference().resolve("Kabul", threshold=bad)  # type: ignore[arg-type]
+
+
+SEEDS = load_csv("resolve_seeds.csv")
+
+
+def test_unlisted_spellings_of_seed_names_resolve() -> None:
+    resolver = Resolver.from_reference()
+    for query, expected in [("Hamid Karsai", "person/hamid-karzai"), ("Məsud", "person/ahmad-massoud")]:
+        assert expected in [m.entity.id for m in resolver.resolve(query, limit=3)], query
