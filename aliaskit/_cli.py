@@ -238,7 +238,8 @@ def _match_record(match: Match, explain: bool) -> dict[str, Any]:
     alias = match.alias
     record: dict[str, Any] = {
         "id": match.entity.id, "name": match.entity.name, "kind": match.entity.kind,
-        "score": match.score, "is_match": match.comparison.is_match, "ambiguous": match.ambiguous,
+        "score": match.score, "is_match": match.comparison.is_match,
+        "ambiguous": match.ambiguous,
         "alternatives": list(match.alternatives),
         "alias": alias.name, "alias_origin": alias.origin,
         "mentions": [{"source": m.source, "start": m.start, "end": m.end, "line": m.line}
@@ -306,8 +307,8 @@ def _print_resolve_row(record: dict[str, Any], explain: bool) -> None:
               help="Processes to use; output stays in input order.")
 @input_options
 def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None, limit: int,
-                profile: str, threshold: float | None, as_json: bool, explain: bool, workers: int, encoding: str,
-                errors: str) -> None:
+                profile: str, threshold: float | None, as_json: bool, explain: bool, workers: int,
+                encoding: str, errors: str) -> None:
     """Resolve each NAME (or each line of standard input) to known entities.
 
     Every input gives one record: line number, input, and its matches (entity id,

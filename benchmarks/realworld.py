@@ -145,26 +145,13 @@ def systems(wanted: set[str] | None) -> list[Any]:
 
 
 def _logic_v2() -> BruteForce:
-    from followthemoney import model
-    from nomenklatura.matching import LogicV2
+    """nomenklatura's logic-v2 (benchmarks/compare.py), at yente's match threshold 0.7."""
+    from compare import _logic_v2 as scorer
 
-    config = LogicV2.default_config() if hasattr(LogicV2, "default_config") else None
-    made: dict[str, Any] = {}
-
-    def entity(name: str) -> Any:
-        e = made.get(name)
-        if e is None:
-            e = made[name] = model.make_entity("LegalEntity")
-            e.id = f"x{len(made)}"
-            e.add("name", name)
-        return e
-
-    def similarity(a: str, b: str) -> float:
-        result = LogicV2.compare(model, entity(a), entity(b), config) if config is not None else (
-            LogicV2.compare(model, entity(a), entity(b)))
-        return float(getattr(result, "score", result))
-
-    return BruteForce("logic-v2", similarity, 0.7)
+    score = scorer()
+    if score is None:
+        raise ImportError("nomenklatura")
+    return BruteForce("logic-v2", score, 0.7)
 
 
 # --- running and pooling ------------------------------------------------------------
@@ -250,7 +237,8 @@ def _clear_caches() -> None:
 ROWS = [
     ("recall@1, all queries", ("retrieval", "all", "recall@1"), 0.85),
     ("recall@5, all queries", ("retrieval", "all", "recall@5"), None),
-    ("recall@1, Latin spelling variants", ("retrieval", "latin_by_variant_type", "spelling", "recall@1"), 0.97),
+    ("recall@1, Latin spelling variants",
+     ("retrieval", "latin_by_variant_type", "spelling", "recall@1"), 0.97),
     ("recall@1, partial names", ("retrieval", "latin_by_variant_type", "partial", "recall@1"), 0.75),
     ("recall@1, Perso-Arabic queries", ("retrieval", "original-script", "recall@1"), 0.92),
     ("recall@1, organisations", ("retrieval", "by_kind", "org", "recall@1"), None),

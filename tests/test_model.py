@@ -12,9 +12,9 @@ from aliaskit import (
     Entity,
     InvalidNameError,
     Resolver,
+    _data,
     compare,
 )
-from aliaskit import _data
 from aliaskit._scoring import FEATURES
 
 BAD_MODELS = [
