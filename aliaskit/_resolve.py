@@ -69,7 +69,7 @@ PRERANK_MARGIN = 25
 # Gazetteer-derived weights apply to parts at least this frequent among the aliases.
 MIN_DF_FOR_WEIGHT = 20
 INDEX_FORMAT = "aliaskit-index"
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 
 def _identity_keys(name: str, *, cached: bool = True
