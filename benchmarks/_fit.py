@@ -13,14 +13,17 @@ Training pairs come from two sources, never from anything scored later in the sa
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import json
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
-from _common import load_pairs
+from _common import has_script, load_pairs
 
 import aliaskit
 from aliaskit import _data, _scoring
@@ -37,16 +40,21 @@ NEUTRAL = _data.Model(_scoring.FEATURES, (0.0,) * len(_scoring.FEATURES), 0.0,
                       tuple((p, 0.5) for p in ("default", "screening", "dedupe")))
 
 
+@functools.cache
+def score_module() -> Any:
+    """The set's own scorer, benchmarks/realworld/score.py (a script, not a package)."""
+    spec = importlib.util.spec_from_file_location("realworld_score", REALWORLD / "score.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def load_set(directory: Path = REALWORLD) -> tuple[list[dict], list[dict]]:
     def read(name: str) -> list[dict]:
         with (directory / name).open(encoding="utf-8") as handle:
             return [json.loads(line) for line in handle if line.strip()]
     return read("clusters.jsonl"), read("hard_negatives.jsonl")
-
-
-def is_script(name: str) -> bool:
-    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff"
-               for ch in name)
 
 
 def folds(clusters: Sequence[dict], negatives: Iterable[dict], k: int, seed: int = SEED
@@ -107,7 +115,7 @@ def realworld_pairs(clusters: Sequence[dict], negatives: Iterable[dict], seed: i
         x, y = rng.sample(by_kind[kind], 2)
         pairs.append((rng.choice(x["names"]), rng.choice(y["names"]), 0))
     # The nearest names of other entities: what a resolver must rank below the right one.
-    latin = [(n, c["id"]) for c in clusters for n in c["names"] if not is_script(n)]
+    latin = [(n, c["id"]) for c in clusters for n in c["names"] if not has_script(n)]
     folded = [aliaskit.normalize(n) for n, _ in latin]
     for k, (name, owner) in enumerate(latin):
         found = process.extract(folded[k], folded, scorer=fuzz.token_sort_ratio, limit=NEAREST + 12)
@@ -201,15 +209,9 @@ def fit(pairs: Sequence[Pair], decisions: Sequence[Pair] = ()) -> _data.Model:
 def decision_pairs(clusters: Sequence[dict], negatives: Iterable[dict]) -> list[Pair]:
     """Pairs drawn as the set's scorer draws them (benchmarks/realworld/score.py,
     build_pairs), from these entities only: where the profiles' thresholds are chosen."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("_score", REALWORLD / "score.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     ids = {c["id"] for c in clusters}
     negs = [h for h in negatives if h["a_id"] in ids and h["b_id"] in ids]
-    pos, neg = module.build_pairs(list(clusters), negs, 10, 6, random.Random(SEED))
+    pos, neg = score_module().build_pairs(list(clusters), negs, 10, 6, random.Random(SEED))
     return ([(p[0], p[1], 1) for split in pos.values() for p in split]
             + [(p[0], p[1], 0) for split in neg.values() for p in split])
 

@@ -20,33 +20,20 @@ aliaskit: not evidence, for comparison with the figures of issue #15 only).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import _fit
-from _common import machine, save
+from _common import clear_comparison_caches, machine, save
 
 import aliaskit
 from aliaskit import _data
 
-HERE = Path(__file__).parent
-
-
-def _score_module() -> Any:
-    spec = importlib.util.spec_from_file_location("realworld_score", HERE / "realworld" / "score.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-score = _score_module()
+score = _fit.score_module()
 
 
 # --- systems: each an adapter as score.py defines it (compare, build, query) --------------
@@ -217,7 +204,7 @@ def evaluate(names: set[str] | None, k: int, examples: int) -> dict:
             print(f"fold {f + 1}/{k}: fitted on {len(training)} entities in "
                   f"{time.perf_counter() - t0:.1f} s, scoring {len(testing)}", file=sys.stderr)
             _data.use_model(model)
-            _clear_caches()
+            clear_comparison_caches()
             for s in chosen:
                 t0 = time.perf_counter()
                 per_system[s.name].append(run_fold(s, testing, negatives, examples))
@@ -226,12 +213,6 @@ def evaluate(names: set[str] | None, k: int, examples: int) -> dict:
     for name, results in per_system.items():
         out["systems"][name] = pool(results) if len(results) > 1 else results[0]
     return out
-
-
-def _clear_caches() -> None:
-    from _common import clear_comparison_caches
-
-    clear_comparison_caches()
 
 
 ROWS = [
