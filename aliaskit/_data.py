@@ -12,6 +12,7 @@ install) reads them from the repository's top-level ``data/``.
 from __future__ import annotations
 
 import functools
+import math
 import operator
 import re
 import unicodedata
@@ -479,7 +480,7 @@ def parse_model(text: str, path: str = MODEL) -> Model:
             value = float(rest[-1])
         except ValueError:
             raise row.error(f"{rest[-1]!r} is not a number") from None
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             raise row.error("a parameter must be a finite number")
         if what == "intercept" and len(rest) == 1 and intercept is None:
             intercept = value

@@ -365,7 +365,8 @@ class _Slot:
 class _Name:
     """Everything compare() needs to know about one name, worked out once per name."""
 
-    __slots__ = ("aside", "links", "normal", "roles", "slots", "texts", "titles")
+    __slots__ = ("_sorted_folds", "_sorted_normal", "aside", "links", "normal", "roles", "slots",
+                 "texts", "titles")
 
     def __init__(self, texts: tuple[str, ...], roles: tuple[PartRole, ...], slots: tuple[_Slot, ...],
                  normal: str, aside: tuple[int, ...], titles: bool, links: bool) -> None:
@@ -376,6 +377,21 @@ class _Name:
         self.aside = aside  # positions of titles, connectors and particles
         self.titles = titles  # has a part taken as a title
         self.links = links  # has a connector between two identity parts
+        # Worked out when first needed, for the model's whole-name features:
+        self._sorted_normal: str | None = None
+        self._sorted_folds: str | None = None
+
+    def sorted_normal(self) -> str:
+        """The normalised text, its words sorted."""
+        if self._sorted_normal is None:
+            self._sorted_normal = _sorted_words(self.normal)
+        return self._sorted_normal
+
+    def sorted_folds(self) -> str:
+        """The folded spellings of its identity parts, sorted (see _skeleton)."""
+        if self._sorted_folds is None:
+            self._sorted_folds = _skeleton(self.slots)
+        return self._sorted_folds
 
     def _fields(self) -> tuple[object, ...]:
         return (self.texts, self.roles, tuple([s._fields() for s in self.slots]), self.normal,
@@ -535,7 +551,8 @@ class _Plan:
 
     def __init__(self, score: float, left: list[_Slot], right: list[_Slot],
                  pairs: list[tuple[int, int, float, Method]],
-                 conflicts: list[tuple[_Slot, _Slot, float]], missing: list[tuple[_Slot, bool]],
+                 conflicts: list[tuple[_Slot, _Slot, float, float]],
+                 missing: list[tuple[_Slot, bool]],
                  reclaimed: frozenset[tuple[bool, int]], acronym_left: bool | None = None,
                  features: list[float] | None = None) -> None:
         self.score = score  # the model's probability, before the 1.0 rule
@@ -543,7 +560,7 @@ class _Plan:
         self.left = left
         self.right = right
         self.pairs = pairs  # aligned slots, in order
-        self.conflicts = conflicts  # two unaligned slots and their weight
+        self.conflicts = conflicts  # two unaligned slots, their weight and similarity
         self.missing = missing  # a slot present on one side only (True: the left)
         self.reclaimed = reclaimed  # titles aligned as names: (on the left, position)
         self.acronym_left = acronym_left  # the acronym's side when one name is the other's acronym
@@ -637,7 +654,7 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
             features[_SCRIPT] += w * sim
         elif method != "initial" and method != "compound":  # those count as evidence only
             features[_LISTED] += w
-    conflicts: list[tuple[_Slot, _Slot, float]] = []
+    conflicts: list[tuple[_Slot, _Slot, float, float]] = []
     missing: list[tuple[_Slot, bool]] = []
     if len(used_a) < len(left) or len(used_b) < len(right):
         # Unaligned parts on both sides conflict pairwise, heaviest with heaviest; what is
@@ -651,8 +668,9 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
             ga, gb = sa.spelling.group, sb.spelling.group
             if ga is not None and gb is not None and ga != gb:
                 features[_CONFLICT_KNOWN] += w
-            features[_CONFLICT_SIM] += w * _pair(sa.text, sb.text, sa.script, sb.script)[0]
-            conflicts.append((sa, sb, w))
+            sim = _pair(sa.text, sb.text, sa.script, sb.script)[0]
+            features[_CONFLICT_SIM] += w * sim
+            conflicts.append((sa, sb, w, sim))
         for slot in rest_a[len(rest_b):]:
             total += slot.weight
             features[_MISSING] += slot.weight
@@ -670,7 +688,9 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
             features[k] /= total
     features[_MIN_SIM] = min_sim
     features[_WHOLE] = _whole(na, nb)
-    features[_SKELETON] = _skeleton_similarity(left, right)
+    features[_SKELETON] = Indel.normalized_similarity(
+        na.sorted_folds() if _same_slots(left, na.slots) else _skeleton(left),
+        nb.sorted_folds() if _same_slots(right, nb.slots) else _skeleton(right))
     n_a, n_b = len(na.slots), len(nb.slots)
     features[_UNBALANCED] = abs(n_a - n_b) / max(n_a, n_b, 1)
     return _Plan(_probability(features), left, right, pairs, conflicts, missing,
@@ -712,18 +732,21 @@ def _inner(slot: _Slot, slots: list[_Slot], used: set[int]) -> bool:
 
 def _whole(na: _Name, nb: _Name) -> float:
     """Similarity of the two normalised names as strings, their words sorted."""
-    return Indel.normalized_similarity(_sorted_words(na.normal), _sorted_words(nb.normal))
+    return Indel.normalized_similarity(na.sorted_normal(), nb.sorted_normal())
 
 
 def _sorted_words(text: str) -> str:
     return " ".join(sorted(text.split(" "))) if " " in text else text
 
 
-def _skeleton_similarity(left: list[_Slot], right: list[_Slot]) -> float:
-    """Similarity of the two names' folded identity parts as strings, sorted."""
-    fa = " ".join(sorted([s.spelling.folds()[0] for s in left]))
-    fb = " ".join(sorted([s.spelling.folds()[0] for s in right]))
-    return Indel.normalized_similarity(fa, fb)
+def _skeleton(slots: Sequence[_Slot]) -> str:
+    """The first folded spelling of each slot, sorted, as one string."""
+    return " ".join(sorted([s.spelling.folds()[0] for s in slots]))
+
+
+def _same_slots(slots: list[_Slot], own: tuple[_Slot, ...]) -> bool:
+    """Are the aligned slots a name's own (no parts joined, no title reclaimed)?"""
+    return len(slots) == len(own) and all(a is b for a, b in zip(slots, own))
 
 
 class _Coefficients:
@@ -747,7 +770,7 @@ def _coefficients() -> _Coefficients:
         unknown = sorted(set(by_name) - set(FEATURES))
         if unknown:
             raise DataFileError(f"model features {unknown} are not computed by this "
-                                      f"version of aliaskit", path=_data.MODEL)
+                                f"version of aliaskit", path=_data.MODEL)
         _COEFFICIENTS.append(_Coefficients(model.intercept,
                                            [by_name.get(name, 0.0) for name in FEATURES]))
     return _COEFFICIENTS[0]
@@ -823,8 +846,7 @@ def _records(a: str, b: str, na: _Name, nb: _Name, plan: _Plan) -> tuple[Aligned
     for i, j, sim, method in plan.pairs:
         records += _record(parts_a, left[i], parts_b, right[j], method, sim,
                            min(left[i].weight, right[j].weight))
-    for sa, sb, w in plan.conflicts:
-        sim = _pair(sa.text, sb.text, sa.script, sb.script)[0]
+    for sa, sb, w, sim in plan.conflicts:
         records += _record(parts_a, sa, parts_b, sb, "conflict", sim, w)
     for slot, on_left in plan.missing:
         records += (_record(parts_a, slot, parts_b, None, "missing", 0.0, slot.weight) if on_left
