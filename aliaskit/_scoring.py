@@ -67,8 +67,6 @@ VOWEL_COST: Final = 0.4
 ALIGN_MIN: Final = 0.5
 # Joining two parts to match one on the other side needs at least this similarity.
 JOIN_MIN: Final = 0.89
-# Aligned by edit similarity alone, a pair below this is a far spelling ("edit_far").
-EDIT_NEAR: Final = 0.8
 # A score of 1.0 is reserved for names equal after normalisation.
 MAX_UNEQUAL: Final = 0.99
 
@@ -79,7 +77,7 @@ FEATURES: Final[tuple[str, ...]] = (
     "exact",           # aligned parts equal after normalisation
     "listed",          # aligned as spellings or translations listed in data/
     "edit",            # aligned by edit similarity alone (a spelling nobody listed): weight x sim
-    "edit_far",        # ... with a similarity below EDIT_NEAR: weight x sim
+    "edit_gap",        # ... weight x (1 - sim)^2: far spellings count more than near ones
     "script",          # aligned across scripts (letter-by-letter romanisation): weight x sim
     "conflict",        # parts in the same slot that do not align
     "conflict_known",  # ... both listed spellings of different names (Jamiat / Jamaat)
@@ -649,7 +647,8 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
         if method == "exact":
             features[_EXACT_SHARE] += w
         elif method == "edit" or method == "different":
-            features[_EDIT if sim >= EDIT_NEAR else _EDIT_FAR] += w * sim
+            features[_EDIT] += w * sim
+            features[_EDIT_GAP] += w * (1.0 - sim) * (1.0 - sim)
         elif method == "cross-script":
             features[_SCRIPT] += w * sim
         elif method != "initial" and method != "compound":  # those count as evidence only
@@ -701,7 +700,7 @@ _EVIDENCE: Final = 0
 _EXACT_SHARE: Final = 1
 _LISTED: Final = 2
 _EDIT: Final = 3
-_EDIT_FAR: Final = 4
+_EDIT_GAP: Final = 4
 _SCRIPT: Final = 5
 _CONFLICT: Final = 6
 _CONFLICT_KNOWN: Final = 7
@@ -713,7 +712,7 @@ _WHOLE: Final = 12
 _SKELETON: Final = 13
 _ACRONYM: Final = 14
 _UNBALANCED: Final = 15
-_SHARES: Final = (_EVIDENCE, _EXACT_SHARE, _LISTED, _EDIT, _EDIT_FAR, _SCRIPT, _CONFLICT,
+_SHARES: Final = (_EVIDENCE, _EXACT_SHARE, _LISTED, _EDIT, _EDIT_GAP, _SCRIPT, _CONFLICT,
                   _CONFLICT_KNOWN, _CONFLICT_SIM, _MISSING, _MISSING_INNER)
 
 
