@@ -382,6 +382,7 @@ def compare_cmd(left: str, right: str, kind: str | None, profile: str, explain: 
                 "left": r.left.original if r.left else None,
                 "right": r.right.original if r.right else None,
                 "method": r.method, "similarity": r.similarity, "weight": r.weight,
+                "contribution": r.contribution,
             } for r in c.alignment],
         })
     elif explain:

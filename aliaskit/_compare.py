@@ -76,7 +76,7 @@ def compare(
     >>> [(r.method, r.similarity) for r in c.alignment]
     [('exact', 1.0), ('variant', 0.97), ('title', 0.0)]
     >>> print(c.explain().splitlines()[2])
-      Balkhi             Balkhy             variant         sim 0.97  weight 0.80  (attested ...)
+      Balkhi             Balkhy             variant         sim 0.97  weight 0.80  log-odds ...)
 
     ```
 

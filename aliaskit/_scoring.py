@@ -545,21 +545,22 @@ class _Plan:
     """How two names align: the score and what the alignment records are written from."""
 
     __slots__ = ("acronym_left", "conflicts", "features", "left", "missing", "pairs",
-                 "reclaimed", "right", "score")
+                 "reclaimed", "right", "score", "total")
 
     def __init__(self, score: float, left: list[_Slot], right: list[_Slot],
                  pairs: list[tuple[int, int, float, Method]],
                  conflicts: list[tuple[_Slot, _Slot, float, float]],
-                 missing: list[tuple[_Slot, bool]],
+                 missing: list[tuple[_Slot, bool, bool]],
                  reclaimed: frozenset[tuple[bool, int]], acronym_left: bool | None = None,
-                 features: list[float] | None = None) -> None:
+                 features: list[float] | None = None, total: float = 0.0) -> None:
         self.score = score  # the model's probability, before the 1.0 rule
         self.features = features  # what the model read (FEATURES), None for equal names
+        self.total = total  # the weight that the shares among the features are shares of
         self.left = left
         self.right = right
         self.pairs = pairs  # aligned slots, in order
         self.conflicts = conflicts  # two unaligned slots, their weight and similarity
-        self.missing = missing  # a slot present on one side only (True: the left)
+        self.missing = missing  # a slot present on one side only: (slot, on the left, a middle part)
         self.reclaimed = reclaimed  # titles aligned as names: (on the left, position)
         self.acronym_left = acronym_left  # the acronym's side when one name is the other's acronym
 
@@ -641,20 +642,11 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
     for i, j, sim, method in pairs:
         w = min(left[i].weight, right[j].weight)
         total += w
-        features[_EVIDENCE] += w * sim
+        _add_aligned(features, w, sim, method)
         if sim < min_sim:
             min_sim = sim
-        if method == "exact":
-            features[_EXACT_SHARE] += w
-        elif method == "edit" or method == "different":
-            features[_EDIT] += w * sim
-            features[_EDIT_GAP] += w * (1.0 - sim) * (1.0 - sim)
-        elif method == "cross-script":
-            features[_SCRIPT] += w * sim
-        elif method != "initial" and method != "compound":  # those count as evidence only
-            features[_LISTED] += w
     conflicts: list[tuple[_Slot, _Slot, float, float]] = []
-    missing: list[tuple[_Slot, bool]] = []
+    missing: list[tuple[_Slot, bool, bool]] = []
     if len(used_a) < len(left) or len(used_b) < len(right):
         # Unaligned parts on both sides conflict pairwise, heaviest with heaviest; what is
         # left over is missing on the other side.
@@ -663,25 +655,16 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
         for sa, sb in zip(rest_a, rest_b):
             w = (sa.weight + sb.weight) / 2
             total += w
-            features[_CONFLICT] += w
-            ga, gb = sa.spelling.group, sb.spelling.group
-            if ga is not None and gb is not None and ga != gb:
-                features[_CONFLICT_KNOWN] += w
             sim = _pair(sa.text, sb.text, sa.script, sb.script)[0]
-            features[_CONFLICT_SIM] += w * sim
+            _add_conflict(features, sa, sb, w, sim)
             conflicts.append((sa, sb, w, sim))
-        for slot in rest_a[len(rest_b):]:
-            total += slot.weight
-            features[_MISSING] += slot.weight
-            if _inner(slot, left, used_a):
-                features[_MISSING_INNER] += slot.weight
-            missing.append((slot, True))
-        for slot in rest_b[len(rest_a):]:
-            total += slot.weight
-            features[_MISSING] += slot.weight
-            if _inner(slot, right, used_b):
-                features[_MISSING_INNER] += slot.weight
-            missing.append((slot, False))
+        for slots, rest, used, on_left in ((left, rest_a[len(rest_b):], used_a, True),
+                                           (right, rest_b[len(rest_a):], used_b, False)):
+            for slot in rest:
+                total += slot.weight
+                inner = _inner(slot, slots, used)
+                _add_missing(features, slot.weight, inner)
+                missing.append((slot, on_left, inner))
     if total > 0.0:
         for k in _SHARES:
             features[k] /= total
@@ -693,7 +676,57 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
     n_a, n_b = len(na.slots), len(nb.slots)
     features[_UNBALANCED] = abs(n_a - n_b) / max(n_a, n_b, 1)
     return _Plan(_probability(features), left, right, pairs, conflicts, missing,
-                 frozenset(reclaimed) if reclaimed else _NOTHING, None, features)
+                 frozenset(reclaimed) if reclaimed else _NOTHING, None, features, total)
+
+
+# What each part adds to the features, before the shares are divided by the total
+# weight: written once, for the model's input (_plan) and for the explanation of each
+# part's contribution (_records).
+
+def _add_aligned(features: list[float], w: float, sim: float, method: Method) -> None:
+    features[_EVIDENCE] += w * sim
+    if method == "exact":
+        features[_EXACT_SHARE] += w
+    elif method == "edit" or method == "different":
+        features[_EDIT] += w * sim
+        features[_EDIT_GAP] += w * (1.0 - sim) * (1.0 - sim)
+    elif method == "cross-script":
+        features[_SCRIPT] += w * sim
+    elif method != "initial" and method != "compound":  # those count as evidence only
+        features[_LISTED] += w
+
+
+def _add_conflict(features: list[float], sa: _Slot, sb: _Slot, w: float, sim: float) -> None:
+    features[_CONFLICT] += w
+    ga, gb = sa.spelling.group, sb.spelling.group
+    if ga is not None and gb is not None and ga != gb:
+        features[_CONFLICT_KNOWN] += w
+    features[_CONFLICT_SIM] += w * sim
+
+
+def _add_missing(features: list[float], w: float, inner: bool) -> None:
+    features[_MISSING] += w
+    if inner:
+        features[_MISSING_INNER] += w
+
+
+def _contribution(plan: _Plan, terms: list[float], weight: float) -> float:
+    """What one part adds to the log-odds of the score: the model's share features with
+    the part, less the same without it (its ``terms`` taken out of the sums and its
+    ``weight`` out of the total). A missing or conflicting part thus counts against a
+    match through the shares it takes from the others; the whole-name features are held
+    as they are (see _records)."""
+    features, total = plan.features, plan.total
+    if features is None or total <= 0.0:
+        return 0.0
+    weights = _coefficients().weights
+    rest = total - weight
+    with_part = without = 0.0
+    for k in _SHARES:
+        with_part += weights[k] * features[k]
+        if rest > 0.0:
+            without += weights[k] * (features[k] * total - terms[k]) / rest
+    return with_part - without
 
 
 _EVIDENCE: Final = 0
@@ -817,17 +850,20 @@ def _final_score(na: _Name, nb: _Name, raw: float) -> float:
 
 
 def _record(parts_a: Sequence[NamePart], slot_a: _Slot | None, parts_b: Sequence[NamePart],
-            slot_b: _Slot | None, method: Method, sim: float, weight: float
+            slot_b: _Slot | None, method: Method, sim: float, weight: float, contribution: float
             ) -> list[AlignedPart]:
-    """Alignment records for two slots; a joined slot yields one record per part."""
+    """Alignment records for two slots; a joined slot yields one record per part (each with
+    an equal share of the contribution)."""
     if slot_a is not None and slot_b is not None and len(slot_a.parts) == len(slot_b.parts) == 1:
         return [AlignedPart(parts_a[slot_a.parts[0]], parts_b[slot_b.parts[0]], method, sim,
-                            weight)]
+                            weight, round(contribution, 6))]
     side_a = [parts_a[k] for k in slot_a.parts] if slot_a else []
     side_b = [parts_b[k] for k in slot_b.parts] if slot_b else []
+    n = max(len(side_a), len(side_b))
     return [AlignedPart(side_a[k] if k < len(side_a) else None,
-                        side_b[k] if k < len(side_b) else None, method, sim, weight)
-            for k in range(max(len(side_a), len(side_b)))]
+                        side_b[k] if k < len(side_b) else None, method, sim, weight,
+                        round(contribution / n, 6))
+            for k in range(n)]
 
 
 def _records(a: str, b: str, na: _Name, nb: _Name, plan: _Plan) -> tuple[AlignedPart, ...]:
@@ -840,16 +876,29 @@ def _records(a: str, b: str, na: _Name, nb: _Name, plan: _Plan) -> tuple[Aligned
         acronym = short[(left if plan.acronym_left else right)[0].parts[0]]
         for p in long_parts:
             pair = (acronym, p) if plan.acronym_left else (p, acronym)
-            records.append(AlignedPart(*pair, "acronym", SIM_ACRONYM, 1.0 / len(long_parts)))
+            share = _coefficients().weights[_ACRONYM] / len(long_parts)
+            records.append(AlignedPart(*pair, "acronym", SIM_ACRONYM, 1.0 / len(long_parts),
+                                       round(share, 6)))
         return tuple(records)
+    n = len(FEATURES)
     for i, j, sim, method in plan.pairs:
-        records += _record(parts_a, left[i], parts_b, right[j], method, sim,
-                           min(left[i].weight, right[j].weight))
+        w = min(left[i].weight, right[j].weight)
+        terms = [0.0] * n
+        _add_aligned(terms, w, sim, method)
+        records += _record(parts_a, left[i], parts_b, right[j], method, sim, w,
+                           _contribution(plan, terms, w))
     for sa, sb, w, sim in plan.conflicts:
-        records += _record(parts_a, sa, parts_b, sb, "conflict", sim, w)
-    for slot, on_left in plan.missing:
-        records += (_record(parts_a, slot, parts_b, None, "missing", 0.0, slot.weight) if on_left
-                    else _record(parts_a, None, parts_b, slot, "missing", 0.0, slot.weight))
+        terms = [0.0] * n
+        _add_conflict(terms, sa, sb, w, sim)
+        records += _record(parts_a, sa, parts_b, sb, "conflict", sim, w,
+                           _contribution(plan, terms, w))
+    for slot, on_left, inner in plan.missing:
+        terms = [0.0] * n
+        _add_missing(terms, slot.weight, inner)
+        contribution = _contribution(plan, terms, slot.weight)
+        records += (_record(parts_a, slot, parts_b, None, "missing", 0.0, slot.weight, contribution)
+                    if on_left else
+                    _record(parts_a, None, parts_b, slot, "missing", 0.0, slot.weight, contribution))
     # Titles, connectors and particles (weight 0), except titles aligned as names.
     for name, parts, on_left in ((na, parts_a, True), (nb, parts_b, False)):
         for position in name.aside:

@@ -6,6 +6,7 @@ hashable, and printable. Provenance is data (source, offsets, text), never prose
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from typing import Literal, cast
 
@@ -213,7 +214,9 @@ class AlignedPart:
     ``left``/``right`` are the parts of the first/second name (``None`` on the side
     where a part has no counterpart). ``similarity`` is in [0, 1]; ``weight`` is how
     much the part counts towards the score (0 for titles, connectors and particles;
-    low for common parts such as Mohammad or Khan).
+    low for common parts such as Mohammad or Khan). ``contribution`` is what the part
+    adds to the log-odds of the fitted model's score (positive: for a match); the rest of
+    the log-odds comes from the whole names (see :meth:`Comparison.explain`).
     """
 
     left: NamePart | None
@@ -221,14 +224,17 @@ class AlignedPart:
     method: Method
     similarity: float
     weight: float
+    contribution: float = 0.0
 
     def describe(self) -> str:
         """A one-line, human-readable description of this alignment record."""
         left = self.left.original if self.left else "—"
         right = self.right.original if self.right else "—"
+        # (Parts of names equal after normalisation have no contribution: they score 1.0.)
+        odds = f"log-odds {self.contribution:+.2f}  " if self.contribution else ""
         return (
             f"{left:<18} {right:<18} {self.method:<15} sim {self.similarity:.2f}  "
-            f"weight {self.weight:.2f}  ({METHOD_HELP[self.method]})"
+            f"weight {self.weight:.2f}  {odds}({METHOD_HELP[self.method]})"
         )
 
 
@@ -261,6 +267,13 @@ class Comparison:
             + ")"
         ]
         lines += ["  " + record.describe() for record in self.alignment]
+        if 0.0 < self.score < 0.99:
+            # The log-odds of the score that no single part accounts for: the names as
+            # whole strings, their part counts, and the model's intercept.
+            rest = math.log(self.score / (1.0 - self.score)) - sum(
+                r.contribution for r in self.alignment)
+            lines.append(f"  {'(whole names)':<53} log-odds {rest:+.2f}  "
+                         "(string similarity, part counts and base rate)")
         return "\n".join(lines)
 
     def __str__(self) -> str:

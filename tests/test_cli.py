@@ -145,6 +145,8 @@ def test_compare_command() -> None:
     assert record["is_match"] is True and record["score"] == 1.0
     result = run("compare", "Mohammad Khan", "Mohammad Karim", "--explain")
     assert "conflict" in result.stdout and "no match" in result.stdout
+    record = json.loads(run("compare", "Mohammad Khan", "Mohammad Karim", "--json").stdout)
+    assert [r["contribution"] < 0 for r in record["alignment"] if r["method"] == "conflict"] == [True]
 
 
 def test_docs_cli_reference_is_current() -> None:

@@ -104,3 +104,20 @@ def test_unlisted_spellings_of_seed_names_resolve() -> None:
     resolver = Resolver.from_reference()
     for query, expected in [("Hamid Karsai", "person/hamid-karzai"), ("Məsud", "person/ahmad-massoud")]:
         assert expected in [m.entity.id for m in resolver.resolve(query, limit=3)], query
+
+
+def test_each_part_says_what_it_adds_to_the_score() -> None:
+    conflict = compare("Mohammad Khan", "Mohammad Karim")
+    by_method = {r.method: r.contribution for r in conflict.alignment}
+    assert by_method["conflict"] < 0 < by_method["exact"]
+    missing = compare("Ahmad Massoud", "Ahmad Shah Massoud")
+    assert [r.contribution < 0 for r in missing.alignment if r.method == "missing"] == [True]
+    titled = compare("Mullah Abdul Qahar Balkhi", "Abdulqahar Balkhy")
+    assert [r.contribution for r in titled.alignment if r.method == "title"] == [0.0]
+    assert "log-odds" in titled.explain() and "(whole names)" in titled.explain()
+
+
+def test_equal_names_have_no_contributions() -> None:
+    same = compare("Amir Khan Muttaqi", "امیر خان متقی")
+    assert same.score == 1.0 and all(r.contribution == 0.0 for r in same.alignment)
+    assert "log-odds" not in same.explain()
