@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Final, cast
 
 from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.fuzz import token_sort_ratio
 
 from . import _data
 from ._errors import DataFileError, InvalidNameError
@@ -96,6 +97,7 @@ UNKNOWN_WEIGHT: Final = 0.9
 INITIAL_WEIGHT: Final = 0.3
 
 _levenshtein: Final[Callable[[str, str], int]] = Levenshtein.distance
+_token_sort_ratio: Final[Callable[[str, str], float]] = token_sort_ratio
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -363,8 +365,7 @@ class _Slot:
 class _Name:
     """Everything compare() needs to know about one name, worked out once per name."""
 
-    __slots__ = ("_sorted_folds", "_sorted_normal", "aside", "links", "normal", "roles", "slots",
-                 "texts", "titles")
+    __slots__ = ("_sorted_folds", "aside", "links", "normal", "roles", "slots", "texts", "titles")
 
     def __init__(self, texts: tuple[str, ...], roles: tuple[PartRole, ...], slots: tuple[_Slot, ...],
                  normal: str, aside: tuple[int, ...], titles: bool, links: bool) -> None:
@@ -375,15 +376,8 @@ class _Name:
         self.aside = aside  # positions of titles, connectors and particles
         self.titles = titles  # has a part taken as a title
         self.links = links  # has a connector between two identity parts
-        # Worked out when first needed, for the model's whole-name features:
-        self._sorted_normal: str | None = None
+        # Worked out when first needed, for the model's skeleton feature:
         self._sorted_folds: str | None = None
-
-    def sorted_normal(self) -> str:
-        """The normalised text, its words sorted."""
-        if self._sorted_normal is None:
-            self._sorted_normal = _sorted_words(self.normal)
-        return self._sorted_normal
 
     def sorted_folds(self) -> str:
         """The folded spellings of its identity parts, sorted (see _skeleton)."""
@@ -763,12 +757,9 @@ def _inner(slot: _Slot, slots: list[_Slot], used: set[int]) -> bool:
 
 
 def _whole(na: _Name, nb: _Name) -> float:
-    """Similarity of the two normalised names as strings, their words sorted."""
-    return Indel.normalized_similarity(na.sorted_normal(), nb.sorted_normal())
-
-
-def _sorted_words(text: str) -> str:
-    return " ".join(sorted(text.split(" "))) if " " in text else text
+    """Similarity of the two normalised names as strings, their words sorted (rapidfuzz
+    splits and sorts them in C)."""
+    return _token_sort_ratio(na.normal, nb.normal) / 100.0
 
 
 def _skeleton(slots: Sequence[_Slot]) -> str:
