@@ -184,6 +184,7 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
     joins = _exact_only_words()
     articles = _articles()
     titles = _title_set()
+    tails = _tail_words()
 
     def namelike(k: int) -> bool:
         return 0 <= k < len(run) and run[k].kind in ("cap", "script") and (
@@ -203,9 +204,12 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
                 inner = run[i + 1 : i + size - 1]
                 needs_exact = (first.text.lower() in stop or last.text.lower() in stop
                                or last.kind == "tail"
-                               or any(t.kind == "lower" and t.text.lower() in joins for t in inner))
+                               or any(t.kind == "lower" and t.text.lower() in joins for t in inner)
+                               or all(t.text.lower() in tails for t in run[i : i + size]))
                 if needs_exact and not exact:
-                    continue  # "But Ahmadi", "Tehran and Russia", unless exactly an alias
+                    # "But Ahmadi", "Tehran and Russia", "Foreign" (only generic words),
+                    # unless exactly an alias
+                    continue
                 out.append((i, i + size, span, exact))
         return out
 
