@@ -59,9 +59,10 @@ PAIR_TARGET = 40
 # Part keys this long are also indexed less one letter each (see _deletions); those rows
 # are added when fewer than PAIR_TARGET candidates were found, rarest key first.
 MIN_DELETION_KEY = 3
-# How many candidates are pre-ranked by rapidfuzz, and how many of those are compared.
+# How many candidates are pre-ranked by rapidfuzz, and how many leading entities are
+# compared (more when more answers are asked for: see Resolver.resolve's limit).
 PRERANK = 200
-RERANK = 12
+RERANK = 8
 MIN_RERANK = 2
 # At most this many names of one leading entity are compared with the query.
 NAMES_PER_ENTITY = 2
@@ -304,7 +305,8 @@ class Resolver:
         _require_str(name)
         chosen = _profile(profile)
         normalized, _, sounds, keys = _identity_keys(name)
-        rows = self._shortlist(self._candidates(keys, kind), normalized, sounds)
+        rows = self._shortlist(self._candidates(keys, kind), normalized, sounds,
+                               max(RERANK, limit))
         weights = self._gazetteer_weights() or None
         # Candidates are scored without writing their alignment records (the cost of a
         # comparison that nobody reads); the Comparison objects are made for the answers.
@@ -348,8 +350,9 @@ class Resolver:
             matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals))
         return matches
 
-    def _shortlist(self, rows: list[int], normalized: str, sounds: str) -> list[int]:
-        """The candidates worth scoring, best first: the leading entities' best names."""
+    def _shortlist(self, rows: list[int], normalized: str, sounds: str, rerank: int) -> list[int]:
+        """The candidates worth scoring, best first: the best names of the ``rerank``
+        leading entities."""
         if len(rows) <= MIN_RERANK:
             return rows
         # Pre-rank by the part keys in any order (sorted: "AMR MTK XN"): spellings of
@@ -372,7 +375,7 @@ class Resolver:
             close.append((-score, -fuzz.ratio(normalized, text), len(text), rows[k]))
         close.sort()
         kept = [r for *_, r in close]
-        leaders = self._diverse(kept)[: max(MIN_RERANK, min(RERANK, len(kept)))]
+        leaders = self._diverse(kept)[: max(MIN_RERANK, min(rerank, len(kept)))]
         if len(leaders) < MIN_RERANK:
             kept += [rows[k] for _, _, k in ranked if rows[k] not in kept][
                 : MIN_RERANK - len(leaders)]
