@@ -121,3 +121,18 @@ def test_equal_names_have_no_contributions() -> None:
     same = compare("Amir Khan Muttaqi", "امیر خان متقی")
     assert same.score == 1.0 and all(r.contribution == 0.0 for r in same.alignment)
     assert "log-odds" not in same.explain()
+
+
+@pytest.mark.parametrize("case", load_csv("compare.csv")[:60], ids=lambda c: c["left"])
+def test_cached_skeletons_equal_the_computed_ones(case: dict[str, str]) -> None:
+    # _plan reads a name's sorted folds from its cache when the alignment kept its slots.
+    from rapidfuzz.distance import Indel
+
+    from aliaskit import _scoring
+
+    na, nb = _scoring._name_of(case["left"], None), _scoring._name_of(case["right"], None)
+    plan = _scoring._plan(na, nb)
+    if plan.features is not None and plan.acronym_left is None:
+        expected = Indel.normalized_similarity(_scoring._skeleton(plan.left),
+                                               _scoring._skeleton(plan.right))
+        assert plan.features[_scoring._SKELETON] == expected
