@@ -129,16 +129,21 @@ def realworld_pairs(clusters: Sequence[dict], negatives: Iterable[dict], seed: i
 
 def mined_pairs(clusters: Sequence[dict]) -> list[Pair]:
     """Negatives as a resolver meets them: for every name, the names of other entities
-    that the current model ranks highest in an index of every entity's first name."""
-    resolver = aliaskit.Resolver(aliaskit.Entity(id=c["id"], name=c["names"][0]) for c in clusters)
+    that the current model ranks highest, in an index of every entity's first name and
+    in one of all their names (Perso-Arabic ones too: Latin queries meet them in the
+    bundled reference)."""
     pairs: list[Pair] = []
-    for c in clusters:
-        for name in c["names"][1:]:
-            try:
-                found = resolver.resolve(name, limit=MINED + 1, threshold=0.0)
-            except aliaskit.AliaskitError:
-                continue
-            pairs += [(name, m.entity.name, 0) for m in found if m.entity.id != c["id"]][:MINED]
+    for names_of in (lambda c: c["names"][:1], lambda c: c["names"]):
+        resolver = aliaskit.Resolver(
+            aliaskit.Entity(id=c["id"], name=c["names"][0], aliases=names_of(c)[1:])
+            for c in clusters)
+        for c in clusters:
+            for name in c["names"]:
+                try:
+                    found = resolver.resolve(name, limit=MINED + 1, threshold=0.0)
+                except aliaskit.AliaskitError:
+                    continue
+                pairs += [(name, m.alias.name, 0) for m in found if m.entity.id != c["id"]][:MINED]
     return pairs
 
 

@@ -136,3 +136,12 @@ def test_cached_skeletons_equal_the_computed_ones(case: dict[str, str]) -> None:
         expected = Indel.normalized_similarity(_scoring._skeleton(plan.left),
                                                _scoring._skeleton(plan.right))
         assert plan.features[_scoring._SKELETON] == expected
+
+
+def test_feature_positions_match_their_names() -> None:
+    from aliaskit import _scoring
+
+    positions = {name: getattr(_scoring, "_" + name.upper()) for name in FEATURES if name != "exact"}
+    positions["exact"] = _scoring._EXACT_SHARE
+    assert [FEATURES[k] for k in positions.values()] == list(positions)
+    assert sorted(positions.values()) == list(range(len(FEATURES)))
