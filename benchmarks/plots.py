@@ -144,7 +144,7 @@ def plots() -> None:
                   rotation=35, ha="right", fontsize=7)
     ax.set_ylim(0.0, 1.0)
     ax.set_ylabel("held-out halves")
-    ax.legend(fontsize=7, ncol=3)
+    ax.legend(fontsize=7, ncol=len(names), loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     fig.text(0.01, 0.01, caption(realworld).replace("`", ""), fontsize=5, wrap=True)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(DOCS / "img" / "realworld.png", dpi=150, metadata={"Software": None})
