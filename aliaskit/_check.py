@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from . import _data
 from ._errors import AliaskitError
+from ._keys import variant_index
 from ._normalize import name_parts, normalize
 from ._parsing import _fold_arabic
 
@@ -94,12 +95,29 @@ def check_forms() -> list[str]:
     return problems
 
 
+def check_org_terms() -> list[str]:
+    """Organisation forms and words normalise, and no legal form is a personal name."""
+    problems: list[str] = []
+    names = variant_index().group_of
+    for term in _data.org_terms():
+        for form in term.forms:
+            try:
+                normal = normalize(form)
+            except AliaskitError as exc:
+                problems.append(f"org forms: {term.symbol}: form {form!r}: {exc}")
+                continue
+            if term.role == "form" and normal in names:
+                problems.append(f"org forms: {term.symbol}: {form!r} is a spelling of a name "
+                                "in variants.txt; it would be set aside in personal names")
+    return problems
+
+
 def check_all() -> list[str]:
     """Return every problem found in the data files (an empty list means all is well)."""
     problems: list[str] = []
     for loader in (_data.script_rules, _data.titles, _data.particles, _data.key_rules, _data.fold_rules,
                    _data.variant_groups, _data.generic_words, _data.model, _data.profiles,
-                   _data.translations, _data.latin_letters, _data.stopwords, _data.demonyms):
+                   _data.translations, _data.latin_letters, _data.stopwords, _data.demonyms, _data.org_terms):
         try:
             loader()
         except AliaskitError as exc:
@@ -112,4 +130,4 @@ def check_all() -> list[str]:
                             "run `aliaskit data build`")
     except AliaskitError as exc:
         problems.append(str(exc))
-    return problems + check_forms() + check_variants()
+    return problems + check_forms() + check_variants() + check_org_terms()

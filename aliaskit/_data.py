@@ -571,6 +571,41 @@ def translations() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...], int], .
     return tuple(found)
 
 
+ORG_ROLES = ("form", "word")
+
+
+@attrs.frozen(slots=True)
+class OrgTerm:
+    """A row of data/org_words.txt (generated from rigour) or data/org_forms.txt (curated)."""
+
+    role: str  # "form": a legal or company form; "word": a generic word of organisation names
+    symbol: str
+    forms: tuple[str, ...]
+    source: str
+
+
+ORG_FILES = ("org_words.txt", "org_forms.txt")
+
+
+@functools.cache
+def org_terms() -> tuple[OrgTerm, ...]:
+    """The rows of data/org_words.txt and data/org_forms.txt, in that order."""
+    found: list[OrgTerm] = []
+    for name in ORG_FILES:
+        for row in read_rows(name, min_fields=3, max_fields=4):
+            role, symbol, forms = row.fields[:3]
+            if role not in ORG_ROLES:
+                raise row.error(f"unknown role {role!r}; expected form or word")
+            if not symbol.isupper() or not symbol.isalnum():
+                raise row.error(f"a symbol is upper-case letters and digits, not {symbol!r}")
+            words = split_list(forms)
+            if not words:
+                raise row.error("at least one form is needed")
+            source = row.fields[3] if len(row.fields) > 3 else f"rigour ({name})"
+            found.append(OrgTerm(role, symbol, words, source))
+    return tuple(found)
+
+
 @functools.cache
 def stopwords() -> frozenset[str]:
     """Lower-cased words of data/stopwords.txt (never part of a name in running text)."""

@@ -248,22 +248,24 @@ class _Lexicon:
     """Word-sequence look-ups built from the data files (a plain slotted class, read
     on every full parse: see _Word)."""
 
-    __slots__ = ("prefix_sizes", "prefixes", "role_sizes", "roles", "suffix_sizes", "suffixes",
-                 "title_sizes", "titles")
+    __slots__ = ("legal", "legal_sizes", "prefix_sizes", "prefixes", "role_sizes", "roles",
+                 "suffix_sizes", "suffixes", "title_sizes", "titles")
 
     def __init__(self, titles: dict[tuple[str, ...], bool], roles: dict[tuple[str, ...], PartRole],
-                 suffixes: frozenset[tuple[str, ...]], prefixes: frozenset[tuple[str, ...]]
-                 ) -> None:
+                 suffixes: frozenset[tuple[str, ...]], prefixes: frozenset[tuple[str, ...]],
+                 legal: dict[tuple[str, ...], str]) -> None:
         self.titles = titles  # form → also a given name
         self.roles = roles  # connector / particle forms
         self.suffixes = suffixes
         self.prefixes = prefixes
+        self.legal = legal  # legal and company forms of organisations → their symbol
         # First word → the numbers of words of the forms above that begin with it, longest
         # first (_match_at tries those only).
         self.title_sizes = _sizes(titles)
         self.role_sizes = _sizes(roles)
         self.suffix_sizes = _sizes(suffixes)
         self.prefix_sizes = _sizes(prefixes)
+        self.legal_sizes = _sizes(legal)
 
 
 def _form_words(form: str) -> tuple[str, ...]:
@@ -297,7 +299,15 @@ def _lexicon() -> _Lexicon:
             words = _join_compounds_text(_form_words(form), suffixes, prefixes)
             if words:
                 titles[words] = titles.get(words, False) or title.also_name
-    return _Lexicon(titles, roles, frozenset(suffixes), frozenset(prefixes))
+    legal: dict[tuple[str, ...], str] = {}
+    for term in _data.org_terms():
+        if term.role == "form":
+            for form in term.forms:
+                words = _join_compounds_text(_form_words(form), suffixes, prefixes)
+                # A title, connector or particle keeps its role ("of", "the").
+                if words and words not in titles and words not in roles:
+                    legal.setdefault(words, term.symbol)
+    return _Lexicon(titles, roles, frozenset(suffixes), frozenset(prefixes), legal)
 
 
 def _sizes(forms: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
@@ -341,7 +351,7 @@ def _first_words() -> frozenset[str]:
     with none of them is all name parts (the first words of _Lexicon's forms)."""
     lexicon = _lexicon()
     return frozenset().union(lexicon.title_sizes, lexicon.role_sizes, lexicon.suffix_sizes,
-                             lexicon.prefix_sizes)
+                             lexicon.prefix_sizes, lexicon.legal_sizes)
 
 
 def _join_compounds(
@@ -434,7 +444,15 @@ def _plain_words(text: object) -> tuple[list[str], list[Script] | None] | None:
         texts = [word for word, _, _ in forms]
         scripts = [script for _, script, _ in forms]
         _require_letter(text, texts)
+    if _is_spelt_acronym(texts):
+        return None
     return (texts, scripts) if _first_words().isdisjoint(texts) else None
+
+
+def _is_spelt_acronym(texts: Sequence[str]) -> bool:
+    """Is a name only single letters ("N.I.O.C.", "I R G C")? It is then one word, an
+    acronym: a name of initials alone names no one part by part."""
+    return len(texts) >= 2 and all(len(t) == 1 and t.isalpha() for t in texts)
 
 
 def _parse(text: object) -> tuple[_Part, ...]:
@@ -443,6 +461,8 @@ def _parse(text: object) -> tuple[_Part, ...]:
     words = _words(text)
     texts = [w.text for w in words]
     _require_letter(text, texts)
+    if _is_spelt_acronym(texts):
+        return (_Part("".join(texts), "name", words[0].start, words[-1].end, words[0].script),)
     if _first_words().isdisjoint(texts):
         # No word can start a title, connector, particle or compound: all are names.
         return tuple([_Part(w.text, "name", w.start, w.end, w.script) for w in words])
@@ -474,6 +494,18 @@ def _parse(text: object) -> tuple[_Part, ...]:
             j += size
         else:
             j += 1
+    # Legal and company forms of organisations, anywhere among the names ("Sherkat-e
+    # Rishmak", "Niru Co. Ltd."); a form of one-letter words ("S. A.") only after a name,
+    # where it cannot be the initials that begin a personal name.
+    k = i
+    while k < len(words):
+        size = _match_at(texts, k, lexicon.legal, lexicon.legal_sizes) if roles[k] == "name" else 0
+        if size and "title" not in roles[k : k + size] and (
+                k > i or any(len(t) > 1 for t in texts[k : k + size])):
+            roles[k : k + size] = ["legal"] * size
+            k += size
+        else:
+            k += 1
     # A particle at the very start ("al-Qaeda") is a particle too.
     if i < len(words) and lexicon.roles.get((texts[i],)) == "particle" and i + 1 < len(words):
         roles[i] = "particle"

@@ -258,7 +258,7 @@ def _edit_similarity(a: tuple[str, str, bool], b: tuple[str, str, bool]) -> tupl
 
 @functools.lru_cache(maxsize=1)
 def _translation_index() -> dict[str, frozenset[str]]:
-    """Normalised word → ids of data/translations.txt it belongs to."""
+    """Normalised word → ids of data/translations.txt (and org symbols) it belongs to."""
     index = variant_index()
     found: dict[str, set[str]] = {}
     for tid, english, native, _ in _data.translations():
@@ -271,6 +271,12 @@ def _translation_index() -> dict[str, frozenset[str]]:
                 )
         for word in words:
             found.setdefault(word, set()).add(tid)
+    # The generic words of organisation names in their forms and languages (rigour's
+    # symbols, data/org_words.txt): Industry / Industries / Industrial.
+    for term in _data.org_terms():
+        if term.role == "word":
+            for form in term.forms:
+                found.setdefault(form.replace(" ", ""), set()).add("org:" + term.symbol)
     return {word: frozenset(ids) for word, ids in found.items()}
 
 
@@ -895,8 +901,7 @@ def _records(a: str, b: str, na: _Name, nb: _Name, plan: _Plan) -> tuple[Aligned
         for position in name.aside:
             if (on_left, position) not in plan.reclaimed:
                 p = parts[position]
-                role: Method = "title" if p.role == "title" else (
-                    "connector" if p.role == "connector" else "particle")
+                role: Method = "particle" if p.role == "name" else p.role
                 records.append(AlignedPart(p if on_left else None, None if on_left else p,
                                            role, 0.0, 0.0))
     return tuple(records)

@@ -37,9 +37,10 @@ Kind = Literal["person", "place", "org"]
 
 KINDS: tuple[Kind, ...] = ("person", "place", "org")
 
-PartRole = Literal["name", "title", "connector", "particle"]
+PartRole = Literal["name", "title", "connector", "particle", "legal"]
 """What a name part is: an identity-bearing ``"name"``, a ``"title"`` (Mullah, President),
-a ``"connector"`` (izafe -i/-e, "of", "and") or a ``"particle"`` (the article al-, bin)."""
+a ``"connector"`` (izafe -i/-e, "of", "and"), a ``"particle"`` (the article al-, bin) or a
+``"legal"`` form of an organisation (Ltd, PJSC, Company, Sherkat: data/org_words.txt)."""
 
 Script = Literal["latin", "arabic", "other", "digits"]
 """The script a name part was written in, before romanisation."""
@@ -183,7 +184,7 @@ class Entity:
 Method = Literal[
     "exact", "variant", "transliteration", "joined", "compound", "initial", "acronym",
     "translation", "cross-script", "edit", "different", "conflict", "missing", "title",
-    "connector", "particle",
+    "connector", "particle", "legal",
 ]
 """How a part was matched (or why it was not): see :class:`AlignedPart`."""
 
@@ -204,6 +205,7 @@ METHOD_HELP: dict[str, str] = {
     "title": "title or honorific: not used for identity",
     "connector": "connector (izafe, of, and): not used for identity",
     "particle": "particle (al-, bin): not used for identity",
+    "legal": "legal or company form (Ltd, PJSC, Company; data/org_words.txt): not used for identity",
 }
 
 
