@@ -33,20 +33,20 @@ def test_version() -> None:
 
 
 def test_python_dash_m() -> None:
-    result = subprocess.run([sys.executable, "-m", "aliaskit", "normalize", "Mottaki"],
+    result = subprocess.run([sys.executable, "-m", "aliaskit", "normalize", "--format", "table", "Mottaki"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout == "mottaki\n"
 
 
 def test_normalize_arguments() -> None:
-    result = run("normalize", "Ḥusām al-Dīn", "امیر خان متقی")
+    result = run("normalize", "--format", "table", "Ḥusām al-Dīn", "امیر خان متقی")
     assert result.returncode == 0
     assert result.stdout.splitlines() == ["husamaldin", "amir khan muttaqi"]
 
 
 def test_normalize_stdin_keeps_every_line_in_order() -> None:
     lines = ["Amir Khan Muttaqi", "", "Hezb-i Islami", "12345", "Nangahar"]
-    result = run("normalize", "--json", stdin="\n".join(lines) + "\n")
+    result = run("normalize", "--jsonl", stdin="\n".join(lines) + "\n")
     assert result.returncode == 1  # two lines were invalid
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["line"] for r in records] == [1, 2, 3, 4, 5]
@@ -57,13 +57,13 @@ def test_normalize_stdin_keeps_every_line_in_order() -> None:
 
 
 def test_key_command() -> None:
-    result = run("key", "Muttaqi", "Mottaki", "متقی")
+    result = run("key", "--format", "table", "Muttaqi", "Mottaki", "متقی")
     assert result.returncode == 0
     assert len(set(result.stdout.split())) == 1
 
 
 def test_parts_command() -> None:
-    result = run("parts", "Mullah Abdul Qahar Balkhi")
+    result = run("parts", "--format", "table", "Mullah Abdul Qahar Balkhi")
     assert result.stdout.strip() == "mullah:title abdulqahar:name balkhi:name"
 
 
@@ -86,7 +86,7 @@ def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
     names.write_text("\n".join(["Amir Khan Muttaqi"] * 50000) + "\n", encoding="utf-8")
     assert ALIASKIT
     with names.open(encoding="utf-8") as stdin:
-        producer = subprocess.Popen([ALIASKIT, "normalize"], stdin=stdin,
+        producer = subprocess.Popen([ALIASKIT, "normalize", "--format", "table"], stdin=stdin,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert producer.stdout and producer.stderr
         first = producer.stdout.readline()
@@ -114,7 +114,7 @@ def test_reference_build_check(tmp_path: Path) -> None:
 
 
 def test_resolve_table_and_jsonl() -> None:
-    result = run("resolve", "Amir Khan Mottaki", "Nangahar", "Massoud")
+    result = run("resolve", "--format", "table", "Amir Khan Mottaki", "Nangahar", "Massoud")
     assert result.returncode == 0, result.stderr
     assert "person/amir-khan-muttaqi" in result.stdout
     assert "place/nangarhar-province" in result.stdout
@@ -141,11 +141,11 @@ def test_resolve_with_user_gazetteer(tmp_path: Path) -> None:
 
 def test_compare_command() -> None:
     result = run("compare", "Amir Khan Muttaqi", "امیر خان متقی", "--json")
-    record = json.loads(result.stdout)
+    [record] = json.loads(result.stdout)
     assert record["is_match"] is True and record["score"] == 1.0
-    result = run("compare", "Mohammad Khan", "Mohammad Karim", "--explain")
+    result = run("compare", "Mohammad Khan", "Mohammad Karim", "--explain", "--format", "table")
     assert "conflict" in result.stdout and "no match" in result.stdout
-    record = json.loads(run("compare", "Mohammad Khan", "Mohammad Karim", "--json").stdout)
+    record = json.loads(run("compare", "Mohammad Khan", "Mohammad Karim", "--jsonl").stdout)
     assert [r["contribution"] < 0 for r in record["alignment"] if r["method"] == "conflict"] == [True]
 
 
@@ -164,7 +164,7 @@ def test_hundred_thousand_lines_in_order(tmp_path: Path) -> None:
     path.write_text("\n".join(names) + "\n", encoding="utf-8")
     with path.open(encoding="utf-8") as stdin:
         assert ALIASKIT
-        result = subprocess.run([ALIASKIT, "normalize", "--json"], stdin=stdin,
+        result = subprocess.run([ALIASKIT, "normalize", "--jsonl"], stdin=stdin,
                                 capture_output=True, text=True, timeout=600)
     lines = result.stdout.splitlines()
     assert len(lines) == len(names)
@@ -200,7 +200,7 @@ def test_non_utf8_input_reports_the_line() -> None:
                             capture_output=True, timeout=60)
     assert result.returncode == 1
     assert b"line 2: not valid utf-8" in result.stderr and b"Traceback" not in result.stderr
-    result = subprocess.run([ALIASKIT, "normalize", "--errors", "replace"],
+    result = subprocess.run([ALIASKIT, "normalize", "--errors", "replace", "--format", "table"],
                             input=b"Ahmad\nMass\xffoud\n", capture_output=True, timeout=60)
     assert result.returncode == 0 and result.stdout.decode().splitlines() == ["ahmad", "massoud"]
 
@@ -226,10 +226,10 @@ def test_malformed_gazetteer_rows_are_numbered(tmp_path: Path) -> None:
 
 
 def test_entities_and_show() -> None:
-    result = run("entities", "--kind", "person", "--json")
+    result = run("entities", "--kind", "person", "--jsonl")
     ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
     assert "person/ahmad-massoud" in ids and all(i.startswith("person/") for i in ids)
-    result = run("show", "person/ahmad-shah-massoud")
+    result = run("show", "--format", "table", "person/ahmad-shah-massoud")
     assert "Lion of Panjshir" in result.stdout and "004_c970b5bf8df66635.txt" in result.stdout
     result = run("show", "person/nobody")
     assert result.returncode == 1 and "no entity" in result.stderr
