@@ -1,19 +1,22 @@
 """The ``aliaskit`` command line: a thin layer over the Python API.
 
-Input comes from arguments or standard input (one name per line), output goes to
-standard output (a table for people, ``--json`` / JSON Lines for programs), messages go
-to standard error. Errors are one line and a non-zero exit code: 1 for bad input or
-data, 2 for bad usage. ``--debug`` shows tracebacks.
+Every command that gives results writes them in one of four formats chosen the same way
+(``--format table|jsonl|json|csv``; a table on a terminal, JSON Lines otherwise), from
+one record per result: the ``to_dict()`` of aliaskit's result classes. Messages go to
+standard error, one line each, escaped. Exit codes: 0 success, 1 some input could not be
+processed (or bad data), 2 bad usage. ``--debug`` shows tracebacks.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,56 +32,202 @@ from ._keys import metaphone_key, nysiis_key, phonetic_key
 from ._normalize import name_parts, normalize
 from ._reference import load_reference
 from ._resolve import Resolver
-from ._types import Entity, LinkedMention, Match
+from ._types import Entity
 
 F = TypeVar("F", bound=Callable[..., Any])
+Record = dict[str, Any]
+
+# --- what the terminal shows ---------------------------------------------------------
+
+# Invisible but meaningful in Persian text: the zero-width (non-)joiner stays as it is.
+_KEEP = frozenset("\u200c\u200d")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_unsafe(char: str) -> bool:
+    """Control characters (C0, DEL, C1), format characters such as the bidi overrides
+    (U+202A-U+202E, U+2066-U+2069) and zero-width spaces, line and paragraph separators,
+    and lone surrogates: what can drive a terminal or hide or reorder text."""
+    category = unicodedata.category(char)
+    return category in ("Cc", "Cs", "Zl", "Zp") or (category == "Cf" and char not in _KEEP)
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def visible(text: str) -> str:
+    r"""``text`` safe for a terminal: unsafe characters written as Python escapes.
+
+    ```pycon
+    >>> visible("Muttaqi\x1b]0;pwned\x07 \u202eabc")
+    'Muttaqi\\x1b]0;pwned\\x07 \\u202eabc'
+    >>> visible("خامنه\u200cای") == "خامنه\u200cای"
+    True
+
+    ```
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_escape_char(c) if _is_unsafe(c) else c for c in text)
+
+
+def _for_table(value: Any, key: str = "") -> Any:
+    """A record with every string made :func:`visible` (explanations keep their lines)."""
+    if isinstance(value, str):
+        if key == "explanation":
+            return "\n".join(visible(line) for line in value.split("\n"))
+        return visible(value)
+    if isinstance(value, dict):
+        return {k: _for_table(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_for_table(v, key) for v in value]
+    return value
+
+
+def _json_char(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _json(value: Any) -> str:
+    """JSON text of ``value``, UTF-8 as is but the characters :func:`visible` escapes, which
+    are written as JSON escapes (the same string once parsed)."""
+    text = json.dumps(value, ensure_ascii=False)
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_json_char(c) if _is_unsafe(c) else c for c in text)
+
+
+# --- output: one writer for every command --------------------------------------------
+
+FORMATS = ("table", "jsonl", "json", "csv")
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+class _View:
+    """How a command's records look: ``columns`` and ``rows`` for CSV (one record can
+    give several rows), ``table`` for people (lines from a record whose strings are
+    already escaped), ``header`` above the table."""
+
+    def __init__(self, columns: Sequence[str], table: Callable[[Record], Iterable[str]],
+                 header: str | None = None,
+                 rows: Callable[[Record], Iterable[Record]] | None = None) -> None:
+        self.columns = list(columns)
+        self.table = table
+        self.header = header
+        self.rows = rows or (lambda record: [record])
+
+
+class _Writer:
+    """Writes records in the chosen format, streaming: json is one array, written as the
+    records come."""
+
+    def __init__(self, fmt: str, view: _View) -> None:
+        self.fmt, self.view = fmt, view
+        self.count = 0
+        self.csv = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
+
+    def write(self, record: Record) -> None:
+        first = self.count == 0
+        self.count += 1
+        if self.fmt == "jsonl":
+            click.echo(_json(record))
+        elif self.fmt == "json":
+            click.echo(("[\n" if first else ",\n") + _json(record), nl=False)
+        elif self.csv is not None:
+            if first:
+                self.csv.writerow(self.view.columns)
+            for row in self.view.rows(record):
+                self.csv.writerow([_csv_cell(row.get(c)) for c in self.view.columns])
+        else:
+            if first and self.view.header is not None:
+                click.echo(self.view.header)
+            for line in self.view.table(_for_table(record)):
+                click.echo(line)
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            click.echo("[]" if self.count == 0 else "\n]")
+        elif self.fmt == "csv" and self.count == 0:
+            assert self.csv is not None
+            self.csv.writerow(self.view.columns)
+
+
+def output_options(*extra: str) -> Callable[[F], F]:
+    """--format (table, jsonl, json, csv and ``extra``) and its short forms --jsonl,
+    --json, --csv; the command gets ``fmt``, the format chosen."""
+
+    def decorator(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, fmt: str | None, as_jsonl: bool, as_json: bool, as_csv: bool,
+                    **kwargs: Any) -> Any:
+            chosen = {name for name, flag in (("jsonl", as_jsonl), ("json", as_json),
+                                              ("csv", as_csv)) if flag}
+            if fmt is not None:
+                chosen.add(fmt)
+            if len(chosen) > 1:
+                raise click.UsageError(f"choose one output format, not {' and '.join(sorted(chosen))}")
+            default = "table" if sys.stdout.isatty() else "jsonl"
+            return fn(*args, fmt=chosen.pop() if chosen else default, **kwargs)
+
+        options = [
+            click.option("--format", "fmt", type=click.Choice([*FORMATS, *extra]), default=None,
+                         help="table: for people (the default on a terminal); jsonl: one JSON "
+                              "record per line (the default otherwise); json: one JSON array of "
+                              "the same records; csv: a header, then the records' fields"
+                              + (f"; {', '.join(extra)}" if extra else "") + "."),
+            click.option("--jsonl", "as_jsonl", is_flag=True, help="Same as --format jsonl."),
+            click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
+            click.option("--csv", "as_csv", is_flag=True, help="Same as --format csv."),
+        ]
+        for option in reversed(options):
+            wrapper = option(wrapper)
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
 
 
 def input_options(fn: F) -> F:
-    """--encoding and --errors for commands that read names from standard input."""
+    """--encoding and --errors for commands that read text."""
     fn = click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict",
                       show_default=True,
-                      help="What to do with input that is not valid in the encoding: stop with "
-                           "the line number, or replace the bad bytes with U+FFFD.")(fn)
+                      help="Input that is not valid in the encoding: strict makes it an error "
+                           "(of its line, or of its file for link and CSV input), replace "
+                           "replaces the bad bytes with U+FFFD.")(fn)
     fn = click.option("--encoding", default="utf-8", show_default=True,
-                      help="Encoding of standard input.")(fn)
+                      help="Encoding of the input.")(fn)
     return fn
 
 
-def _inputs(names: tuple[str, ...], encoding: str = "utf-8", errors: str = "strict"
-            ) -> Iterator[tuple[int, str]]:
-    """Names from the arguments, else one per line of standard input (line numbers from 1)."""
-    if names:
-        yield from enumerate(names, start=1)
-        return
-    if sys.stdin is None or sys.stdin.isatty():
-        raise click.UsageError("give names as arguments or one per line on standard input")
-    try:
-        "".encode(encoding)
-    except LookupError:
-        raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
-    for number, raw in enumerate(sys.stdin.buffer, start=1):
-        try:
-            line = raw.decode(encoding, errors=errors)
-        except UnicodeDecodeError as exc:
-            raise AliaskitError(
-                f"line {number}: not valid {encoding} (byte {exc.start}); "
-                "use --encoding, or --errors replace"
-            ) from None
-        yield number, line.rstrip("\r\n")
+def data_option(fn: F) -> F:
+    """--data: the user's gazetteer instead of the bundled reference data."""
+    return click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
+                        help="Your gazetteer (.jsonl or .csv) instead of the bundled reference "
+                             "data.")(fn)
 
 
-def _emit(record: dict[str, Any]) -> None:
-    click.echo(json.dumps(record, ensure_ascii=False))
+# --- messages ------------------------------------------------------------------------
 
 
-def _colour() -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
-def _style(text: str, **styles: Any) -> str:
-    return click.style(text, **styles) if _colour() else text
+def _message(text: str) -> None:
+    click.echo(f"aliaskit: {visible(text)}", err=True)
 
 
 class _Progress:
@@ -101,33 +250,122 @@ class _Progress:
     def close(self) -> None:
         if self.enabled and self.shown != self.start:
             click.echo("\r\033[K", err=True, nl=False)
+            self.shown = self.start
 
 
-def _batch(
-    names: tuple[str, ...], as_json: bool, fn: Callable[[str], str], field: str,
-    encoding: str = "utf-8", errors: str = "strict",
-) -> None:
-    """Run ``fn`` on every input: one output line per input line, errors included."""
-    failures = 0
-    for number, name in _inputs(names, encoding, errors):
-        try:
-            value: str | None = fn(name)
-            error = None
-        except AliaskitError as exc:
-            value, error = None, str(exc)
-            failures += 1
-        if as_json:
-            record: dict[str, Any] = {"line": number, "input": name, field: value}
-            if error is not None:
-                record["error"] = error
-            _emit(record)
-        elif error is None:
-            click.echo(value)
-        else:
-            click.echo("")
-            click.echo(f"aliaskit: line {number}: {error}", err=True)
-    if failures:
-        raise SystemExit(1)
+class _Batch:
+    """Accounts for a batch: one line on standard error per failed row (or file), a
+    summary when more than one failed, and exit code 1 if any did."""
+
+    def __init__(self, unit: str = "line", progress: bool = False) -> None:
+        self.unit = unit
+        self.total = 0
+        self.failed: list[str] = []
+        self.first = ""
+        self.progress = _Progress() if progress else None
+
+    def row(self, where: str, error: str | None) -> None:
+        self.total += 1
+        if error is not None:
+            if self.progress is not None:
+                self.progress.close()
+            message = f"{where}: {error}" if where else error
+            _message(message)
+            self.failed.append(where)
+            if len(self.failed) == 1:
+                self.first = message
+        if self.progress is not None:
+            self.progress.tick()
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+        failed = len(self.failed)
+        if failed > 1:
+            units = f"{self.unit}s" if self.total != 1 else self.unit
+            if self.unit == "file":
+                _message(f"{failed:,} of {self.total:,} {units} failed: " + ", ".join(self.failed))
+            else:
+                _message(f"{failed:,} of {self.total:,} {units} failed; first: {self.first}")
+        if failed:
+            raise SystemExit(1)
+
+
+# --- input ---------------------------------------------------------------------------
+
+
+def _check_encoding(encoding: str) -> None:
+    try:
+        "".encode(encoding)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
+
+
+def _decode_line(raw: bytes, encoding: str, errors: str) -> tuple[str, str | None]:
+    """A line's text and None, or (its bytes shown as escapes, the reason) if not valid."""
+    try:
+        return raw.decode(encoding, errors=errors), None
+    except UnicodeDecodeError as exc:
+        return (raw.decode(encoding, errors="backslashreplace"),
+                f"not valid {encoding} (byte {exc.start + 1}); use --encoding, or --errors replace")
+
+
+Item = tuple[int, str, str | None]
+
+
+def _inputs(names: tuple[str, ...], encoding: str = "utf-8", errors: str = "strict"
+            ) -> Iterator[Item]:
+    """(line number from 1, name, error or None) for the arguments, else for every line of
+    standard input."""
+    if names:
+        for number, name in enumerate(names, start=1):
+            yield number, name, None
+        return
+    if sys.stdin is None or sys.stdin.isatty():
+        raise click.UsageError("give names as arguments or one per line on standard input")
+    _check_encoding(encoding)
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        text, error = _decode_line(raw, encoding, errors)
+        yield number, text.rstrip("\r\n"), error
+
+
+def _colour() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _style(text: str, **styles: Any) -> str:
+    return click.style(text, **styles) if _colour() else text
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _record(number: int, name: str, field: str, value: Any, error: str | None) -> Record:
+    record: Record = {"line": number, "input": name, field: value}
+    if error is not None:
+        record["error"] = error
+    return record
+
+
+def _batch(names: tuple[str, ...], fmt: str, fn: Callable[[str], Any], field: str,
+           table: Callable[[Any], str], encoding: str, errors: str) -> None:
+    """Run ``fn`` on every input: one record per input line, errors included."""
+    view = _View(["line", "input", field, "error"],
+                 lambda r: ["" if "error" in r else table(r[field])])
+    out, batch = _Writer(fmt, view), _Batch()
+    for number, name, error in _inputs(names, encoding, errors):
+        value = None
+        if error is None:
+            try:
+                value = fn(name)
+            except AliaskitError as exc:
+                error = str(exc)
+        out.write(_record(number, name, field, value, error))
+        batch.row(f"line {number}", error)
+    out.close()
+    batch.finish()
 
 
 def _build() -> str:
@@ -145,10 +383,11 @@ def _build() -> str:
 def cli(ctx: click.Context, debug: bool) -> None:
     """Resolve Afghan and Iranian names of people, places and organisations.
 
-    Names come as arguments or one per line on standard input; results go to
-    standard output (a table, or JSON Lines with --json), messages to standard
-    error. Every input line gives exactly one output record, in input order.
-    Exit codes: 0 success, 1 bad input or data, 2 bad usage.
+    Names come as arguments or one per line on standard input. Every input line gives
+    exactly one output record, in input order, on standard output: a table on a
+    terminal, JSON Lines otherwise (--format table|jsonl|json|csv on every command).
+    Errors go to standard error, one line each, and a summary when more than one row
+    failed. Exit codes: 0 success, 1 some input failed (or bad data), 2 bad usage.
     """
     ctx.obj = {"debug": debug}
 
@@ -158,10 +397,12 @@ KIND = click.Choice(["person", "place", "org"])
 
 @cli.command("normalize")
 @click.argument("names", nargs=-1)
-@click.option("--json", "--jsonl", "as_json", is_flag=True, help="JSON Lines: one record per input.")
+@output_options()
 @input_options
-def normalize_cmd(names: tuple[str, ...], as_json: bool, encoding: str, errors: str) -> None:
+def normalize_cmd(names: tuple[str, ...], fmt: str, encoding: str, errors: str) -> None:
     """Print the normalised form of each NAME (or of each line of standard input).
+
+    Records: line, input, normalized (null and an error on failure).
 
     \b
     Example:
@@ -169,7 +410,7 @@ def normalize_cmd(names: tuple[str, ...], as_json: bool, encoding: str, errors: 
       husamaldin
       amir khan muttaqi
     """
-    _batch(names, as_json, normalize, "normalized", encoding, errors)
+    _batch(names, fmt, normalize, "normalized", str, encoding, errors)
 
 
 @cli.command("key")
@@ -177,10 +418,12 @@ def normalize_cmd(names: tuple[str, ...], as_json: bool, encoding: str, errors: 
 @click.option("--scheme", type=click.Choice(["aliaskit", "metaphone", "nysiis"]),
               default="aliaskit", show_default=True,
               help="aliaskit's transliteration-aware key, or jellyfish's encoders.")
-@click.option("--json", "--jsonl", "as_json", is_flag=True, help="JSON Lines: one record per input.")
+@output_options()
 @input_options
-def key_cmd(names: tuple[str, ...], scheme: str, as_json: bool, encoding: str, errors: str) -> None:
+def key_cmd(names: tuple[str, ...], scheme: str, fmt: str, encoding: str, errors: str) -> None:
     """Print the phonetic key of each NAME, one key per name part.
+
+    Records: line, input, key (null and an error on failure).
 
     \b
     Example:
@@ -190,39 +433,26 @@ def key_cmd(names: tuple[str, ...], scheme: str, as_json: bool, encoding: str, e
       MTK
     """
     fn = {"aliaskit": phonetic_key, "metaphone": metaphone_key, "nysiis": nysiis_key}[scheme]
-    _batch(names, as_json, fn, "key", encoding, errors)
-
-
-def _parts_record(name: str) -> list[dict[str, Any]]:
-    return [{"text": p.text, "role": p.role, "original": p.original, "start": p.start,
-             "end": p.end, "script": p.script} for p in name_parts(name)]
+    _batch(names, fmt, fn, "key", str, encoding, errors)
 
 
 @cli.command("parts")
 @click.argument("names", nargs=-1)
-@click.option("--json", "--jsonl", "as_json", is_flag=True, help="JSON Lines: one record per input.")
+@output_options()
 @input_options
-def parts_cmd(names: tuple[str, ...], as_json: bool, encoding: str, errors: str) -> None:
+def parts_cmd(names: tuple[str, ...], fmt: str, encoding: str, errors: str) -> None:
     """Show the parts of each NAME with their roles (title, name, connector, particle).
+
+    Records: line, input, parts (a list of text, role, original, start, end, script;
+    in CSV as JSON).
 
     \b
     Example:
       $ aliaskit parts "Mullah Abdul Qahar Balkhi"
       mullah:title abdulqahar:name balkhi:name
     """
-    if not as_json:
-        _batch(names, False, lambda n: " ".join(f"{p.text}:{p.role}" for p in name_parts(n)),
-               "parts", encoding, errors)
-        return
-    failures = 0
-    for number, name in _inputs(names, encoding, errors):
-        try:
-            _emit({"line": number, "input": name, "parts": _parts_record(name)})
-        except AliaskitError as exc:
-            failures += 1
-            _emit({"line": number, "input": name, "parts": None, "error": str(exc)})
-    if failures:
-        raise SystemExit(1)
+    _batch(names, fmt, lambda n: [p.to_dict() for p in name_parts(n)], "parts",
+           lambda parts: " ".join(f"{p['text']}:{p['role']}" for p in parts), encoding, errors)
 
 
 # --- resolve -------------------------------------------------------------------------
@@ -234,32 +464,23 @@ def _load_resolver(data_path: Path | None) -> Resolver:
     return Resolver(read_gazetteer(data_path)) if data_path else Resolver.from_reference()
 
 
-def _match_record(match: Match, explain: bool) -> dict[str, Any]:
-    alias = match.alias
-    record: dict[str, Any] = {
-        "id": match.entity.id, "name": match.entity.name, "kind": match.entity.kind,
-        "score": match.score, "is_match": match.comparison.is_match,
-        "ambiguous": match.ambiguous,
-        "alternatives": list(match.alternatives),
-        "alias": alias.name, "alias_origin": alias.origin,
-        "mentions": [{"source": m.source, "start": m.start, "end": m.end, "line": m.line}
-                     for m in alias.mentions],
-    }
-    if explain:
-        record["explanation"] = match.comparison.explain()
-    return record
-
-
-def _resolve_record(resolver: Resolver, number: int, name: str, options: dict[str, Any]
-                    ) -> dict[str, Any]:
-    record: dict[str, Any] = {"line": number, "input": name}
-    try:
-        matches = resolver.resolve(name, kind=options["kind"], limit=options["limit"],
-                                   profile=options["profile"], threshold=options["threshold"])
-        record["matches"] = [_match_record(m, options["explain"]) for m in matches]
-    except AliaskitError as exc:
-        record["matches"] = []
-        record["error"] = str(exc)
+def _resolve_record(resolver: Resolver, item: Item, options: dict[str, Any]) -> Record:
+    number, name, error = item
+    record: Record = {"line": number, "input": name, "matches": []}
+    if error is None:
+        try:
+            matches = resolver.resolve(name, kind=options["kind"], limit=options["limit"],
+                                       profile=options["profile"], threshold=options["threshold"])
+        except AliaskitError as exc:
+            error = str(exc)
+        else:
+            for m in matches:
+                match = m.to_dict()
+                if options["explain"]:
+                    match["explanation"] = m.explain()
+                record["matches"].append(match)
+    if error is not None:
+        record["error"] = error
     return record
 
 
@@ -268,31 +489,47 @@ def _worker_init(data_path: Path | None, options: dict[str, Any]) -> None:
     _WORKER["options"] = options
 
 
-def _worker_resolve(item: tuple[int, str]) -> dict[str, Any]:
-    return _resolve_record(_WORKER["resolver"], item[0], item[1], _WORKER["options"])
+def _worker_resolve(item: Item) -> Record:
+    return _resolve_record(_WORKER["resolver"], item, _WORKER["options"])
 
 
-def _print_resolve_row(record: dict[str, Any], explain: bool) -> None:
-    number, name = record["line"], record["input"]
-    shown = name if len(name) <= 24 else name[:23] + "…"
+def _resolve_table(record: Record) -> Iterator[str]:
+    number, shown = record["line"], _clip(record["input"], 24)
     if "error" in record:
-        click.echo(f"{number:>5}  {shown:<24} " + _style("error: " + record["error"], fg="red"))
+        yield f"{number:>5}  {shown:<24} " + _style("error: " + record["error"], fg="red")
         return
     if not record["matches"]:
-        click.echo(f"{number:>5}  {shown:<24} " + _style("(no match)", dim=True))
+        yield f"{number:>5}  {shown:<24} " + _style("(no match)", dim=True)
     for rank, m in enumerate(record["matches"]):
         ambiguous = _style("yes", fg="yellow", bold=True) if m["ambiguous"] else "no "
         below = "" if m["is_match"] else _style("  (below the threshold)", dim=True)
-        click.echo(f"{number:>5}  {shown if rank == 0 else '':<24} {m['id']:<38} "
-                   f"{m['score']:>5.3f}  {ambiguous}    {m['alias']}{below}")
-        if explain:
-            click.echo("       " + m["explanation"].replace("\n", "\n       "))
+        yield (f"{number:>5}  {shown if rank == 0 else '':<24} {m['id']:<38} "
+               f"{m['score']:>5.3f}  {ambiguous}    {m['alias']}{below}")
+        if "explanation" in m:
+            yield "       " + m["explanation"].replace("\n", "\n       ")
+
+
+_MATCH_COLUMNS = ["id", "name", "kind", "score", "is_match", "ambiguous", "alternatives",
+                  "alias", "alias_origin"]
+
+
+def _resolve_rows(record: Record) -> Iterator[Record]:
+    head = {"line": record["line"], "input": record["input"], "error": record.get("error")}
+    if not record["matches"]:
+        yield head
+    for rank, match in enumerate(record["matches"], start=1):
+        yield {**head, "rank": rank, **match}
+
+
+RESOLVE_VIEW = _View(
+    ["line", "input", "rank", *_MATCH_COLUMNS, "error", "explanation"],
+    _resolve_table, header=f"{'line':>5}  {'input':<24} {'entity':<38} {'score':>5}  ambig  alias",
+    rows=_resolve_rows)
 
 
 @cli.command("resolve")
 @click.argument("names", nargs=-1)
-@click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Your gazetteer (.jsonl or .csv) instead of the bundled reference data.")
+@data_option
 @click.option("--kind", type=KIND, help="Only entities of this kind.")
 @click.option("--limit", type=click.IntRange(min=1), default=1, show_default=True,
               help="Matches per name.")
@@ -301,24 +538,26 @@ def _print_resolve_row(record: dict[str, Any], explain: bool) -> None:
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
               help="List every candidate scoring at least this much, matches or not "
                    "(is_match says which), for review; default: matches only.")
-@click.option("--json", "--jsonl", "as_json", is_flag=True, help="JSON Lines: one record per input.")
 @click.option("--explain", is_flag=True, help="Show the alignment behind each match.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes to use; output stays in input order.")
+@output_options()
 @input_options
 def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None, limit: int,
-                profile: str, threshold: float | None, as_json: bool, explain: bool, workers: int,
+                profile: str, threshold: float | None, explain: bool, workers: int, fmt: str,
                 encoding: str, errors: str) -> None:
     """Resolve each NAME (or each line of standard input) to known entities.
 
-    Every input gives one record: line number, input, and its matches (entity id,
-    canonical name, score, ambiguous, the alias that matched and where it was seen),
-    or the reason it could not be resolved.
+    Every input gives one record: line, input, and its matches (Match.to_dict(): entity
+    id, name, kind, score, is_match, ambiguous, alternatives, the alias that matched
+    and its mentions; with --explain an explanation), or the reason it could not be
+    resolved (error). In CSV, one row per match (rank) without the mentions, or one row
+    without a match.
 
     \b
     Examples:
       $ aliaskit resolve "Amir Khan Mottaki" "Nangahar"
-      $ aliaskit resolve --jsonl --limit 3 < names.txt > resolved.jsonl
+      $ aliaskit resolve --limit 3 < names.txt > resolved.jsonl
       $ aliaskit resolve --data my_gazetteer.csv --kind person "Sirajuddin Haqani"
       $ aliaskit resolve --limit 5 --threshold 0.2 "Tabris"   # runners-up for review
     """
@@ -333,29 +572,34 @@ def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None
 
         pool = multiprocessing.get_context("spawn").Pool(
             workers, initializer=_worker_init, initargs=(data_path, options))
-        records: Iterable[dict[str, Any]] = pool.imap(_worker_resolve, items, chunksize=64)
+        records: Iterable[Record] = pool.imap(_worker_resolve, items, chunksize=64)
     else:
         pool = None
         resolver = _load_resolver(data_path)
-        records = (_resolve_record(resolver, n, name, options) for n, name in items)
-    failures = 0
-    progress = _Progress()
+        records = (_resolve_record(resolver, item, options) for item in items)
+    out, batch = _Writer(fmt, RESOLVE_VIEW), _Batch(progress=True)
     try:
-        if not as_json:
-            click.echo(f"{'line':>5}  {'input':<24} {'entity':<38} {'score':>5}  ambig  alias")
         for record in records:
-            failures += "error" in record
-            if as_json:
-                _emit(record)
-            else:
-                _print_resolve_row(record, explain)
-            progress.tick()
+            out.write(record)
+            batch.row(f"line {record['line']}", record.get("error"))
+        out.close()
     finally:
-        progress.close()
+        if batch.progress is not None:
+            batch.progress.close()
         if pool is not None:
             pool.terminate()
-    if failures:
-        raise SystemExit(1)
+    batch.finish()
+
+
+def _compare_table(record: Record) -> Iterator[str]:
+    if "explanation" in record:
+        yield record["explanation"]
+    else:
+        yield f"{record['score']:.3f}\t{'match' if record['is_match'] else 'no match'}"
+
+
+COMPARE_VIEW = _View(["left", "right", "score", "is_match", "profile", "threshold", "kind",
+                      "alignment", "explanation"], _compare_table)
 
 
 @cli.command("compare")
@@ -364,75 +608,92 @@ def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None
 @click.option("--kind", type=KIND, help="Kind of both names.")
 @click.option("--profile", default="default", show_default=True, help="Decision profile.")
 @click.option("--explain", is_flag=True, help="Show the alignment, one line per name part.")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@output_options()
 def compare_cmd(left: str, right: str, kind: str | None, profile: str, explain: bool,
-                as_json: bool) -> None:
+                fmt: str) -> None:
     """Compare two names: score, decision and (with --explain) why.
+
+    The record is Comparison.to_dict(): left, right, score, is_match, profile,
+    threshold, kind and the alignment (one entry per name part; in CSV as JSON), with
+    --explain also the explanation a table shows.
 
     \b
     Example:
       $ aliaskit compare "Amir Khan Muttaqi" "امیر خان متقی" --explain
     """
     c = compare(left, right, kind=kind, profile=profile)  # type: ignore[arg-type]
-    if as_json:
-        _emit({
-            "left": left, "right": right, "score": c.score, "is_match": c.is_match,
-            "profile": c.profile, "threshold": c.threshold,
-            "alignment": [{
-                "left": r.left.original if r.left else None,
-                "right": r.right.original if r.right else None,
-                "method": r.method, "similarity": r.similarity, "weight": r.weight,
-                "contribution": r.contribution,
-            } for r in c.alignment],
-        })
-    elif explain:
-        click.echo(c.explain())
-    else:
-        click.echo(f"{c.score:.3f}\t{'match' if c.is_match else 'no match'}")
+    record = c.to_dict()
+    if explain:
+        record["explanation"] = c.explain()
+    out = _Writer(fmt, COMPARE_VIEW)
+    out.write(record)
+    out.close()
 
 
 # --- cluster -------------------------------------------------------------------------
 
 
-def _read_text_file(path: str, encoding: str, errors: str | None = None) -> str:
-    """The decoded text of a file ('-' = standard input); errors name the line.
-
-    ``errors`` is the command's --errors choice; None for commands that have no such option.
-    """
+def _read_bytes(path: str) -> bytes:
     try:
-        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise AliaskitError(f"{path}: {exc.strerror}") from None
+
+
+def _read_text_file(path: str, encoding: str, errors: str) -> str:
+    """The decoded text of a file ('-' = standard input); errors name the line."""
+    _check_encoding(encoding)
+    raw = _read_bytes(path)
     try:
-        return raw.decode(encoding, errors=errors or "strict")
+        return raw.decode(encoding, errors=errors)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        hint = "use --encoding" + (" or --errors replace" if errors is not None else "")
-        raise AliaskitError(f"{path}: line {line}: not valid {encoding}; {hint}") from None
+        raise AliaskitError(f"{path}: line {line}: not valid {encoding}; use --encoding, "
+                            "or --errors replace") from None
 
 
-def _read_names_file(path: str, column: str | None, encoding: str, errors: str
-                     ) -> list[tuple[int, str]]:
-    """(line or row number, name) from a text file of lines or a CSV column; '-' = stdin."""
-    text = _read_text_file(path, encoding, errors)
+def _read_names_file(path: str, column: str | None, encoding: str, errors: str) -> list[Item]:
+    """(line or row number, name, error) from a text file of lines or a CSV column; '-' = stdin.
+
+    A line that is not valid in the encoding is an error of its own; in a CSV file, of the
+    whole file."""
     if column is None:
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
+        _check_encoding(encoding)
+        lines = _read_bytes(path).split(b"\n")
+        if lines and lines[-1] == b"":
             lines.pop()  # the newline that ends the file does not start a line
-        return [(n, line.rstrip("\r")) for n, line in enumerate(lines, start=1)]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+        items: list[Item] = []
+        for number, raw in enumerate(lines, start=1):
+            text, error = _decode_line(raw, encoding, errors)
+            items.append((number, text.rstrip("\r"), error))
+        return items
+    reader = csv.DictReader(io.StringIO(_read_text_file(path, encoding, errors), newline=""))
     if column not in (reader.fieldnames or []):
         raise AliaskitError(f"{path}: no column {column!r} (columns: {', '.join(reader.fieldnames or [])})")
-    rows = []
+    rows: list[Item] = []
     try:
         for row in reader:
             value = row.get(column)
             if value is None:
-                raise AliaskitError(f"{path}: row {reader.line_num}: missing field {column!r}")
-            rows.append((reader.line_num, value))
+                rows.append((reader.line_num, "", f"missing field {column!r}"))
+            else:
+                rows.append((reader.line_num, value, None))
     except csv.Error as exc:
         raise AliaskitError(f"{path}: row {reader.line_num}: malformed CSV ({exc})") from None
     return rows
+
+
+def _cluster_table(record: Record) -> Iterator[str]:
+    shown = _clip(record["input"], 24)
+    if "error" in record:
+        yield f"{record['line']:>5}  {shown:<24} " + _style("error: " + record["error"], fg="red")
+    else:
+        yield (f"{record['line']:>5}  {shown:<24} {record['cluster']:>7}  {record['score']:>5.3f}  "
+               f"{record['canonical']}")
+
+
+CLUSTER_VIEW = _View(["line", "input", "cluster", "canonical", "score", "error"], _cluster_table,
+                     header=f"{'line':>5}  {'input':<24} {'cluster':>7}  {'score':>5}  canonical")
 
 
 @cli.command("cluster")
@@ -440,135 +701,161 @@ def _read_names_file(path: str, column: str | None, encoding: str, errors: str
 @click.option("--column", help="Read names from this column of a CSV file (default: one name per line).")
 @click.option("--kind", type=KIND, help="Kind of all names.")
 @click.option("--profile", default="dedupe", show_default=True, help="Decision profile.")
-@click.option("--jsonl", "--json", "as_json", is_flag=True, help="JSON Lines instead of CSV.")
+@output_options()
 @input_options
-def cluster_cmd(file: str, column: str | None, kind: str | None, profile: str, as_json: bool,
+def cluster_cmd(file: str, column: str | None, kind: str | None, profile: str, fmt: str,
                 encoding: str, errors: str) -> None:
     """Group the names of FILE ('-' for standard input) into entities.
 
-    Output: one record per input row, in input order, with its cluster number (largest
-    cluster first), the cluster's chosen canonical name and the score against it.
+    Output: one record per input row, in input order: line (the row's line in a CSV
+    file), input, cluster (its number, largest cluster first), canonical (the
+    cluster's chosen name) and score (against it), or an error.
 
     \b
     Examples:
       $ aliaskit cluster names.txt
-      $ aliaskit cluster --column name --jsonl people.csv
+      $ aliaskit cluster --column name --csv people.csv > clusters.csv
     """
     rows = _read_names_file(file, column, encoding, errors)
-    valid: list[tuple[int, str]] = []
-    invalid: dict[int, str] = {}
-    for number, name in rows:
-        try:
-            normalize(name)
-            valid.append((number, name))
-        except AliaskitError as exc:
-            invalid[number] = str(exc)
-    groups = cluster([name for _, name in valid], kind=kind, profile=profile)  # type: ignore[arg-type]
+    valid: list[str] = []
+    problems: dict[int, str] = {}
+    for index, (_, name, error) in enumerate(rows):
+        if error is None:
+            try:
+                normalize(name)
+            except AliaskitError as exc:
+                error = str(exc)
+        if error is None:
+            valid.append(name)
+        else:
+            problems[index] = error
+    groups = cluster(valid, kind=kind, profile=profile)  # type: ignore[arg-type]
     by_position: dict[int, tuple[int, str, float]] = {}
     for rank, group in enumerate(groups, start=1):
         for member in group.members:
             for position in member.positions:
                 by_position[position] = (rank, group.representative, member.comparison.score)
-    out = csv.writer(sys.stdout, lineterminator="\n") if not as_json else None
-    if out is not None:
-        out.writerow(["line", "input", "cluster", "canonical", "score", "error"])
+    out, batch = _Writer(fmt, CLUSTER_VIEW), _Batch()
     position = 0
-    for number, name in rows:
-        if number in invalid:
-            record: dict[str, Any] = {"line": number, "input": name, "cluster": None,
-                                      "canonical": None, "score": None, "error": invalid[number]}
+    for index, (number, name, _) in enumerate(rows):
+        record: Record = {"line": number, "input": name, "cluster": None, "canonical": None,
+                          "score": None}
+        if index in problems:
+            record["error"] = problems[index]
         else:
-            rank, canonical, score = by_position[position]
+            record["cluster"], record["canonical"], record["score"] = by_position[position]
             position += 1
-            record = {"line": number, "input": name, "cluster": rank, "canonical": canonical,
-                      "score": score}
-        if out is None:
-            _emit(record)
-        else:
-            out.writerow([record["line"], name, record["cluster"] or "", record["canonical"] or "",
-                          "" if record["score"] is None else f"{record['score']:.3f}",
-                          record.get("error", "")])
-    if invalid:
-        raise SystemExit(1)
+        out.write(record)
+        batch.row(f"line {number}", problems.get(index))
+    out.close()
+    batch.finish()
 
 
 # --- the reference data --------------------------------------------------------------
 
 
-def _entity_summary(entity: Entity) -> dict[str, Any]:
-    return {"id": entity.id, "kind": entity.kind, "name": entity.name,
-            "aliases": len(entity.aliases), "mentions": len(entity.mentions),
-            "description": entity.description}
+def _entity_rows(record: Record) -> Iterator[Record]:
+    # As a gazetteer CSV: --data reads it back (aliases separated by |).
+    aliases = [a["name"] for a in record["aliases"] if a["name"] != record["name"]]
+    yield {**record, "aliases": "|".join(dict.fromkeys(aliases))}
+
+
+def _entity_line(record: Record) -> Iterator[str]:
+    mentions = sum(len(a["mentions"]) for a in record["aliases"])
+    yield (f"{record['id']:<44} {record['kind'] or '-':<7} {len(record['aliases']):>3} aliases "
+           f"{mentions:>4} mentions  {record['name']}")
+
+
+def _entity_page(record: Record) -> Iterator[str]:
+    yield (_style(record["name"], bold=True)
+           + f"  ({record['id']}, {record['kind'] or 'kind unknown'})")
+    if record["description"]:
+        yield f"  {record['description']}"
+    for alias in record["aliases"]:
+        flag = " [ambiguous: attributed mention by mention]" if alias["ambiguous"] else ""
+        note = f" — {alias['note']}" if alias["note"] else ""
+        yield f"\n  {alias['name']}  ({alias['origin']}){flag}{note}"
+        for m in alias["mentions"]:
+            yield f"    {m['source']}:{m['line']} [{m['start']}:{m['end']}]  {m['context']}"
+            if m["decision"]:
+                yield _style(f"      decision: {m['decision']}", dim=True)
+
+
+ENTITY_COLUMNS = ["id", "name", "kind", "aliases", "description"]
+ENTITIES_VIEW = _View(ENTITY_COLUMNS, _entity_line, rows=_entity_rows)
+SHOW_VIEW = _View(ENTITY_COLUMNS, _entity_page, rows=_entity_rows)
 
 
 @cli.command("entities")
-@click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Your gazetteer (.jsonl or .csv) instead of the bundled reference data.")
+@data_option
 @click.option("--kind", type=KIND, help="Only entities of this kind.")
-@click.option("--json", "--jsonl", "as_json", is_flag=True, help="JSON Lines output.")
-def entities_cmd(data_path: Path | None, kind: str | None, as_json: bool) -> None:
+@output_options()
+def entities_cmd(data_path: Path | None, kind: str | None, fmt: str) -> None:
     """List the entities of the reference data (or of --data).
+
+    Records: Entity.to_dict() (id, name, kind, description, aliases with their
+    mentions), the same as `show`. The CSV is a gazetteer that --data reads back.
 
     \b
     Example:
       $ aliaskit entities --kind org
     """
     entities = read_gazetteer(data_path) if data_path else load_reference()
+    out = _Writer(fmt, ENTITIES_VIEW)
     for entity in entities:
-        if kind and entity.kind != kind:
-            continue
-        if as_json:
-            _emit(_entity_summary(entity))
-        else:
-            click.echo(f"{entity.id:<44} {entity.kind or '-':<7} {len(entity.aliases):>3} aliases "
-                       f"{len(entity.mentions):>4} mentions  {entity.name}")
+        if not kind or entity.kind == kind:
+            out.write(entity.to_dict())
+    out.close()
+
+
+def _find_entity(entities: Sequence[Entity], entity_id: str) -> Entity:
+    entity = next((e for e in entities if e.id == entity_id), None)
+    if entity is None:
+        close = [e.id for e in entities if entity_id.split("/")[-1][:4] in e.id][:5]
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise AliaskitError(f"no entity {entity_id!r}{hint}")
+    return entity
 
 
 @cli.command("show")
 @click.argument("entity_id")
-@click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Your gazetteer (.jsonl or .csv) instead of the bundled reference data.")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
-def show_cmd(entity_id: str, data_path: Path | None, as_json: bool) -> None:
+@data_option
+@output_options()
+def show_cmd(entity_id: str, data_path: Path | None, fmt: str) -> None:
     """Show one entity: its aliases and where each was seen, with context.
+
+    The record is the entity's, as `entities` writes it.
 
     \b
     Example:
       $ aliaskit show person/ahmad-massoud
     """
     entities = read_gazetteer(data_path) if data_path else load_reference()
-    entity = next((e for e in entities if e.id == entity_id), None)
-    if entity is None:
-        close = [e.id for e in entities if entity_id.split("/")[-1][:4] in e.id][:5]
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise AliaskitError(f"no entity {entity_id!r}{hint}")
-    if as_json:
-        _emit({**_entity_summary(entity), "aliases": [
-            {"name": a.name, "origin": a.origin, "ambiguous": a.ambiguous, "note": a.note,
-             "mentions": [{"source": m.source, "start": m.start, "end": m.end, "line": m.line,
-                           "text": m.text, "context": m.context, "decision": m.decision}
-                          for m in a.mentions]}
-            for a in entity.aliases]})
+    out = _Writer(fmt, SHOW_VIEW)
+    out.write(_find_entity(entities, entity_id).to_dict())
+    out.close()
+
+
+# --- link ----------------------------------------------------------------------------
+
+LINK_COLUMNS = ["source", "line", "start", "end", "surface", "entity", "name", "kind", "score",
+                "ambiguous", "alternatives", "via", "error"]
+
+
+def _link_table(record: Record) -> Iterator[str]:
+    source = _clip(record["source"], 28)
+    if "error" in record:
+        yield f"{source:<28} " + _style("error: " + record["error"], fg="red")
         return
-    click.echo(_style(f"{entity.name}", bold=True) + f"  ({entity.id}, {entity.kind or 'kind unknown'})")
-    if entity.description:
-        click.echo(f"  {entity.description}")
-    for alias in entity.aliases:
-        flag = " [ambiguous: attributed mention by mention]" if alias.ambiguous else ""
-        note = f" — {alias.note}" if alias.note else ""
-        click.echo(f"\n  {alias.name}  ({alias.origin}){flag}{note}")
-        for m in alias.mentions:
-            click.echo(f"    {m.source}:{m.line} [{m.start}:{m.end}]  {m.context}")
-            if m.decision:
-                click.echo(_style(f"      decision: {m.decision}", dim=True))
+    ambiguous = _style("yes", fg="yellow") if record["ambiguous"] else "no"
+    yield (f"{source:<28} {record['line']:>4} {record['start']:>5}-{record['end']:<6}  "
+           f"{_clip(record['surface'], 26):<26} {_clip(record['entity'], 38):<38} "
+           f"{record['score']:>5.3f}  {ambiguous}")
 
 
-def _linked_record(source: str, m: LinkedMention) -> dict[str, Any]:
-    return {"source": source, "start": m.start, "end": m.end, "line": m.mention.line,
-            "surface": m.surface, "entity": m.entity.id, "name": m.entity.name,
-            "kind": m.entity.kind, "score": m.score, "ambiguous": m.ambiguous,
-            "alternatives": list(m.alternatives), "via": m.via}
-
+LINK_VIEW = _View(LINK_COLUMNS, _link_table,
+                  header=f"{'source':<28} {'line':>4} {'offsets':>12}  {'mention':<26} "
+                         f"{'entity':<38} {'score':>5}  ambig")
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>aliaskit: {title}</title>
@@ -595,42 +882,41 @@ Hover a highlighted name for its entity, score and alternatives.</p>
 """
 
 
-def _html_page(title: str, text: str, mentions: Sequence[LinkedMention]) -> str:
+def _html_page(title: str, text: str, records: Sequence[Record]) -> str:
+    """The text with every mention highlighted, from the mentions' records (LinkedMention.to_dict())."""
     from html import escape
 
     pieces = []
     position = 0
-    for m in mentions:
-        pieces.append(escape(text[position : m.start]))
-        info = f"{m.entity.id} — {m.entity.name}\nscore {m.score:.3f} ({m.via})"
-        if m.ambiguous:
-            info += "\nambiguous; alternatives: " + ", ".join(m.alternatives)
-        classes = " ".join(c for c in (m.entity.kind or "", "ambiguous" if m.ambiguous else "") if c)
-        pieces.append(f'<mark class="{classes}" data-entity="{escape(m.entity.id)}" '
+    for m in records:
+        pieces.append(escape(text[position : m["start"]]))
+        info = f"{m['entity']} — {m['name']}\nscore {m['score']:.3f} ({m['via']})"
+        if m["ambiguous"]:
+            info += "\nambiguous; alternatives: " + ", ".join(m["alternatives"])
+        classes = " ".join(c for c in (m["kind"] or "", "ambiguous" if m["ambiguous"] else "") if c)
+        pieces.append(f'<mark class="{classes}" data-entity="{escape(m["entity"])}" '
                       f'data-info="{escape(info)}" title="{escape(info)}">'
-                      f"{escape(m.surface)}</mark>")
-        position = m.end
+                      f"{escape(m['surface'])}</mark>")
+        position = m["end"]
     pieces.append(escape(text[position:]))
-    return _PAGE.format(title=escape(title), body="".join(pieces), count=len(mentions),
-                        entities=len({m.entity.id for m in mentions}), version=__version__)
+    return _PAGE.format(title=escape(title), body="".join(pieces), count=len(records),
+                        entities=len({m["entity"] for m in records}), version=__version__)
 
 
 @cli.command("link")
 @click.argument("files", nargs=-1, required=True)
-@click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Your gazetteer (.jsonl or .csv) instead of the bundled reference data.")
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "json", "html"]),
-              default="table", show_default=True,
-              help="table for people; jsonl (one mention per line) or json (one object per "
-                   "file) for programs; html: a page with every mention highlighted.")
-@click.option("--jsonl", "as_jsonl", is_flag=True, help="Same as --format jsonl.")
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the files.")
-def link_cmd(files: tuple[str, ...], data_path: Path | None, fmt: str, as_jsonl: bool,
-             as_json: bool, encoding: str) -> None:
+@data_option
+@output_options("html")
+@input_options
+def link_cmd(files: tuple[str, ...], data_path: Path | None, fmt: str, encoding: str,
+             errors: str) -> None:
     """Find and resolve the entity mentions in each FILE ('-' for standard input).
 
-    Offsets are character offsets into the file's text as decoded.
+    One record per mention, in every format (LinkedMention.to_dict(): source, line,
+    start, end, surface, entity, name, kind, score, ambiguous, alternatives, via);
+    offsets are character offsets into the file's text as decoded. html: a page per
+    file with every mention highlighted. A file that cannot be read or linked gives one
+    record with its source and the error; the other files go on.
 
     \b
     Examples:
@@ -640,27 +926,31 @@ def link_cmd(files: tuple[str, ...], data_path: Path | None, fmt: str, as_jsonl:
     """
     from ._link import link
 
-    fmt = "jsonl" if as_jsonl else "json" if as_json else fmt
     resolver = _load_resolver(data_path)
-    if fmt == "table":
-        click.echo(f"{'source':<28} {'line':>4} {'offsets':>12}  {'mention':<26} {'entity':<38} "
-                   f"{'score':>5}  ambig")
+    out = None if fmt == "html" else _Writer(fmt, LINK_VIEW)
+    batch = _Batch(unit="file")
     for file in files:
-        text = _read_text_file(file, encoding)
         source = "<stdin>" if file == "-" else Path(file).name
-        mentions = link(text, resolver=resolver, source=source)
-        if fmt == "jsonl":
-            for m in mentions:
-                _emit(_linked_record(source, m))
-        elif fmt == "json":
-            _emit({"source": source, "mentions": [_linked_record(source, m) for m in mentions]})
-        elif fmt == "html":
-            click.echo(_html_page(source, text, mentions), nl=False)
+        try:
+            text = _read_text_file(file, encoding, errors)
+            try:
+                records = [m.to_dict() for m in link(text, resolver=resolver, source=source)]
+            except AliaskitError as exc:
+                raise AliaskitError(f"{file}: {exc}") from None
+        except AliaskitError as exc:
+            batch.row(file, str(exc).removeprefix(f"{file}: "))
+            if out is not None:
+                out.write({**dict.fromkeys(LINK_COLUMNS), "source": source, "error": str(exc)})
+            continue
+        batch.row(file, None)
+        if out is None:
+            click.echo(_html_page(source, text, records), nl=False)
         else:
-            for m in mentions:
-                ambiguous = _style("yes", fg="yellow") if m.ambiguous else "no"
-                click.echo(f"{source[:28]:<28} {m.mention.line:>4} {m.start:>5}-{m.end:<6}  "
-                           f"{m.surface[:26]:<26} {m.entity.id[:38]:<38} {m.score:>5.3f}  {ambiguous}")
+            for record in records:
+                out.write(record)
+    if out is not None:
+        out.close()
+    batch.finish()
 
 
 @cli.group("reference")
@@ -765,19 +1055,24 @@ def cli_reference_cmd() -> None:
 
 def _run(fn: Callable[[], object], debug: bool) -> int:
     try:
-        fn()
+        try:
+            fn()
+        finally:
+            sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+    except SystemExit as exc:
+        return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
     except click.Abort:
-        click.echo("aliaskit: aborted", err=True)
+        _message("aborted")
         return 1
     except AliaskitError as exc:
         if debug:
             raise
-        click.echo(f"aliaskit: error: {exc}", err=True)
+        _message(f"error: {exc}")
         return 1
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, without Python's exit warning.
@@ -793,6 +1088,11 @@ def main(argv: Iterable[str] | None = None) -> None:
     """Entry point of the ``aliaskit`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A name given as an argument can hold bytes that are not UTF-8 (as surrogate
+        # escapes); CSV writes them back as they came. JSON and tables escape them.
+        sys.stdout.reconfigure(errors="surrogateescape")
+
     def invoke() -> None:
         # Not cli.main(): it turns a closed pipe into exit code 1; we handle it in _run.
         with cli.make_context("aliaskit", args) as ctx:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import attrs
 
@@ -74,6 +74,11 @@ class NamePart:
         """True for parts that decide identity (role ``"name"``)."""
         return self.role == "name"
 
+    def to_dict(self) -> dict[str, Any]:
+        """The part as a JSON-ready dict (the record of ``aliaskit parts --format jsonl``)."""
+        return {"text": self.text, "role": self.role, "original": self.original,
+                "start": self.start, "end": self.end, "script": self.script}
+
 
 @attrs.frozen(slots=True)
 class Mention:
@@ -93,6 +98,12 @@ class Mention:
     context: str = ""
     decision: str | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The mention as a JSON-ready dict: ``source, start, end, line, text, context,
+        decision``."""
+        return {"source": self.source, "start": self.start, "end": self.end, "line": self.line,
+                "text": self.text, "context": self.context, "decision": self.decision}
+
 
 AliasOrigin = Literal["canonical", "seed", "curated", "user"]
 """Where an alias comes from: the entity's canonical name, seen in the seed articles,
@@ -108,6 +119,11 @@ class Alias:
     ambiguous: bool = False
     note: str | None = None
     mentions: tuple[Mention, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The alias as a JSON-ready dict, with its mentions (:meth:`Mention.to_dict`)."""
+        return {"name": self.name, "origin": self.origin, "ambiguous": self.ambiguous,
+                "note": self.note, "mentions": [m.to_dict() for m in self.mentions]}
 
 
 def _to_aliases(values: Iterable[str | Alias]) -> tuple[Alias, ...]:
@@ -180,6 +196,12 @@ class Entity:
             return Alias(name, origin="canonical")
         raise KeyError(name)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The entity as a JSON-ready dict: ``id, name, kind, description`` and its
+        ``aliases`` (:meth:`Alias.to_dict`, with their mentions)."""
+        return {"id": self.id, "name": self.name, "kind": self.kind,
+                "description": self.description, "aliases": [a.to_dict() for a in self.aliases]}
+
 
 Method = Literal[
     "exact", "variant", "transliteration", "joined", "compound", "initial", "acronym",
@@ -239,6 +261,13 @@ class AlignedPart:
             f"weight {self.weight:.2f}  {odds}({METHOD_HELP[self.method]})"
         )
 
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a JSON-ready dict; ``left``/``right`` are the parts' original text."""
+        return {"left": self.left.original if self.left else None,
+                "right": self.right.original if self.right else None,
+                "method": self.method, "similarity": self.similarity, "weight": self.weight,
+                "contribution": self.contribution}
+
 
 @attrs.frozen(slots=True)
 class Comparison:
@@ -280,6 +309,21 @@ class Comparison:
 
     def __str__(self) -> str:
         return self.explain()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The comparison as a JSON-ready dict, alignment included (:meth:`AlignedPart.to_dict`).
+
+        ```pycon
+        >>> from aliaskit import compare
+        >>> record = compare("Mottaki", "Muttaqi").to_dict()
+        >>> sorted(record)
+        ['alignment', 'is_match', 'kind', 'left', 'profile', 'right', 'score', 'threshold']
+
+        ```
+        """
+        return {"left": self.left, "right": self.right, "score": self.score,
+                "is_match": self.is_match, "profile": self.profile, "threshold": self.threshold,
+                "kind": self.kind, "alignment": [r.to_dict() for r in self.alignment]}
 
 
 _ALIGNMENT = Comparison.__dict__["alignment"]  # the slot that holds a Comparison's alignment
@@ -377,6 +421,17 @@ class Match:
         seen = [f"    seen in {m.source}:{m.line} [{m.start}:{m.end}]" for m in self.alias.mentions[:3]]
         return "\n".join([head, *seen, self.comparison.explain()])
 
+    def to_dict(self) -> dict[str, Any]:
+        """The match as a flat JSON-ready dict: the entity's ``id, name, kind``, ``score``,
+        ``is_match``, ``ambiguous``, ``alternatives``, and the ``alias`` that matched with its
+        ``alias_origin`` and ``mentions`` (:meth:`Mention.to_dict`). The CLI, the Spark
+        columns and the HTML page all use this record."""
+        return {"id": self.entity.id, "name": self.entity.name, "kind": self.entity.kind,
+                "score": self.score, "is_match": self.comparison.is_match,
+                "ambiguous": self.ambiguous, "alternatives": list(self.alternatives),
+                "alias": self.alias.name, "alias_origin": self.alias.origin,
+                "mentions": [m.to_dict() for m in self.alias.mentions]}
+
 
 @attrs.frozen(slots=True)
 class ClusterMember:
@@ -386,6 +441,11 @@ class ClusterMember:
     name: str
     positions: tuple[int, ...]
     comparison: Comparison
+
+    def to_dict(self) -> dict[str, Any]:
+        """``name``, ``positions`` and the ``score``/``is_match`` against the representative."""
+        return {"name": self.name, "positions": list(self.positions),
+                "score": self.comparison.score, "is_match": self.comparison.is_match}
 
 
 @attrs.frozen(slots=True)
@@ -404,6 +464,11 @@ class Cluster:
     def size(self) -> int:
         """How many input rows the cluster covers."""
         return sum(len(m.positions) for m in self.members)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``representative``, ``size`` and ``members`` (:meth:`ClusterMember.to_dict`)."""
+        return {"representative": self.representative, "size": self.size,
+                "members": [m.to_dict() for m in self.members]}
 
 
 @attrs.frozen(slots=True)
@@ -428,3 +493,13 @@ class LinkedMention:
     via: Literal["name", "document"]
     mention: Mention
     match: Match
+
+    def to_dict(self) -> dict[str, Any]:
+        """The mention as a flat JSON-ready dict: ``source`` (as given to :func:`link`),
+        ``line``, ``start``, ``end``, ``surface``, the ``entity`` id with its ``name`` and
+        ``kind``, ``score``, ``ambiguous``, ``alternatives`` and ``via``."""
+        return {"source": self.mention.source, "line": self.mention.line, "start": self.start,
+                "end": self.end, "surface": self.surface, "entity": self.entity.id,
+                "name": self.entity.name, "kind": self.entity.kind, "score": self.score,
+                "ambiguous": self.ambiguous, "alternatives": list(self.alternatives),
+                "via": self.via}

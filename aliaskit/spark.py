@@ -55,16 +55,27 @@ def _check_column(df: DataFrame, column: str) -> None:
         )
 
 
-def _match_type(types: Any) -> Any:
-    return types.StructType([
-        types.StructField("id", types.StringType()),
-        types.StructField("name", types.StringType()),
-        types.StructField("kind", types.StringType()),
-        types.StructField("score", types.DoubleType()),
-        types.StructField("ambiguous", types.BooleanType()),
-        types.StructField("alias", types.StringType()),
-        types.StructField("error", types.StringType()),
-    ])
+# The fields of Match.to_dict() that the struct carries, with their Spark types (the
+# alias's provenance, a list of mentions, stays out), then the error.
+_MATCH_FIELDS = {"id": "string", "name": "string", "kind": "string", "score": "double",
+                 "is_match": "boolean", "ambiguous": "boolean", "alternatives": "strings",
+                 "alias": "string", "alias_origin": "string", "error": "string"}
+_COMPARISON_FIELDS = {"score": "double", "is_match": "boolean", "error": "string"}
+
+
+def _struct(types: Any, fields: dict[str, str]) -> Any:
+    spark_type = {"string": types.StringType(), "double": types.DoubleType(),
+                  "boolean": types.BooleanType(), "strings": types.ArrayType(types.StringType())}
+    return types.StructType([types.StructField(name, spark_type[kind])
+                             for name, kind in fields.items()])
+
+
+def _row(record: dict[str, Any] | None, fields: dict[str, str], error: str | None = None
+         ) -> dict[str, Any]:
+    """The struct value: ``record``'s values of ``fields`` (None: every field null) and error."""
+    row = {name: None if record is None else record.get(name) for name in fields}
+    row["error"] = error
+    return row
 
 
 def _worker_resolver(index_file: str | None) -> Resolver:
@@ -90,13 +101,10 @@ def _resolve_value(resolver: Resolver, name: Any, kind: Kind | None, limit: int,
         return cache[name]
     try:
         matches = resolver.resolve(str(name), kind=kind, limit=limit, profile=profile)
-        records = [{"id": m.entity.id, "name": m.entity.name, "kind": m.entity.kind,
-                    "score": m.score, "ambiguous": m.ambiguous, "alias": m.alias.name,
-                    "error": None} for m in matches]
+        records = [_row(m.to_dict(), _MATCH_FIELDS) for m in matches]
         value: Any = (records[0] if records else None) if limit == 1 else records
     except AliaskitError as exc:
-        error = {"id": None, "name": None, "kind": None, "score": None, "ambiguous": None,
-                 "alias": None, "error": str(exc)}
+        error = _row(None, _MATCH_FIELDS, str(exc))
         value = error if limit == 1 else [error]
     cache[name] = value
     return value
@@ -115,7 +123,9 @@ def resolve_column(
     """Add a column with the resolution of each name in ``column``.
 
     The new column (``output``, default ``<column>_entity``) is a struct ``id, name,
-    kind, score, ambiguous, alias, error`` (null where nothing matches), or with
+    kind, score, is_match, ambiguous, alternatives, alias, alias_origin, error`` (the
+    fields of :meth:`aliaskit.Match.to_dict` but its mentions; null where nothing
+    matches), or with
     ``limit > 1`` an array of such structs, best first. ``resolver`` defaults to the
     bundled reference data; a custom resolver is saved once and shipped to every
     executor with ``SparkContext.addFile``.
@@ -137,7 +147,7 @@ def resolve_column(
         path = os.path.join(tempfile.mkdtemp(prefix="aliaskit-spark-"), index_file)
         resolver.save(path)
         df.sparkSession.sparkContext.addFile(path)
-    match_type = _match_type(types)
+    match_type = _struct(types, _MATCH_FIELDS)
     result_type = match_type if limit == 1 else types.ArrayType(match_type)
     schema = types.StructType([*df.schema.fields, types.StructField(output, result_type, True)])
 
@@ -173,11 +183,7 @@ def compare_columns(
     _profile(profile)
     if output in df.columns:
         raise AliaskitError(f"column {output!r} already exists; pass output=")
-    result_type = types.StructType([
-        types.StructField("score", types.DoubleType()),
-        types.StructField("is_match", types.BooleanType()),
-        types.StructField("error", types.StringType()),
-    ])
+    result_type = _struct(types, _COMPARISON_FIELDS)
     schema = types.StructType([*df.schema.fields, types.StructField(output, result_type, True)])
 
     def compare_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
@@ -190,9 +196,9 @@ def compare_columns(
                     continue
                 try:
                     c = compare(str(a), str(b), kind=kind, profile=profile)
-                    values.append({"score": c.score, "is_match": c.is_match, "error": None})
+                    values.append(_row(c.to_dict(), _COMPARISON_FIELDS))
                 except AliaskitError as exc:
-                    values.append({"score": None, "is_match": None, "error": str(exc)})
+                    values.append(_row(None, _COMPARISON_FIELDS, str(exc)))
             batch[output] = values
             yield batch
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -25,6 +27,33 @@ def run(*args: str, stdin: str | None = None, cwd: Path | None = None
                           encoding="utf-8", timeout=120, cwd=cwd, env=env)
 
 
+def run_tty(*args: str) -> tuple[int, str, str]:
+    """Run the CLI with standard output on a pseudo-terminal, as a person at a terminal
+    sees it: (exit code, output with \\n line ends, standard error)."""
+    import pty
+
+    assert ALIASKIT
+    master, slave = pty.openpty()
+    env = {**os.environ, "NO_COLOR": "1"}
+    process = subprocess.Popen([ALIASKIT, *args], stdin=subprocess.DEVNULL, stdout=slave,
+                               stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the process closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert process.stderr
+    err = process.stderr.read().decode()
+    code = process.wait(timeout=60)
+    return code, b"".join(chunks).decode().replace("\r\n", "\n"), err
+
+
 def test_version() -> None:
     result = run("--version")
     assert result.returncode == 0 and result.stdout.startswith("aliaskit, version")
@@ -33,20 +62,20 @@ def test_version() -> None:
 
 
 def test_python_dash_m() -> None:
-    result = subprocess.run([sys.executable, "-m", "aliaskit", "normalize", "Mottaki"],
+    result = subprocess.run([sys.executable, "-m", "aliaskit", "normalize", "--format", "table", "Mottaki"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout == "mottaki\n"
 
 
 def test_normalize_arguments() -> None:
-    result = run("normalize", "Ḥusām al-Dīn", "امیر خان متقی")
+    result = run("normalize", "--format", "table", "Ḥusām al-Dīn", "امیر خان متقی")
     assert result.returncode == 0
     assert result.stdout.splitlines() == ["husamaldin", "amir khan muttaqi"]
 
 
 def test_normalize_stdin_keeps_every_line_in_order() -> None:
     lines = ["Amir Khan Muttaqi", "", "Hezb-i Islami", "12345", "Nangahar"]
-    result = run("normalize", "--json", stdin="\n".join(lines) + "\n")
+    result = run("normalize", "--jsonl", stdin="\n".join(lines) + "\n")
     assert result.returncode == 1  # two lines were invalid
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["line"] for r in records] == [1, 2, 3, 4, 5]
@@ -57,13 +86,13 @@ def test_normalize_stdin_keeps_every_line_in_order() -> None:
 
 
 def test_key_command() -> None:
-    result = run("key", "Muttaqi", "Mottaki", "متقی")
+    result = run("key", "--format", "table", "Muttaqi", "Mottaki", "متقی")
     assert result.returncode == 0
     assert len(set(result.stdout.split())) == 1
 
 
 def test_parts_command() -> None:
-    result = run("parts", "Mullah Abdul Qahar Balkhi")
+    result = run("parts", "--format", "table", "Mullah Abdul Qahar Balkhi")
     assert result.stdout.strip() == "mullah:title abdulqahar:name balkhi:name"
 
 
@@ -86,7 +115,7 @@ def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
     names.write_text("\n".join(["Amir Khan Muttaqi"] * 50000) + "\n", encoding="utf-8")
     assert ALIASKIT
     with names.open(encoding="utf-8") as stdin:
-        producer = subprocess.Popen([ALIASKIT, "normalize"], stdin=stdin,
+        producer = subprocess.Popen([ALIASKIT, "normalize", "--format", "table"], stdin=stdin,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert producer.stdout and producer.stderr
         first = producer.stdout.readline()
@@ -114,7 +143,7 @@ def test_reference_build_check(tmp_path: Path) -> None:
 
 
 def test_resolve_table_and_jsonl() -> None:
-    result = run("resolve", "Amir Khan Mottaki", "Nangahar", "Massoud")
+    result = run("resolve", "--format", "table", "Amir Khan Mottaki", "Nangahar", "Massoud")
     assert result.returncode == 0, result.stderr
     assert "person/amir-khan-muttaqi" in result.stdout
     assert "place/nangarhar-province" in result.stdout
@@ -141,11 +170,11 @@ def test_resolve_with_user_gazetteer(tmp_path: Path) -> None:
 
 def test_compare_command() -> None:
     result = run("compare", "Amir Khan Muttaqi", "امیر خان متقی", "--json")
-    record = json.loads(result.stdout)
+    [record] = json.loads(result.stdout)
     assert record["is_match"] is True and record["score"] == 1.0
-    result = run("compare", "Mohammad Khan", "Mohammad Karim", "--explain")
+    result = run("compare", "Mohammad Khan", "Mohammad Karim", "--explain", "--format", "table")
     assert "conflict" in result.stdout and "no match" in result.stdout
-    record = json.loads(run("compare", "Mohammad Khan", "Mohammad Karim", "--json").stdout)
+    record = json.loads(run("compare", "Mohammad Khan", "Mohammad Karim", "--jsonl").stdout)
     assert [r["contribution"] < 0 for r in record["alignment"] if r["method"] == "conflict"] == [True]
 
 
@@ -164,7 +193,7 @@ def test_hundred_thousand_lines_in_order(tmp_path: Path) -> None:
     path.write_text("\n".join(names) + "\n", encoding="utf-8")
     with path.open(encoding="utf-8") as stdin:
         assert ALIASKIT
-        result = subprocess.run([ALIASKIT, "normalize", "--json"], stdin=stdin,
+        result = subprocess.run([ALIASKIT, "normalize", "--jsonl"], stdin=stdin,
                                 capture_output=True, text=True, timeout=600)
     lines = result.stdout.splitlines()
     assert len(lines) == len(names)
@@ -200,7 +229,7 @@ def test_non_utf8_input_reports_the_line() -> None:
                             capture_output=True, timeout=60)
     assert result.returncode == 1
     assert b"line 2: not valid utf-8" in result.stderr and b"Traceback" not in result.stderr
-    result = subprocess.run([ALIASKIT, "normalize", "--errors", "replace"],
+    result = subprocess.run([ALIASKIT, "normalize", "--errors", "replace", "--format", "table"],
                             input=b"Ahmad\nMass\xffoud\n", capture_output=True, timeout=60)
     assert result.returncode == 0 and result.stdout.decode().splitlines() == ["ahmad", "massoud"]
 
@@ -226,10 +255,10 @@ def test_malformed_gazetteer_rows_are_numbered(tmp_path: Path) -> None:
 
 
 def test_entities_and_show() -> None:
-    result = run("entities", "--kind", "person", "--json")
+    result = run("entities", "--kind", "person", "--jsonl")
     ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
     assert "person/ahmad-massoud" in ids and all(i.startswith("person/") for i in ids)
-    result = run("show", "person/ahmad-shah-massoud")
+    result = run("show", "--format", "table", "person/ahmad-shah-massoud")
     assert "Lion of Panjshir" in result.stdout and "004_c970b5bf8df66635.txt" in result.stdout
     result = run("show", "person/nobody")
     assert result.returncode == 1 and "no entity" in result.stderr
@@ -248,3 +277,194 @@ def test_resolve_head_closes_quietly(tmp_path: Path) -> None:
         producer.wait(timeout=120)
         assert b"Traceback" not in producer.stderr.read()
     assert json.loads(first)["line"] == 1 and producer.returncode == 0
+
+
+# --- one face for every command (issue 17) ---------------------------------------------
+
+ROWS = "Kabul\n\nHekmatyar\n"
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("cli")
+    paths = {"names": folder / "names.txt", "article": folder / "article.txt",
+             "bad": folder / "bad.txt"}
+    paths["names"].write_text("Amir Khan Muttaqi\nAmir Khan Mottaki\n\nMohammad Khan\n",
+                              encoding="utf-8")
+    paths["article"].write_text("Foreign Minister Amir Khan Mottaqi met Ahmad Masood in Kabul.\n",
+                                encoding="utf-8")
+    paths["bad"].write_bytes(b"Mottaqi met\nMass\xffoud.\n")
+    return paths
+
+
+COMMANDS: dict[str, list[str]] = {
+    "normalize": ["normalize", "Mottaki", "12345"],
+    "key": ["key", "Mottaki"],
+    "parts": ["parts", "Mullah Abdul Qahar"],
+    "resolve": ["resolve", "--limit", "2", "Mottaki", "xyzzy qqq", "Massoud"],
+    "compare": ["compare", "Mohammad Khan", "Mohammad Karim"],
+    "cluster": ["cluster", "{names}"],
+    "entities": ["entities", "--kind", "org"],
+    "show": ["show", "person/ahmad-massoud"],
+    "link": ["link", "{article}"],
+}
+
+
+def _cell(value: object) -> str:
+    """What a record's value looks like in a CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_format_means_the_same_on_every_command(command: str, files: dict[str, Path]) -> None:
+    """jsonl (the default on a pipe) and json carry the same records; csv has a header and
+    the records' fields (resolve: one row per match); table is for people."""
+    args = [a.format(**{k: str(v) for k, v in files.items()}) for a in COMMANDS[command]]
+    jsonl = run(*args)
+    records = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    assert records and all(isinstance(r, dict) for r in records), jsonl.stdout
+    as_json = run(*args, "--json")
+    assert json.loads(as_json.stdout) == records
+    as_csv = run(*args, "--csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    if command == "resolve":
+        assert [r["line"] for r in rows] == [str(r["line"]) for r in records
+                                             for _ in (r["matches"] or [None])]
+        matches = [m for r in records for m in r["matches"]]
+        assert [r["id"] for r in rows if r["id"]] == [m["id"] for m in matches]
+        assert [r["score"] for r in rows if r["id"]] == [_cell(m["score"]) for m in matches]
+    else:
+        assert len(rows) == len(records)
+        for row, record in zip(rows, records):
+            shared = (set(row) & set(record)) - {"aliases"}  # entities: a gazetteer's aliases
+            assert shared and {k: row[k] for k in shared} == {k: _cell(record[k]) for k in shared}
+    assert jsonl.returncode == as_json.returncode == as_csv.returncode
+    table = run(*args, "--format", "table")
+    assert table.stdout.strip() and not table.stdout.startswith(("{", "[")), table.stdout
+    assert table.returncode == jsonl.returncode
+
+
+def test_short_forms_are_format_and_one_at_a_time() -> None:
+    for short, fmt in (("--jsonl", "jsonl"), ("--json", "json"), ("--csv", "csv")):
+        assert run("key", short, "Mottaki").stdout == run("key", "--format", fmt, "Mottaki").stdout
+    result = run("key", "--json", "--csv", "Mottaki")
+    assert result.returncode == 2 and "choose one output format" in result.stderr
+
+
+def test_entities_csv_is_a_gazetteer(tmp_path: Path) -> None:
+    gazetteer = tmp_path / "orgs.csv"
+    gazetteer.write_text(run("entities", "--kind", "org", "--csv").stdout, encoding="utf-8")
+    again = run("entities", "--data", str(gazetteer), "--jsonl")
+    original = [json.loads(line) for line in run("entities", "--kind", "org").stdout.splitlines()]
+    assert again.returncode == 0
+    read_back = [json.loads(line) for line in again.stdout.splitlines()]
+    assert [(r["id"], r["name"], {a["name"] for a in r["aliases"]}) for r in read_back] == [
+        (r["id"], r["name"], {a["name"] for a in r["aliases"]} - {r["name"]}) for r in original]
+
+
+def test_default_is_a_table_on_a_terminal() -> None:
+    code, out, _ = run_tty("resolve", "Amir Khan Mottaki", "Nangahar")
+    assert code == 0
+    assert out.splitlines()[0].split() == ["line", "input", "entity", "score", "ambig", "alias"]
+    assert "person/amir-khan-muttaqi" in out and not out.lstrip().startswith("{")
+    code, out, _ = run_tty("cluster", "--help")  # cluster no longer defaults to CSV
+    assert "--format [table|jsonl|json|csv]" in out
+
+
+def test_one_stderr_line_per_failed_row_in_every_format() -> None:
+    """`printf 'Kabul\\n\\nHekmatyar\\n' | aliaskit resolve >/dev/null`: one line."""
+    for fmt in ("table", "jsonl", "json", "csv"):
+        result = run("resolve", "--format", fmt, stdin=ROWS)
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == ["aliaskit: line 2: name is empty"], fmt
+    records = [json.loads(line) for line in run("resolve", stdin=ROWS).stdout.splitlines()]
+    assert [r["line"] for r in records] == [1, 2, 3]  # the failed row has its record
+    assert records[1] == {"line": 2, "input": "", "matches": [], "error": "name is empty"}
+
+
+def test_summary_at_the_end_of_a_batch() -> None:
+    lines = ["Mottaki", "", "Nangahar", "12345", "Kabul", "   ", "Herat"]
+    result = run("normalize", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "aliaskit: line 2: name is empty",
+        "aliaskit: line 4: name '12345' contains no letters",
+        "aliaskit: line 6: name is only whitespace",
+        "aliaskit: 3 of 7 lines failed; first: line 2: name is empty",
+    ]
+    assert len(result.stdout.splitlines()) == len(lines)
+
+
+def test_undecodable_line_is_an_error_record_not_the_end() -> None:
+    assert ALIASKIT
+    result = subprocess.run([ALIASKIT, "resolve"], input=b"Mottaki\nMass\xffoud\nKabul\n",
+                            capture_output=True, timeout=60)
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["line"] for r in records] == [1, 2, 3]
+    assert records[1]["input"] == "Mass\\xffoud" and "not valid utf-8" in records[1]["error"]
+    assert records[2]["matches"][0]["id"] == "place/kabul"
+    assert result.stderr.decode().splitlines() == [
+        "aliaskit: line 2: not valid utf-8 (byte 5); use --encoding, or --errors replace"]
+    assert result.returncode == 1
+
+
+def test_exit_codes() -> None:
+    assert run("normalize", "Mottaki").returncode == 0  # every row done
+    assert run("normalize", "Mottaki", "").returncode == 1  # some rows failed
+    assert run("show", "person/nobody").returncode == 1  # bad input, nothing to do
+    assert run("resolve", "--data", "/nonexistent.jsonl", "x").returncode == 1  # bad data
+    assert run("resolve", "--limit", "0", "x").returncode == 2  # bad usage
+    assert run("resolve", "--format", "yaml", "x").returncode == 2
+    assert run("no-such-command").returncode == 2
+    assert run("resolve", stdin="").returncode == 0  # no rows, no failure
+    code, _, err = run_tty("--help")
+    assert code == 0 and err == ""
+
+
+def test_link_goes_on_after_a_file_that_fails(files: dict[str, Path]) -> None:
+    missing = files["article"].parent / "missing.txt"
+    args = ["link", str(files["bad"]), str(missing), str(files["article"])]
+    result = run(*args)
+    assert result.returncode == 1
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    failed = [r for r in records if "error" in r]
+    assert [r["source"] for r in failed] == ["bad.txt", "missing.txt"]
+    assert "line 2: not valid utf-8" in failed[0]["error"]
+    linked = [r["entity"] for r in records if r["source"] == "article.txt"]
+    assert linked[:2] == ["person/amir-khan-muttaqi", "person/ahmad-massoud"]
+    assert result.stderr.splitlines() == [
+        f"aliaskit: {files['bad']}: line 2: not valid utf-8; use --encoding, or --errors replace",
+        f"aliaskit: {missing}: No such file or directory",
+        f"aliaskit: 2 of 3 files failed: {files['bad']}, {missing}",
+    ]
+    # --errors replace, as for the other commands: the file is read, U+FFFD for the byte.
+    result = run("link", "--errors", "replace", str(files["bad"]))
+    assert result.returncode == 0 and json.loads(result.stdout.splitlines()[0])["surface"] == "Mottaqi"
+
+
+HOSTILE = "Muttaqi\x1b]0;pwned\x07"
+RLO = "\u202eMuttaqi"
+PERSIAN = "خامنه\u200cای"
+
+
+def test_table_escapes_control_and_bidi_characters() -> None:
+    result = run("normalize", "--format", "table", HOSTILE, RLO, PERSIAN, "\u202e")
+    table = run("resolve", "--format", "table", HOSTILE, RLO, PERSIAN)
+    for out in (result.stdout, table.stdout):
+        assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "Muttaqi\\x1b]0;pwned\\x07" in table.stdout and "\\u202eMuttaqi" in table.stdout
+    assert PERSIAN in table.stdout  # Perso-Arabic text and its ZWNJ stay readable
+    # Messages on standard error are escaped too, and stay one line.
+    assert result.stderr.splitlines()[-1].startswith("aliaskit: line 4: ")
+    assert "\u202e" not in result.stderr and "\\u202e" in result.stderr
+    # JSON is exact: the same strings once parsed.
+    for fmt in ("jsonl", "json"):
+        out = run("resolve", "--format", fmt, HOSTILE, RLO, PERSIAN).stdout
+        assert "\x1b" not in out and "\u202e" not in out
+        records = ([json.loads(line) for line in out.splitlines()] if fmt == "jsonl"
+                   else json.loads(out))
+        assert [r["input"] for r in records] == [HOSTILE, RLO, PERSIAN]

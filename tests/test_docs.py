@@ -44,18 +44,16 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_docs_home_cli_example() -> None:
     """The console example on the home page is what the installed CLI prints."""
     import shlex
-    import shutil
-    import subprocess
-    import sys
+
+    from test_cli import run_tty
 
     text = (REPO / "docs" / "index.md").read_text(encoding="utf-8")
     block = text.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
     command, expected = block[0], block[1:]
     assert command.startswith("$ aliaskit ")
-    exe = shutil.which("aliaskit", path=str(Path(sys.executable).parent)) or "aliaskit"
-    out = subprocess.run([exe, *shlex.split(command[2:])[1:]], capture_output=True, text=True,
-                         timeout=60).stdout
-    assert out.splitlines() == expected
+    # What a person sees: a terminal (on a pipe the CLI writes JSON Lines).
+    code, out, _ = run_tty(*shlex.split(command[2:])[1:])
+    assert code == 0 and out.splitlines() == expected
 
 
 DOC_PAGES = ["README.md", "docs/index.md", "docs/data.md", "docs/resolve.md", "docs/link.md"]

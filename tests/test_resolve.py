@@ -136,3 +136,23 @@ def test_every_reference_name_resolves_to_itself(resolver: Resolver) -> None:
             best = resolver.resolve(name)[0]
             assert normalize(best.alias.name) == normalize(name) and best.score == 1.0, name
             assert best.entity.id == entity.id or entity.id in best.alternatives, name
+
+
+def test_to_dict_records_are_json_and_shared() -> None:
+    """One record per result type: JSON-ready, and the fields the Spark struct carries."""
+    import json
+
+    import aliaskit
+    from aliaskit.spark import _MATCH_FIELDS
+
+    match = aliaskit.Resolver.from_reference().resolve("Mottaki")[0]
+    record = json.loads(json.dumps(match.to_dict()))
+    assert record["id"] == match.entity.id and record["alias"] == match.alias.name
+    assert record["mentions"] == [m.to_dict() for m in match.alias.mentions] != []
+    assert set(_MATCH_FIELDS) - {"error"} <= set(record)
+    linked = aliaskit.link("Amir Khan Mottaqi met Ahmad Masood.", source="a.txt")[0].to_dict()
+    assert (linked["source"], linked["start"], linked["end"]) == ("a.txt", 0, 17)
+    comparison = aliaskit.compare("Mohammad Khan", "Mohammad Karim")
+    assert json.loads(json.dumps(comparison.to_dict()))["alignment"][1]["method"] == "conflict"
+    group = aliaskit.cluster(["Ahmad", "Ahmed", "Ahmad"])[0].to_dict()
+    assert group["size"] == 3 and sorted(p for m in group["members"] for p in m["positions"]) == [0, 1, 2]
