@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -99,3 +100,23 @@ def test_held_out_article() -> None:
     """Regression guard for the article kept out of development (measured 0.990 / 1.000)."""
     precision, recall = _articles(CASES / "link_heldout")
     assert precision >= 0.95 and recall >= 0.95, (precision, recall)
+
+
+@pytest.mark.parametrize("text", [
+    "متقی " * 1000,  # issue 17: RecursionError
+    "Muttaqi " * 3000,  # issue 17: time and memory quadratic in the run's length
+    "Amir Khan Muttaqi " * 500,
+])
+def test_long_runs_of_names(text: str) -> None:
+    found = link(text)
+    assert found and all(text[m.start : m.end] == m.surface for m in found)
+    assert [m.start for m in found] == sorted(m.start for m in found)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+
+
+def test_line_numbers_of_mentions() -> None:
+    text = "Kabul\n\nAmir Khan Muttaqi met\nAhmad Massoud. Mottaqi said"
+    found = link(text)
+    assert [(m.surface, m.mention.line) for m in found] == [
+        (m.surface, text.count("\n", 0, m.start) + 1) for m in found]
+    assert len({m.mention.line for m in found}) == 3
