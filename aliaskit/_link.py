@@ -19,7 +19,7 @@ from typing import NamedTuple
 import attrs
 
 from . import _data
-from ._errors import InvalidNameError
+from ._errors import InvalidArgumentError, InvalidNameError
 from ._keys import part_key
 from ._parsing import MAX_NAME_LENGTH, _is_arabic
 from ._parsing import _tokens as _token_pattern
@@ -362,9 +362,9 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     ```
     """
     if not isinstance(text, str):
-        raise InvalidNameError(f"text must be a string, not {type(text).__name__}")
+        raise TypeError(f"text must be a string, not {type(text).__name__}")
     if len(text) > MAX_TEXT_LENGTH:
-        raise InvalidNameError(f"text is {len(text):,} characters; the limit is {MAX_TEXT_LENGTH:,}")
+        raise InvalidArgumentError(f"text is {len(text):,} characters; the limit is {MAX_TEXT_LENGTH:,}")
     chosen = resolver or _reference_resolver()
     linker = _Linker(chosen, exact=frozenset(chosen._rows.normalized))
     found: list[LinkedMention] = []

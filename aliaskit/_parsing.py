@@ -377,9 +377,9 @@ def _join_compounds(
 
 
 def _require_str(text: object) -> str:
-    """``text``, or InvalidNameError when it is not a string."""
+    """``text``, or TypeError when it is not a string."""
     if not isinstance(text, str):
-        raise InvalidNameError(f"a name must be a string, not {type(text).__name__}")
+        raise TypeError(f"a name must be a string, not {type(text).__name__}")
     return text
 
 

@@ -24,7 +24,7 @@ import attrs
 from rapidfuzz import fuzz, process
 
 from ._compare import _profile, compare, part_weight
-from ._errors import AliaskitError, DataFileError, InvalidNameError
+from ._errors import AliaskitError, DataFileError, InvalidArgumentError
 from ._keys import part_key
 from ._parsing import _parse, _require_str
 from ._reference import load_reference
@@ -137,6 +137,14 @@ def _is_partial_name(plan: _Plan, score: float) -> bool:
                                     for _, _, sim, method in plan.pairs)
 
 
+def _check_limit(limit: object) -> None:
+    """TypeError unless ``limit`` is an int (not a bool); InvalidArgumentError below 1."""
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise TypeError(f"limit must be an integer, not {type(limit).__name__}")
+    if limit < 1:
+        raise InvalidArgumentError(f"limit must be a positive integer, not {limit!r}")
+
+
 class Resolver:
     """Answers "which known entity is this name?" against a gazetteer.
 
@@ -175,7 +183,7 @@ class Resolver:
     def add(self, entity: Entity) -> None:
         """Add one entity (all its names). Raises if the id is already present."""
         if not isinstance(entity, Entity):
-            raise InvalidNameError(f"expected an Entity, not {type(entity).__name__}")
+            raise TypeError(f"expected an Entity, not {type(entity).__name__}")
         if entity.id in self._ids:
             raise AliaskitError(f"an entity with id {entity.id!r} is already in the resolver")
         index = len(self._entities)
@@ -297,11 +305,12 @@ class Resolver:
         comparison, and whether the answer is ambiguous.
         """
         _require_kind(kind)
-        if not isinstance(limit, int) or limit < 1:
-            raise InvalidNameError(f"limit must be a positive integer, not {limit!r}")
-        if threshold is not None and (isinstance(threshold, bool) or not isinstance(
-                threshold, (int, float)) or not 0.0 <= threshold <= 1.0):
-            raise InvalidNameError(f"threshold must be a number in [0, 1], not {threshold!r}")
+        _check_limit(limit)
+        if threshold is not None:
+            if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+                raise TypeError(f"threshold must be a number, not {type(threshold).__name__}")
+            if not 0.0 <= threshold <= 1.0:
+                raise InvalidArgumentError(f"threshold must be a number in [0, 1], not {threshold!r}")
         _require_str(name)
         chosen = _profile(profile)
         normalized, _, sounds, keys = _identity_keys(name)
@@ -461,8 +470,12 @@ class Resolver:
         A name that cannot be resolved (invalid input) yields its
         :class:`~aliaskit.AliaskitError` in its place instead of stopping the batch.
         ``progress`` is called with the number of names done so far.
-        Repeated names are resolved once.
+        Repeated names are resolved once. The options are checked first: a bad
+        ``limit``, ``kind`` or ``profile`` raises instead, like :meth:`resolve`.
         """
+        _check_limit(limit)
+        _require_kind(kind)
+        _profile(profile)
         cache: dict[str, list[Match] | AliaskitError] = {}
         results: list[list[Match] | AliaskitError] = []
         for done, name in enumerate(names, start=1):

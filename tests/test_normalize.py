@@ -34,7 +34,7 @@ def test_invalid_names(case: dict[str, str]) -> None:
 
 @pytest.mark.parametrize("value", [None, 42, b"Ahmad", ["Ahmad"]])
 def test_non_strings_are_rejected(value: object) -> None:
-    with pytest.raises(InvalidNameError, match="must be a string"):
+    with pytest.raises(TypeError, match="must be a string"):
         normalize(value)  # type: ignore[arg-type]
 
 

@@ -11,6 +11,7 @@ from aliaskit import (
     AliaskitError,
     DataFileError,
     Entity,
+    InvalidArgumentError,
     InvalidNameError,
     Resolver,
     load_reference,
@@ -117,7 +118,7 @@ def test_load_rejects_foreign_and_corrupt_files(tmp_path: Path) -> None:
 def test_bad_queries(resolver: Resolver) -> None:
     with pytest.raises(InvalidNameError):
         resolver.resolve("   ")
-    with pytest.raises(InvalidNameError, match="limit"):
+    with pytest.raises(InvalidArgumentError, match="limit"):
         resolver.resolve("Kabul", limit=0)
 
 
