@@ -16,7 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from ._cluster import cluster
 from ._compare import compare, part_weight
-from ._errors import AliaskitError, DataFileError, InvalidNameError
+from ._errors import AliaskitError, DataFileError, InvalidArgumentError, InvalidNameError
 from ._gazetteer import read_gazetteer
 from ._keys import metaphone_key, nysiis_key, phonetic_key, variant_group
 from ._link import LINK_THRESHOLD, link
@@ -27,6 +27,8 @@ from ._types import (
     Alias,
     AliasOrigin,
     AlignedPart,
+    Cluster,
+    ClusterMember,
     Comparison,
     Entity,
     Kind,
@@ -52,9 +54,12 @@ __all__ = [
     "AliasOrigin",
     "AliaskitError",
     "AlignedPart",
+    "Cluster",
+    "ClusterMember",
     "Comparison",
     "DataFileError",
     "Entity",
+    "InvalidArgumentError",
     "InvalidNameError",
     "Kind",
     "LinkedMention",

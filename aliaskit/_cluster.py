@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from ._compare import compare
+from ._compare import _profile, compare
 from ._errors import AliaskitError, InvalidNameError
 from ._keys import variant_index
 from ._normalize import name_parts
 from ._resolve import Resolver
-from ._types import Cluster, ClusterMember, Entity, Kind
+from ._types import Cluster, ClusterMember, Entity, Kind, _require_kind
 
 __all__ = ["cluster"]
 
@@ -57,8 +57,10 @@ def cluster(
     ```
 
     Raises :class:`~aliaskit.InvalidNameError` naming the first position whose name is
-    not valid (empty, no letters, ...).
+    not valid (empty, no letters, ...), :class:`TypeError` for a name that is not a string.
     """
+    _require_kind(kind)
+    _profile(profile)
     positions: dict[str, list[int]] = defaultdict(list)
     for position, name in enumerate(names):
         positions[name].append(position)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from . import _data
-from ._errors import InvalidNameError
+from ._errors import InvalidArgumentError, InvalidNameError
 from ._scoring import _compared, _part_weight
 from ._types import Comparison, Kind, _require_kind
 
@@ -36,15 +36,19 @@ def part_weight(text: str, *, kind: Kind | None = None) -> float:
     ```
     """
     _require_kind(kind)
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str):
+        raise TypeError(f"a name part must be a string, not {type(text).__name__}")
+    if not text.strip():
         raise InvalidNameError(f"a name part must be a non-empty string, not {text!r}")
     return _part_weight(text, kind)
 
 
 def _profile(profile: str) -> _data.Profile:
+    if not isinstance(profile, str):
+        raise TypeError(f"profile must be a string, not {type(profile).__name__}")
     profiles = _data.profiles()
     if profile not in profiles:
-        raise InvalidNameError(
+        raise InvalidArgumentError(
             f"unknown profile {profile!r}; choose one of {', '.join(sorted(profiles))}"
         )
     return profiles[profile]
@@ -81,11 +85,12 @@ def compare(
     ```
 
     The score is symmetric, in [0, 1], and 1.0 only for names equal after
-    normalisation. Raises :class:`~aliaskit.InvalidNameError` for invalid names, an
-    unknown kind or profile, or a weight that is not a number in (0, 1].
+    normalisation. Raises :class:`~aliaskit.InvalidNameError` for invalid names,
+    :class:`~aliaskit.InvalidArgumentError` for an unknown kind or profile or a weight
+    outside (0, 1], and :class:`TypeError` for an argument of the wrong type.
     """
     _require_kind(kind)
     chosen = _profile(profile)
     if weights is not None and not isinstance(weights, Mapping):
-        raise InvalidNameError(f"weights must map name parts to numbers, not {type(weights).__name__}")
+        raise TypeError(f"weights must map name parts to numbers, not {type(weights).__name__}")
     return _compared(a, b, kind, chosen, weights)

@@ -1,21 +1,30 @@
 """The exceptions aliaskit raises.
 
 Everything aliaskit raises on purpose derives from :class:`AliaskitError`, so a pipeline
-can catch one class. Errors caused by what the caller passed in also derive from
-:class:`ValueError`, as Python users expect.
+can catch one class. Errors caused by a bad *value* the caller passed in also derive
+from :class:`ValueError`, as Python users expect: :class:`InvalidArgumentError` (a limit
+below 1, an unknown profile or kind, a threshold or weight out of range) and its
+subclass :class:`InvalidNameError` (a name that cannot be processed). An argument of the
+wrong *type* (a name that is not a string, a limit that is not an integer) raises
+:class:`TypeError`, which is not an :class:`AliaskitError`.
 """
 
 from __future__ import annotations
 
-__all__ = ["AliaskitError", "DataFileError", "InvalidNameError"]
+__all__ = ["AliaskitError", "DataFileError", "InvalidArgumentError", "InvalidNameError"]
 
 
 class AliaskitError(Exception):
     """Root of every error aliaskit raises deliberately."""
 
 
-class InvalidNameError(AliaskitError, ValueError):
-    """A name cannot be processed: not a string, empty, no letters, too long, mixed scripts."""
+class InvalidArgumentError(AliaskitError, ValueError):
+    """An argument has the right type but a value aliaskit cannot use (``limit=0``,
+    ``profile="nope"``, ``kind="city"``, a threshold or weight out of range)."""
+
+
+class InvalidNameError(InvalidArgumentError):
+    """A name cannot be processed: empty, no letters, too long, mixed scripts."""
 
 
 class DataFileError(AliaskitError, ValueError):

@@ -39,6 +39,10 @@ def _entity(record: Any) -> Entity:
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise AliaskitError("'aliases' must be a list of strings")
     kind = record.get("kind") or None
+    if not isinstance(record.get("kind") or "", str):
+        raise AliaskitError(f"'kind' must be a string, not {type(kind).__name__}")
+    if not isinstance(record.get("description") or "", str):
+        raise AliaskitError("'description' must be a string")
     entity = Entity(id=record["id"], name=record["name"], kind=kind, aliases=aliases,
                     description=record.get("description") or "")
     for name in entity.names:
@@ -54,6 +58,10 @@ def _rows_jsonl(text: str) -> Iterable[tuple[int, Any]]:
             yield number, json.loads(line)
         except json.JSONDecodeError as exc:
             yield number, AliaskitError(f"not valid JSON ({exc.msg}, column {exc.colno})")
+        except RecursionError:  # json's parser recurses once per [ or {
+            yield number, AliaskitError("not valid JSON (nested too deeply)")
+        except ValueError as exc:  # an integer of more digits than Python converts
+            yield number, AliaskitError(f"not valid JSON ({str(exc).split(':')[0]})")
 
 
 def _rows_csv(text: str) -> Iterable[tuple[int, Any]]:
@@ -104,7 +112,7 @@ def read_gazetteer(path: str | Path, *, format: str | None = None) -> list[Entit
             if isinstance(record, AliaskitError):
                 raise record
             entity = _entity(record)
-        except AliaskitError as exc:
+        except (AliaskitError, TypeError) as exc:
             problems.append(f"row {number}: {exc}")
             continue
         if entity.id in seen:

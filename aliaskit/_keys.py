@@ -50,6 +50,8 @@ def variant_group(part: str) -> str | None:
 
     ```
     """
+    if not isinstance(part, str):
+        raise TypeError(f"a name part must be a string, not {type(part).__name__}")
     return variant_index().group_of.get(part)
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
 from collections.abc import Sequence
 from typing import NamedTuple
 
 import attrs
 
 from . import _data
-from ._errors import InvalidNameError
+from ._errors import InvalidArgumentError, InvalidNameError
 from ._keys import part_key
 from ._parsing import MAX_NAME_LENGTH, _is_arabic
 from ._parsing import _tokens as _token_pattern
@@ -34,6 +35,8 @@ MAX_TEXT_LENGTH = 10_000_000
 """Longest text, in characters, that link() accepts in one call."""
 MAX_SPAN_WORDS = 7
 CONTEXT_CHARS = 60
+# Spans resolved in one link() call are remembered (names recur in a text) up to this many.
+MAX_CACHED_SPANS = 50_000
 _POSSESSIVE = re.compile(r"['\u2019][sS]$")
 # Between two words of one name only spaces, a hyphen or an apostrophe may stand.
 _JOINER = re.compile(r"[ \t\u00a0\u200c-]{1,3}")
@@ -160,6 +163,8 @@ class _Linker:
                 found = self.resolver.exact(span) or self.resolver.resolve(span, limit=3)
             except InvalidNameError:
                 found = []
+            if len(self.cache) >= MAX_CACHED_SPANS:
+                self.cache.clear()  # a long text of distinct spans: memory stays bounded
             self.cache[span] = found
         return found
 
@@ -190,52 +195,88 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
         return 0 <= k < len(run) and run[k].kind in ("cap", "script") and (
             run[k].text.lower() not in stop and run[k].text.lower() not in titles)
 
-    def candidates(lo: int, hi: int) -> list[tuple[int, int, str, bool]]:
-        out = []
-        for size in range(min(hi - lo, MAX_SPAN_WORDS), 0, -1):
-            for i in range(lo, hi - size + 1):
-                first, last = run[i], run[i + size - 1]
-                starts_with_article = first.kind == "lower" and first.text.lower() in articles
-                if (first.kind in ("lower", "tail") and not starts_with_article) or \
-                        last.kind == "lower":
-                    continue
-                span = text[first.start : last.end]
-                exact = _normal(span) in linker.exact
-                inner = run[i + 1 : i + size - 1]
-                needs_exact = (first.text.lower() in stop or last.text.lower() in stop
-                               or last.kind == "tail"
-                               or any(t.kind == "lower" and t.text.lower() in joins for t in inner)
-                               or all(t.text.lower() in tails for t in run[i : i + size]))
-                if needs_exact and not exact:
-                    # "But Ahmadi", "Tehran and Russia", "Foreign" (only generic words),
-                    # unless exactly an alias
-                    continue
-                out.append((i, i + size, span, exact))
-        return out
+    # Whether the span run[i : i + size] is linked, by mode (True: exact aliases only),
+    # is decided when first needed. A span's answer does not depend on the search range
+    # it is met in, so each is decided once: ``linked`` keeps the spans accepted, and
+    # per (size, mode) an array of skips, 0 for a position not yet decided, else the next
+    # position worth trying (path compression over refused ones). A run of thousands of
+    # names so costs time and memory linear in its length, not a scan per name found.
+    linked: dict[tuple[int, int, bool], Match] = {}
+    skips: dict[tuple[int, bool], array[int]] = {}
 
-    def search(lo: int, hi: int, exact_only: bool) -> None:
+    def judge(i: int, size: int, exact_only: bool) -> Match | None:
+        first, last = run[i], run[i + size - 1]
+        starts_with_article = first.kind == "lower" and first.text.lower() in articles
+        if (first.kind in ("lower", "tail") and not starts_with_article) or \
+                last.kind == "lower":
+            return None
+        span = text[first.start : last.end]
+        exact = _normal(span) in linker.exact
+        inner = run[i + 1 : i + size - 1]
+        needs_exact = (first.text.lower() in stop or last.text.lower() in stop
+                       or last.kind == "tail"
+                       or any(t.kind == "lower" and t.text.lower() in joins for t in inner)
+                       or all(t.text.lower() in tails for t in run[i : i + size]))
+        if needs_exact and not exact:
+            # "But Ahmadi", "Tehran and Russia", "Foreign" (only generic words),
+            # unless exactly an alias
+            return None
+        if exact_only and not exact:
+            return None
+        matches = linker.resolve(span)
+        if not matches:
+            return None
+        best = matches[0]
+        j = i + size
+        inside = namelike(i - 1) or namelike(j)
+        if inside and not (exact and not best.alias.ambiguous and not best.ambiguous):
+            return None
+        short = len([p for p in name_parts(span) if p.is_identity]) == 1
+        if best.score >= LINK_THRESHOLD or (short and best.entity.id in named):
+            return best
+        return None
+
+    def first_accepted(size: int, exact_only: bool, lo: int, last: int) -> int | None:
+        """The leftmost position in [lo, last] where a span of ``size`` words is linked."""
+        skip = skips.get((size, exact_only))
+        if skip is None:
+            skip = skips[(size, exact_only)] = array("l", [0]) * (len(run) + 1)
+        refused = []
+        i = lo
+        while i <= last:
+            if (i, size, exact_only) in linked:
+                break
+            nxt = skip[i]
+            if nxt == 0:
+                best = judge(i, size, exact_only)
+                if best is not None:
+                    linked[(i, size, exact_only)] = best
+                    break
+                nxt = i + 1
+            refused.append(i)
+            i = nxt
+        for k in refused:  # every position in [k, i) is refused
+            skip[k] = i
+        return i if i <= last else None
+
+    # Exact aliases first, longest first, leftmost first; then the parts of the run on
+    # either side of what was found, the same way (a stack of ranges, not recursion: a
+    # run may hold thousands of names).
+    pending: list[tuple[int, int, bool]] = [(0, len(run), True)]
+    while pending:
+        lo, hi, exact_only = pending.pop()
         if lo >= hi:
-            return
-        for i, j, span, exact in candidates(lo, hi):
-            if exact_only and not exact:
-                continue
-            matches = linker.resolve(span)
-            if not matches:
-                continue
-            best = matches[0]
-            inside = namelike(i - 1) or namelike(j)
-            if inside and not (exact and not best.alias.ambiguous and not best.ambiguous):
-                continue
-            short = len([p for p in name_parts(span) if p.is_identity]) == 1
-            if best.score >= LINK_THRESHOLD or (short and best.entity.id in named):
-                found.append((i, j, best))
-                search(lo, i, exact_only)
-                search(j, hi, exact_only)
-                return
-        if exact_only:
-            search(lo, hi, False)
-
-    search(0, len(run), True)
+            continue
+        for size in range(min(hi - lo, MAX_SPAN_WORDS), 0, -1):
+            i = first_accepted(size, exact_only, lo, hi - size)
+            if i is not None:
+                found.append((i, i + size, linked[(i, size, exact_only)]))
+                pending.append((i + size, hi, exact_only))
+                pending.append((lo, i, exact_only))
+                break
+        else:
+            if exact_only:
+                pending.append((lo, hi, False))
     return sorted(found, key=lambda f: f[0])
 
 
@@ -283,10 +324,25 @@ def _country_before(text: str, start: int) -> str | None:
     return " ".join(p.text for p in name_parts(country))
 
 
-def _context(text: str, start: int, end: int) -> tuple[int, str]:
-    line = text.count("\n", 0, start) + 1
+class _Lines:
+    """Line numbers of offsets met in increasing order, counted once over the text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+        self.line = 1
+
+    def at(self, offset: int) -> int:
+        if offset < self.offset:  # not expected (mentions come in order), but exact
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
+def _context(text: str, start: int, end: int) -> str:
     left, right = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
-    return line, " ".join(text[left:right].split())
+    return " ".join(text[left:right].split())
 
 
 def link(text: str, *, resolver: Resolver | None = None, source: str | None = None
@@ -306,9 +362,9 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     ```
     """
     if not isinstance(text, str):
-        raise InvalidNameError(f"text must be a string, not {type(text).__name__}")
+        raise TypeError(f"text must be a string, not {type(text).__name__}")
     if len(text) > MAX_TEXT_LENGTH:
-        raise InvalidNameError(f"text is {len(text):,} characters; the limit is {MAX_TEXT_LENGTH:,}")
+        raise InvalidArgumentError(f"text is {len(text):,} characters; the limit is {MAX_TEXT_LENGTH:,}")
     chosen = resolver or _reference_resolver()
     linker = _Linker(chosen, exact=frozenset(chosen._rows.normalized))
     found: list[LinkedMention] = []
@@ -316,6 +372,7 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     seen_parts: dict[str, list[Entity]] = {}
     counts: dict[str, int] = {}
     named: set[str] = set()
+    lines = _Lines(text)
     for run in _runs(text, _tokens(text)):
         for i, j, match in _best_subspans(linker, text, run, named):
             start, end = run[i].start, run[j - 1].end
@@ -353,7 +410,7 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
             counts[entity.id] = counts.get(entity.id, 0) + 1
             if match.score >= LINK_THRESHOLD:
                 named.add(entity.id)
-            line, context = _context(text, start, end)
+            line, context = lines.at(start), _context(text, start, end)
             found.append(LinkedMention(
                 start=start, end=end, surface=surface, entity=entity, score=match.score,
                 ambiguous=ambiguous, alternatives=alternatives, via=via,  # type: ignore[arg-type]

@@ -220,14 +220,41 @@ def _word_forms(token: str) -> tuple[tuple[str, Script, str], ...]:
 _ARTICLE: Final = "ال"
 
 
+@functools.lru_cache(maxsize=1)
+def _script_suffixes() -> tuple[str, ...]:
+    """The Perso-Arabic forms of the compound suffixes (data/particles.txt), folded,
+    longest first."""
+    forms = {_fold_arabic(form).replace(" ", "") for p in _data.particles() if p.role == "suffix"
+             for form in p.script_forms}
+    return tuple(sorted((f for f in forms if f), key=lambda f: (-len(f), f)))
+
+
 def _split_script(word: str) -> list[tuple[str, str]]:
     """Romanise a folded Perso-Arabic word, splitting what is written joined.
 
     Persian often writes compound given names and the Arabic article joined to the
     next word ("محمدجواد" Mohammad Javad, "امیرخان" Amir Khan, "القاعده" al-Qaeda). A
     word that is not a known name but splits into two known names (or the article and
-    a word) is returned as two words. Returns (folded letters, Latin) pairs.
+    a word) is returned as two words; so are the suffixes of particles.txt at its end
+    ("خامنهای" is read as "خامنه ای"), which the parse joins again as when written apart.
+    Returns (folded letters, Latin) pairs.
     """
+    index = _script_index()
+    suffixes: list[str] = []
+    while word not in index:
+        suffix = next((s for s in _script_suffixes()
+                       if word.endswith(s) and len(word) - len(s) >= 2), "")
+        if not suffix:
+            break
+        suffixes.append(suffix)
+        word = word[: -len(suffix)]
+    if suffixes:
+        return [pair for piece in (word, *reversed(suffixes)) for pair in _split_word(piece)]
+    return _split_word(word)
+
+
+def _split_word(word: str) -> list[tuple[str, str]]:
+    """:func:`_split_script` of a word without a suffix to split off."""
     index = _script_index()
     if word not in index and len(word) >= 5:
         for cut in range(2, len(word) - 1):
@@ -359,6 +386,22 @@ def _join_compounds(
     suffix_sizes: dict[str, tuple[int, ...]], prefixes: frozenset[tuple[str, ...]],
     prefix_sizes: dict[str, tuple[int, ...]],
 ) -> list[_Word]:
+    """Join compounds written apart, until nothing more joins: a compound may itself be
+    a suffix or prefix form ("abd" + "u" is "abdu"), and normalising the result again
+    must not join more (normalize is idempotent). Each pass that joins shortens the
+    list, so there are at most as many passes as words."""
+    while True:
+        joined = _join_pass(words, suffixes, suffix_sizes, prefixes, prefix_sizes)
+        if len(joined) == len(words):
+            return joined
+        words = joined
+
+
+def _join_pass(
+    words: list[_Word], suffixes: frozenset[tuple[str, ...]],
+    suffix_sizes: dict[str, tuple[int, ...]], prefixes: frozenset[tuple[str, ...]],
+    prefix_sizes: dict[str, tuple[int, ...]],
+) -> list[_Word]:
     # Suffixes first ("Hussam al Din"), joined to the word before them ...
     out: list[_Word] = []
     texts = [w.text for w in words]
@@ -387,9 +430,9 @@ def _join_compounds(
 
 
 def _require_str(text: object) -> str:
-    """``text``, or InvalidNameError when it is not a string."""
+    """``text``, or TypeError when it is not a string."""
     if not isinstance(text, str):
-        raise InvalidNameError(f"a name must be a string, not {type(text).__name__}")
+        raise TypeError(f"a name must be a string, not {type(text).__name__}")
     return text
 
 
@@ -424,6 +467,18 @@ def _require_letter(text: str, words: list[str]) -> None:
     # Words are lower-case ASCII by now, so one search finds a letter if there is one.
     if not _LETTER.search(" ".join(words)):
         raise InvalidNameError(f"name {text[:40]!r} contains no letters")
+    _require_short(words)
+
+
+def _require_short(words: list[str]) -> None:
+    """The normalised name, not only the input, is at most MAX_NAME_LENGTH characters:
+    romanisation writes vowels that Perso-Arabic script leaves out, and a name whose
+    normalised form is accepted must be accepted again (normalize is idempotent)."""
+    length = sum([len(w) for w in words]) + len(words) - 1
+    if length > MAX_NAME_LENGTH:
+        raise InvalidNameError(
+            f"name is {length:,} characters long once romanised; the limit is "
+            f"{MAX_NAME_LENGTH:,} (use aliaskit.link() for running text)")
 
 
 def _plain_words(text: object) -> tuple[list[str], list[Script] | None] | None:
@@ -437,7 +492,8 @@ def _plain_words(text: object) -> tuple[list[str], list[Script] | None] | None:
     text = _check_input(text)
     scripts: list[Script] | None = None
     if text.isascii() and text.replace(" ", "").isalpha():
-        # ASCII letters and spaces (most names): the tokens are the words, lower-cased.
+        # ASCII letters and spaces (most names): the tokens are the words, lower-cased
+        # (no longer than the input).
         texts = text.lower().split()
     else:
         forms = [form for token in _tokens(text).findall(text) for form in _word_forms(token)]

@@ -24,7 +24,7 @@ import attrs
 from rapidfuzz import fuzz, process
 
 from ._compare import _profile, compare, part_weight
-from ._errors import AliaskitError, DataFileError, InvalidNameError
+from ._errors import AliaskitError, DataFileError, InvalidArgumentError
 from ._keys import part_key
 from ._parsing import _parse, _require_str
 from ._reference import load_reference
@@ -137,6 +137,14 @@ def _is_partial_name(plan: _Plan, score: float) -> bool:
                                     for _, _, sim, method in plan.pairs)
 
 
+def _check_limit(limit: object) -> None:
+    """TypeError unless ``limit`` is an int (not a bool); InvalidArgumentError below 1."""
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise TypeError(f"limit must be an integer, not {type(limit).__name__}")
+    if limit < 1:
+        raise InvalidArgumentError(f"limit must be a positive integer, not {limit!r}")
+
+
 class Resolver:
     """Answers "which known entity is this name?" against a gazetteer.
 
@@ -175,7 +183,7 @@ class Resolver:
     def add(self, entity: Entity) -> None:
         """Add one entity (all its names). Raises if the id is already present."""
         if not isinstance(entity, Entity):
-            raise InvalidNameError(f"expected an Entity, not {type(entity).__name__}")
+            raise TypeError(f"expected an Entity, not {type(entity).__name__}")
         if entity.id in self._ids:
             raise AliaskitError(f"an entity with id {entity.id!r} is already in the resolver")
         index = len(self._entities)
@@ -297,11 +305,12 @@ class Resolver:
         comparison, and whether the answer is ambiguous.
         """
         _require_kind(kind)
-        if not isinstance(limit, int) or limit < 1:
-            raise InvalidNameError(f"limit must be a positive integer, not {limit!r}")
-        if threshold is not None and (isinstance(threshold, bool) or not isinstance(
-                threshold, (int, float)) or not 0.0 <= threshold <= 1.0):
-            raise InvalidNameError(f"threshold must be a number in [0, 1], not {threshold!r}")
+        _check_limit(limit)
+        if threshold is not None:
+            if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+                raise TypeError(f"threshold must be a number, not {type(threshold).__name__}")
+            if not 0.0 <= threshold <= 1.0:
+                raise InvalidArgumentError(f"threshold must be a number in [0, 1], not {threshold!r}")
         _require_str(name)
         chosen = _profile(profile)
         normalized, _, sounds, keys = _identity_keys(name)
@@ -461,8 +470,12 @@ class Resolver:
         A name that cannot be resolved (invalid input) yields its
         :class:`~aliaskit.AliaskitError` in its place instead of stopping the batch.
         ``progress`` is called with the number of names done so far.
-        Repeated names are resolved once.
+        Repeated names are resolved once. The options are checked first: a bad
+        ``limit``, ``kind`` or ``profile`` raises instead, like :meth:`resolve`.
         """
+        _check_limit(limit)
+        _require_kind(kind)
+        _profile(profile)
         cache: dict[str, list[Match] | AliaskitError] = {}
         results: list[list[Match] | AliaskitError] = []
         for done, name in enumerate(names, start=1):
@@ -525,6 +538,9 @@ class Resolver:
                 document = json.load(handle)
         except FileNotFoundError:
             raise DataFileError("file not found", path=where) from None
+        except RecursionError:  # json's parser recurses once per [ or {
+            raise DataFileError("not an aliaskit index file (JSON nested too deeply)",
+                                path=where) from None
         except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
             raise DataFileError(f"not an aliaskit index file ({exc})", path=where) from None
         if not isinstance(document, dict) or document.get("format") != INDEX_FORMAT:
@@ -534,16 +550,24 @@ class Resolver:
                 f"index version {document.get('version')!r} is not supported "
                 f"(this aliaskit reads version {INDEX_VERSION}); rebuild the index", path=where
             )
+        try:
+            _check_index(document)
+        except _BadField as exc:
+            raise DataFileError(f"corrupt aliaskit index file: field {exc.field}: {exc.problem}",
+                                path=where) from None
         resolver = cls()
         try:
-            for raw in document["entities"]:
+            for number, raw in enumerate(document["entities"]):
                 aliases = tuple(
                     Alias(name=a["name"], origin=a["origin"], ambiguous=a["ambiguous"],
-                          note=a["note"], mentions=tuple(Mention(**m) for m in a["mentions"]))
+                          note=a.get("note"), mentions=tuple(Mention(**m) for m in a["mentions"]))
                     for a in raw["aliases"]
                 )
-                entity = Entity(id=raw["id"], name=raw["name"], kind=raw["kind"],
-                                aliases=aliases, description=raw["description"])
+                try:
+                    entity = Entity(id=raw["id"], name=raw["name"], kind=raw["kind"],
+                                    aliases=aliases, description=raw["description"])
+                except AliaskitError as exc:
+                    raise AliaskitError(f"field entities[{number}]: {exc}") from None
                 resolver._ids[entity.id] = len(resolver._entities)
                 resolver._entities.append(entity)
             rows = document["rows"]
@@ -563,6 +587,127 @@ class Resolver:
                 if not 0 <= e < len(names_of) or not 0 <= i < len(names_of[e]):
                     raise ValueError("row points outside the entities")
                 resolver._rows.names.append(names_of[e][i])
-        except (KeyError, TypeError, ValueError, AliaskitError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError, AliaskitError) as exc:
             raise DataFileError(f"corrupt aliaskit index file ({exc})", path=where) from None
         return resolver
+
+
+class _BadField(Exception):
+    """Where and why a saved index does not fit its schema (raised by _check_index)."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(field, problem)
+        self.field = field
+        self.problem = problem
+
+
+# The schema of a saved index (Resolver.save): field → type, for the objects it holds.
+_OPTIONAL_STR = (str, type(None))
+_MENTION_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "source": str, "start": int, "end": int, "line": int, "text": str, "context": str,
+    "decision": _OPTIONAL_STR}
+_ALIAS_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "name": str, "origin": str, "ambiguous": bool, "note": _OPTIONAL_STR, "mentions": list}
+_ENTITY_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "id": str, "name": str, "kind": _OPTIONAL_STR, "description": str, "aliases": list}
+_ROW_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "entity": list, "name_index": list, "normalized": list, "sounds": list, "keys": list}
+_ORIGINS = ("canonical", "seed", "curated", "user")
+# Offsets and counts are at most this: array("l") and every index fit it.
+_MAX_INT = 2**62
+
+
+def _fields(value: object, field: str, schema: dict[str, type | tuple[type, ...]]
+            ) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise _BadField(field, f"expected an object, found {type(value).__name__}")
+    missing = [k for k in schema if k not in value and schema[k] is not _OPTIONAL_STR]
+    if missing:
+        raise _BadField(field, f"missing {', '.join(missing)}")
+    unknown = [k for k in value if k not in schema]
+    if unknown:
+        raise _BadField(field, f"unknown field(s) {', '.join(map(repr, unknown[:5]))}")
+    for key, expected in schema.items():
+        if key not in value:
+            continue
+        item = value[key]
+        if not isinstance(item, expected) or (isinstance(item, bool) and expected is int):
+            raise _BadField(f"{field}.{key}", f"expected {_type_name(expected)}, "
+                            f"found {type(item).__name__}")
+        if isinstance(item, int) and expected is int and not 0 <= item < _MAX_INT:
+            raise _BadField(f"{field}.{key}", "out of range")
+    return value
+
+
+def _type_name(expected: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "an integer", bool: "true or false", list: "a list",
+             type(None): "null"}
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _column(value: object, field: str, kind: type, count: int | None) -> list[object]:
+    if not isinstance(value, list):
+        raise _BadField(field, "expected a list")
+    if count is not None and len(value) != count:
+        raise _BadField(field, f"has {len(value):,} items, the other row columns {count:,}")
+    for i, item in enumerate(value):
+        if not isinstance(item, kind) or isinstance(item, bool):
+            raise _BadField(f"{field}[{i}]", f"expected {_type_name(kind)}, "
+                            f"found {type(item).__name__}")
+        if isinstance(item, int) and kind is int and not 0 <= item < _MAX_INT:
+            raise _BadField(f"{field}[{i}]", "out of range")
+    return value
+
+
+def _check_index(document: dict[str, object]) -> None:
+    """Raise _BadField unless ``document`` has the shape Resolver.save writes: types,
+    ranges and cross-references (a row's entity and name exist); nothing is nested
+    deeper than the schema says."""
+    top: dict[str, type | tuple[type, ...]] = {
+        "format": str, "version": int, "writer": str, "entities": list, "rows": dict,
+        "part_df": dict}
+    _fields(document, "(top)", top)
+    entities = document["entities"]
+    assert isinstance(entities, list)
+    names: list[int] = []
+    ids: set[str] = set()
+    for e, raw in enumerate(entities):
+        where = f"entities[{e}]"
+        entity = _fields(raw, where, _ENTITY_FIELDS)
+        if entity["id"] in ids:
+            raise _BadField(f"{where}.id", f"duplicate id {entity['id']!r}")
+        ids.add(str(entity["id"]))
+        aliases = entity["aliases"]
+        assert isinstance(aliases, list)
+        alias_names = {entity["name"]}
+        for a, raw_alias in enumerate(aliases):
+            alias = _fields(raw_alias, f"{where}.aliases[{a}]", _ALIAS_FIELDS)
+            if alias["origin"] not in _ORIGINS:
+                raise _BadField(f"{where}.aliases[{a}].origin",
+                                f"expected one of {', '.join(_ORIGINS)}")
+            alias_names.add(alias["name"])
+            mentions = alias["mentions"]
+            assert isinstance(mentions, list)
+            for m, raw_mention in enumerate(mentions):
+                _fields(raw_mention, f"{where}.aliases[{a}].mentions[{m}]", _MENTION_FIELDS)
+        names.append(len(alias_names))
+    rows = _fields(document["rows"], "rows", _ROW_FIELDS)
+    count = len(_column(rows["normalized"], "rows.normalized", str, None))
+    _column(rows["sounds"], "rows.sounds", str, count)
+    owners = _column(rows["entity"], "rows.entity", int, count)
+    positions = _column(rows["name_index"], "rows.name_index", int, count)
+    for r, (owner, position) in enumerate(zip(owners, positions)):
+        assert isinstance(owner, int) and isinstance(position, int)
+        if owner >= len(names):
+            raise _BadField(f"rows.entity[{r}]", f"no entity {owner} (there are {len(names):,})")
+        if position >= names[owner]:
+            raise _BadField(f"rows.name_index[{r}]", f"entity {owner} has no name {position}")
+    keys = _column(rows["keys"], "rows.keys", list, count)
+    for r, row_keys in enumerate(keys):
+        _column(row_keys, f"rows.keys[{r}]", str, None)
+    part_df = document["part_df"]
+    assert isinstance(part_df, dict)
+    for part, df in part_df.items():
+        if not isinstance(df, int) or isinstance(df, bool) or not 0 <= df < _MAX_INT:
+            raise _BadField(f"part_df[{part!r}]", "expected a non-negative integer")

@@ -24,7 +24,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 from rapidfuzz.fuzz import token_sort_ratio
 
 from . import _data
-from ._errors import DataFileError, InvalidNameError
+from ._errors import DataFileError, InvalidArgumentError
 from ._keys import part_key, variant_index
 from ._normalize import normalize
 from ._parsing import (
@@ -489,7 +489,9 @@ def _given_weight(weights: Mapping[str, object], text: str) -> float:
     weight = weights[text]
     if isinstance(weight, (int, float)) and not isinstance(weight, bool) and 0.0 < weight <= 1.0:
         return float(weight)
-    raise InvalidNameError(f"the weight of {text!r} must be a number in (0, 1], not {weight!r}")
+    if not isinstance(weight, (int, float)) or isinstance(weight, bool):
+        raise TypeError(f"the weight of {text!r} must be a number in (0, 1], not {weight!r}")
+    raise InvalidArgumentError(f"the weight of {text!r} must be a number in (0, 1], not {weight!r}")
 
 
 def _name_of(text: object, kind: Kind | None) -> _Name:

@@ -12,7 +12,7 @@ from typing import Any, Literal, cast
 
 import attrs
 
-from ._errors import InvalidNameError
+from ._errors import InvalidArgumentError, InvalidNameError
 
 __all__ = [
     "Alias",
@@ -128,7 +128,7 @@ class Alias:
 
 def _to_aliases(values: Iterable[str | Alias]) -> tuple[Alias, ...]:
     if isinstance(values, str):
-        raise InvalidNameError("aliases must be a list of names, not one string")
+        raise TypeError("aliases must be a list of names, not one string")
     aliases: list[Alias] = []
     for value in values:
         if isinstance(value, Alias):
@@ -136,14 +136,17 @@ def _to_aliases(values: Iterable[str | Alias]) -> tuple[Alias, ...]:
         elif isinstance(value, str):
             aliases.append(Alias(value))
         else:
-            raise InvalidNameError(f"an alias must be a string or Alias, not {type(value).__name__}")
+            raise TypeError(f"an alias must be a string or Alias, not {type(value).__name__}")
     return tuple(aliases)
 
 
 def _require_kind(value: object) -> None:
-    """Raise InvalidNameError unless ``value`` is one of KINDS or None."""
+    """Raise unless ``value`` is one of KINDS or None: TypeError for a value that is
+    not a string, InvalidArgumentError for another string."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"kind must be a string or None, not {type(value).__name__}")
     if value is not None and value not in KINDS:
-        raise InvalidNameError(f"kind must be one of {', '.join(KINDS)} or None, not {value!r}")
+        raise InvalidArgumentError(f"kind must be one of {', '.join(KINDS)} or None, not {value!r}")
 
 
 def _check_kind(instance: object, attribute: object, value: object) -> None:
@@ -151,7 +154,9 @@ def _check_kind(instance: object, attribute: object, value: object) -> None:
 
 
 def _check_text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
+        raise TypeError(f"entity {attribute.name} must be a string, not {type(value).__name__}")
+    if not value.strip():
         raise InvalidNameError(f"entity {attribute.name} must be a non-empty string, not {value!r}")
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from conftest import CASES, load_csv
 
-from aliaskit import DataFileError, Entity, InvalidNameError, read_gazetteer
+from aliaskit import DataFileError, Entity, InvalidArgumentError, read_gazetteer
 
 GAZ = CASES / "gazetteers"
 ERRORS = load_csv("gazetteer_errors.csv")
@@ -46,7 +46,7 @@ def test_non_utf8(tmp_path: Path) -> None:
 def test_entity_from_plain_strings_validates() -> None:
     e = Entity(id="x1", name="Amir Khan Muttaqi", aliases=["Mottaki"])
     assert e.kind is None and e.names == ("Amir Khan Muttaqi", "Mottaki")
-    with pytest.raises(InvalidNameError, match="kind"):
+    with pytest.raises(InvalidArgumentError, match="kind"):
         Entity(id="x1", name="A", kind="city")  # type: ignore[arg-type]
-    with pytest.raises(InvalidNameError, match="list of names"):
+    with pytest.raises(TypeError, match="list of names"):
         Entity(id="x1", name="A", aliases="Mottaki")  # type: ignore[arg-type]

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
 import pytest
 from conftest import CASES, REPO
 
-from aliaskit import Entity, InvalidNameError, Resolver, link, load_reference
+from aliaskit import Entity, Resolver, link, load_reference
 
 SEEDS = REPO / "seeds"
 ARTICLES = CASES / "link"
@@ -90,7 +91,7 @@ def test_custom_resolver_and_bad_input() -> None:
     resolver = Resolver([Entity(id="x", name="Zabihullah Mujahid", kind="person")])
     found = link("Spokesman Zabiullah Mujahid denied it.", resolver=resolver)
     assert [m.entity.id for m in found] == ["x"]
-    with pytest.raises(InvalidNameError):
+    with pytest.raises(TypeError):
         link(None)  # type: ignore[arg-type]
     assert link("") == []
 
@@ -99,3 +100,23 @@ def test_held_out_article() -> None:
     """Regression guard for the article kept out of development (measured 0.990 / 1.000)."""
     precision, recall = _articles(CASES / "link_heldout")
     assert precision >= 0.95 and recall >= 0.95, (precision, recall)
+
+
+@pytest.mark.parametrize("text", [
+    "متقی " * 1000,  # issue 17: RecursionError
+    "Muttaqi " * 3000,  # issue 17: time and memory quadratic in the run's length
+    "Amir Khan Muttaqi " * 500,
+])
+def test_long_runs_of_names(text: str) -> None:
+    found = link(text)
+    assert found and all(text[m.start : m.end] == m.surface for m in found)
+    assert [m.start for m in found] == sorted(m.start for m in found)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+
+
+def test_line_numbers_of_mentions() -> None:
+    text = "Kabul\n\nAmir Khan Muttaqi met\nAhmad Massoud. Mottaqi said"
+    found = link(text)
+    assert [(m.surface, m.mention.line) for m in found] == [
+        (m.surface, text.count("\n", 0, m.start) + 1) for m in found]
+    assert len({m.mention.line for m in found}) == 3

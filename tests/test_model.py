@@ -10,7 +10,7 @@ from conftest import load_csv
 from aliaskit import (
     DataFileError,
     Entity,
-    InvalidNameError,
+    InvalidArgumentError,
     Resolver,
     _data,
     compare,
@@ -91,9 +91,11 @@ def test_threshold_lists_runners_up_below_the_decision() -> None:
     assert [m.score for m in ranked] == sorted((m.score for m in ranked), reverse=True)
 
 
-@pytest.mark.parametrize("bad", [-0.1, 1.5, "0.5", True, float("nan")])
-def test_threshold_must_be_a_number_in_range(bad: object) -> None:
-    with pytest.raises(InvalidNameError, match="threshold"):
+@pytest.mark.parametrize(("bad", "error"), [
+    (-0.1, InvalidArgumentError), (1.5, InvalidArgumentError), ("0.5", TypeError),
+    (True, TypeError), (float("nan"), InvalidArgumentError)])
+def test_threshold_must_be_a_number_in_range(bad: object, error: type[Exception]) -> None:
+    with pytest.raises(error, match="threshold"):
         Resolver.from_reference().resolve("Kabul", threshold=bad)  # type: ignore[arg-type]
 
 

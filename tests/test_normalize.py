@@ -34,7 +34,7 @@ def test_invalid_names(case: dict[str, str]) -> None:
 
 @pytest.mark.parametrize("value", [None, 42, b"Ahmad", ["Ahmad"]])
 def test_non_strings_are_rejected(value: object) -> None:
-    with pytest.raises(InvalidNameError, match="must be a string"):
+    with pytest.raises(TypeError, match="must be a string"):
         normalize(value)  # type: ignore[arg-type]
 
 
@@ -102,3 +102,61 @@ def test_quick_parse_agrees_with_the_full_parse(text: str) -> None:
         assert [(p.text, p.script) for p in full] == list(
             zip(words, scripts if scripts is not None else ["latin"] * len(words)))
         assert all(p.role == "name" for p in full)
+
+
+# Words as names are written: Perso-Arabic letters (with the suffixes and articles of
+# particles.txt), Latin words and particles, joined by spaces, zero-width non-joiners,
+# hyphens and apostrophes, short or repeated up to the length limit.
+_PERSIAN = "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكةۀأإآئؤء"
+_WORDS = st.one_of(
+    st.text(alphabet=_PERSIAN + "\u200c\u064e\u0650", min_size=1, max_size=8),
+    st.sampled_from(["ای", "زاده", "زی", "الله", "الدین", "پور", "ال", "عبد", "بن", "و", "ی",
+                     "آقای", "متقی", "خامنه", "حسام", "محمد", "al", "ud", "din", "abdul",
+                     "ullah", "zada", "Mullah", "i", "e", "bin", "Khan", "Muttaqi", "'", "-"]),
+    st.text(min_size=1, max_size=6),
+)
+_SEPARATORS = st.sampled_from([" ", "\u200c", "-", " \u200c", "'", "", "  "])
+
+
+@st.composite
+def _names(draw: st.DrawFn) -> str:
+    words = draw(st.lists(_WORDS, min_size=1, max_size=8))
+    seps = draw(st.lists(_SEPARATORS, min_size=len(words), max_size=len(words)))
+    text = "".join(w + s for w, s in zip(words, seps))
+    repeat = draw(st.sampled_from([1, 1, 1, 5, 50, 200]))
+    return text * repeat
+
+
+@settings(max_examples=300, deadline=None)
+@given(_names())
+def test_normalize_is_idempotent_on_names_of_every_script(text: str) -> None:
+    try:
+        once = normalize(text)
+    except InvalidNameError:
+        return
+    assert normalize(once) == once
+    assert len(once) <= aliaskit.MAX_NAME_LENGTH
+
+
+def test_long_persian_name_is_idempotent_or_rejected() -> None:
+    """issue 17: "متقی " * 199 (994 characters) normalised to 1,591, which then raised."""
+    text = "متقی " * 199
+    with pytest.raises(InvalidNameError, match="once romanised"):
+        normalize(text)
+    shorter = "متقی " * 120
+    once = normalize(shorter)
+    assert normalize(once) == once
+
+
+@pytest.mark.parametrize(("apart", "zwnj", "joined"), [
+    ("خامنه ای", "خامنه\u200cای", "خامنهای"),  # issue 17: 0.667, no match
+    ("علی خامنه ای", "علی خامنه\u200cای", "علی خامنهای"),
+    ("احمد زاده", "احمد\u200cزاده", "احمدزاده"),
+    ("حسام الدین", "حسام\u200cالدین", "حسامالدین"),
+    ("فلانه ای", "فلانه\u200cای", "فلانهای"),  # not a known name: the same all the same
+])
+def test_zwnj_space_and_joined_are_one_word(apart: str, zwnj: str, joined: str) -> None:
+    assert normalize(apart) == normalize(zwnj) == normalize(joined)
+    assert len(name_parts(apart)) == len(name_parts(joined))
+    assert aliaskit.compare(apart, zwnj).score == 1.0
+    assert aliaskit.compare(apart, joined).is_match

@@ -11,6 +11,7 @@ from aliaskit import (
     AliaskitError,
     DataFileError,
     Entity,
+    InvalidArgumentError,
     InvalidNameError,
     Resolver,
     load_reference,
@@ -117,7 +118,7 @@ def test_load_rejects_foreign_and_corrupt_files(tmp_path: Path) -> None:
 def test_bad_queries(resolver: Resolver) -> None:
     with pytest.raises(InvalidNameError):
         resolver.resolve("   ")
-    with pytest.raises(InvalidNameError, match="limit"):
+    with pytest.raises(InvalidArgumentError, match="limit"):
         resolver.resolve("Kabul", limit=0)
 
 
@@ -156,3 +157,49 @@ def test_to_dict_records_are_json_and_shared() -> None:
     assert json.loads(json.dumps(comparison.to_dict()))["alignment"][1]["method"] == "conflict"
     group = aliaskit.cluster(["Ahmad", "Ahmed", "Ahmad"])[0].to_dict()
     assert group["size"] == 3 and sorted(p for m in group["members"] for p in m["positions"]) == [0, 1, 2]
+
+
+INDEX_ERRORS = load_csv("index_errors.csv")
+
+
+def _saved_document(tmp_path: Path) -> dict[str, object]:
+    resolver = Resolver([
+        Entity(id="e0", name="Amir Khan Muttaqi", kind="person", aliases=["Mottaki"]),
+        Entity(id="e1", name="Kabul", kind="place")])
+    path = tmp_path / "index.gz"
+    resolver.save(path)
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        document: dict[str, object] = json.load(handle)
+    return document
+
+
+def _write(path: Path, text: str) -> Path:
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write(text)
+    return path
+
+
+@pytest.mark.parametrize("case", INDEX_ERRORS, ids=[c["note"] for c in INDEX_ERRORS])
+def test_load_validates_every_field(tmp_path: Path, case: dict[str, str]) -> None:
+    document = _saved_document(tmp_path)
+    assert Resolver.load(_write(tmp_path / "ok.gz", json.dumps(document)))  # unchanged: loads
+    *path, last = case["field"].split(".")
+    node: object = document
+    for step in path:
+        node = node[int(step)] if isinstance(node, list) else node[step]  # type: ignore[index]
+    if isinstance(node, list):
+        node[int(last)] = json.loads(case["value"])
+    else:
+        assert isinstance(node, dict)
+        node[last] = json.loads(case["value"])
+    bad = _write(tmp_path / "bad.gz", json.dumps(document))
+    with pytest.raises(DataFileError) as info:
+        Resolver.load(bad)
+    assert case["expected"] in str(info.value)
+    assert str(bad) in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000])
+def test_load_refuses_deep_nesting(tmp_path: Path, text: str) -> None:
+    with pytest.raises(DataFileError, match="nested too deeply"):
+        Resolver.load(_write(tmp_path / "deep.gz", text))
