@@ -14,6 +14,7 @@ from . import _data
 from ._errors import AliaskitError
 from ._normalize import name_parts, normalize
 from ._parsing import _fold_arabic
+from ._regional import check_regional
 
 
 def _spelling_key(spelling: str) -> str:
@@ -99,7 +100,8 @@ def check_all() -> list[str]:
     problems: list[str] = []
     for loader in (_data.script_rules, _data.titles, _data.particles, _data.key_rules, _data.fold_rules,
                    _data.variant_groups, _data.generic_words, _data.model, _data.profiles,
-                   _data.translations, _data.latin_letters, _data.stopwords, _data.demonyms):
+                   _data.translations, _data.latin_letters, _data.stopwords, _data.demonyms,
+                   _data.context_cues):
         try:
             loader()
         except AliaskitError as exc:
@@ -112,4 +114,4 @@ def check_all() -> list[str]:
                             "run `aliaskit data build`")
     except AliaskitError as exc:
         problems.append(str(exc))
-    return problems + check_forms() + check_variants()
+    return problems + check_forms() + check_variants() + check_regional()

@@ -712,17 +712,24 @@ def data_group() -> None:
 
 @data_group.command("build")
 @click.option("--check", is_flag=True,
-              help="Write nothing; exit 1 if data/folds.txt is not up to date.")
+              help="Write nothing; exit 1 if a generated file is not up to date.")
 def data_build_cmd(check: bool) -> None:
     """Write data/folds.txt, the folds of every variant spelling, from data/variants.txt and
-    data/fold.txt, next to the data files it reads: run it in a source checkout (editable
-    install) after editing either file."""
+    data/fold.txt, and data/iso3166.txt, the ISO 3166 names of data/regional.txt's codes
+    (from pycountry: pip install 'aliaskit[data]'), next to the data files they read: run
+    it in a source checkout (editable install) after editing those files."""
     from ._data import FOLD_TABLE, data_dir
     from ._scoring import _fold_table_text
+
+    from ._regional import ISO_FILE, iso_table_text
 
     text = _fold_table_text()
     spellings = sum(1 for line in text.splitlines() if not line.startswith("#"))
     _generated(data_dir() / FOLD_TABLE, text, f"{spellings} spellings", "aliaskit data build",
+               check=check)
+    text = iso_table_text()
+    codes = sum(1 for line in text.splitlines() if not line.startswith("#"))
+    _generated(data_dir() / ISO_FILE, text, f"{codes} ISO 3166 codes", "aliaskit data build",
                check=check)
 
 
