@@ -27,9 +27,8 @@ from ._errors import AliaskitError
 from ._gazetteer import read_gazetteer
 from ._keys import metaphone_key, nysiis_key, phonetic_key
 from ._normalize import name_parts, normalize
-from ._reference import load_reference
-from ._resolve import Resolver
-from ._types import Entity, LinkedMention, Match
+from ._resolve import Resolver, bundled_layers, merge_layers
+from ._types import Entity, Layer, LinkedMention, Match
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -230,8 +229,31 @@ def parts_cmd(names: tuple[str, ...], as_json: bool, encoding: str, errors: str)
 _WORKER: dict[str, Any] = {}
 
 
-def _load_resolver(data_path: Path | None) -> Resolver:
-    return Resolver(read_gazetteer(data_path)) if data_path else Resolver.from_reference()
+def layer_options(fn: F) -> F:
+    """--data (repeatable) and --no-bundled: the layers a command answers from."""
+    fn = click.option("--no-bundled", "no_bundled", is_flag=True,
+                      help="Leave out the bundled layers (seed reference and regional "
+                           "layer): answer from the --data lists alone.")(fn)
+    return click.option(
+        "--data", "data_paths", multiple=True,
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Your gazetteer (.jsonl or .csv), added as a layer after the bundled ones "
+             "(repeatable; same ids merge, see docs/data.md).")(fn)
+
+
+def _layers(data_paths: tuple[Path, ...], no_bundled: bool) -> list[Layer]:
+    if no_bundled and not data_paths:
+        raise click.UsageError("--no-bundled needs at least one --data file")
+    layers = [] if no_bundled else list(bundled_layers())
+    return layers + [Layer(str(path), read_gazetteer(path), str(path)) for path in data_paths]
+
+
+def _load_resolver(data_paths: tuple[Path, ...], no_bundled: bool = False) -> Resolver:
+    return Resolver.from_layers(_layers(data_paths, no_bundled))
+
+
+def _layer_entities(data_paths: tuple[Path, ...], no_bundled: bool) -> list[Entity]:
+    return [entity for entity, _ in merge_layers(_layers(data_paths, no_bundled))]
 
 
 def _match_record(match: Match, explain: bool) -> dict[str, Any]:
@@ -242,6 +264,7 @@ def _match_record(match: Match, explain: bool) -> dict[str, Any]:
         "ambiguous": match.ambiguous,
         "alternatives": list(match.alternatives),
         "alias": alias.name, "alias_origin": alias.origin,
+        "layer": match.layer, "layer_source": match.source,
         "mentions": [{"source": m.source, "start": m.start, "end": m.end, "line": m.line}
                      for m in alias.mentions],
     }
@@ -263,8 +286,9 @@ def _resolve_record(resolver: Resolver, number: int, name: str, options: dict[st
     return record
 
 
-def _worker_init(data_path: Path | None, options: dict[str, Any]) -> None:
-    _WORKER["resolver"] = _load_resolver(data_path)
+def _worker_init(data_paths: tuple[Path, ...], no_bundled: bool, options: dict[str, Any]
+                 ) -> None:
+    _WORKER["resolver"] = _load_resolver(data_paths, no_bundled)
     _WORKER["options"] = options
 
 
@@ -291,8 +315,7 @@ def _print_resolve_row(record: dict[str, Any], explain: bool) -> None:
 
 @cli.command("resolve")
 @click.argument("names", nargs=-1)
-@click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Your gazetteer (.jsonl or .csv) instead of the bundled reference data.")
+@layer_options
 @click.option("--kind", type=KIND, help="Only entities of this kind.")
 @click.option("--limit", type=click.IntRange(min=1), default=1, show_default=True,
               help="Matches per name.")
@@ -306,7 +329,8 @@ def _print_resolve_row(record: dict[str, Any], explain: bool) -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes to use; output stays in input order.")
 @input_options
-def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None, limit: int,
+def resolve_cmd(names: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled: bool,
+                kind: str | None, limit: int,
                 profile: str, threshold: float | None, as_json: bool, explain: bool, workers: int,
                 encoding: str, errors: str) -> None:
     """Resolve each NAME (or each line of standard input) to known entities.
@@ -332,11 +356,11 @@ def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None
         import multiprocessing
 
         pool = multiprocessing.get_context("spawn").Pool(
-            workers, initializer=_worker_init, initargs=(data_path, options))
+            workers, initializer=_worker_init, initargs=(data_paths, no_bundled, options))
         records: Iterable[dict[str, Any]] = pool.imap(_worker_resolve, items, chunksize=64)
     else:
         pool = None
-        resolver = _load_resolver(data_path)
+        resolver = _load_resolver(data_paths, no_bundled)
         records = (_resolve_record(resolver, n, name, options) for n, name in items)
     failures = 0
     progress = _Progress()
@@ -502,18 +526,18 @@ def _entity_summary(entity: Entity) -> dict[str, Any]:
 
 
 @cli.command("entities")
-@click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Your gazetteer (.jsonl or .csv) instead of the bundled reference data.")
+@layer_options
 @click.option("--kind", type=KIND, help="Only entities of this kind.")
 @click.option("--json", "--jsonl", "as_json", is_flag=True, help="JSON Lines output.")
-def entities_cmd(data_path: Path | None, kind: str | None, as_json: bool) -> None:
-    """List the entities of the reference data (or of --data).
+def entities_cmd(data_paths: tuple[Path, ...], no_bundled: bool, kind: str | None,
+                 as_json: bool) -> None:
+    """List the entities of the bundled layers and of each --data list.
 
     \b
     Example:
       $ aliaskit entities --kind org
     """
-    entities = read_gazetteer(data_path) if data_path else load_reference()
+    entities = _layer_entities(data_paths, no_bundled)
     for entity in entities:
         if kind and entity.kind != kind:
             continue
@@ -526,17 +550,17 @@ def entities_cmd(data_path: Path | None, kind: str | None, as_json: bool) -> Non
 
 @cli.command("show")
 @click.argument("entity_id")
-@click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Your gazetteer (.jsonl or .csv) instead of the bundled reference data.")
+@layer_options
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
-def show_cmd(entity_id: str, data_path: Path | None, as_json: bool) -> None:
+def show_cmd(entity_id: str, data_paths: tuple[Path, ...], no_bundled: bool,
+             as_json: bool) -> None:
     """Show one entity: its aliases and where each was seen, with context.
 
     \b
     Example:
       $ aliaskit show person/ahmad-massoud
     """
-    entities = read_gazetteer(data_path) if data_path else load_reference()
+    entities = _layer_entities(data_paths, no_bundled)
     entity = next((e for e in entities if e.id == entity_id), None)
     if entity is None:
         close = [e.id for e in entities if entity_id.split("/")[-1][:4] in e.id][:5]
@@ -567,7 +591,8 @@ def _linked_record(source: str, m: LinkedMention) -> dict[str, Any]:
     return {"source": source, "start": m.start, "end": m.end, "line": m.mention.line,
             "surface": m.surface, "entity": m.entity.id, "name": m.entity.name,
             "kind": m.entity.kind, "score": m.score, "ambiguous": m.ambiguous,
-            "alternatives": list(m.alternatives), "via": m.via}
+            "alternatives": list(m.alternatives), "via": m.via,
+            "layer": m.match.layer, "layer_source": m.match.source}
 
 
 _PAGE = """<!DOCTYPE html>
@@ -617,8 +642,7 @@ def _html_page(title: str, text: str, mentions: Sequence[LinkedMention]) -> str:
 
 @cli.command("link")
 @click.argument("files", nargs=-1, required=True)
-@click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Your gazetteer (.jsonl or .csv) instead of the bundled reference data.")
+@layer_options
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "json", "html"]),
               default="table", show_default=True,
               help="table for people; jsonl (one mention per line) or json (one object per "
@@ -626,7 +650,8 @@ def _html_page(title: str, text: str, mentions: Sequence[LinkedMention]) -> str:
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Same as --format jsonl.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the files.")
-def link_cmd(files: tuple[str, ...], data_path: Path | None, fmt: str, as_jsonl: bool,
+def link_cmd(files: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled: bool, fmt: str,
+             as_jsonl: bool,
              as_json: bool, encoding: str) -> None:
     """Find and resolve the entity mentions in each FILE ('-' for standard input).
 
@@ -641,7 +666,7 @@ def link_cmd(files: tuple[str, ...], data_path: Path | None, fmt: str, as_jsonl:
     from ._link import link
 
     fmt = "jsonl" if as_jsonl else "json" if as_json else fmt
-    resolver = _load_resolver(data_path)
+    resolver = _load_resolver(data_paths, no_bundled)
     if fmt == "table":
         click.echo(f"{'source':<28} {'line':>4} {'offsets':>12}  {'mention':<26} {'entity':<38} "
                    f"{'score':>5}  ambig")
@@ -719,9 +744,8 @@ def data_build_cmd(check: bool) -> None:
     (from pycountry: pip install 'aliaskit[data]'), next to the data files they read: run
     it in a source checkout (editable install) after editing those files."""
     from ._data import FOLD_TABLE, data_dir
-    from ._scoring import _fold_table_text
-
     from ._regional import ISO_FILE, iso_table_text
+    from ._scoring import _fold_table_text
 
     text = _fold_table_text()
     spellings = sum(1 for line in text.splitlines() if not line.startswith("#"))

@@ -175,7 +175,9 @@ class _Linker:
             return []
         if len(parts) != 1:
             return []
-        named = self.seen.get(part_key(parts[0].text), [])
+        text = parts[0].text
+        named = [e for e in self.seen.get(part_key(text), [])
+                 if any(text in _normal(name).split() for name in e.names)]
         if len(named) != 1:
             return []
         return [self.resolver.match(span, named[0].id)]
@@ -341,8 +343,10 @@ def _named_plus_generic(entity: Entity, parts: set[str]) -> bool:
     return False
 
 
-def _has_word(entity: Entity, word: str) -> bool:
-    return any(word in _normal(name).split() for name in entity.names)
+def _fits(entity: Entity, cue: _data.ContextCue) -> bool:
+    """True when the entity is of the cue's kind and has a name with the cue's word."""
+    return entity.kind == cue.kind and (
+        cue.word is None or any(cue.word in _normal(name).split() for name in entity.names))
 
 
 def _steer(text: str, start: int, end: int, resolver: Resolver, entity: Entity,
@@ -354,9 +358,10 @@ def _steer(text: str, start: int, end: int, resolver: Resolver, entity: Entity,
     if not cues:
         return None
     candidates = [entity, *(resolver.entity(i) for i in alternatives)]
-    if not any(e.kind == cue.kind for cue in cues for e in candidates):
-        # "the Haqqani group": an entity of the cue's kind named by the mention plus
-        # generic words only ("Haqqani network"), if the resolver knows one.
+    if not any(_fits(e, cue) for cue in cues for e in candidates):
+        # "the Haqqani group", "the valley of Panjshir": an entity that fits the cue,
+        # named by the mention plus generic words only ("Haqqani network", "Panjshir
+        # Valley"), if the resolver knows one.
         parts = {p.text for p in name_parts(text[start:end]) if p.is_identity}
         for cue in cues:
             try:
@@ -367,8 +372,7 @@ def _steer(text: str, start: int, end: int, resolver: Resolver, entity: Entity,
                            if m.entity not in candidates and _named_plus_generic(m.entity, parts)]
     kept = candidates
     for cue in cues:
-        fits = [e for e in kept if e.kind == cue.kind and (cue.word is None or
-                                                           _has_word(e, cue.word))]
+        fits = [e for e in kept if _fits(e, cue)]
         if fits:
             kept = fits
     if len(kept) == len(candidates):

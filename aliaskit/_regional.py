@@ -144,7 +144,7 @@ def iso_table_text() -> str:
         if place.iso is None:
             continue
         if "-" in place.iso:
-            sub = pycountry.subdivisions.get(code=place.iso)
+            sub = pycountry.subdivisions.get(code=place.iso)  # type: ignore[no-untyped-call,unused-ignore]
             if sub is None:
                 raise AliaskitError(f"{REGIONAL_FILE}:{place.line}: {place.iso} is not an "
                                     "ISO 3166-2 code")
@@ -194,7 +194,7 @@ def load_regional() -> tuple[Entity, ...]:
     ```pycon
     >>> kandahar = next(e for e in load_regional() if e.id == "place/kandahar-province")
     >>> kandahar.alias("Kandahār").note
-    'ISO 3166-2 AF-KAN (iso-codes via pycountry, LGPL-2.1); BGN/PCGN romanisation of Dari, Pashto or Persian, as the curator knows it'
+    "ISO 3166-2 AF-KAN (iso-codes via pycountry); BGN/PCGN romanisation, curator's knowledge"
     >>> kandahar.alias("Kandahar").ambiguous
     True
 
@@ -215,7 +215,7 @@ def load_regional() -> tuple[Entity, ...]:
                 raise DataFileError(f"ISO code {place.iso} is not in data/{ISO_FILE}; run "
                                     "`aliaskit data build`", path=REGIONAL_FILE, line=place.line)
             label = (f"ISO 3166-{'2' if '-' in place.iso else '1'} {place.iso} "
-                     "(iso-codes via pycountry, LGPL-2.1)")
+                     "(iso-codes via pycountry)")
             for name in (*record.names, *record.persian):
                 if _usable(name):
                     names[name].append(label)

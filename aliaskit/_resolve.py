@@ -285,9 +285,11 @@ class Resolver:
         >>> resolver = Resolver.from_layers([*bundled_layers(), mine])
         >>> [(m.entity.id, m.layer) for m in resolver.resolve("Zabiullah Mujahed")]
         [('p1', 'mine')]
-        >>> best = resolver.resolve("Mazar-e Sharif")[0]
-        >>> best.entity.id, best.layer, best.source
-        ('place/mazar-i-sharif', 'regional', 'common English-language news usage (Reuters, AP, AFP, BBC, Al Jazeera, TOLOnews, Pajhwok, IRNA English), as the curator knows it')
+        >>> best = resolver.resolve("Hilmand")[0]
+        >>> best.entity.id, best.alias.name, best.layer
+        ('place/helmand-province', 'Hilmand', 'regional')
+        >>> best.source
+        "English-language news usage (Reuters, AP, AFP, BBC, TOLOnews...), curator's knowledge"
 
         ```
         """
@@ -578,6 +580,8 @@ class Resolver:
             self._exact_rows = (by_text, self.alias_count)
         normalized = " ".join([p.text for p in _light(name)])
         rows = self._exact_rows[0].get(normalized, [])
+        # The very spelling asked for first: its alias's provenance is the answer's.
+        rows = sorted(rows, key=lambda r: (self._rows.entity[r], self._rows.names[r] != name))
         seen: dict[int, Match] = {}
         for row in rows:
             entity_index = self._rows.entity[row]
