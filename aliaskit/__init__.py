@@ -22,7 +22,8 @@ from ._keys import metaphone_key, nysiis_key, phonetic_key, variant_group
 from ._link import LINK_THRESHOLD, link
 from ._normalize import MAX_NAME_LENGTH, name_parts, normalize
 from ._reference import load_reference
-from ._resolve import AMBIGUITY_MARGIN, Resolver
+from ._regional import load_regional
+from ._resolve import AMBIGUITY_MARGIN, Resolver, bundled_layers, merge_layers
 from ._types import (
     Alias,
     AliasOrigin,
@@ -32,6 +33,7 @@ from ._types import (
     Comparison,
     Entity,
     Kind,
+    Layer,
     LinkedMention,
     Match,
     Mention,
@@ -62,6 +64,7 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidNameError",
     "Kind",
+    "Layer",
     "LinkedMention",
     "Match",
     "Mention",
@@ -71,10 +74,13 @@ __all__ = [
     "Resolver",
     "Script",
     "__version__",
+    "bundled_layers",
     "cluster",
     "compare",
     "link",
     "load_reference",
+    "load_regional",
+    "merge_layers",
     "metaphone_key",
     "name_parts",
     "normalize",

@@ -15,6 +15,7 @@ from ._errors import AliaskitError
 from ._keys import variant_index
 from ._normalize import name_parts, normalize
 from ._parsing import _fold_arabic
+from ._regional import check_regional
 
 
 def _spelling_key(spelling: str) -> str:
@@ -117,7 +118,8 @@ def check_all() -> list[str]:
     problems: list[str] = []
     for loader in (_data.script_rules, _data.titles, _data.particles, _data.key_rules, _data.fold_rules,
                    _data.variant_groups, _data.generic_words, _data.model, _data.profiles,
-                   _data.translations, _data.latin_letters, _data.stopwords, _data.demonyms, _data.org_terms):
+                   _data.translations, _data.latin_letters, _data.stopwords, _data.demonyms,
+                   _data.context_cues, _data.org_terms):
         try:
             loader()
         except AliaskitError as exc:
@@ -130,4 +132,4 @@ def check_all() -> list[str]:
                             "run `aliaskit data build`")
     except AliaskitError as exc:
         problems.append(str(exc))
-    return problems + check_forms() + check_variants() + check_org_terms()
+    return problems + check_forms() + check_variants() + check_org_terms() + check_regional()

@@ -30,9 +30,8 @@ from ._errors import AliaskitError
 from ._gazetteer import read_gazetteer
 from ._keys import metaphone_key, nysiis_key, phonetic_key
 from ._normalize import name_parts, normalize
-from ._reference import load_reference
-from ._resolve import Resolver
-from ._types import Entity
+from ._resolve import Resolver, bundled_layers, merge_layers
+from ._types import Entity, Layer
 
 F = TypeVar("F", bound=Callable[..., Any])
 Record = dict[str, Any]
@@ -214,13 +213,6 @@ def input_options(fn: F) -> F:
     fn = click.option("--encoding", default="utf-8", show_default=True,
                       help="Encoding of the input.")(fn)
     return fn
-
-
-def data_option(fn: F) -> F:
-    """--data: the user's gazetteer instead of the bundled reference data."""
-    return click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
-                        help="Your gazetteer (.jsonl or .csv) instead of the bundled reference "
-                             "data.")(fn)
 
 
 # --- messages ------------------------------------------------------------------------
@@ -460,8 +452,31 @@ def parts_cmd(names: tuple[str, ...], fmt: str, encoding: str, errors: str) -> N
 _WORKER: dict[str, Any] = {}
 
 
-def _load_resolver(data_path: Path | None) -> Resolver:
-    return Resolver(read_gazetteer(data_path)) if data_path else Resolver.from_reference()
+def layer_options(fn: F) -> F:
+    """--data (repeatable) and --no-bundled: the layers a command answers from."""
+    fn = click.option("--no-bundled", "no_bundled", is_flag=True,
+                      help="Leave out the bundled layers (seed reference and regional "
+                           "layer): answer from the --data lists alone.")(fn)
+    return click.option(
+        "--data", "data_paths", multiple=True,
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Your gazetteer (.jsonl or .csv), added as a layer after the bundled ones "
+             "(repeatable; same ids merge, see docs/data.md).")(fn)
+
+
+def _layers(data_paths: tuple[Path, ...], no_bundled: bool) -> list[Layer]:
+    if no_bundled and not data_paths:
+        raise click.UsageError("--no-bundled needs at least one --data file")
+    layers = [] if no_bundled else list(bundled_layers())
+    return layers + [Layer(str(path), read_gazetteer(path), str(path)) for path in data_paths]
+
+
+def _load_resolver(data_paths: tuple[Path, ...], no_bundled: bool = False) -> Resolver:
+    return Resolver.from_layers(_layers(data_paths, no_bundled))
+
+
+def _layer_entities(data_paths: tuple[Path, ...], no_bundled: bool) -> list[Entity]:
+    return [entity for entity, _ in merge_layers(_layers(data_paths, no_bundled))]
 
 
 def _resolve_record(resolver: Resolver, item: Item, options: dict[str, Any]) -> Record:
@@ -484,8 +499,9 @@ def _resolve_record(resolver: Resolver, item: Item, options: dict[str, Any]) -> 
     return record
 
 
-def _worker_init(data_path: Path | None, options: dict[str, Any]) -> None:
-    _WORKER["resolver"] = _load_resolver(data_path)
+def _worker_init(data_paths: tuple[Path, ...], no_bundled: bool, options: dict[str, Any]
+                 ) -> None:
+    _WORKER["resolver"] = _load_resolver(data_paths, no_bundled)
     _WORKER["options"] = options
 
 
@@ -510,7 +526,7 @@ def _resolve_table(record: Record) -> Iterator[str]:
 
 
 _MATCH_COLUMNS = ["id", "name", "kind", "score", "is_match", "ambiguous", "alternatives",
-                  "alias", "alias_origin"]
+                  "alias", "alias_origin", "layer", "layer_source"]
 
 
 def _resolve_rows(record: Record) -> Iterator[Record]:
@@ -529,7 +545,7 @@ RESOLVE_VIEW = _View(
 
 @cli.command("resolve")
 @click.argument("names", nargs=-1)
-@data_option
+@layer_options
 @click.option("--kind", type=KIND, help="Only entities of this kind.")
 @click.option("--limit", type=click.IntRange(min=1), default=1, show_default=True,
               help="Matches per name.")
@@ -543,7 +559,8 @@ RESOLVE_VIEW = _View(
               help="Processes to use; output stays in input order.")
 @output_options()
 @input_options
-def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None, limit: int,
+def resolve_cmd(names: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled: bool,
+                kind: str | None, limit: int,
                 profile: str, threshold: float | None, explain: bool, workers: int, fmt: str,
                 encoding: str, errors: str) -> None:
     """Resolve each NAME (or each line of standard input) to known entities.
@@ -571,11 +588,11 @@ def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None
         import multiprocessing
 
         pool = multiprocessing.get_context("spawn").Pool(
-            workers, initializer=_worker_init, initargs=(data_path, options))
+            workers, initializer=_worker_init, initargs=(data_paths, no_bundled, options))
         records: Iterable[Record] = pool.imap(_worker_resolve, items, chunksize=64)
     else:
         pool = None
-        resolver = _load_resolver(data_path)
+        resolver = _load_resolver(data_paths, no_bundled)
         records = (_resolve_record(resolver, item, options) for item in items)
     out, batch = _Writer(fmt, RESOLVE_VIEW), _Batch(progress=True)
     try:
@@ -787,11 +804,11 @@ SHOW_VIEW = _View(ENTITY_COLUMNS, _entity_page, rows=_entity_rows)
 
 
 @cli.command("entities")
-@data_option
+@layer_options
 @click.option("--kind", type=KIND, help="Only entities of this kind.")
 @output_options()
-def entities_cmd(data_path: Path | None, kind: str | None, fmt: str) -> None:
-    """List the entities of the reference data (or of --data).
+def entities_cmd(data_paths: tuple[Path, ...], no_bundled: bool, kind: str | None, fmt: str) -> None:
+    """List the entities of the bundled layers and of each --data list.
 
     Records: Entity.to_dict() (id, name, kind, description, aliases with their
     mentions), the same as `show`. The CSV is a gazetteer that --data reads back.
@@ -800,7 +817,7 @@ def entities_cmd(data_path: Path | None, kind: str | None, fmt: str) -> None:
     Example:
       $ aliaskit entities --kind org
     """
-    entities = read_gazetteer(data_path) if data_path else load_reference()
+    entities = _layer_entities(data_paths, no_bundled)
     out = _Writer(fmt, ENTITIES_VIEW)
     for entity in entities:
         if not kind or entity.kind == kind:
@@ -819,9 +836,9 @@ def _find_entity(entities: Sequence[Entity], entity_id: str) -> Entity:
 
 @cli.command("show")
 @click.argument("entity_id")
-@data_option
+@layer_options
 @output_options()
-def show_cmd(entity_id: str, data_path: Path | None, fmt: str) -> None:
+def show_cmd(entity_id: str, data_paths: tuple[Path, ...], no_bundled: bool, fmt: str) -> None:
     """Show one entity: its aliases and where each was seen, with context.
 
     The record is the entity's, as `entities` writes it.
@@ -830,7 +847,7 @@ def show_cmd(entity_id: str, data_path: Path | None, fmt: str) -> None:
     Example:
       $ aliaskit show person/ahmad-massoud
     """
-    entities = read_gazetteer(data_path) if data_path else load_reference()
+    entities = _layer_entities(data_paths, no_bundled)
     out = _Writer(fmt, SHOW_VIEW)
     out.write(_find_entity(entities, entity_id).to_dict())
     out.close()
@@ -839,7 +856,7 @@ def show_cmd(entity_id: str, data_path: Path | None, fmt: str) -> None:
 # --- link ----------------------------------------------------------------------------
 
 LINK_COLUMNS = ["source", "line", "start", "end", "surface", "entity", "name", "kind", "score",
-                "ambiguous", "alternatives", "via", "error"]
+                "ambiguous", "alternatives", "via", "layer", "layer_source", "error"]
 
 
 def _link_table(record: Record) -> Iterator[str]:
@@ -905,10 +922,10 @@ def _html_page(title: str, text: str, records: Sequence[Record]) -> str:
 
 @cli.command("link")
 @click.argument("files", nargs=-1, required=True)
-@data_option
+@layer_options
 @output_options("html")
 @input_options
-def link_cmd(files: tuple[str, ...], data_path: Path | None, fmt: str, encoding: str,
+def link_cmd(files: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled: bool, fmt: str, encoding: str,
              errors: str) -> None:
     """Find and resolve the entity mentions in each FILE ('-' for standard input).
 
@@ -926,7 +943,7 @@ def link_cmd(files: tuple[str, ...], data_path: Path | None, fmt: str, encoding:
     """
     from ._link import link
 
-    resolver = _load_resolver(data_path)
+    resolver = _load_resolver(data_paths, no_bundled)
     out = None if fmt == "html" else _Writer(fmt, LINK_VIEW)
     batch = _Batch(unit="file")
     for file in files:
@@ -1002,17 +1019,23 @@ def data_group() -> None:
 
 @data_group.command("build")
 @click.option("--check", is_flag=True,
-              help="Write nothing; exit 1 if data/folds.txt is not up to date.")
+              help="Write nothing; exit 1 if a generated file is not up to date.")
 def data_build_cmd(check: bool) -> None:
     """Write data/folds.txt, the folds of every variant spelling, from data/variants.txt and
-    data/fold.txt, next to the data files it reads: run it in a source checkout (editable
-    install) after editing either file."""
+    data/fold.txt, and data/iso3166.txt, the ISO 3166 names of data/regional.txt's codes
+    (from pycountry: pip install 'aliaskit[data]'), next to the data files they read: run
+    it in a source checkout (editable install) after editing those files."""
     from ._data import FOLD_TABLE, data_dir
+    from ._regional import ISO_FILE, iso_table_text
     from ._scoring import _fold_table_text
 
     text = _fold_table_text()
     spellings = sum(1 for line in text.splitlines() if not line.startswith("#"))
     _generated(data_dir() / FOLD_TABLE, text, f"{spellings} spellings", "aliaskit data build",
+               check=check)
+    text = iso_table_text()
+    codes = sum(1 for line in text.splitlines() if not line.startswith("#"))
+    _generated(data_dir() / ISO_FILE, text, f"{codes} ISO 3166 codes", "aliaskit data build",
                check=check)
 
 

@@ -629,3 +629,40 @@ def demonyms() -> dict[str, str]:
                 raise row.error(f"{word!r} points at two countries")
             table[word.lower()] = country
     return table
+
+
+CONTEXT_SIDES = ("before", "after", "apposition")
+
+
+@attrs.frozen(slots=True)
+class ContextCue:
+    """A word next to a name that points at a kind of entity (data/context.txt)."""
+
+    side: str
+    phrase: str  # lower-cased, single spaces
+    kind: str
+    word: str | None  # a word one of the entity's names must contain
+
+
+@functools.cache
+def context_cues() -> tuple[ContextCue, ...]:
+    """The cues of data/context.txt, longest phrase first."""
+    cues: list[ContextCue] = []
+    seen: set[tuple[str, str]] = set()
+    for row in read_rows("context.txt", min_fields=4):
+        side, phrases, kind, word = row.fields
+        if side not in CONTEXT_SIDES:
+            raise row.error(f"side must be one of {', '.join(CONTEXT_SIDES)}, not {side!r}")
+        if kind not in ("person", "place", "org"):
+            raise row.error(f"kind must be person, place or org, not {kind!r}")
+        if word != "-" and not word.isalpha():
+            raise row.error(f"word {word!r} must be letters only, or '-'")
+        for phrase in split_list(phrases):
+            text = " ".join(phrase.lower().split())
+            if not all(w.replace("-", "").isalpha() for w in text.split()):
+                raise row.error(f"cue {phrase!r} must be words of letters")
+            if (side, text) in seen:
+                raise row.error(f"cue {phrase!r} listed twice for side {side!r}")
+            seen.add((side, text))
+            cues.append(ContextCue(side, text, kind, None if word == "-" else word.lower()))
+    return tuple(sorted(cues, key=lambda c: -len(c.phrase)))

@@ -155,6 +155,8 @@ class _Linker:
     resolver: Resolver
     cache: dict[str, list[Match]] = attrs.field(factory=dict)
     exact: frozenset[str] = frozenset()
+    # Entities this text has named unambiguously, by the part keys of their names.
+    seen: dict[str, list[Entity]] = attrs.field(factory=dict)
 
     def resolve(self, span: str) -> list[Match]:
         found = self.cache.get(span)
@@ -166,7 +168,24 @@ class _Linker:
             if len(self.cache) >= MAX_CACHED_SPANS:
                 self.cache.clear()  # a long text of distinct spans: memory stays bounded
             self.cache[span] = found
-        return found
+        return found or self.earlier(span)
+
+    def earlier(self, span: str) -> list[Match]:
+        """A surname alone that the resolver does not answer ("Balkhi", whose rivals in a
+        large gazetteer crowd out the person): the person this text named in full before,
+        when exactly one such entity has that part."""
+        try:
+            parts = [p for p in name_parts(span) if p.is_identity]
+        except InvalidNameError:
+            return []
+        if len(parts) != 1:
+            return []
+        text = parts[0].text
+        named = [e for e in self.seen.get(part_key(text), [])
+                 if any(text in _normal(name).split() for name in e.names)]
+        if len(named) != 1:
+            return []
+        return [self.resolver.match(span, named[0].id)]
 
 
 @functools.lru_cache(maxsize=1)
@@ -340,6 +359,84 @@ class _Lines:
         return self.line
 
 
+@functools.lru_cache(maxsize=1)
+def _cue_patterns() -> dict[str, tuple[re.Pattern[str], dict[str, _data.ContextCue]]]:
+    """One pattern per side of data/context.txt, and its cues by phrase."""
+    out = {}
+    for side in _data.CONTEXT_SIDES:
+        cues = {c.phrase: c for c in _data.context_cues() if c.side == side}
+        if not cues:
+            continue
+        words = "|".join(r"\s+".join(map(re.escape, phrase.split())) for phrase in cues)
+        if side == "before":
+            pattern = rf"(?:^|\W)({words})\s+$"
+        elif side == "after":
+            pattern = rf"^(?:['\u2019]s?)?\s+({words})\b"
+        else:
+            pattern = rf"^(?:['\u2019]s?)?\s*,\s+(?:the|a|an)\s+(?:[\w'\u2019-]+\s+){{0,2}}?({words})\b"
+        out[side] = (re.compile(pattern, re.IGNORECASE), cues)
+    return out
+
+
+def _cues_at(text: str, start: int, end: int) -> list[_data.ContextCue]:
+    """The context cues around ``text[start:end]`` (data/context.txt)."""
+    found = []
+    for side, (pattern, cues) in _cue_patterns().items():
+        window = text[max(0, start - CONTEXT_CHARS) : start] if side == "before" else \
+            text[end : end + CONTEXT_CHARS]
+        m = pattern.search(window)
+        if m is not None:
+            found.append(cues[" ".join(m.group(1).lower().split())])
+    return found
+
+
+def _named_plus_generic(entity: Entity, parts: set[str]) -> bool:
+    """True when one of the entity's names is ``parts`` plus generic words only."""
+    generic = _tail_words()
+    for name in entity.names:
+        words = set(_normal(name).split())
+        if parts <= words and words - parts and all(w in generic for w in words - parts):
+            return True
+    return False
+
+
+def _fits(entity: Entity, cue: _data.ContextCue) -> bool:
+    """True when the entity is of the cue's kind and has a name with the cue's word."""
+    return entity.kind == cue.kind and (
+        cue.word is None or any(cue.word in _normal(name).split() for name in entity.names))
+
+
+def _steer(text: str, start: int, end: int, resolver: Resolver, entity: Entity,
+           alternatives: tuple[str, ...]) -> tuple[Entity, tuple[str, ...]] | None:
+    """The entities that the words around a mention point at, best first, when they
+    narrow its candidates ("Kandahar province": the province, not the city); ``None``
+    when no cue applies or the cues fit none or all of the candidates."""
+    cues = _cues_at(text, start, end)
+    if not cues:
+        return None
+    candidates = [entity, *(resolver.entity(i) for i in alternatives)]
+    if not any(_fits(e, cue) for cue in cues for e in candidates):
+        # "the Haqqani group", "the valley of Panjshir": an entity that fits the cue,
+        # named by the mention plus generic words only ("Haqqani network", "Panjshir
+        # Valley"), if the resolver knows one.
+        parts = {p.text for p in name_parts(text[start:end]) if p.is_identity}
+        for cue in cues:
+            try:
+                more = resolver.resolve(text[start:end], kind=cue.kind, limit=3)  # type: ignore[arg-type]
+            except InvalidNameError:
+                continue
+            candidates += [m.entity for m in more
+                           if m.entity not in candidates and _named_plus_generic(m.entity, parts)]
+    kept = candidates
+    for cue in cues:
+        fits = [e for e in kept if _fits(e, cue)]
+        if fits:
+            kept = fits
+    if len(kept) == len(candidates):
+        return None
+    return kept[0], tuple(e.id for e in kept[1:])
+
+
 def _context(text: str, start: int, end: int) -> str:
     left, right = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
     return " ".join(text[left:right].split())
@@ -349,7 +446,8 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
          ) -> list[LinkedMention]:
     """Find every mention of a known entity in ``text``, in order of position.
 
-    ``resolver`` defaults to one over the bundled reference data. ``source`` names the
+    ``resolver`` defaults to one over the bundled layers (:meth:`Resolver.bundled`: the
+    seed reference and the regional layer). ``source`` names the
     text in the provenance records.
 
     ```pycon
@@ -369,7 +467,7 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     linker = _Linker(chosen, exact=frozenset(chosen._rows.normalized))
     found: list[LinkedMention] = []
     # Entities named in full earlier in this text, by the identity parts of those names.
-    seen_parts: dict[str, list[Entity]] = {}
+    seen_parts: dict[str, list[Entity]] = linker.seen
     counts: dict[str, int] = {}
     named: set[str] = set()
     lines = _Lines(text)
@@ -392,6 +490,13 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
                         if f" {country} " in f" {' '.join(p.text for p in name_parts(e.name))} "]
                 if len(fits) == 1:
                     entity, ambiguous, alternatives = fits[0], False, ()
+            steered = _steer(text, start, end, linker.resolver, entity, alternatives)
+            if steered is not None:
+                # "Kandahar province", "interior minister Haqqani": the words around decide.
+                (entity, alternatives), via = steered, "context"
+                ambiguous = bool(alternatives)
+                if entity is not match.entity:
+                    match = linker.resolver.match(surface, entity.id)
             if ambiguous and identity:
                 # The name alone does not decide ("Massoud"): the entities this text has
                 # already named with this part do, the most mentioned one first.
@@ -422,5 +527,6 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
 
 @functools.lru_cache(maxsize=1)
 def _reference_resolver() -> Resolver:
-    """One resolver over the bundled reference data, shared by every link() call."""
-    return Resolver.from_reference()
+    """One resolver over the bundled layers (seed reference and regional layer), shared
+    by every link() call."""
+    return Resolver.bundled()

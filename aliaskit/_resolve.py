@@ -28,6 +28,7 @@ from ._errors import AliaskitError, DataFileError, InvalidArgumentError
 from ._keys import part_key
 from ._parsing import _parse, _require_str
 from ._reference import load_reference
+from ._regional import load_regional
 from ._scoring import (
     _comparison,
     _final_score,
@@ -39,9 +40,9 @@ from ._scoring import (
     _plan,
     _with_weights,
 )
-from ._types import Alias, Entity, Kind, Match, Mention, _require_kind
+from ._types import Alias, Comparison, Entity, Kind, Layer, Match, Mention, _require_kind
 
-__all__ = ["AMBIGUITY_MARGIN", "Resolver"]
+__all__ = ["AMBIGUITY_MARGIN", "Resolver", "bundled_layers", "merge_layers"]
 
 AMBIGUITY_MARGIN = 0.05
 """A match is ambiguous when another entity scores within this margin of it."""
@@ -116,6 +117,104 @@ class _Rows:
     names: list[str] = attrs.field(factory=list)  # the name itself (entity.names[name_index])
 
 
+REFERENCE_SOURCE = "seed articles (data/entities.toml, built into data/reference.json)"
+REGIONAL_SOURCE = "data/regional.txt and data/iso3166.txt (iso-codes via pycountry)"
+
+
+def bundled_layers() -> tuple[Layer, ...]:
+    """The bundled layers, in order: the seed reference (:func:`aliaskit.load_reference`)
+    and the regional layer (:func:`aliaskit.load_regional`)."""
+    return (Layer("reference", load_reference(), REFERENCE_SOURCE),
+            Layer("regional", load_regional(), REGIONAL_SOURCE))
+
+
+def _alias_source(alias: Alias, layer: Layer) -> str:
+    """The dataset one name of an entity comes from."""
+    if alias.origin == "seed":
+        return REFERENCE_SOURCE
+    if alias.origin == "curated" and alias.note:
+        return alias.note
+    return layer.source or layer.name
+
+
+def merge_layers(layers: Iterable[Layer]
+                 ) -> list[tuple[Entity, tuple[tuple[str, str], ...]]]:
+    """The entities of several layers, merged by id, each with the (layer, source) of
+    every one of its names (in the order of ``entity.names``).
+
+    An entity whose id an earlier layer already has is merged into it: the earlier
+    layer's id, name, kind and description stay, and the later layer's names that are
+    not already names of the entity are added as aliases (a later canonical name as an
+    alias of origin ``"canonical"``). Two layers giving one id different kinds is an
+    error. Layers are otherwise independent: entities with different ids stay apart.
+    """
+    merged: dict[str, tuple[Entity, list[tuple[str, str]], str]] = {}
+    for layer in layers:
+        if not isinstance(layer, Layer):
+            raise TypeError(f"expected a Layer, not {type(layer).__name__}")
+        for entity in layer.entities:
+            here = [(layer.name, _alias_source(entity.alias(name), layer))
+                    for name in entity.names]
+            current = merged.get(entity.id)
+            if current is None:
+                merged[entity.id] = (entity, here, layer.name)
+                continue
+            first, provenance, first_layer = current
+            if first.kind is not None and entity.kind is not None and first.kind != entity.kind:
+                raise DataFileError(
+                    f"entity {entity.id!r} is a {first.kind} in layer {first_layer!r} and a "
+                    f"{entity.kind} in layer {layer.name!r}")
+            known = set(first.names)
+            added: list[Alias] = []
+            for name, origin in zip(entity.names, here):
+                if name in known:
+                    continue
+                known.add(name)
+                alias = entity.alias(name)
+                if alias.origin == "canonical":
+                    alias = Alias(name, origin="canonical",
+                                  note=f"canonical name in layer {layer.name!r}")
+                added.append(alias)
+                provenance.append(origin)
+            if added or (first.kind is None and entity.kind is not None):
+                first = attrs.evolve(first, aliases=(*first.aliases, *added),
+                                     kind=first.kind or entity.kind)
+            merged[entity.id] = (first, provenance, first_layer)
+    return _shared_ambiguity([(entity, tuple(provenance)) for entity, provenance, _ in
+                              merged.values()])
+
+
+def _shared_ambiguity(entries: list[tuple[Entity, tuple[tuple[str, str], ...]]]
+                      ) -> list[tuple[Entity, tuple[tuple[str, str], ...]]]:
+    """A name that one layer calls ambiguous ("Kabul": city or province) is ambiguous for
+    every entity of another layer that has it too (the seed reference's Kabul)."""
+    owners: dict[str, set[str]] = {}
+    flagged: set[str] = set()
+    layers_of: dict[str, set[str]] = {}
+    for entity, provenance in entries:
+        for alias in entity.aliases:
+            key = " ".join([p.text for p in _light(alias.name)])
+            owners.setdefault(key, set()).add(entity.id)
+            if alias.ambiguous:
+                flagged.add(key)
+        for (layer, _), name in zip(provenance, entity.names):
+            key = " ".join([p.text for p in _light(name)])
+            layers_of.setdefault(key, set()).add(layer)
+    shared = {k for k in flagged if len(owners[k]) > 1 and len(layers_of.get(k, ())) > 1}
+    if not shared:
+        return entries
+    out = []
+    for entity, provenance in entries:
+        if any(not a.ambiguous and " ".join([p.text for p in _light(a.name)]) in shared
+               for a in entity.aliases):
+            entity = attrs.evolve(entity, aliases=[
+                attrs.evolve(a, ambiguous=True)
+                if " ".join([p.text for p in _light(a.name)]) in shared else a
+                for a in entity.aliases])
+        out.append((entity, provenance))
+    return out
+
+
 PARTIAL_MIN = 0.6
 """Lowest score at which a partial name (a surname alone, a name without its middle or
 tribal part) is still accepted by the resolver, provided nothing conflicts."""
@@ -170,13 +269,60 @@ class Resolver:
         self._weights: dict[str, float] = {}
         self._weights_stale = False
         self._exact_rows: tuple[dict[str, list[int]], int] | None = None
+        # The layer and source of each row (None for entities added without a layer).
+        self._row_layer: list[str | None] = []
+        self._row_source: list[str | None] = []
+        self._layers: list[str] = []
+        self._first_rows: dict[int, int] | None = None
         for entity in entities:
             self.add(entity)
 
     @classmethod
     def from_reference(cls) -> Resolver:
-        """A resolver over the bundled reference dataset (:func:`aliaskit.load_reference`)."""
+        """A resolver over the seed reference dataset alone (:func:`aliaskit.load_reference`)."""
         return cls(load_reference())
+
+    @classmethod
+    def from_layers(cls, layers: Iterable[Layer]) -> Resolver:
+        """A resolver over several layers of entities (see :func:`merge_layers`): every
+        answer names the layer and the source of the alias it matched.
+
+        ```pycon
+        >>> from aliaskit import Entity, Layer
+        >>> mine = Layer("mine", [Entity(id="p1", name="Zabihullah Mujahid", kind="person")])
+        >>> resolver = Resolver.from_layers([*bundled_layers(), mine])
+        >>> [(m.entity.id, m.layer) for m in resolver.resolve("Zabiullah Mujahed")]
+        [('p1', 'mine')]
+        >>> best = resolver.resolve("Hilmand")[0]
+        >>> best.entity.id, best.alias.name, best.layer
+        ('place/helmand-province', 'Hilmand', 'regional')
+        >>> best.source
+        "English-language news usage (Reuters, AP, AFP, BBC, TOLOnews...), curator's knowledge"
+
+        ```
+        """
+        resolver = cls()
+        layers = list(layers)
+        resolver._layers = [layer.name for layer in layers]
+        for entity, provenance in merge_layers(layers):
+            resolver._add(entity, provenance)
+        return resolver
+
+    @classmethod
+    def bundled(cls) -> Resolver:
+        """A resolver over the bundled layers (:func:`bundled_layers`): the seed reference
+        and the regional layer. :func:`aliaskit.link` uses it by default."""
+        return cls.from_layers(bundled_layers())
+
+    @property
+    def layers(self) -> tuple[str, ...]:
+        """The names of the layers this resolver was built from, in order."""
+        return tuple(self._layers)
+
+    @property
+    def entities(self) -> tuple[Entity, ...]:
+        """Every entity of the resolver (merged across layers), in the order added."""
+        return tuple(self._entities)
 
     # --- building ---------------------------------------------------------------------
 
@@ -186,11 +332,17 @@ class Resolver:
             raise TypeError(f"expected an Entity, not {type(entity).__name__}")
         if entity.id in self._ids:
             raise AliaskitError(f"an entity with id {entity.id!r} is already in the resolver")
+        self._add(entity, ())
+
+    def _add(self, entity: Entity, provenance: Sequence[tuple[str, str]]) -> None:
         index = len(self._entities)
         self._entities.append(entity)
         self._ids[entity.id] = index
         for position, name in enumerate(entity.names):
             normalized, texts, sounds, keys = _identity_keys(name, cached=False)
+            layer, source = provenance[position] if provenance else (None, None)
+            self._row_layer.append(layer)
+            self._row_source.append(source)
             self._add_row(index, position, name, normalized, texts, sounds, keys)
 
     def _add_row(self, entity: int, position: int, name: str, normalized: str,
@@ -348,15 +500,16 @@ class Resolver:
                 # An exact hit on an alias that is not itself ambiguous ("Commander
                 # Massoud") is decisive: near misses of other entities don't rival it.
                 decisive = exact and not alias.ambiguous
-                found.append((entity, alias, comparison, score, decisive))
+                found.append((entity, alias, comparison, score, decisive, row))
         matches: list[Match] = []
-        for entity, alias, comparison, score, decisive in found[:limit]:
+        for entity, alias, comparison, score, decisive, row in found[:limit]:
             rivals = tuple(
-                other.id for other, _, _, other_score, other_decisive in found
+                other.id for other, _, _, other_score, other_decisive, _ in found
                 if other is not entity and abs(other_score - score) <= AMBIGUITY_MARGIN
                 and other_decisive == decisive
             )
-            matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals))
+            matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals,
+                                 self._row_layer[row], self._row_source[row]))
         return matches
 
     def _shortlist(self, rows: list[int], normalized: str, sounds: str, rerank: int) -> list[int]:
@@ -385,10 +538,18 @@ class Resolver:
         close.sort()
         kept = [r for *_, r in close]
         leaders = self._diverse(kept)[: max(MIN_RERANK, min(rerank, len(kept)))]
-        if len(leaders) < MIN_RERANK:
-            kept += [rows[k] for _, _, k in ranked if rows[k] not in kept][
-                : MIN_RERANK - len(leaders)]
-            leaders = kept[:MIN_RERANK]
+        owners = {self._rows.entity[r] for r in leaders}
+        if len(owners) < MIN_RERANK:
+            # Fewer than MIN_RERANK entities lead (one entity's several spellings, "Balkh"
+            # and "بلخ", can fill the places): the next entities by key similarity join.
+            for _, _, k in ranked:
+                if len(owners) >= MIN_RERANK:
+                    break
+                if self._rows.entity[rows[k]] not in owners:
+                    owners.add(self._rows.entity[rows[k]])
+                    leaders.append(rows[k])
+                    if rows[k] not in kept:
+                        kept.append(rows[k])
         # A leading entity's first name may have more or fewer parts than the query
         # ("Ahmad Shah Massoud" for "Massoud") while another of its names fits it
         # better ("Massoud"): then compare a few more of its names.
@@ -428,6 +589,8 @@ class Resolver:
             self._exact_rows = (by_text, self.alias_count)
         normalized = " ".join([p.text for p in _light(name)])
         rows = self._exact_rows[0].get(normalized, [])
+        # The very spelling asked for first: its alias's provenance is the answer's.
+        rows = sorted(rows, key=lambda r: (self._rows.entity[r], self._rows.names[r] != name))
         seen: dict[int, Match] = {}
         for row in rows:
             entity_index = self._rows.entity[row]
@@ -436,7 +599,8 @@ class Resolver:
             entity = self._entities[entity_index]
             alias = entity.alias(self._rows.names[row])
             comparison = compare(name, alias.name, kind=entity.kind, profile=profile)
-            seen[entity_index] = Match(entity, alias, comparison, comparison.score, False)
+            seen[entity_index] = Match(entity, alias, comparison, comparison.score, False, (),
+                                       self._row_layer[row], self._row_source[row])
         matches = list(seen.values())
         if len(matches) > 1:
             ids = [m.entity.id for m in matches]
@@ -444,6 +608,31 @@ class Resolver:
                                     alternatives=tuple(i for i in ids if i != m.entity.id))
                        for m in matches]
         return matches
+
+    def match(self, name: str, entity_id: str, *, profile: str = "default") -> Match:
+        """``name`` compared with one entity's names: a :class:`Match` for its best-scoring
+        name, whatever the score (KeyError if the id is absent).
+
+        :func:`aliaskit.link` uses it for a surname alone that names the person the text
+        named in full before.
+        """
+        index = self._ids[entity_id]
+        entity = self._entities[index]
+        if self._first_rows is None or len(self._first_rows) != len(self._entities):
+            first: dict[int, int] = {}
+            for row, owner in enumerate(self._rows.entity):
+                first.setdefault(owner, row)
+            self._first_rows = first
+        best: tuple[float, int, Comparison] | None = None
+        for position, alias_name in enumerate(entity.names):
+            comparison = compare(name, alias_name, kind=entity.kind, profile=profile)
+            if best is None or comparison.score > best[0]:
+                best = (comparison.score, position, comparison)
+        assert best is not None
+        score, position, comparison = best
+        row = self._first_rows[index] + position
+        return Match(entity, entity.alias(entity.names[position]), comparison, score, False, (),
+                     self._row_layer[row], self._row_source[row])
 
     def _diverse(self, rows: list[int]) -> list[int]:
         """Keep the best row per entity first, so one entity's many aliases don't crowd out others."""
@@ -523,7 +712,10 @@ class Resolver:
                 "normalized": self._rows.normalized,
                 "sounds": self._rows.sounds,
                 "keys": [keys.get(r, []) for r in range(self.alias_count)],
+                "layer": self._row_layer,
+                "source": self._row_source,
             },
+            "layers": self._layers,
             "part_df": dict(self._part_df),
         }
         with gzip.open(path, "wt", encoding="utf-8") as handle:
@@ -577,10 +769,16 @@ class Resolver:
                 for key in keys:
                     resolver._postings.setdefault(key, array("l")).append(row)
             resolver._part_df = Counter(document["part_df"])
+            # Files written before layers existed have no layer columns.
+            count = len(rows["normalized"])
+            resolver._row_layer = list(rows.get("layer") or [None] * count)
+            resolver._row_source = list(rows.get("source") or [None] * count)
+            resolver._layers = list(document.get("layers") or [])
             resolver._weights_stale = True
             count = len(resolver._rows.normalized)
             if not (len(resolver._rows.entity) == len(resolver._rows.name_index) == count
-                    == len(rows["keys"]) == len(resolver._rows.sounds)):
+                    == len(rows["keys"]) == len(resolver._rows.sounds)
+                    == len(resolver._row_layer) == len(resolver._row_source)):
                 raise ValueError("row columns differ in length")
             names_of = [entity.names for entity in resolver._entities]
             for e, i in zip(resolver._rows.entity, resolver._rows.name_index):
@@ -603,6 +801,8 @@ class _BadField(Exception):
 
 # The schema of a saved index (Resolver.save): field → type, for the objects it holds.
 _OPTIONAL_STR = (str, type(None))
+# Layer columns: absent from files written before layers existed.
+_OPTIONAL_LIST = (list, type(None))
 _MENTION_FIELDS: dict[str, type | tuple[type, ...]] = {
     "source": str, "start": int, "end": int, "line": int, "text": str, "context": str,
     "decision": _OPTIONAL_STR}
@@ -611,7 +811,8 @@ _ALIAS_FIELDS: dict[str, type | tuple[type, ...]] = {
 _ENTITY_FIELDS: dict[str, type | tuple[type, ...]] = {
     "id": str, "name": str, "kind": _OPTIONAL_STR, "description": str, "aliases": list}
 _ROW_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "entity": list, "name_index": list, "normalized": list, "sounds": list, "keys": list}
+    "entity": list, "name_index": list, "normalized": list, "sounds": list, "keys": list,
+    "layer": _OPTIONAL_LIST, "source": _OPTIONAL_LIST}
 _ORIGINS = ("canonical", "seed", "curated", "user")
 # Offsets and counts are at most this: array("l") and every index fit it.
 _MAX_INT = 2**62
@@ -621,7 +822,8 @@ def _fields(value: object, field: str, schema: dict[str, type | tuple[type, ...]
             ) -> dict[str, object]:
     if not isinstance(value, dict):
         raise _BadField(field, f"expected an object, found {type(value).__name__}")
-    missing = [k for k in schema if k not in value and schema[k] is not _OPTIONAL_STR]
+    missing = [k for k in schema if k not in value
+               and schema[k] is not _OPTIONAL_STR and schema[k] is not _OPTIONAL_LIST]
     if missing:
         raise _BadField(field, f"missing {', '.join(missing)}")
     unknown = [k for k in value if k not in schema]
@@ -646,7 +848,8 @@ def _type_name(expected: type | tuple[type, ...]) -> str:
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
-def _column(value: object, field: str, kind: type, count: int | None) -> list[object]:
+def _column(value: object, field: str, kind: type | tuple[type, ...], count: int | None
+            ) -> list[object]:
     if not isinstance(value, list):
         raise _BadField(field, "expected a list")
     if count is not None and len(value) != count:
@@ -666,7 +869,7 @@ def _check_index(document: dict[str, object]) -> None:
     deeper than the schema says."""
     top: dict[str, type | tuple[type, ...]] = {
         "format": str, "version": int, "writer": str, "entities": list, "rows": dict,
-        "part_df": dict}
+        "part_df": dict, "layers": _OPTIONAL_LIST}
     _fields(document, "(top)", top)
     entities = document["entities"]
     assert isinstance(entities, list)
@@ -703,6 +906,11 @@ def _check_index(document: dict[str, object]) -> None:
             raise _BadField(f"rows.entity[{r}]", f"no entity {owner} (there are {len(names):,})")
         if position >= names[owner]:
             raise _BadField(f"rows.name_index[{r}]", f"entity {owner} has no name {position}")
+    for column in ("layer", "source"):
+        if rows.get(column) is not None:
+            _column(rows[column], f"rows.{column}", _OPTIONAL_STR, count)
+    if document.get("layers") is not None:
+        _column(document["layers"], "layers", str, None)
     keys = _column(rows["keys"], "rows.keys", list, count)
     for r, row_keys in enumerate(keys):
         _column(row_keys, f"rows.keys[{r}]", str, None)

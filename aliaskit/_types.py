@@ -23,6 +23,7 @@ __all__ = [
     "Comparison",
     "Entity",
     "Kind",
+    "Layer",
     "LinkedMention",
     "Match",
     "Mention",
@@ -408,7 +409,10 @@ class Match:
     ``comparison`` the explained comparison of the query with that alias, ``score`` its
     score. ``ambiguous`` is True when another entity scores within
     :data:`aliaskit.AMBIGUITY_MARGIN` of the best one (a bare "Massoud": the son or the
-    father); ``alternatives`` then lists those entities' ids.
+    father); ``alternatives`` then lists those entities' ids. ``layer`` names the
+    :class:`Layer` the matched alias came from ("reference", "regional", a user list)
+    and ``source`` the dataset behind that alias (``None`` for a resolver built without
+    layers).
     """
 
     entity: Entity
@@ -417,10 +421,14 @@ class Match:
     score: float
     ambiguous: bool
     alternatives: tuple[str, ...] = ()
+    layer: str | None = None
+    source: str | None = None
 
     def explain(self) -> str:
         """The entity, the matched alias and its provenance, then the comparison."""
         head = f"{self.entity.id} ({self.entity.name}) via alias {self.alias.name!r} [{self.alias.origin}]"
+        if self.layer is not None:
+            head += f" from layer {self.layer!r}"
         if self.ambiguous:
             head += "  AMBIGUOUS with " + ", ".join(self.alternatives)
         seen = [f"    seen in {m.source}:{m.line} [{m.start}:{m.end}]" for m in self.alias.mentions[:3]]
@@ -429,13 +437,38 @@ class Match:
     def to_dict(self) -> dict[str, Any]:
         """The match as a flat JSON-ready dict: the entity's ``id, name, kind``, ``score``,
         ``is_match``, ``ambiguous``, ``alternatives``, and the ``alias`` that matched with its
-        ``alias_origin`` and ``mentions`` (:meth:`Mention.to_dict`). The CLI, the Spark
-        columns and the HTML page all use this record."""
+        ``alias_origin`` and ``mentions`` (:meth:`Mention.to_dict`), and the ``layer`` and
+        its ``layer_source``. The CLI, the Spark columns and the HTML page all use this
+        record."""
         return {"id": self.entity.id, "name": self.entity.name, "kind": self.entity.kind,
                 "score": self.score, "is_match": self.comparison.is_match,
                 "ambiguous": self.ambiguous, "alternatives": list(self.alternatives),
                 "alias": self.alias.name, "alias_origin": self.alias.origin,
+                "layer": self.layer, "layer_source": self.source,
                 "mentions": [m.to_dict() for m in self.alias.mentions]}
+
+
+def _to_entities(values: Iterable[Entity]) -> tuple[Entity, ...]:
+    entities = tuple(values)
+    for entity in entities:
+        if not isinstance(entity, Entity):
+            raise TypeError(f"a layer holds Entity records, not {type(entity).__name__}")
+    return entities
+
+
+@attrs.frozen(slots=True)
+class Layer:
+    """One list of entities among those a :class:`~aliaskit.Resolver` answers from.
+
+    ``name`` is what answers report (:attr:`Match.layer`); ``source`` says where the
+    list comes from (a file, a dataset): the answer's :attr:`Match.source` when the
+    matched alias does not name its own source. See :meth:`aliaskit.Resolver.from_layers`
+    for how layers merge.
+    """
+
+    name: str = attrs.field(validator=_check_text)
+    entities: tuple[Entity, ...] = attrs.field(converter=_to_entities)
+    source: str = ""
 
 
 @attrs.frozen(slots=True)
@@ -483,8 +516,10 @@ class LinkedMention:
     ``start``/``end`` are offsets into the text as given (``text[start:end] ==
     surface``). ``entity`` is the best entity; ``ambiguous`` is True when the text does
     not settle between it and ``alternatives``. ``via`` says how it was linked:
-    ``"name"`` (resolved from the words themselves) or ``"document"`` (a short mention
-    tied to an earlier full mention in the same text). ``mention`` is the provenance
+    ``"name"`` (resolved from the words themselves), ``"document"`` (a short mention
+    tied to an earlier full mention in the same text) or ``"context"`` (the words around
+    the name chose among the entities it may denote: "Kandahar province", "interior
+    minister Haqqani"; data/context.txt). ``mention`` is the provenance
     record (``source`` is the name given to :func:`link`).
     """
 
@@ -495,16 +530,17 @@ class LinkedMention:
     score: float
     ambiguous: bool
     alternatives: tuple[str, ...]
-    via: Literal["name", "document"]
+    via: Literal["name", "document", "context"]
     mention: Mention
     match: Match
 
     def to_dict(self) -> dict[str, Any]:
         """The mention as a flat JSON-ready dict: ``source`` (as given to :func:`link`),
         ``line``, ``start``, ``end``, ``surface``, the ``entity`` id with its ``name`` and
-        ``kind``, ``score``, ``ambiguous``, ``alternatives`` and ``via``."""
+        ``kind``, ``score``, ``ambiguous``, ``alternatives``, ``via``, and the ``layer`` of
+        the matched alias with its ``layer_source``."""
         return {"source": self.mention.source, "line": self.mention.line, "start": self.start,
                 "end": self.end, "surface": self.surface, "entity": self.entity.id,
                 "name": self.entity.name, "kind": self.entity.kind, "score": self.score,
                 "ambiguous": self.ambiguous, "alternatives": list(self.alternatives),
-                "via": self.via}
+                "via": self.via, "layer": self.match.layer, "layer_source": self.match.source}

@@ -59,7 +59,8 @@ def _check_column(df: DataFrame, column: str) -> None:
 # alias's provenance, a list of mentions, stays out), then the error.
 _MATCH_FIELDS = {"id": "string", "name": "string", "kind": "string", "score": "double",
                  "is_match": "boolean", "ambiguous": "boolean", "alternatives": "strings",
-                 "alias": "string", "alias_origin": "string", "error": "string"}
+                 "alias": "string", "alias_origin": "string", "layer": "string",
+                 "layer_source": "string", "error": "string"}
 _COMPARISON_FIELDS = {"score": "double", "is_match": "boolean", "error": "string"}
 
 
