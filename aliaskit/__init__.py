@@ -18,6 +18,7 @@ from ._cluster import cluster
 from ._compare import compare, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._gazetteer import read_gazetteer
+from ._judgements import Judgement, Judgements, JudgementValue
 from ._keys import metaphone_key, nysiis_key, phonetic_key, variant_group
 from ._link import LINK_THRESHOLD, link
 from ._normalize import MAX_NAME_LENGTH, name_parts, normalize
@@ -56,6 +57,9 @@ __all__ = [
     "DataFileError",
     "Entity",
     "InvalidNameError",
+    "Judgement",
+    "JudgementValue",
+    "Judgements",
     "Kind",
     "LinkedMention",
     "Match",

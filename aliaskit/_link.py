@@ -19,6 +19,7 @@ import attrs
 
 from . import _data
 from ._errors import InvalidNameError
+from ._judgements import Judgements
 from ._keys import part_key
 from ._parsing import MAX_NAME_LENGTH, _is_arabic
 from ._parsing import _tokens as _token_pattern
@@ -152,12 +153,17 @@ class _Linker:
     resolver: Resolver
     cache: dict[str, list[Match]] = attrs.field(factory=dict)
     exact: frozenset[str] = frozenset()
+    judgements: Judgements | None = None
 
     def resolve(self, span: str) -> list[Match]:
         found = self.cache.get(span)
         if found is None:
             try:
-                found = self.resolver.exact(span) or self.resolver.resolve(span, limit=3)
+                if self.judgements is not None and self.judgements.names(span):
+                    # Reviewers judged this name: the resolver honours their decisions.
+                    found = self.resolver.resolve(span, limit=3, judgements=self.judgements)
+                else:
+                    found = self.resolver.exact(span) or self.resolver.resolve(span, limit=3)
             except InvalidNameError:
                 found = []
             self.cache[span] = found
@@ -227,7 +233,7 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
             if inside and not (exact and not best.alias.ambiguous and not best.ambiguous):
                 continue
             short = len([p for p in name_parts(span) if p.is_identity]) == 1
-            if best.score >= LINK_THRESHOLD or (short and best.entity.id in named):
+            if best.score >= LINK_THRESHOLD or best.confirmed or (short and best.entity.id in named):
                 found.append((i, j, best))
                 search(lo, i, exact_only)
                 search(j, hi, exact_only)
@@ -289,12 +295,14 @@ def _context(text: str, start: int, end: int) -> tuple[int, str]:
     return line, " ".join(text[left:right].split())
 
 
-def link(text: str, *, resolver: Resolver | None = None, source: str | None = None
-         ) -> list[LinkedMention]:
+def link(text: str, *, resolver: Resolver | None = None, source: str | None = None,
+         judgements: Judgements | None = None) -> list[LinkedMention]:
     """Find every mention of a known entity in ``text``, in order of position.
 
     ``resolver`` defaults to one over the bundled reference data. ``source`` names the
-    text in the provenance records.
+    text in the provenance records. ``judgements`` (:class:`~aliaskit.Judgements`) are
+    reviewers' decisions on names and entities: a name judged ``different`` from an
+    entity is never linked to it; one judged the ``same`` is linked to it.
 
     ```pycon
     >>> found = link("Foreign Minister Amir Khan Mottaqi met Ahmad Masood. Mottaqi said...")
@@ -309,8 +317,11 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
         raise InvalidNameError(f"text must be a string, not {type(text).__name__}")
     if len(text) > MAX_TEXT_LENGTH:
         raise InvalidNameError(f"text is {len(text):,} characters; the limit is {MAX_TEXT_LENGTH:,}")
+    if judgements is not None and not isinstance(judgements, Judgements):
+        raise TypeError(f"judgements must be a Judgements collection, not {type(judgements).__name__}")
     chosen = resolver or _reference_resolver()
-    linker = _Linker(chosen, exact=frozenset(chosen._rows.normalized))
+    linker = _Linker(chosen, exact=frozenset(chosen._rows.normalized),
+                     judgements=judgements if judgements else None)
     found: list[LinkedMention] = []
     # Entities named in full earlier in this text, by the identity parts of those names.
     seen_parts: dict[str, list[Entity]] = {}

@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from ._compare import _profile, compare, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidNameError
+from ._judgements import Judgement, Judgements, name_key
 from ._keys import part_key
 from ._parsing import _parse, _require_str
 from ._reference import load_reference
@@ -39,7 +40,7 @@ from ._scoring import (
     _plan,
     _with_weights,
 )
-from ._types import Alias, Entity, Kind, Match, Mention, _require_kind
+from ._types import Alias, Comparison, Entity, Kind, Match, Mention, _require_kind
 
 __all__ = ["AMBIGUITY_MARGIN", "Resolver"]
 
@@ -162,6 +163,7 @@ class Resolver:
         self._weights: dict[str, float] = {}
         self._weights_stale = False
         self._exact_rows: tuple[dict[str, list[int]], int] | None = None
+        self._names_index: tuple[dict[str, list[int]], int] | None = None
         for entity in entities:
             self.add(entity)
 
@@ -282,6 +284,8 @@ class Resolver:
         profile: str = "default",
         partial: bool = True,
         threshold: float | None = None,
+        judgements: Judgements | None = None,
+        include_rejected: bool = False,
     ) -> list[Match]:
         """The best-matching entities for ``name``, best first (at most ``limit``).
 
@@ -295,6 +299,12 @@ class Resolver:
         runner-up. ``kind`` keeps only entities of that kind. Each
         :class:`Match` carries the matched alias with its provenance, the explained
         comparison, and whether the answer is ambiguous.
+
+        ``judgements`` (:class:`~aliaskit.Judgements`) are reviewers' decisions: an
+        entity judged ``different`` from ``name`` is never returned (with
+        ``include_rejected=True`` it is, after the others and outside ``limit``, with
+        ``match.rejected`` true: "rejected by <user> on <date>"); an entity judged the
+        ``same`` is always returned, first, whatever its score, and is not ambiguous.
         """
         _require_kind(kind)
         if not isinstance(limit, int) or limit < 1:
@@ -303,7 +313,10 @@ class Resolver:
                 threshold, (int, float)) or not 0.0 <= threshold <= 1.0):
             raise InvalidNameError(f"threshold must be a number in [0, 1], not {threshold!r}")
         _require_str(name)
+        if judgements is not None and not isinstance(judgements, Judgements):
+            raise TypeError(f"judgements must be a Judgements collection, not {type(judgements).__name__}")
         chosen = _profile(profile)
+        judged = judgements if judgements else None
         normalized, _, sounds, keys = _identity_keys(name)
         rows = self._shortlist(self._candidates(keys, kind), normalized, sounds,
                                max(RERANK, limit))
@@ -329,26 +342,77 @@ class Resolver:
                 best[entity_index] = (score, exact, row, row_kind, query, parsed, plan)
         ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1],
                                                         self._entities[item[0]].id))
-        found = []
+        found: list[tuple[Entity, Alias, Comparison, float, bool, Judgement | None]] = []
         for entity_index, (score, exact, row, row_kind, query, parsed, plan) in ordered:
-            if (score >= threshold if threshold is not None else
+            entity = self._entities[entity_index]
+            verdict = judged.verdict(name, entity.names, entity.id) if judged else None
+            if (verdict is not None and verdict.judgement == "same") or (
+                    score >= threshold if threshold is not None else
                     score >= chosen.threshold or (partial and _is_partial_name(plan, score))):
-                entity = self._entities[entity_index]
                 alias = entity.alias(self._rows.names[row])
                 comparison = _comparison(name, alias.name, query, parsed, plan, row_kind, chosen)
                 # An exact hit on an alias that is not itself ambiguous ("Commander
-                # Massoud") is decisive: near misses of other entities don't rival it.
-                decisive = exact and not alias.ambiguous
-                found.append((entity, alias, comparison, score, decisive))
+                # Massoud") is decisive: near misses of other entities don't rival it;
+                # so is a pair a reviewer confirmed.
+                decisive = (exact and not alias.ambiguous) or verdict is not None
+                found.append((entity, alias, comparison, score, decisive, verdict))
+        rejected: list[Match] = []
+        if judged:
+            found += self._confirmed(name, kind, profile, judged, {id(f[0]) for f in found})
+            found.sort(key=lambda f: f[5] is None or f[5].judgement != "same")  # stable
+            rejected = [Match(e, a, c, s, False, (), v) for e, a, c, s, _, v in found
+                        if v is not None and v.judgement == "different"]
+            found = [f for f in found if f[5] is None or f[5].judgement != "different"]
         matches: list[Match] = []
-        for entity, alias, comparison, score, decisive in found[:limit]:
+        for entity, alias, comparison, score, decisive, verdict in found[:limit]:
             rivals = tuple(
-                other.id for other, _, _, other_score, other_decisive in found
+                other.id for other, _, _, other_score, other_decisive, _ in found
                 if other is not entity and abs(other_score - score) <= AMBIGUITY_MARGIN
-                and other_decisive == decisive
+                and other_decisive == decisive and verdict is None
             )
-            matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals))
-        return matches
+            matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals, verdict))
+        return matches + rejected if include_rejected else matches
+
+    def _confirmed(self, name: str, kind: Kind | None, profile: str, judgements: Judgements,
+                   seen: set[int]) -> list[tuple[Entity, Alias, Comparison, float, bool, Judgement | None]]:
+        """Entities a reviewer confirmed for ``name`` that the candidates missed."""
+        out: list[tuple[Entity, Alias, Comparison, float, bool, Judgement | None]] = []
+        for judgement in judgements.confirmed_for(name):
+            other = judgements.other_side(judgement, name)
+            indexes = [self._ids[other]] if other in self._ids else \
+                self._judged_names().get(name_key(other) or "", [])
+            for index in dict.fromkeys(indexes):
+                entity = self._entities[index]
+                if id(entity) in seen or (kind is not None and entity.kind != kind):
+                    continue
+                if judgements.verdict(name, entity.names, entity.id) is not judgement:
+                    continue  # its other names were judged otherwise
+                seen.add(id(entity))
+                weights = self._gazetteer_weights() or None
+                best = max((compare(name, n, kind=kind or entity.kind, profile=profile, weights=weights)
+                            for n in entity.names), key=lambda c: c.score)
+                out.append((entity, entity.alias(best.right), best, best.score, True, judgement))
+        return out
+
+    def _judged_names(self) -> dict[str, list[int]]:
+        """Each name as judgements compare names -> the entities that have it."""
+        if self._names_index is None or self._names_index[1] != self.alias_count:
+            by_name: dict[str, list[int]] = {}
+            for entity, name in zip(self._rows.entity, self._rows.names):
+                key = name_key(name)
+                if key is not None and entity not in by_name.setdefault(key, []):
+                    by_name[key].append(entity)
+            self._names_index = (by_name, self.alias_count)
+        return self._names_index[0]
+
+    def _exact_index(self) -> dict[str, list[int]]:
+        """Normalised name -> its rows."""
+        if self._exact_rows is None or self._exact_rows[1] != self.alias_count:
+            by_text: dict[str, list[int]] = {}
+            for row, text in enumerate(self._rows.normalized):
+                by_text.setdefault(text, []).append(row)
+            self._exact_rows = (by_text, self.alias_count)
+        return self._exact_rows[0]
 
     def _shortlist(self, rows: list[int], normalized: str, sounds: str, rerank: int) -> list[int]:
         """The candidates worth scoring, best first: the best names of the ``rerank``
@@ -412,13 +476,8 @@ class Resolver:
         decisive: no candidate generation and no near misses. Ambiguous when several
         entities share the name ("Massoud"). Empty when no name is equal.
         """
-        if self._exact_rows is None or self._exact_rows[1] != self.alias_count:
-            by_text: dict[str, list[int]] = {}
-            for row, text in enumerate(self._rows.normalized):
-                by_text.setdefault(text, []).append(row)
-            self._exact_rows = (by_text, self.alias_count)
         normalized = " ".join([p.text for p in _light(name)])
-        rows = self._exact_rows[0].get(normalized, [])
+        rows = self._exact_index().get(normalized, [])
         seen: dict[int, Match] = {}
         for row in rows:
             entity_index = self._rows.entity[row]
@@ -455,6 +514,8 @@ class Resolver:
         limit: int = 5,
         profile: str = "default",
         progress: Callable[[int], None] | None = None,
+        judgements: Judgements | None = None,
+        include_rejected: bool = False,
     ) -> list[list[Match] | AliaskitError]:
         """Resolve a batch; one result per input, in order.
 
@@ -472,7 +533,8 @@ class Resolver:
             else:
                 try:
                     result: list[Match] | AliaskitError = self.resolve(
-                        name, kind=kind, limit=limit, profile=profile)
+                        name, kind=kind, limit=limit, profile=profile, judgements=judgements,
+                        include_rejected=include_rejected)
                 except AliaskitError as exc:
                     result = exc
                 if key is not None:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 import attrs
 
 from ._errors import InvalidNameError
+
+if TYPE_CHECKING:
+    from ._judgements import Judgement
 
 __all__ = [
     "Alias",
@@ -358,6 +361,10 @@ class Match:
     score. ``ambiguous`` is True when another entity scores within
     :data:`aliaskit.AMBIGUITY_MARGIN` of the best one (a bare "Massoud": the son or the
     father); ``alternatives`` then lists those entities' ids.
+
+    ``judgement`` is the reviewer's decision on this pair when the resolver was given
+    judgements: ``confirmed`` matches come first whatever their score, ``rejected`` ones
+    are returned only when asked for (``include_rejected=True``).
     """
 
     entity: Entity
@@ -366,12 +373,30 @@ class Match:
     score: float
     ambiguous: bool
     alternatives: tuple[str, ...] = ()
+    judgement: Judgement | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        """A reviewer judged this pair the same entity."""
+        return self.judgement is not None and self.judgement.judgement == "same"
+
+    @property
+    def rejected(self) -> bool:
+        """A reviewer judged this pair different entities: not a match, whatever the score."""
+        return self.judgement is not None and self.judgement.judgement == "different"
+
+    @property
+    def is_match(self) -> bool:
+        """The decision: confirmed by a reviewer, else the comparison's unless rejected."""
+        return self.confirmed or (self.comparison.is_match and not self.rejected)
 
     def explain(self) -> str:
         """The entity, the matched alias and its provenance, then the comparison."""
         head = f"{self.entity.id} ({self.entity.name}) via alias {self.alias.name!r} [{self.alias.origin}]"
         if self.ambiguous:
             head += "  AMBIGUOUS with " + ", ".join(self.alternatives)
+        if self.judgement is not None:
+            head += f"  [{self.judgement.describe()}]"
         seen = [f"    seen in {m.source}:{m.line} [{m.start}:{m.end}]" for m in self.alias.mentions[:3]]
         return "\n".join([head, *seen, self.comparison.explain()])
 
@@ -379,11 +404,13 @@ class Match:
 @attrs.frozen(slots=True)
 class ClusterMember:
     """One distinct name in a :class:`Cluster`: where it occurred in the input
-    (``positions``, 0-based) and how it compares with the representative."""
+    (``positions``, 0-based) and how it compares with the representative.
+    ``judgement`` is the reviewer's ``same`` decision that put it there, if any."""
 
     name: str
     positions: tuple[int, ...]
     comparison: Comparison
+    judgement: Judgement | None = None
 
 
 @attrs.frozen(slots=True)
@@ -392,7 +419,7 @@ class Cluster:
 
     ``representative`` is the chosen canonical name; every member matches it directly
     (``member.comparison`` is the evidence), so common tokens cannot chain unrelated
-    names together.
+    names together, or was put there by a reviewer (``member.judgement``).
     """
 
     representative: str
