@@ -15,7 +15,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from ._cluster import cluster
-from ._compare import compare, part_weight
+from ._compare import Profile, compare, load_profile, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._gazetteer import read_gazetteer
 from ._judgements import Judgement, Judgements, JudgementValue
@@ -67,12 +67,14 @@ __all__ = [
     "Method",
     "NamePart",
     "PartRole",
+    "Profile",
     "Resolver",
     "Script",
     "__version__",
     "cluster",
     "compare",
     "link",
+    "load_profile",
     "load_reference",
     "metaphone_key",
     "name_parts",

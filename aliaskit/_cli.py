@@ -22,9 +22,11 @@ import click
 
 from . import __version__
 from ._cluster import cluster
-from ._compare import compare
+from ._compare import Profile, compare, load_profile
 from ._errors import AliaskitError
 from ._gazetteer import read_gazetteer
+from ._judgements import Judgement, Judgements
+from ._judgements import now as judgement_now
 from ._keys import metaphone_key, nysiis_key, phonetic_key
 from ._normalize import name_parts, normalize
 from ._reference import load_reference
@@ -42,6 +44,18 @@ def input_options(fn: F) -> F:
                            "the line number, or replace the bad bytes with U+FFFD.")(fn)
     fn = click.option("--encoding", default="utf-8", show_default=True,
                       help="Encoding of standard input.")(fn)
+    return fn
+
+
+def judgement_options(fn: F) -> F:
+    """--judgements and --latest-wins for commands that honour reviewers' decisions."""
+    fn = click.option("--latest-wins", is_flag=True,
+                      help="Where judgements of one pair conflict, apply the latest "
+                           "(default: apply none and warn).")(fn)
+    fn = click.option("--judgements", "judgements_path",
+                      type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                      help="Reviewers' decisions (JSON Lines, see `aliaskit judge`): pairs "
+                           "judged different never match, pairs judged the same always do.")(fn)
     return fn
 
 
@@ -238,13 +252,15 @@ def _match_record(match: Match, explain: bool) -> dict[str, Any]:
     alias = match.alias
     record: dict[str, Any] = {
         "id": match.entity.id, "name": match.entity.name, "kind": match.entity.kind,
-        "score": match.score, "is_match": match.comparison.is_match,
+        "score": match.score, "is_match": match.is_match,
         "ambiguous": match.ambiguous,
         "alternatives": list(match.alternatives),
         "alias": alias.name, "alias_origin": alias.origin,
         "mentions": [{"source": m.source, "start": m.start, "end": m.end, "line": m.line}
                      for m in alias.mentions],
     }
+    if match.judgement is not None:
+        record["judgement"] = _judgement_record(match.judgement)
     if explain:
         record["explanation"] = match.comparison.explain()
     return record
@@ -255,7 +271,9 @@ def _resolve_record(resolver: Resolver, number: int, name: str, options: dict[st
     record: dict[str, Any] = {"line": number, "input": name}
     try:
         matches = resolver.resolve(name, kind=options["kind"], limit=options["limit"],
-                                   profile=options["profile"], threshold=options["threshold"])
+                                   profile=options["profile"], threshold=options["threshold"],
+                                   judgements=options.get("judgements"),
+                                   include_rejected=options.get("show_rejected", False))
         record["matches"] = [_match_record(m, options["explain"]) for m in matches]
     except AliaskitError as exc:
         record["matches"] = []
@@ -283,6 +301,8 @@ def _print_resolve_row(record: dict[str, Any], explain: bool) -> None:
     for rank, m in enumerate(record["matches"]):
         ambiguous = _style("yes", fg="yellow", bold=True) if m["ambiguous"] else "no "
         below = "" if m["is_match"] else _style("  (below the threshold)", dim=True)
+        if "judgement" in m:
+            below = _style(f"  [{m['judgement']['describe']}]", dim=m["is_match"])
         click.echo(f"{number:>5}  {shown if rank == 0 else '':<24} {m['id']:<38} "
                    f"{m['score']:>5.3f}  {ambiguous}    {m['alias']}{below}")
         if explain:
@@ -297,7 +317,8 @@ def _print_resolve_row(record: dict[str, Any], explain: bool) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=1, show_default=True,
               help="Matches per name.")
 @click.option("--profile", default="default", show_default=True,
-              help="Decision profile: default, screening (recall first) or dedupe (precision first).")
+              help="Decision profile: default, screening (recall first) or dedupe (precision first), "
+                   "or a profile file written by `aliaskit calibrate`.")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
               help="List every candidate scoring at least this much, matches or not "
                    "(is_match says which), for review; default: matches only.")
@@ -305,9 +326,13 @@ def _print_resolve_row(record: dict[str, Any], explain: bool) -> None:
 @click.option("--explain", is_flag=True, help="Show the alignment behind each match.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes to use; output stays in input order.")
+@judgement_options
+@click.option("--show-rejected", is_flag=True,
+              help="Also list the matches reviewers rejected (--judgements), marked as such.")
 @input_options
 def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None, limit: int,
                 profile: str, threshold: float | None, as_json: bool, explain: bool, workers: int,
+                judgements_path: Path | None, latest_wins: bool, show_rejected: bool,
                 encoding: str, errors: str) -> None:
     """Resolve each NAME (or each line of standard input) to known entities.
 
@@ -321,12 +346,11 @@ def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None
       $ aliaskit resolve --jsonl --limit 3 < names.txt > resolved.jsonl
       $ aliaskit resolve --data my_gazetteer.csv --kind person "Sirajuddin Haqani"
       $ aliaskit resolve --limit 5 --threshold 0.2 "Tabris"   # runners-up for review
+      $ aliaskit resolve --judgements judgements.jsonl --profile my-profile.txt "Massoud"
     """
-    from ._compare import _profile
-
-    _profile(profile)  # fail early on an unknown profile
-    options = {"kind": kind, "limit": limit, "profile": profile, "explain": explain,
-               "threshold": threshold}
+    options = {"kind": kind, "limit": limit, "profile": _chosen_profile(profile), "explain": explain,
+               "threshold": threshold, "judgements": _load_judgements(judgements_path, latest_wins),
+               "show_rejected": show_rejected}
     items = _inputs(names, encoding, errors)
     if workers > 1:
         import multiprocessing
@@ -362,7 +386,8 @@ def resolve_cmd(names: tuple[str, ...], data_path: Path | None, kind: str | None
 @click.argument("left")
 @click.argument("right")
 @click.option("--kind", type=KIND, help="Kind of both names.")
-@click.option("--profile", default="default", show_default=True, help="Decision profile.")
+@click.option("--profile", default="default", show_default=True,
+              help="Decision profile, or a profile file written by `aliaskit calibrate`.")
 @click.option("--explain", is_flag=True, help="Show the alignment, one line per name part.")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 def compare_cmd(left: str, right: str, kind: str | None, profile: str, explain: bool,
@@ -373,7 +398,7 @@ def compare_cmd(left: str, right: str, kind: str | None, profile: str, explain: 
     Example:
       $ aliaskit compare "Amir Khan Muttaqi" "امیر خان متقی" --explain
     """
-    c = compare(left, right, kind=kind, profile=profile)  # type: ignore[arg-type]
+    c = compare(left, right, kind=kind, profile=_chosen_profile(profile))  # type: ignore[arg-type]
     if as_json:
         _emit({
             "left": left, "right": right, "score": c.score, "is_match": c.is_match,
@@ -439,11 +464,13 @@ def _read_names_file(path: str, column: str | None, encoding: str, errors: str
 @click.argument("file")
 @click.option("--column", help="Read names from this column of a CSV file (default: one name per line).")
 @click.option("--kind", type=KIND, help="Kind of all names.")
-@click.option("--profile", default="dedupe", show_default=True, help="Decision profile.")
+@click.option("--profile", default="dedupe", show_default=True,
+              help="Decision profile, or a profile file written by `aliaskit calibrate`.")
 @click.option("--jsonl", "--json", "as_json", is_flag=True, help="JSON Lines instead of CSV.")
+@judgement_options
 @input_options
 def cluster_cmd(file: str, column: str | None, kind: str | None, profile: str, as_json: bool,
-                encoding: str, errors: str) -> None:
+                judgements_path: Path | None, latest_wins: bool, encoding: str, errors: str) -> None:
     """Group the names of FILE ('-' for standard input) into entities.
 
     Output: one record per input row, in input order, with its cluster number (largest
@@ -453,6 +480,7 @@ def cluster_cmd(file: str, column: str | None, kind: str | None, profile: str, a
     Examples:
       $ aliaskit cluster names.txt
       $ aliaskit cluster --column name --jsonl people.csv
+      $ aliaskit cluster --judgements judgements.jsonl names.txt
     """
     rows = _read_names_file(file, column, encoding, errors)
     valid: list[tuple[int, str]] = []
@@ -463,7 +491,9 @@ def cluster_cmd(file: str, column: str | None, kind: str | None, profile: str, a
             valid.append((number, name))
         except AliaskitError as exc:
             invalid[number] = str(exc)
-    groups = cluster([name for _, name in valid], kind=kind, profile=profile)  # type: ignore[arg-type]
+    groups = cluster([name for _, name in valid], kind=kind,  # type: ignore[arg-type]
+                     profile=_chosen_profile(profile),
+                     judgements=_load_judgements(judgements_path, latest_wins))
     by_position: dict[int, tuple[int, str, float]] = {}
     for rank, group in enumerate(groups, start=1):
         for member in group.members:
@@ -626,8 +656,9 @@ def _html_page(title: str, text: str, mentions: Sequence[LinkedMention]) -> str:
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Same as --format jsonl.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the files.")
+@judgement_options
 def link_cmd(files: tuple[str, ...], data_path: Path | None, fmt: str, as_jsonl: bool,
-             as_json: bool, encoding: str) -> None:
+             as_json: bool, encoding: str, judgements_path: Path | None, latest_wins: bool) -> None:
     """Find and resolve the entity mentions in each FILE ('-' for standard input).
 
     Offsets are character offsets into the file's text as decoded.
@@ -642,13 +673,14 @@ def link_cmd(files: tuple[str, ...], data_path: Path | None, fmt: str, as_jsonl:
 
     fmt = "jsonl" if as_jsonl else "json" if as_json else fmt
     resolver = _load_resolver(data_path)
+    judgements = _load_judgements(judgements_path, latest_wins)
     if fmt == "table":
         click.echo(f"{'source':<28} {'line':>4} {'offsets':>12}  {'mention':<26} {'entity':<38} "
                    f"{'score':>5}  ambig")
     for file in files:
         text = _read_text_file(file, encoding)
         source = "<stdin>" if file == "-" else Path(file).name
-        mentions = link(text, resolver=resolver, source=source)
+        mentions = link(text, resolver=resolver, source=source, judgements=judgements)
         if fmt == "jsonl":
             for m in mentions:
                 _emit(_linked_record(source, m))
@@ -661,6 +693,233 @@ def link_cmd(files: tuple[str, ...], data_path: Path | None, fmt: str, as_jsonl:
                 ambiguous = _style("yes", fg="yellow") if m.ambiguous else "no"
                 click.echo(f"{source[:28]:<28} {m.mention.line:>4} {m.start:>5}-{m.end:<6}  "
                            f"{m.surface[:26]:<26} {m.entity.id[:38]:<38} {m.score:>5.3f}  {ambiguous}")
+
+
+# --- review: judgements and calibration ----------------------------------------------
+
+
+def _chosen_profile(value: str) -> str | Profile:
+    """A bundled profile's name as is, else the profile of the file ``value``."""
+    from ._compare import _profile
+    from ._data import profiles
+
+    if value in profiles() or not Path(value).is_file():
+        _profile(value)  # fail early on an unknown profile
+        return value
+    return load_profile(value)
+
+
+def _load_judgements(path: Path | None, latest_wins: bool) -> Judgements | None:
+    """The judgements file's decisions; malformed lines and conflicts are warned about."""
+    if path is None:
+        return None
+    judgements = Judgements.load(path, latest_wins=latest_wins)
+    for error in judgements.errors:
+        click.echo(f"aliaskit: warning: {error} (line not applied)", err=True)
+    if judgements.conflicts:
+        what = "the latest applied" if latest_wins else "none applied; --latest-wins applies the latest"
+        click.echo(f"aliaskit: warning: {path}: {len(judgements.conflicts)} pair(s) with conflicting "
+                   f"judgements ({what}); see `aliaskit judgements {path}`", err=True)
+    return judgements
+
+
+def _judgement_record(j: Judgement) -> dict[str, Any]:
+    return {"left": j.left, "right": j.right, "judgement": j.judgement, "user": j.user,
+            "time": j.time, "note": j.note, "line": j.line, "describe": j.describe()}
+
+
+DEFAULT_JUDGEMENTS = "judgements.jsonl"
+
+
+@cli.command("judge")
+@click.argument("left")
+@click.argument("right")
+@click.option("--same", "decision", flag_value="same", help="LEFT and RIGHT are one entity.")
+@click.option("--different", "decision", flag_value="different",
+              help="LEFT and RIGHT are different entities: never a match.")
+@click.option("--unsure", "decision", flag_value="unsure", help="Recorded, changes nothing.")
+@click.option("--user", default=lambda: os.environ.get("ALIASKIT_USER") or os.environ.get("USER", ""),
+              show_default="$ALIASKIT_USER or $USER", help="Who decided.")
+@click.option("--note", default="", help="Why (shown with the decision).")
+@click.option("--file", "path", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path(DEFAULT_JUDGEMENTS), show_default=True,
+              help="The judgements file to append to (created if missing).")
+def judge_cmd(left: str, right: str, decision: str | None, user: str, note: str, path: Path) -> None:
+    """Record a reviewer's decision that LEFT and RIGHT (names or entity ids) are the
+    same entity or different ones.
+
+    The decision is appended to the judgements file as one JSON line (earlier lines are
+    never rewritten); resolve, cluster and link honour the file with --judgements.
+
+    \b
+    Examples:
+      $ aliaskit judge "Mohammad Khan" person/mohammad-khan --different --note "the father"
+      $ aliaskit judge "Massoud" person/ahmad-shah-massoud --same --user maria
+    """
+    if decision is None:
+        raise click.UsageError("say --same, --different or --unsure")
+    judgement = Judgement(left, right, decision, user=user, time=judgement_now(), note=note)  # type: ignore[arg-type]
+    Judgements.append(path, judgement)
+    lines = path.read_bytes().count(b"\n")
+    click.echo(f"{path}:{lines}: {left} / {right}: {judgement.describe()}", err=True)
+
+
+@cli.command("judgements")
+@click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False),
+                default=Path(DEFAULT_JUDGEMENTS))
+@click.option("--latest-wins", is_flag=True, help="Show which judgement applies where a pair's conflict.")
+@click.option("--json", "--jsonl", "as_json", is_flag=True, help="JSON Lines: one record per judgement.")
+def judgements_cmd(path: Path, latest_wins: bool, as_json: bool) -> None:
+    """List the judgements of PATH (default judgements.jsonl), flagging conflicts.
+
+    Status of each line: applied; repeated (an earlier decision on the pair says the
+    same); CONFLICT (decisions on the pair disagree: none applies unless
+    --latest-wins); overridden (a later conflicting decision applies); unsure.
+    Malformed lines are reported with their numbers (exit code 1).
+
+    \b
+    Example:
+      $ aliaskit judgements judgements.jsonl
+    """
+    if not path.is_file():
+        raise AliaskitError(f"{path}: file not found")
+    judgements = Judgements.load(path, latest_wins=latest_wins)
+    applied = {id(j) for j in judgements.applied()}
+    conflicted = {id(j) for group in judgements.conflicts for j in group}
+    if not as_json:
+        click.echo(f"{'line':>5}  {'status':<10} {'judgement':<9}  {'left':<26} {'right':<30} "
+                   f"{'user':<10} {'date':<10}  note")
+    for j in judgements:
+        status = ("unsure" if j.judgement == "unsure" else "applied" if id(j) in applied
+                  else "CONFLICT" if id(j) in conflicted and not latest_wins
+                  else "overridden" if id(j) in conflicted else "repeated")
+        if as_json:
+            _emit({**_judgement_record(j), "status": status.lower()})
+        else:
+            shown = _style(status, fg="red", bold=True) if status == "CONFLICT" else status
+            click.echo(f"{j.line or '':>5}  {shown:<10} {j.judgement:<9}  {j.left[:26]:<26} "
+                       f"{j.right[:30]:<30} {j.user[:10]:<10} {j.date:<10}  {j.note}")
+    for error in judgements.errors:
+        click.echo(f"aliaskit: {error}", err=True)
+    if judgements.conflicts:
+        click.echo(f"aliaskit: {len(judgements.conflicts)} pair(s) with conflicting judgements", err=True)
+    if judgements.errors:
+        raise SystemExit(1)
+
+
+@cli.command("calibrate")
+@click.argument("pairs", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--objective", type=click.Choice(["f1", "balanced", "precision", "recall"]),
+              default="f1", show_default=True,
+              help="f1: the best F1; balanced: the best recall of matches plus of non-matches; "
+                   "precision / recall: keep it at --target or more.")
+@click.option("--target", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
+              help="For --objective precision (default 0.99) or recall (default 0.95).")
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
+              help="Cross-validation folds (pairs sharing a name stay in one fold).")
+@click.option("--name", default="calibrated", show_default=True, help="Name of the profile written.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the profile file here (for --profile of compare, resolve, cluster).")
+@click.option("--plot", "plot_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a PNG of precision, recall and F1 by threshold (needs matplotlib).")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def calibrate_cmd(pairs: Path, objective: str, target: float | None, folds: int, name: str,
+                  output: Path | None, plot_path: Path | None, as_json: bool) -> None:
+    """Fit decision thresholds to your labelled PAIRS and write them as a profile.
+
+    PAIRS is CSV (columns name1, name2, is_match, optional kind) or JSON Lines (objects
+    with those keys). Every pair is scored with compare(); the threshold that best meets
+    the objective is chosen overall, and per kind and per pair script (latin,
+    cross-script, arabic) where a group has at least 50 pairs with 10 of each label
+    (else the broader threshold applies). Figures are held out: k-fold cross-validation,
+    pairs connected by a shared name kept in one fold. Also printed: precision, recall
+    and F1 at candidate thresholds, and the bundled profiles' figures on your pairs.
+
+    \b
+    Examples:
+      $ aliaskit calibrate labelled.csv --output my-profile.txt --plot calibrate.png
+      $ aliaskit compare "Tabriz" "Tabris" --profile my-profile.txt
+      $ aliaskit calibrate labelled.jsonl --objective recall --target 0.98 -o screening.txt
+    """
+    from . import _calibrate
+
+    labelled = _calibrate.read_pairs(pairs)
+    if plot_path is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise AliaskitError("--plot needs matplotlib: pip install matplotlib "
+                                "(or aliaskit[docs])") from None
+    result = _calibrate.calibrate(labelled, objective=objective, target=target,  # type: ignore[arg-type]
+                                  folds=folds, name=name,
+                                  description=f"{objective} on {pairs.name}")
+    for pair, reason in result.skipped:
+        click.echo(f"aliaskit: {pairs}:{pair.line}: pair not scored: {reason}", err=True)
+    if output is not None:
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        text = _calibrate.profile_text(result, pairs.name, when, __version__)
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise AliaskitError(f"{output}: {exc.strerror}") from None
+        load_profile(output)  # read back as compare and resolve will
+        click.echo(f"wrote {output} (profile {name!r})", err=True)
+    if plot_path is not None:
+        _calibrate.plot(result, plot_path)
+        click.echo(f"wrote {plot_path}", err=True)
+    if as_json:
+        _emit(_calibration_record(result))
+    else:
+        _print_calibration(result)
+    if result.skipped:
+        raise SystemExit(1)
+
+
+def _point_record(p: Any) -> dict[str, Any]:
+    return {"threshold": None if p.threshold != p.threshold else p.threshold,
+            "precision": p.precision, "recall": p.recall, "f1": p.f1,
+            "tp": p.tp, "fp": p.fp, "fn": p.fn, "tn": p.tn}
+
+
+def _calibration_record(result: Any) -> dict[str, Any]:
+    return {
+        "profile": {"name": result.profile.name, "threshold": result.profile.threshold,
+                    "groups": dict(result.profile.groups)},
+        "objective": result.objective, "target": result.target, "pairs": result.pairs,
+        "matches": result.matches, "folds": result.folds,
+        "groups": [{"group": g.key, "pairs": g.pairs, "matches": g.matches, "threshold": g.threshold}
+                   for g in result.groups],
+        "held_out": _point_record(result.held_out),
+        "held_out_by_script": {k: _point_record(p) for k, p in result.held_out_by_script},
+        "bundled": {k: _point_record(p) for k, p in result.bundled},
+        "curve": [_point_record(p) for p in result.curve],
+        "skipped": [{"line": p.line, "error": e} for p, e in result.skipped],
+    }
+
+
+def _print_calibration(result: Any) -> None:
+    h = result.held_out
+    click.echo(f"{result.pairs} pairs ({result.matches} matches); objective {result.objective}"
+               + (f" {result.target}" if result.target is not None else ""))
+    click.echo(f"\nprofile {result.profile.name!r}: threshold {result.profile.threshold:.2f}")
+    for g in result.groups:
+        click.echo(f"  {g.key:<22} {g.threshold:.2f}   ({g.pairs} pairs, {g.matches} matches)")
+    click.echo(f"\nheld out ({result.folds}-fold cross-validation, pairs sharing a name in one fold):")
+    click.echo(f"  {'':<26} {'precision':>9} {'recall':>7} {'F1':>6}  pairs")
+    rows = [("calibrated", h), *((f"  {k}", p) for k, p in result.held_out_by_script)]
+    rows += [(f"bundled {k} ({p.threshold:.2f})", p) for k, p in result.bundled]
+    for label, p in rows:
+        click.echo(f"  {label:<26} {p.precision:>9.3f} {p.recall:>7.3f} {p.f1:>6.3f}  "
+                   f"{p.tp + p.fp + p.fn + p.tn}")
+    click.echo("\nat each candidate threshold (all pairs):")
+    click.echo(f"  {'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6}")
+    marked = {round(result.profile.threshold, 2)}
+    for p in result.curve:
+        t = round(p.threshold, 2)
+        if round(t * 100) % 5 == 0 or t in marked:
+            flag = "  <- calibrated" if t in marked else ""
+            click.echo(f"  {t:>9.2f} {p.precision:>9.3f} {p.recall:>7.3f} {p.f1:>6.3f}{flag}")
+
 
 
 @cli.group("reference")

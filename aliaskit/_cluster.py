@@ -13,7 +13,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from ._compare import compare
+from ._compare import Profile, compare
 from ._errors import AliaskitError, InvalidNameError
 from ._judgements import Judgement, Judgements, name_key
 from ._keys import variant_index
@@ -40,7 +40,7 @@ def cluster(
     names: Iterable[str],
     *,
     kind: Kind | None = None,
-    profile: str = "dedupe",
+    profile: str | Profile = "dedupe",
     progress: Callable[[int], None] | None = None,
     judgements: Judgements | None = None,
 ) -> list[Cluster]:

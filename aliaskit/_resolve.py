@@ -23,7 +23,7 @@ from pathlib import Path
 import attrs
 from rapidfuzz import fuzz, process
 
-from ._compare import _profile, compare, part_weight
+from ._compare import Profile, _profile, compare, pair_script, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._judgements import Judgement, Judgements, name_key
 from ._keys import part_key
@@ -281,7 +281,7 @@ class Resolver:
         *,
         kind: Kind | None = None,
         limit: int = 5,
-        profile: str = "default",
+        profile: str | Profile = "default",
         partial: bool = True,
         threshold: float | None = None,
         judgements: Judgements | None = None,
@@ -346,11 +346,13 @@ class Resolver:
         for entity_index, (score, exact, row, row_kind, query, parsed, plan) in ordered:
             entity = self._entities[entity_index]
             verdict = judged.verdict(name, entity.names, entity.id) if judged else None
+            decides = chosen.for_pair(row_kind, pair_script(name, self._rows.names[row])) \
+                if chosen.groups else chosen
             if (verdict is not None and verdict.judgement == "same") or (
                     score >= threshold if threshold is not None else
-                    score >= chosen.threshold or (partial and _is_partial_name(plan, score))):
+                    score >= decides.threshold or (partial and _is_partial_name(plan, score))):
                 alias = entity.alias(self._rows.names[row])
-                comparison = _comparison(name, alias.name, query, parsed, plan, row_kind, chosen)
+                comparison = _comparison(name, alias.name, query, parsed, plan, row_kind, decides)
                 # An exact hit on an alias that is not itself ambiguous ("Commander
                 # Massoud") is decisive: near misses of other entities don't rival it;
                 # so is a pair a reviewer confirmed.
@@ -358,7 +360,7 @@ class Resolver:
                 found.append((entity, alias, comparison, score, decisive, verdict))
         rejected: list[Match] = []
         if judged:
-            found += self._confirmed(name, kind, profile, judged, {id(f[0]) for f in found})
+            found += self._confirmed(name, kind, chosen, judged, {id(f[0]) for f in found})
             found.sort(key=lambda f: f[5] is None or f[5].judgement != "same")  # stable
             rejected = [Match(e, a, c, s, False, (), v) for e, a, c, s, _, v in found
                         if v is not None and v.judgement == "different"]
@@ -373,7 +375,7 @@ class Resolver:
             matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals, verdict))
         return matches + rejected if include_rejected else matches
 
-    def _confirmed(self, name: str, kind: Kind | None, profile: str, judgements: Judgements,
+    def _confirmed(self, name: str, kind: Kind | None, profile: Profile, judgements: Judgements,
                    seen: set[int]) -> list[tuple[Entity, Alias, Comparison, float, bool, Judgement | None]]:
         """Entities a reviewer confirmed for ``name`` that the candidates missed."""
         out: list[tuple[Entity, Alias, Comparison, float, bool, Judgement | None]] = []
@@ -469,7 +471,7 @@ class Resolver:
                     break
         return shortlist
 
-    def exact(self, name: str, *, profile: str = "default") -> list[Match]:
+    def exact(self, name: str, *, profile: str | Profile = "default") -> list[Match]:
         """Entities with a name equal to ``name`` after normalisation, best first.
 
         A cheap path for running text (:func:`aliaskit.link`), where an exact alias is
@@ -512,7 +514,7 @@ class Resolver:
         *,
         kind: Kind | None = None,
         limit: int = 5,
-        profile: str = "default",
+        profile: str | Profile = "default",
         progress: Callable[[int], None] | None = None,
         judgements: Judgements | None = None,
         include_rejected: bool = False,

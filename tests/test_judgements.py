@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -221,3 +225,56 @@ def test_link_never_links_a_rejected_pair_and_always_a_confirmed_one() -> None:
     js = Judgements([Judgement("Ahmad Masood", "person/ahmad-shah-massoud", "same")])
     found = {(m.surface, m.entity.id) for m in link(TEXT, judgements=js)}
     assert ("Ahmad Masood", "person/ahmad-shah-massoud") in found
+
+
+# --- the commands -----------------------------------------------------------------------
+
+
+def aliaskit_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("aliaskit", path=str(Path(sys.executable).parent)) or shutil.which("aliaskit")
+    assert exe, "the aliaskit console script is not installed"
+    return subprocess.run([exe, *args], input=stdin, capture_output=True, text=True,
+                          encoding="utf-8", timeout=120, env={**os.environ, "NO_COLOR": "1"})
+
+
+@pytest.mark.cli
+def test_judge_and_judgements_commands(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    for args in (("Massoud", "person/ahmad-massoud", "--different", "--note", "the father"),
+                 ("Massoud", "person/ahmad-shah-massoud", "--same"),
+                 ("MASSOUD", "person/ahmad-shah-massoud", "--different")):
+        done = aliaskit_cli("judge", *args, "--user", "maria", "--file", str(path))
+        assert done.returncode == 0, done.stderr
+    assert aliaskit_cli("judge", "a", "b", "--file", str(path)).returncode == 2  # no decision
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("{broken\n")
+    listed = aliaskit_cli("judgements", str(path), "--json")
+    assert listed.returncode == 1 and f"{path}:4: " in listed.stderr
+    assert [r["status"] for r in map(json.loads, listed.stdout.splitlines())] == [
+        "applied", "conflict", "conflict"]
+    resolved = aliaskit_cli("resolve", "--json", "--limit", "3", "--judgements", str(path),
+                            "--show-rejected", "Massoud")
+    assert resolved.returncode == 0 and "1 pair(s) with conflicting judgements" in resolved.stderr
+    matches = json.loads(resolved.stdout)["matches"]
+    rejected = [m for m in matches if "judgement" in m]
+    assert [m["id"] for m in rejected] == ["person/ahmad-massoud"]
+    assert not rejected[0]["is_match"] and rejected[0]["judgement"]["user"] == "maria"
+    latest = aliaskit_cli("resolve", "--json", "--limit", "3", "--judgements", str(path),
+                          "--latest-wins", "Massoud")
+    ids = [m["id"] for m in json.loads(latest.stdout)["matches"]]
+    assert "person/ahmad-massoud" not in ids and "person/ahmad-shah-massoud" not in ids
+    names = tmp_path / "names.txt"
+    names.write_text("\n".join(CHAIN) + "\n", encoding="utf-8")
+    split = tmp_path / "split.jsonl"
+    Judgements.append(split, Judgement("Amir Khan Muttaqi", "Amir Muttaqi", "different"))
+    clustered = aliaskit_cli("cluster", "--jsonl", "--judgements", str(split), str(names))
+    assert clustered.returncode == 0, clustered.stderr
+    rows = {r["input"]: r["cluster"] for r in map(json.loads, clustered.stdout.splitlines())}
+    assert rows["Amir Khan Muttaqi"] != rows["Amir Muttaqi"] and len(rows) == len(CHAIN)
+    text = tmp_path / "a.txt"
+    text.write_text(TEXT, encoding="utf-8")
+    reject = tmp_path / "reject.jsonl"
+    Judgements.append(reject, Judgement("Ahmad Masood", "person/ahmad-massoud", "different"))
+    linked = aliaskit_cli("link", "--jsonl", "--judgements", str(reject), str(text))
+    found = [(r["surface"], r["entity"]) for r in map(json.loads, linked.stdout.splitlines())]
+    assert found and ("Ahmad Masood", "person/ahmad-massoud") not in found
