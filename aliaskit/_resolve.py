@@ -316,7 +316,8 @@ class Resolver:
         if judgements is not None and not isinstance(judgements, Judgements):
             raise TypeError(f"judgements must be a Judgements collection, not {type(judgements).__name__}")
         chosen = _profile(profile)
-        judged = judgements if judgements else None
+        # Only judgements about this name can apply (cheap to ask, most names have none).
+        judged = judgements if judgements and judgements.names(name) else None
         normalized, _, sounds, keys = _identity_keys(name)
         rows = self._shortlist(self._candidates(keys, kind), normalized, sounds,
                                max(RERANK, limit))
