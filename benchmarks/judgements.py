@@ -33,11 +33,12 @@ def invented(count: int) -> list[Judgement]:
     names = [(e, n) for e in entities for n in e.names]
     out = []
     for k in range(count):
-        (a, left), (b, right) = rng.sample(names, 2)
+        (_, left), (b, right) = rng.sample(names, 2)
         other = b.id if rng.random() < 0.5 else right
         out.append(Judgement(left, other, rng.choice(("same", "different", "different", "unsure")),
                              user=rng.choice(("maria", "omid", "leila")),
-                             time=f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T10:{k % 60:02d}:00Z",
+                             time=f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+                                  f"T10:{k % 60:02d}:00Z",
                              note=f"case {k}"))
     return out
 
