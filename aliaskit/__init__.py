@@ -15,9 +15,10 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from ._cluster import cluster
-from ._compare import compare, part_weight
+from ._compare import Profile, compare, load_profile, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidArgumentError, InvalidNameError
 from ._gazetteer import read_gazetteer
+from ._judgements import Judgement, Judgements, JudgementValue
 from ._keys import metaphone_key, nysiis_key, phonetic_key, variant_group
 from ._link import LINK_THRESHOLD, link
 from ._normalize import MAX_NAME_LENGTH, name_parts, normalize
@@ -63,6 +64,9 @@ __all__ = [
     "Entity",
     "InvalidArgumentError",
     "InvalidNameError",
+    "Judgement",
+    "JudgementValue",
+    "Judgements",
     "Kind",
     "Layer",
     "LinkedMention",
@@ -71,6 +75,7 @@ __all__ = [
     "Method",
     "NamePart",
     "PartRole",
+    "Profile",
     "Resolver",
     "Script",
     "__version__",
@@ -78,6 +83,7 @@ __all__ = [
     "cluster",
     "compare",
     "link",
+    "load_profile",
     "load_reference",
     "load_regional",
     "merge_layers",

@@ -25,9 +25,11 @@ import click
 
 from . import __version__
 from ._cluster import cluster
-from ._compare import compare
+from ._compare import Profile, compare, load_profile
 from ._errors import AliaskitError
 from ._gazetteer import read_gazetteer
+from ._judgements import Judgement, Judgements
+from ._judgements import now as judgement_now
 from ._keys import metaphone_key, nysiis_key, phonetic_key
 from ._normalize import name_parts, normalize
 from ._resolve import Resolver, bundled_layers, merge_layers
@@ -213,6 +215,19 @@ def input_options(fn: F) -> F:
     fn = click.option("--encoding", default="utf-8", show_default=True,
                       help="Encoding of the input.")(fn)
     return fn
+
+
+def judgement_options(fn: F) -> F:
+    """--judgements and --latest-wins for commands that honour reviewers' decisions."""
+    fn = click.option("--latest-wins", is_flag=True,
+                      help="Where judgements of one pair conflict, apply the latest "
+                           "(default: apply none and warn).")(fn)
+    fn = click.option("--judgements", "judgements_path",
+                      type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                      help="Reviewers' decisions (JSON Lines, see `aliaskit judge`): pairs "
+                           "judged different never match, pairs judged the same always do.")(fn)
+    return fn
+
 
 
 # --- messages ------------------------------------------------------------------------
@@ -485,7 +500,9 @@ def _resolve_record(resolver: Resolver, item: Item, options: dict[str, Any]) -> 
     if error is None:
         try:
             matches = resolver.resolve(name, kind=options["kind"], limit=options["limit"],
-                                       profile=options["profile"], threshold=options["threshold"])
+                                       profile=options["profile"], threshold=options["threshold"],
+                                       judgements=options.get("judgements"),
+                                       include_rejected=options.get("show_rejected", False))
         except AliaskitError as exc:
             error = str(exc)
         else:
@@ -519,6 +536,8 @@ def _resolve_table(record: Record) -> Iterator[str]:
     for rank, m in enumerate(record["matches"]):
         ambiguous = _style("yes", fg="yellow", bold=True) if m["ambiguous"] else "no "
         below = "" if m["is_match"] else _style("  (below the threshold)", dim=True)
+        if m.get("judgement"):
+            below = _style(f"  [{m['judgement']['describe']}]", dim=m["is_match"])
         yield (f"{number:>5}  {shown if rank == 0 else '':<24} {m['id']:<38} "
                f"{m['score']:>5.3f}  {ambiguous}    {m['alias']}{below}")
         if "explanation" in m:
@@ -550,18 +569,23 @@ RESOLVE_VIEW = _View(
 @click.option("--limit", type=click.IntRange(min=1), default=1, show_default=True,
               help="Matches per name.")
 @click.option("--profile", default="default", show_default=True,
-              help="Decision profile: default, screening (recall first) or dedupe (precision first).")
+              help="Decision profile: default, screening (recall first) or dedupe (precision first), "
+                   "or a profile file written by `aliaskit calibrate`.")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
               help="List every candidate scoring at least this much, matches or not "
                    "(is_match says which), for review; default: matches only.")
 @click.option("--explain", is_flag=True, help="Show the alignment behind each match.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes to use; output stays in input order.")
+@judgement_options
+@click.option("--show-rejected", is_flag=True,
+              help="Also list the matches reviewers rejected (--judgements), marked as such.")
 @output_options()
 @input_options
 def resolve_cmd(names: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled: bool,
                 kind: str | None, limit: int,
                 profile: str, threshold: float | None, explain: bool, workers: int, fmt: str,
+                judgements_path: Path | None, latest_wins: bool, show_rejected: bool,
                 encoding: str, errors: str) -> None:
     """Resolve each NAME (or each line of standard input) to known entities.
 
@@ -577,12 +601,11 @@ def resolve_cmd(names: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled
       $ aliaskit resolve --limit 3 < names.txt > resolved.jsonl
       $ aliaskit resolve --data my_gazetteer.csv --kind person "Sirajuddin Haqani"
       $ aliaskit resolve --limit 5 --threshold 0.2 "Tabris"   # runners-up for review
+      $ aliaskit resolve --judgements judgements.jsonl --profile my-profile.txt "Massoud"
     """
-    from ._compare import _profile
-
-    _profile(profile)  # fail early on an unknown profile
-    options = {"kind": kind, "limit": limit, "profile": profile, "explain": explain,
-               "threshold": threshold}
+    options = {"kind": kind, "limit": limit, "profile": _chosen_profile(profile), "explain": explain,
+               "threshold": threshold, "judgements": _load_judgements(judgements_path, latest_wins),
+               "show_rejected": show_rejected}
     items = _inputs(names, encoding, errors)
     if workers > 1:
         import multiprocessing
@@ -623,7 +646,8 @@ COMPARE_VIEW = _View(["left", "right", "score", "is_match", "profile", "threshol
 @click.argument("left")
 @click.argument("right")
 @click.option("--kind", type=KIND, help="Kind of both names.")
-@click.option("--profile", default="default", show_default=True, help="Decision profile.")
+@click.option("--profile", default="default", show_default=True,
+              help="Decision profile, or a profile file written by `aliaskit calibrate`.")
 @click.option("--explain", is_flag=True, help="Show the alignment, one line per name part.")
 @output_options()
 def compare_cmd(left: str, right: str, kind: str | None, profile: str, explain: bool,
@@ -638,7 +662,7 @@ def compare_cmd(left: str, right: str, kind: str | None, profile: str, explain: 
     Example:
       $ aliaskit compare "Amir Khan Muttaqi" "امیر خان متقی" --explain
     """
-    c = compare(left, right, kind=kind, profile=profile)  # type: ignore[arg-type]
+    c = compare(left, right, kind=kind, profile=_chosen_profile(profile))  # type: ignore[arg-type]
     record = c.to_dict()
     if explain:
         record["explanation"] = c.explain()
@@ -717,11 +741,13 @@ CLUSTER_VIEW = _View(["line", "input", "cluster", "canonical", "score", "error"]
 @click.argument("file")
 @click.option("--column", help="Read names from this column of a CSV file (default: one name per line).")
 @click.option("--kind", type=KIND, help="Kind of all names.")
-@click.option("--profile", default="dedupe", show_default=True, help="Decision profile.")
+@click.option("--profile", default="dedupe", show_default=True,
+              help="Decision profile, or a profile file written by `aliaskit calibrate`.")
+@judgement_options
 @output_options()
 @input_options
 def cluster_cmd(file: str, column: str | None, kind: str | None, profile: str, fmt: str,
-                encoding: str, errors: str) -> None:
+                judgements_path: Path | None, latest_wins: bool, encoding: str, errors: str) -> None:
     """Group the names of FILE ('-' for standard input) into entities.
 
     Output: one record per input row, in input order: line (the row's line in a CSV
@@ -732,6 +758,7 @@ def cluster_cmd(file: str, column: str | None, kind: str | None, profile: str, f
     Examples:
       $ aliaskit cluster names.txt
       $ aliaskit cluster --column name --csv people.csv > clusters.csv
+      $ aliaskit cluster --judgements judgements.jsonl names.txt
     """
     rows = _read_names_file(file, column, encoding, errors)
     valid: list[str] = []
@@ -746,7 +773,8 @@ def cluster_cmd(file: str, column: str | None, kind: str | None, profile: str, f
             valid.append(name)
         else:
             problems[index] = error
-    groups = cluster(valid, kind=kind, profile=profile)  # type: ignore[arg-type]
+    groups = cluster(valid, kind=kind, profile=_chosen_profile(profile),  # type: ignore[arg-type]
+                     judgements=_load_judgements(judgements_path, latest_wins))
     by_position: dict[int, tuple[int, str, float]] = {}
     for rank, group in enumerate(groups, start=1):
         for member in group.members:
@@ -925,8 +953,9 @@ def _html_page(title: str, text: str, records: Sequence[Record]) -> str:
 @layer_options
 @output_options("html")
 @input_options
-def link_cmd(files: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled: bool, fmt: str, encoding: str,
-             errors: str) -> None:
+@judgement_options
+def link_cmd(files: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled: bool, fmt: str,
+             encoding: str, errors: str, judgements_path: Path | None, latest_wins: bool) -> None:
     """Find and resolve the entity mentions in each FILE ('-' for standard input).
 
     One record per mention, in every format (LinkedMention.to_dict(): source, line,
@@ -946,12 +975,14 @@ def link_cmd(files: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled: b
     resolver = _load_resolver(data_paths, no_bundled)
     out = None if fmt == "html" else _Writer(fmt, LINK_VIEW)
     batch = _Batch(unit="file")
+    judgements = _load_judgements(judgements_path, latest_wins)
     for file in files:
         source = "<stdin>" if file == "-" else Path(file).name
         try:
             text = _read_text_file(file, encoding, errors)
             try:
-                records = [m.to_dict() for m in link(text, resolver=resolver, source=source)]
+                records = [m.to_dict() for m in link(text, resolver=resolver, source=source,
+                                                          judgements=judgements)]
             except AliaskitError as exc:
                 raise AliaskitError(f"{file}: {exc}") from None
         except AliaskitError as exc:
@@ -968,6 +999,243 @@ def link_cmd(files: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled: b
     if out is not None:
         out.close()
     batch.finish()
+
+
+# --- review: judgements and calibration ----------------------------------------------
+
+
+def _chosen_profile(value: str) -> str | Profile:
+    """A bundled profile's name as is, else the profile of the file ``value``."""
+    from ._compare import _profile
+    from ._data import profiles
+
+    if value in profiles() or not Path(value).is_file():
+        _profile(value)  # fail early on an unknown profile
+        return value
+    return load_profile(value)
+
+
+def _load_judgements(path: Path | None, latest_wins: bool) -> Judgements | None:
+    """The judgements file's decisions; malformed lines and conflicts are warned about."""
+    if path is None:
+        return None
+    judgements = Judgements.load(path, latest_wins=latest_wins)
+    for error in judgements.errors:
+        click.echo(f"aliaskit: warning: {error} (line not applied)", err=True)
+    if judgements.conflicts:
+        what = "the latest applied" if latest_wins else "none applied; --latest-wins applies the latest"
+        click.echo(f"aliaskit: warning: {path}: {len(judgements.conflicts)} pair(s) with conflicting "
+                   f"judgements ({what}); see `aliaskit judgements {path}`", err=True)
+    return judgements
+
+
+def _judgements_table(record: Record) -> Iterator[str]:
+    status = record["status"]
+    shown = _style(f"{status:<10}", fg="red", bold=True) if status == "conflict" else f"{status:<10}"
+    yield (f"{record['line'] or '':>5}  {shown} {record['judgement']:<9}  "
+           f"{_clip(record['left'], 26):<26} {_clip(record['right'], 30):<30} "
+           f"{_clip(record['user'], 10):<10} {record['time'][:10]:<10}  {record['note']}")
+
+
+JUDGEMENTS_VIEW = _View(
+    ["line", "status", "judgement", "left", "right", "user", "time", "note", "describe"],
+    _judgements_table,
+    header=f"{'line':>5}  {'status':<10} {'judgement':<9}  {'left':<26} {'right':<30} "
+           f"{'user':<10} {'date':<10}  note")
+
+
+DEFAULT_JUDGEMENTS = "judgements.jsonl"
+
+
+@cli.command("judge")
+@click.argument("left")
+@click.argument("right")
+@click.option("--same", "decision", flag_value="same", help="LEFT and RIGHT are one entity.")
+@click.option("--different", "decision", flag_value="different",
+              help="LEFT and RIGHT are different entities: never a match.")
+@click.option("--unsure", "decision", flag_value="unsure", help="Recorded, changes nothing.")
+@click.option("--user", default=lambda: os.environ.get("ALIASKIT_USER") or os.environ.get("USER", ""),
+              show_default="$ALIASKIT_USER or $USER", help="Who decided.")
+@click.option("--note", default="", help="Why (shown with the decision).")
+@click.option("--file", "path", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path(DEFAULT_JUDGEMENTS), show_default=True,
+              help="The judgements file to append to (created if missing).")
+def judge_cmd(left: str, right: str, decision: str | None, user: str, note: str, path: Path) -> None:
+    """Record a reviewer's decision that LEFT and RIGHT (names or entity ids) are the
+    same entity or different ones.
+
+    The decision is appended to the judgements file as one JSON line (earlier lines are
+    never rewritten); resolve, cluster and link honour the file with --judgements.
+
+    \b
+    Examples:
+      $ aliaskit judge "Mohammad Khan" person/mohammad-khan --different --note "the father"
+      $ aliaskit judge "Massoud" person/ahmad-shah-massoud --same --user maria
+    """
+    if decision is None:
+        raise click.UsageError("say --same, --different or --unsure")
+    judgement = Judgement(left, right, decision, user=user, time=judgement_now(), note=note)  # type: ignore[arg-type]
+    Judgements.append(path, judgement)
+    lines = path.read_bytes().count(b"\n")
+    click.echo(f"{path}:{lines}: {left} / {right}: {judgement.describe()}", err=True)
+
+
+@cli.command("judgements")
+@click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False),
+                default=Path(DEFAULT_JUDGEMENTS))
+@click.option("--latest-wins", is_flag=True, help="Show which judgement applies where a pair's conflict.")
+@output_options()
+def judgements_cmd(path: Path, latest_wins: bool, fmt: str) -> None:
+    """List the judgements of PATH (default judgements.jsonl), flagging conflicts.
+
+    Status of each line: applied; repeated (an earlier decision on the pair says the
+    same); conflict (decisions on the pair disagree: none applies unless
+    --latest-wins); overridden (a later conflicting decision applies); unsure.
+    Records: the judgement's fields (Judgement.to_dict()) and its status.
+    Malformed lines are reported with their numbers (exit code 1).
+
+    \b
+    Example:
+      $ aliaskit judgements judgements.jsonl
+    """
+    if not path.is_file():
+        raise AliaskitError(f"{path}: file not found")
+    judgements = Judgements.load(path, latest_wins=latest_wins)
+    applied = {id(j) for j in judgements.applied()}
+    conflicted = {id(j) for group in judgements.conflicts for j in group}
+    out = _Writer(fmt, JUDGEMENTS_VIEW)
+    for j in judgements:
+        status = ("unsure" if j.judgement == "unsure" else "applied" if id(j) in applied
+                  else "conflict" if id(j) in conflicted and not latest_wins
+                  else "overridden" if id(j) in conflicted else "repeated")
+        out.write({**j.to_dict(), "status": status})
+    out.close()
+    for error in judgements.errors:
+        click.echo(f"aliaskit: {error}", err=True)
+    if judgements.conflicts:
+        click.echo(f"aliaskit: {len(judgements.conflicts)} pair(s) with conflicting judgements", err=True)
+    if judgements.errors:
+        raise SystemExit(1)
+
+
+@cli.command("calibrate")
+@click.argument("pairs", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--objective", type=click.Choice(["f1", "balanced", "precision", "recall"]),
+              default="f1", show_default=True,
+              help="f1: the best F1; balanced: the best recall of matches plus of non-matches; "
+                   "precision / recall: keep it at --target or more.")
+@click.option("--target", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
+              help="For --objective precision (default 0.99) or recall (default 0.95).")
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
+              help="Cross-validation folds (pairs sharing a name stay in one fold).")
+@click.option("--name", default="calibrated", show_default=True, help="Name of the profile written.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the profile file here (for --profile of compare, resolve, cluster).")
+@click.option("--plot", "plot_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a PNG of precision, recall and F1 by threshold (needs matplotlib).")
+@output_options()
+def calibrate_cmd(pairs: Path, objective: str, target: float | None, folds: int, name: str,
+                  output: Path | None, plot_path: Path | None, fmt: str) -> None:
+    """Fit decision thresholds to your labelled PAIRS and write them as a profile.
+
+    PAIRS is CSV (columns name1, name2, is_match, optional kind) or JSON Lines (objects
+    with those keys). Every pair is scored with compare(); the threshold that best meets
+    the objective is chosen overall, and per kind and per pair script (latin,
+    cross-script, arabic) where a group has at least 50 pairs with 10 of each label
+    (else the broader threshold applies). Figures are held out: k-fold cross-validation,
+    pairs connected by a shared name kept in one fold. Also printed: precision, recall
+    and F1 at candidate thresholds, and the bundled profiles' figures on your pairs.
+    One record (profile, groups, held_out, bundled, curve); the CSV is the curve.
+
+    \b
+    Examples:
+      $ aliaskit calibrate labelled.csv --output my-profile.txt --plot calibrate.png
+      $ aliaskit compare "Tabriz" "Tabris" --profile my-profile.txt
+      $ aliaskit calibrate labelled.jsonl --objective recall --target 0.98 -o screening.txt
+    """
+    from . import _calibrate
+
+    labelled = _calibrate.read_pairs(pairs)
+    if plot_path is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise AliaskitError("--plot needs matplotlib: pip install matplotlib "
+                                "(or aliaskit[docs])") from None
+    result = _calibrate.calibrate(labelled, objective=objective, target=target,  # type: ignore[arg-type]
+                                  folds=folds, name=name,
+                                  description=f"{objective} on {pairs.name}")
+    for pair, reason in result.skipped:
+        click.echo(f"aliaskit: {pairs}:{pair.line}: pair not scored: {reason}", err=True)
+    if output is not None:
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        text = _calibrate.profile_text(result, pairs.name, when, __version__)
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise AliaskitError(f"{output}: {exc.strerror}") from None
+        load_profile(output)  # read back as compare and resolve will
+        click.echo(f"wrote {output} (profile {name!r})", err=True)
+    if plot_path is not None:
+        _calibrate.plot(result, plot_path)
+        click.echo(f"wrote {plot_path}", err=True)
+    out = _Writer(fmt, CALIBRATE_VIEW)
+    out.write(_calibration_record(result))
+    out.close()
+    if result.skipped:
+        raise SystemExit(1)
+
+
+def _point_record(p: Any) -> dict[str, Any]:
+    return {"threshold": None if p.threshold != p.threshold else p.threshold,
+            "precision": p.precision, "recall": p.recall, "f1": p.f1,
+            "tp": p.tp, "fp": p.fp, "fn": p.fn, "tn": p.tn}
+
+
+def _calibration_record(result: Any) -> dict[str, Any]:
+    return {
+        "profile": {"name": result.profile.name, "threshold": result.profile.threshold,
+                    "groups": dict(result.profile.groups)},
+        "objective": result.objective, "target": result.target, "pairs": result.pairs,
+        "matches": result.matches, "folds": result.folds,
+        "groups": [{"group": g.key, "pairs": g.pairs, "matches": g.matches, "threshold": g.threshold}
+                   for g in result.groups],
+        "held_out": _point_record(result.held_out),
+        "held_out_by_script": {k: _point_record(p) for k, p in result.held_out_by_script},
+        "bundled": {k: _point_record(p) for k, p in result.bundled},
+        "curve": [_point_record(p) for p in result.curve],
+        "skipped": [{"line": p.line, "error": e} for p, e in result.skipped],
+    }
+
+
+def _calibration_table(record: Record) -> Iterator[str]:
+    profile = record["profile"]
+    yield (f"{record['pairs']} pairs ({record['matches']} matches); objective {record['objective']}"
+           + (f" {record['target']}" if record["target"] is not None else ""))
+    yield f"\nprofile {profile['name']!r}: threshold {profile['threshold']:.2f}"
+    for g in record["groups"]:
+        yield f"  {g['group']:<22} {g['threshold']:.2f}   ({g['pairs']} pairs, {g['matches']} matches)"
+    yield f"\nheld out ({record['folds']}-fold cross-validation, pairs sharing a name in one fold):"
+    yield f"  {'':<26} {'precision':>9} {'recall':>7} {'F1':>6}  pairs"
+    rows = [("calibrated", record["held_out"]),
+            *((f"  {k}", p) for k, p in record["held_out_by_script"].items())]
+    rows += [(f"bundled {k} ({p['threshold']:.2f})", p) for k, p in record["bundled"].items()]
+    for label, p in rows:
+        yield (f"  {label:<26} {p['precision']:>9.3f} {p['recall']:>7.3f} {p['f1']:>6.3f}  "
+               f"{p['tp'] + p['fp'] + p['fn'] + p['tn']}")
+    yield "\nat each candidate threshold (all pairs):"
+    yield f"  {'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6}"
+    marked = {round(profile["threshold"], 2)}
+    for p in record["curve"]:
+        t = round(p["threshold"], 2)
+        if round(t * 100) % 5 == 0 or t in marked:
+            flag = "  <- calibrated" if t in marked else ""
+            yield f"  {t:>9.2f} {p['precision']:>9.3f} {p['recall']:>7.3f} {p['f1']:>6.3f}{flag}"
+
+
+CALIBRATE_VIEW = _View(["threshold", "precision", "recall", "f1", "tp", "fp", "fn", "tn"],
+                       _calibration_table, rows=lambda record: record["curve"])
+
 
 
 @cli.group("reference")

@@ -9,11 +9,13 @@ cannot chain unrelated names into one group.
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from ._compare import _profile, compare
+from ._compare import Profile, _profile, compare
 from ._errors import AliaskitError, InvalidNameError
+from ._judgements import Judgement, Judgements, name_key
 from ._keys import variant_index
 from ._normalize import name_parts
 from ._resolve import Resolver
@@ -38,8 +40,9 @@ def cluster(
     names: Iterable[str],
     *,
     kind: Kind | None = None,
-    profile: str = "dedupe",
+    profile: str | Profile = "dedupe",
     progress: Callable[[int], None] | None = None,
+    judgements: Judgements | None = None,
 ) -> list[Cluster]:
     """Group ``names`` into clusters of names for the same entity, largest first.
 
@@ -55,6 +58,13 @@ def cluster(
     [('Amir Khan Muttaqi', 3), ('Mohammad Karim', 1), ('Mohammad Khan', 1)]
 
     ```
+
+    ``judgements`` (:class:`~aliaskit.Judgements`, names compared normalised) are
+    reviewers' decisions: names judged the ``same`` are in one cluster (even when the
+    score says otherwise; ``member.judgement`` says why), and names judged ``different``
+    are never in one cluster, not even through a third name that matches both
+    (cannot-link constraints hold for the whole cluster). A ``same`` decision that
+    would join two names judged different is not applied (a warning says which).
 
     Raises :class:`~aliaskit.InvalidNameError` naming the first position whose name is
     not valid (empty, no letters, ...), :class:`TypeError` for a name that is not a string.
@@ -76,12 +86,16 @@ def cluster(
     except AliaskitError as exc:
         raise InvalidNameError(f"cannot index the names: {exc}") from None
 
+    if judgements is not None and not isinstance(judgements, Judgements):
+        raise TypeError(f"judgements must be a Judgements collection, not {type(judgements).__name__}")
+    groups, cannot, why = _constraints(distinct, judgements)
+
     edges: dict[int, dict[int, float]] = defaultdict(dict)
     for i, name in enumerate(distinct):
         for match in resolver.resolve(name, kind=kind, limit=NEIGHBOURS, profile=profile,
                                       partial=False):
             j = int(match.entity.id)
-            if j != i:
+            if j != i and j not in cannot[i]:
                 edges[i][j] = max(edges[i].get(j, 0.0), match.score)
                 edges[j][i] = max(edges[j].get(i, 0.0), match.score)
         if progress is not None:
@@ -95,17 +109,97 @@ def cluster(
     for rep in order:
         if rep in assigned:
             continue
-        assigned.add(rep)
         rep_name = distinct[rep]
         members = [ClusterMember(rep_name, tuple(positions[rep_name]),
                                  compare(rep_name, rep_name, kind=kind, profile=profile))]
+        unit = groups.get(rep, [rep])
+        blocked: set[int] = set()
+        for m in unit:
+            assigned.add(m)
+            blocked |= cannot[m]
+            if m != rep:
+                members.append(ClusterMember(distinct[m], tuple(positions[distinct[m]]),
+                                             compare(rep_name, distinct[m], kind=kind, profile=profile),
+                                             why.get(m)))
         for j in sorted(edges[rep], key=lambda j: (-edges[rep][j], distinct[j])):
-            if j in assigned:
+            if j in assigned or j in blocked:
                 continue
+            joined = groups.get(j, [j])
+            if any(m in blocked or m in assigned for m in joined):
+                continue  # a reviewer split a name of j's group from one of this cluster
             evidence = compare(rep_name, distinct[j], kind=kind, profile=profile)
             if evidence.is_match:  # direct match with the representative, never a chain
-                assigned.add(j)
-                members.append(ClusterMember(distinct[j], tuple(positions[distinct[j]]), evidence))
+                for m in joined:
+                    assigned.add(m)
+                    blocked |= cannot[m]
+                    members.append(ClusterMember(
+                        distinct[m], tuple(positions[distinct[m]]),
+                        evidence if m == j else compare(rep_name, distinct[m], kind=kind,
+                                                        profile=profile),
+                        None if m == j else why.get(m)))
         clusters.append(Cluster(rep_name, tuple(members)))
     clusters.sort(key=lambda c: (-c.size, c.representative))
     return clusters
+
+
+def _constraints(distinct: list[str], judgements: Judgements | None
+                 ) -> tuple[dict[int, list[int]], defaultdict[int, set[int]], dict[int, Judgement]]:
+    """The reviewers' decisions on these names: groups of names judged the same
+    (index -> the sorted members of its group, for names in a group of two or more),
+    names judged different (index -> indexes), and the judgement that put each grouped
+    name in its group."""
+    cannot: defaultdict[int, set[int]] = defaultdict(set)
+    if not judgements:
+        return {}, cannot, {}
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(distinct):
+        key = name_key(name)
+        if key is not None:
+            by_key[key].append(i)
+    applied = judgements.applied()
+
+    def indexes(j: Judgement) -> tuple[list[int], list[int]]:
+        return by_key.get(name_key(j.left) or "", []), by_key.get(name_key(j.right) or "", [])
+
+    for j in applied:
+        if j.judgement == "different":
+            left, right = indexes(j)
+            for a in left:
+                for b in right:
+                    if a != b:
+                        cannot[a].add(b)
+                        cannot[b].add(a)
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    members: dict[int, set[int]] = {}
+    why: dict[int, Judgement] = {}
+    for j in applied:
+        if j.judgement != "same":
+            continue
+        left, right = indexes(j)
+        for a in left:
+            for b in right:
+                ra, rb = root(a), root(b)
+                if ra == rb:
+                    continue
+                group_a, group_b = members.get(ra, {ra}), members.get(rb, {rb})
+                if any(cannot[x] & group_b for x in group_a):
+                    warnings.warn(f"judgement {j.left!r} = {j.right!r} not applied: it would join "
+                                  "names a reviewer judged different", stacklevel=3)
+                    continue
+                parent[rb] = ra
+                members[ra] = group_a | group_b
+                members.pop(rb, None)
+                why.setdefault(a, j)
+                why.setdefault(b, j)
+    groups: dict[int, list[int]] = {}
+    for group in members.values():
+        ordered = sorted(group)
+        for x in ordered:
+            groups[x] = ordered
+    return groups, cannot, why

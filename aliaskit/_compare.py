@@ -14,13 +14,16 @@ module checks the arguments.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from . import _data
-from ._errors import InvalidArgumentError, InvalidNameError
+from ._data import Profile
+from ._errors import DataFileError, InvalidArgumentError, InvalidNameError
+from ._parsing import _is_arabic
 from ._scoring import _compared, _part_weight
 from ._types import Comparison, Kind, _require_kind
 
-__all__ = ["compare", "part_weight"]
+__all__ = ["Profile", "compare", "load_profile", "part_weight"]
 
 
 def part_weight(text: str, *, kind: Kind | None = None) -> float:
@@ -43,9 +46,11 @@ def part_weight(text: str, *, kind: Kind | None = None) -> float:
     return _part_weight(text, kind)
 
 
-def _profile(profile: str) -> _data.Profile:
+def _profile(profile: str | Profile) -> Profile:
+    if isinstance(profile, Profile):
+        return profile
     if not isinstance(profile, str):
-        raise TypeError(f"profile must be a string, not {type(profile).__name__}")
+        raise TypeError(f"profile must be a profile name or a Profile, not {type(profile).__name__}")
     profiles = _data.profiles()
     if profile not in profiles:
         raise InvalidArgumentError(
@@ -54,19 +59,48 @@ def _profile(profile: str) -> _data.Profile:
     return profiles[profile]
 
 
+def pair_script(a: str, b: str) -> str:
+    """"latin", "cross-script" or "arabic": the scripts two names are written in."""
+    left = any(_is_arabic(ch) for ch in a)
+    right = any(_is_arabic(ch) for ch in b)
+    return "arabic" if left and right else "cross-script" if left or right else "latin"
+
+
+def load_profile(path: str | Path, name: str | None = None) -> Profile:
+    """A decision profile from a profile file (data/profiles.txt's format), such as the
+    one ``aliaskit calibrate`` writes: the profile ``name``, or the file's only one.
+
+    The result goes wherever a profile name does: ``compare(a, b, profile=...)``,
+    ``Resolver.resolve(name, profile=...)``, ``cluster(names, profile=...)``. Raises
+    :class:`~aliaskit.DataFileError` for a missing or malformed file.
+    """
+    profiles = _data.load_profiles(path)
+    if name is None:
+        if len(profiles) == 1:
+            return next(iter(profiles.values()))
+        raise DataFileError(f"defines several profiles ({', '.join(profiles)}); choose one by name",
+                            path=str(path))
+    if name not in profiles:
+        raise DataFileError(f"no profile {name!r} (the file defines {', '.join(profiles)})",
+                            path=str(path))
+    return profiles[name]
+
+
 def compare(
     a: str,
     b: str,
     *,
     kind: Kind | None = None,
-    profile: str = "default",
+    profile: str | Profile = "default",
     weights: Mapping[str, float] | None = None,
 ) -> Comparison:
     """Compare two names; return the score, the decision and the explained alignment.
 
     ``kind`` ("person", "place", "org") adjusts the weights of generic words such as
     "Front" or "Province". ``profile`` picks the decision threshold
-    (data/profiles.txt: "default", "screening" for recall, "dedupe" for precision).
+    (data/profiles.txt: "default", "screening" for recall, "dedupe" for precision; or a
+    :class:`Profile` from :func:`load_profile`, whose thresholds may depend on the kind
+    and on the scripts of the pair).
     ``weights`` maps normalised parts to weights in (0, 1] that override the bundled
     commonness (e.g. computed from your own gazetteer).
 
@@ -91,6 +125,8 @@ def compare(
     """
     _require_kind(kind)
     chosen = _profile(profile)
+    if chosen.groups and isinstance(a, str) and isinstance(b, str):
+        chosen = chosen.for_pair(kind, pair_script(a, b))
     if weights is not None and not isinstance(weights, Mapping):
         raise TypeError(f"weights must map name parts to numbers, not {type(weights).__name__}")
     return _compared(a, b, kind, chosen, weights)

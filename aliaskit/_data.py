@@ -446,11 +446,39 @@ def generic_words() -> dict[tuple[str, str], str]:
     return table
 
 
+PAIR_SCRIPTS = ("latin", "cross-script", "arabic")
+"""Which scripts a pair of names is written in: both Latin, one of each, both Perso-Arabic."""
+PROFILE_KINDS = ("person", "place", "org")
+
+
 @attrs.frozen(slots=True)
 class Profile:
+    """A decision profile: a pair of names is a match when its score is at least
+    ``threshold``.
+
+    The bundled profiles are data/profiles.txt's (``"default"``, ``"screening"``,
+    ``"dedupe"``); :func:`aliaskit.load_profile` reads one from a file that
+    ``aliaskit calibrate`` wrote. ``groups`` holds thresholds for groups of pairs, keyed
+    ``"person"``, ``"latin"``, ``"person/cross-script"`` (a kind, a pair script of
+    ``"latin"``, ``"cross-script"``, ``"arabic"``, or both): a pair uses the most
+    specific group that has one (kind and script, then kind, then script), else
+    ``threshold``.
+    """
+
     name: str
     threshold: float
     description: str
+    groups: tuple[tuple[str, float], ...] = ()
+
+    def for_pair(self, kind: str | None, script: str) -> Profile:
+        """The profile that decides a pair of this kind and pair script (see ``groups``)."""
+        if not self.groups:
+            return self
+        table = dict(self.groups)
+        for key in (f"{kind}/{script}" if kind else None, kind, script):
+            if key is not None and key in table:
+                return Profile(f"{self.name}/{key}", table[key], self.description)
+        return Profile(self.name, self.threshold, self.description)
 
 
 MODEL = "model.txt"
@@ -552,6 +580,59 @@ def profiles() -> dict[str, Profile]:
     if "default" not in found:
         raise DataFileError("profiles.txt must define a 'default' profile")
     return found
+
+
+def _threshold(field: str, row: Row, fitted: dict[str, float], name: str) -> float:
+    if field == "fitted":
+        if name not in fitted:
+            raise row.error(f"the model has no fitted threshold for {name!r}")
+        value = fitted[name]
+    else:
+        try:
+            value = float(field)
+        except ValueError:
+            raise row.error(f"threshold {field!r} is not a number or 'fitted'") from None
+    if not 0.0 < value <= 1.0:
+        raise row.error("threshold must be in (0, 1]")
+    return value
+
+
+def load_profiles(path: str | Path) -> dict[str, Profile]:
+    """The profiles of a profile file in data/profiles.txt's format (``name | threshold |
+    what it is for``), as ``aliaskit calibrate`` writes them. A name ``base/group``
+    (group: a kind, a pair script, or ``kind/script``) gives the profile ``base`` a
+    threshold for that group of pairs (see :class:`Profile`). Malformed lines raise
+    :class:`~aliaskit.DataFileError` with the file and line.
+    """
+    where = Path(path)
+    fitted = dict(model().thresholds)
+    bases: dict[str, Profile] = {}
+    groups: dict[str, dict[str, float]] = {}
+    for row in _rows(read_text(where), where, min_fields=3):
+        name, field, description = row.fields
+        base, _, group = name.partition("/")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", base):
+            raise row.error(f"bad profile name {base!r} (letters, digits, _ . - only)")
+        if not group:
+            if base in bases:
+                raise row.error(f"profile {base!r} defined twice")
+            bases[base] = Profile(base, _threshold(field, row, fitted, base), description)
+            groups[base] = {}
+            continue
+        if base not in bases:
+            raise row.error(f"group {name!r} before its profile {base!r}")
+        kind, _, script = group.rpartition("/")
+        if not kind and script in PROFILE_KINDS:
+            kind, script = script, ""
+        if (kind and kind not in PROFILE_KINDS) or (script and script not in PAIR_SCRIPTS):
+            raise row.error(f"unknown group {group!r}: expected a kind ({', '.join(PROFILE_KINDS)}), "
+                            f"a pair script ({', '.join(PAIR_SCRIPTS)}) or kind/script")
+        if group in groups[base]:
+            raise row.error(f"group {name!r} defined twice")
+        groups[base][group] = _threshold(field, row, fitted, base)
+    if not bases:
+        raise DataFileError("no profile defined", path=str(where))
+    return {name: attrs.evolve(p, groups=tuple(groups[name].items())) for name, p in bases.items()}
 
 
 @functools.cache

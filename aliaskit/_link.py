@@ -20,6 +20,7 @@ import attrs
 
 from . import _data
 from ._errors import InvalidArgumentError, InvalidNameError
+from ._judgements import Judgements
 from ._keys import part_key
 from ._parsing import MAX_NAME_LENGTH, _is_arabic
 from ._parsing import _tokens as _token_pattern
@@ -157,12 +158,17 @@ class _Linker:
     exact: frozenset[str] = frozenset()
     # Entities this text has named unambiguously, by the part keys of their names.
     seen: dict[str, list[Entity]] = attrs.field(factory=dict)
+    judgements: Judgements | None = None
 
     def resolve(self, span: str) -> list[Match]:
         found = self.cache.get(span)
         if found is None:
             try:
-                found = self.resolver.exact(span) or self.resolver.resolve(span, limit=3)
+                if self.judgements is not None and self.judgements.names(span):
+                    # Reviewers judged this name: the resolver honours their decisions.
+                    found = self.resolver.resolve(span, limit=3, judgements=self.judgements)
+                else:
+                    found = self.resolver.exact(span) or self.resolver.resolve(span, limit=3)
             except InvalidNameError:
                 found = []
             if len(self.cache) >= MAX_CACHED_SPANS:
@@ -185,6 +191,10 @@ class _Linker:
                  if any(text in _normal(name).split() for name in e.names)]
         if len(named) != 1:
             return []
+        if self.judgements is not None:
+            verdict = self.judgements.verdict(span, named[0].names, named[0].id)
+            if verdict is not None and verdict.judgement == "different":
+                return []  # a reviewer said this name is not that person
         return [self.resolver.match(span, named[0].id)]
 
 
@@ -251,7 +261,7 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
         if inside and not (exact and not best.alias.ambiguous and not best.ambiguous):
             return None
         short = len([p for p in name_parts(span) if p.is_identity]) == 1
-        if best.score >= LINK_THRESHOLD or (short and best.entity.id in named):
+        if best.score >= LINK_THRESHOLD or best.confirmed or (short and best.entity.id in named):
             return best
         return None
 
@@ -442,13 +452,15 @@ def _context(text: str, start: int, end: int) -> str:
     return " ".join(text[left:right].split())
 
 
-def link(text: str, *, resolver: Resolver | None = None, source: str | None = None
-         ) -> list[LinkedMention]:
+def link(text: str, *, resolver: Resolver | None = None, source: str | None = None,
+         judgements: Judgements | None = None) -> list[LinkedMention]:
     """Find every mention of a known entity in ``text``, in order of position.
 
     ``resolver`` defaults to one over the bundled layers (:meth:`Resolver.bundled`: the
     seed reference and the regional layer). ``source`` names the
-    text in the provenance records.
+    text in the provenance records. ``judgements`` (:class:`~aliaskit.Judgements`) are
+    reviewers' decisions on names and entities: a name judged ``different`` from an
+    entity is never linked to it; one judged the ``same`` is linked to it.
 
     ```pycon
     >>> found = link("Foreign Minister Amir Khan Mottaqi met Ahmad Masood. Mottaqi said...")
@@ -463,8 +475,11 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
         raise TypeError(f"text must be a string, not {type(text).__name__}")
     if len(text) > MAX_TEXT_LENGTH:
         raise InvalidArgumentError(f"text is {len(text):,} characters; the limit is {MAX_TEXT_LENGTH:,}")
+    if judgements is not None and not isinstance(judgements, Judgements):
+        raise TypeError(f"judgements must be a Judgements collection, not {type(judgements).__name__}")
     chosen = resolver or _reference_resolver()
-    linker = _Linker(chosen, exact=frozenset(chosen._rows.normalized))
+    linker = _Linker(chosen, exact=frozenset(chosen._rows.normalized),
+                     judgements=judgements if judgements else None)
     found: list[LinkedMention] = []
     # Entities named in full earlier in this text, by the identity parts of those names.
     seen_parts: dict[str, list[Entity]] = linker.seen

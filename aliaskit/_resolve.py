@@ -23,8 +23,9 @@ from pathlib import Path
 import attrs
 from rapidfuzz import fuzz, process
 
-from ._compare import _profile, compare, part_weight
+from ._compare import Profile, _profile, compare, pair_script, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidArgumentError
+from ._judgements import Judgement, Judgements, name_key
 from ._keys import part_key
 from ._parsing import _parse, _require_str
 from ._reference import load_reference
@@ -46,6 +47,10 @@ __all__ = ["AMBIGUITY_MARGIN", "Resolver", "bundled_layers", "merge_layers"]
 
 AMBIGUITY_MARGIN = 0.05
 """A match is ambiguous when another entity scores within this margin of it."""
+
+# A candidate kept by resolve(): entity, alias, comparison, score, decisive, the
+# reviewer's judgement, and its row (None for one a reviewer confirmed off the index).
+_Found = tuple[Entity, Alias, Comparison, float, bool, "Judgement | None", "int | None"]
 
 # Keys with at most this many rows add all their rows as candidates; commoner keys
 # only narrow (see Resolver._candidates). At most MAX_POSTINGS rows come from them.
@@ -274,6 +279,7 @@ class Resolver:
         self._row_source: list[str | None] = []
         self._layers: list[str] = []
         self._first_rows: dict[int, int] | None = None
+        self._names_index: tuple[dict[str, list[int]], int] | None = None
         for entity in entities:
             self.add(entity)
 
@@ -439,9 +445,11 @@ class Resolver:
         *,
         kind: Kind | None = None,
         limit: int = 5,
-        profile: str = "default",
+        profile: str | Profile = "default",
         partial: bool = True,
         threshold: float | None = None,
+        judgements: Judgements | None = None,
+        include_rejected: bool = False,
     ) -> list[Match]:
         """The best-matching entities for ``name``, best first (at most ``limit``).
 
@@ -455,6 +463,12 @@ class Resolver:
         runner-up. ``kind`` keeps only entities of that kind. Each
         :class:`Match` carries the matched alias with its provenance, the explained
         comparison, and whether the answer is ambiguous.
+
+        ``judgements`` (:class:`~aliaskit.Judgements`) are reviewers' decisions: an
+        entity judged ``different`` from ``name`` is never returned (with
+        ``include_rejected=True`` it is, after the others and outside ``limit``, with
+        ``match.rejected`` true: "rejected by <user> on <date>"); an entity judged the
+        ``same`` is always returned, first, whatever its score, and is not ambiguous.
         """
         _require_kind(kind)
         _check_limit(limit)
@@ -464,7 +478,11 @@ class Resolver:
             if not 0.0 <= threshold <= 1.0:
                 raise InvalidArgumentError(f"threshold must be a number in [0, 1], not {threshold!r}")
         _require_str(name)
+        if judgements is not None and not isinstance(judgements, Judgements):
+            raise TypeError(f"judgements must be a Judgements collection, not {type(judgements).__name__}")
         chosen = _profile(profile)
+        # Only judgements about this name can apply (cheap to ask, most names have none).
+        judged = judgements if judgements and judgements.names(name) else None
         normalized, _, sounds, keys = _identity_keys(name)
         rows = self._shortlist(self._candidates(keys, kind), normalized, sounds,
                                max(RERANK, limit))
@@ -490,27 +508,90 @@ class Resolver:
                 best[entity_index] = (score, exact, row, row_kind, query, parsed, plan)
         ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1],
                                                         self._entities[item[0]].id))
-        found = []
+        found: list[_Found] = []
         for entity_index, (score, exact, row, row_kind, query, parsed, plan) in ordered:
-            if (score >= threshold if threshold is not None else
-                    score >= chosen.threshold or (partial and _is_partial_name(plan, score))):
-                entity = self._entities[entity_index]
+            entity = self._entities[entity_index]
+            verdict = judged.verdict(name, entity.names, entity.id) if judged else None
+            decides = chosen.for_pair(row_kind, pair_script(name, self._rows.names[row])) \
+                if chosen.groups else chosen
+            if (verdict is not None and verdict.judgement == "same") or (
+                    score >= threshold if threshold is not None else
+                    score >= decides.threshold or (partial and _is_partial_name(plan, score))):
                 alias = entity.alias(self._rows.names[row])
-                comparison = _comparison(name, alias.name, query, parsed, plan, row_kind, chosen)
+                comparison = _comparison(name, alias.name, query, parsed, plan, row_kind, decides)
                 # An exact hit on an alias that is not itself ambiguous ("Commander
-                # Massoud") is decisive: near misses of other entities don't rival it.
-                decisive = exact and not alias.ambiguous
-                found.append((entity, alias, comparison, score, decisive, row))
+                # Massoud") is decisive: near misses of other entities don't rival it;
+                # so is a pair a reviewer confirmed.
+                decisive = (exact and not alias.ambiguous) or verdict is not None
+                found.append((entity, alias, comparison, score, decisive, verdict, row))
+        rejected: list[Match] = []
+        if judged:
+            found += self._confirmed(name, kind, chosen, judged, {id(f[0]) for f in found})
+            found.sort(key=lambda f: f[5] is None or f[5].judgement != "same")  # stable
+            rejected = [Match(e, a, c, s, False, (), *self._provenance(r), v)
+                        for e, a, c, s, _, v, r in found
+                        if v is not None and v.judgement == "different"]
+            found = [f for f in found if f[5] is None or f[5].judgement != "different"]
         matches: list[Match] = []
-        for entity, alias, comparison, score, decisive, row in found[:limit]:
+        for entity, alias, comparison, score, decisive, verdict, kept_row in found[:limit]:
             rivals = tuple(
-                other.id for other, _, _, other_score, other_decisive, _ in found
+                other.id for other, _, _, other_score, other_decisive, _, _ in found
                 if other is not entity and abs(other_score - score) <= AMBIGUITY_MARGIN
-                and other_decisive == decisive
+                and other_decisive == decisive and verdict is None
             )
             matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals,
-                                 self._row_layer[row], self._row_source[row]))
-        return matches
+                                 *self._provenance(kept_row), verdict))
+        return matches + rejected if include_rejected else matches
+
+    def _provenance(self, row: int | None) -> tuple[str | None, str | None]:
+        """The layer and source of a row (none for a row not known)."""
+        if row is None:
+            return None, None
+        return self._row_layer[row], self._row_source[row]
+
+    def _confirmed(self, name: str, kind: Kind | None, profile: Profile, judgements: Judgements,
+                   seen: set[int]) -> list[_Found]:
+        """Entities a reviewer confirmed for ``name`` that the candidates missed."""
+        out: list[_Found] = []
+        for judgement in judgements.confirmed_for(name):
+            other = judgements.other_side(judgement, name)
+            indexes = [self._ids[other]] if other in self._ids else \
+                self._judged_names().get(name_key(other) or "", [])
+            for index in dict.fromkeys(indexes):
+                entity = self._entities[index]
+                if id(entity) in seen or (kind is not None and entity.kind != kind):
+                    continue
+                if judgements.verdict(name, entity.names, entity.id) is not judgement:
+                    continue  # its other names were judged otherwise
+                seen.add(id(entity))
+                weights = self._gazetteer_weights() or None
+                best = max((compare(name, n, kind=kind or entity.kind, profile=profile, weights=weights)
+                            for n in entity.names), key=lambda c: c.score)
+                row = next((r for r in self._exact_index().get(
+                    " ".join([p.text for p in _light(best.right)]), [])
+                            if self._rows.entity[r] == index), None)
+                out.append((entity, entity.alias(best.right), best, best.score, True, judgement, row))
+        return out
+
+    def _judged_names(self) -> dict[str, list[int]]:
+        """Each name as judgements compare names -> the entities that have it."""
+        if self._names_index is None or self._names_index[1] != self.alias_count:
+            by_name: dict[str, list[int]] = {}
+            for entity, name in zip(self._rows.entity, self._rows.names):
+                key = name_key(name)
+                if key is not None and entity not in by_name.setdefault(key, []):
+                    by_name[key].append(entity)
+            self._names_index = (by_name, self.alias_count)
+        return self._names_index[0]
+
+    def _exact_index(self) -> dict[str, list[int]]:
+        """Normalised name -> its rows."""
+        if self._exact_rows is None or self._exact_rows[1] != self.alias_count:
+            by_text: dict[str, list[int]] = {}
+            for row, text in enumerate(self._rows.normalized):
+                by_text.setdefault(text, []).append(row)
+            self._exact_rows = (by_text, self.alias_count)
+        return self._exact_rows[0]
 
     def _shortlist(self, rows: list[int], normalized: str, sounds: str, rerank: int) -> list[int]:
         """The candidates worth scoring, best first: the best names of the ``rerank``
@@ -575,20 +656,15 @@ class Resolver:
                     break
         return shortlist
 
-    def exact(self, name: str, *, profile: str = "default") -> list[Match]:
+    def exact(self, name: str, *, profile: str | Profile = "default") -> list[Match]:
         """Entities with a name equal to ``name`` after normalisation, best first.
 
         A cheap path for running text (:func:`aliaskit.link`), where an exact alias is
         decisive: no candidate generation and no near misses. Ambiguous when several
         entities share the name ("Massoud"). Empty when no name is equal.
         """
-        if self._exact_rows is None or self._exact_rows[1] != self.alias_count:
-            by_text: dict[str, list[int]] = {}
-            for row, text in enumerate(self._rows.normalized):
-                by_text.setdefault(text, []).append(row)
-            self._exact_rows = (by_text, self.alias_count)
         normalized = " ".join([p.text for p in _light(name)])
-        rows = self._exact_rows[0].get(normalized, [])
+        rows = self._exact_index().get(normalized, [])
         # The very spelling asked for first: its alias's provenance is the answer's.
         rows = sorted(rows, key=lambda r: (self._rows.entity[r], self._rows.names[r] != name))
         seen: dict[int, Match] = {}
@@ -600,7 +676,7 @@ class Resolver:
             alias = entity.alias(self._rows.names[row])
             comparison = compare(name, alias.name, kind=entity.kind, profile=profile)
             seen[entity_index] = Match(entity, alias, comparison, comparison.score, False, (),
-                                       self._row_layer[row], self._row_source[row])
+                                       *self._provenance(row))
         matches = list(seen.values())
         if len(matches) > 1:
             ids = [m.entity.id for m in matches]
@@ -651,8 +727,10 @@ class Resolver:
         *,
         kind: Kind | None = None,
         limit: int = 5,
-        profile: str = "default",
+        profile: str | Profile = "default",
         progress: Callable[[int], None] | None = None,
+        judgements: Judgements | None = None,
+        include_rejected: bool = False,
     ) -> list[list[Match] | AliaskitError]:
         """Resolve a batch; one result per input, in order.
 
@@ -674,7 +752,8 @@ class Resolver:
             else:
                 try:
                     result: list[Match] | AliaskitError = self.resolve(
-                        name, kind=kind, limit=limit, profile=profile)
+                        name, kind=kind, limit=limit, profile=profile, judgements=judgements,
+                        include_rejected=include_rejected)
                 except AliaskitError as exc:
                     result = exc
                 if key is not None:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import attrs
 
 from ._errors import InvalidArgumentError, InvalidNameError
+
+if TYPE_CHECKING:
+    from ._judgements import Judgement
 
 __all__ = [
     "Alias",
@@ -413,6 +416,10 @@ class Match:
     :class:`Layer` the matched alias came from ("reference", "regional", a user list)
     and ``source`` the dataset behind that alias (``None`` for a resolver built without
     layers).
+
+    ``judgement`` is the reviewer's decision on this pair when the resolver was given
+    judgements: ``confirmed`` matches come first whatever their score, ``rejected`` ones
+    are returned only when asked for (``include_rejected=True``).
     """
 
     entity: Entity
@@ -423,6 +430,22 @@ class Match:
     alternatives: tuple[str, ...] = ()
     layer: str | None = None
     source: str | None = None
+    judgement: Judgement | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        """A reviewer judged this pair the same entity."""
+        return self.judgement is not None and self.judgement.judgement == "same"
+
+    @property
+    def rejected(self) -> bool:
+        """A reviewer judged this pair different entities: not a match, whatever the score."""
+        return self.judgement is not None and self.judgement.judgement == "different"
+
+    @property
+    def is_match(self) -> bool:
+        """The decision: confirmed by a reviewer, else the comparison's unless rejected."""
+        return self.confirmed or (self.comparison.is_match and not self.rejected)
 
     def explain(self) -> str:
         """The entity, the matched alias and its provenance, then the comparison."""
@@ -431,20 +454,24 @@ class Match:
             head += f" from layer {self.layer!r}"
         if self.ambiguous:
             head += "  AMBIGUOUS with " + ", ".join(self.alternatives)
+        if self.judgement is not None:
+            head += f"  [{self.judgement.describe()}]"
         seen = [f"    seen in {m.source}:{m.line} [{m.start}:{m.end}]" for m in self.alias.mentions[:3]]
         return "\n".join([head, *seen, self.comparison.explain()])
 
     def to_dict(self) -> dict[str, Any]:
         """The match as a flat JSON-ready dict: the entity's ``id, name, kind``, ``score``,
         ``is_match``, ``ambiguous``, ``alternatives``, and the ``alias`` that matched with its
-        ``alias_origin`` and ``mentions`` (:meth:`Mention.to_dict`), and the ``layer`` and
-        its ``layer_source``. The CLI, the Spark columns and the HTML page all use this
+        ``alias_origin`` and ``mentions`` (:meth:`Mention.to_dict`), the ``layer`` and
+        its ``layer_source``, and the reviewer's ``judgement`` (``None`` if none). The CLI,
+        the Spark columns and the HTML page all use this
         record."""
         return {"id": self.entity.id, "name": self.entity.name, "kind": self.entity.kind,
-                "score": self.score, "is_match": self.comparison.is_match,
+                "score": self.score, "is_match": self.is_match,
                 "ambiguous": self.ambiguous, "alternatives": list(self.alternatives),
                 "alias": self.alias.name, "alias_origin": self.alias.origin,
                 "layer": self.layer, "layer_source": self.source,
+                "judgement": None if self.judgement is None else self.judgement.to_dict(),
                 "mentions": [m.to_dict() for m in self.alias.mentions]}
 
 
@@ -474,16 +501,20 @@ class Layer:
 @attrs.frozen(slots=True)
 class ClusterMember:
     """One distinct name in a :class:`Cluster`: where it occurred in the input
-    (``positions``, 0-based) and how it compares with the representative."""
+    (``positions``, 0-based) and how it compares with the representative.
+    ``judgement`` is the reviewer's ``same`` decision that put it there, if any."""
 
     name: str
     positions: tuple[int, ...]
     comparison: Comparison
+    judgement: Judgement | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """``name``, ``positions`` and the ``score``/``is_match`` against the representative."""
+        """``name``, ``positions``, the ``score``/``is_match`` against the representative,
+        and the reviewer's ``judgement`` that put it there (``None`` if none)."""
         return {"name": self.name, "positions": list(self.positions),
-                "score": self.comparison.score, "is_match": self.comparison.is_match}
+                "score": self.comparison.score, "is_match": self.comparison.is_match,
+                "judgement": None if self.judgement is None else self.judgement.to_dict()}
 
 
 @attrs.frozen(slots=True)
@@ -492,7 +523,7 @@ class Cluster:
 
     ``representative`` is the chosen canonical name; every member matches it directly
     (``member.comparison`` is the evidence), so common tokens cannot chain unrelated
-    names together.
+    names together, or was put there by a reviewer (``member.judgement``).
     """
 
     representative: str

@@ -1,0 +1,359 @@
+"""Reviewers' decisions on pairs of names: kept in a file, honoured by every matcher.
+
+A screening or deduplication run is the start of a reviewer's work: they confirm some
+hits and reject others ("not the same Mohammad Khan"). Each decision is a
+:class:`Judgement`, one line of a JSON Lines file::
+
+    {"left": "Mohammad Khan", "right": "person/mohammad-khan-2", "judgement": "different",
+     "user": "maria", "time": "2026-12-05T09:12:00Z", "note": "father, not the son"}
+
+``left`` and ``right`` are entity ids or names; names are compared in their normalised
+form (:func:`aliaskit.normalize`) without titles, so "Mohammad KHAN" is "Mohammad Khan"
+and "Mullah Abdul Qahar" is "Abdul Qahar". A name on the
+entity side stands for the entity that has that name (canonical name or alias); an id
+is safer. :class:`Judgements` loads such a file (a malformed line is reported with its
+number, the others are kept), appends to it without rewriting earlier lines, and
+answers "what did reviewers say about this pair?". Two decisive judgements that
+disagree about one pair (``same`` and ``different``) are a *conflict*: reported
+(:attr:`Judgements.conflicts`) and not applied, unless the collection is made with
+``latest_wins=True`` (the latest ``time`` decides, then the later line).
+
+:meth:`aliaskit.Resolver.resolve`, :func:`aliaskit.cluster` and :func:`aliaskit.link`
+take ``judgements=``: a ``different`` pair is never returned as a match, a ``same`` pair
+always is. ``unsure`` is recorded and listed, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from ._errors import AliaskitError, DataFileError, InvalidNameError
+from ._parsing import _parse
+
+__all__ = ["Judgement", "JudgementValue", "Judgements"]
+
+JudgementValue = Literal["same", "different", "unsure"]
+"""What a reviewer decided about a pair of names."""
+
+VALUES: tuple[JudgementValue, ...] = ("same", "different", "unsure")
+FIELDS = ("left", "right", "judgement", "user", "time", "note")
+
+
+def _check_side(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"judgement {attribute.name} must be a string, not {type(value).__name__}")
+    if not value.strip():
+        raise InvalidNameError(f"judgement {attribute.name} must not be empty")
+
+
+def _check_value(instance: object, attribute: object, value: object) -> None:
+    if value not in VALUES:
+        raise InvalidNameError(f"judgement must be one of {', '.join(VALUES)}, not {value!r}")
+
+
+def _check_str(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"judgement {attribute.name} must be a string, not {type(value).__name__}")
+
+
+def _check_time(instance: object, attribute: object, value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"judgement time must be a string, not {type(value).__name__}")
+    if value and _parse_time(value) is None:
+        raise InvalidNameError(f"judgement time {value!r} is not an ISO 8601 date and time")
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+
+
+def now() -> str:
+    """The current time in UTC, as a judgement records it ("2026-12-05T09:12:00Z")."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@attrs.frozen(slots=True)
+class Judgement:
+    """One reviewer's decision about a pair of names (or a name and an entity id).
+
+    ```pycon
+    >>> j = Judgement("Mohammad Khan", "person/mohammad-khan-2", "different",
+    ...               user="maria", time="2026-12-05T09:12:00Z", note="the father")
+    >>> j.describe()
+    'rejected by maria on 2026-12-05 (the father)'
+
+    ```
+
+    ``line`` is where the judgement was read (None when made in code); it is not part
+    of equality.
+    """
+
+    left: str = attrs.field(validator=_check_side)
+    right: str = attrs.field(validator=_check_side)
+    judgement: JudgementValue = attrs.field(validator=_check_value)
+    user: str = attrs.field(default="", validator=_check_str)
+    time: str = attrs.field(default="", validator=_check_time)
+    note: str = attrs.field(default="", validator=_check_str)
+    line: int | None = attrs.field(default=None, eq=False)
+
+    @property
+    def date(self) -> str:
+        """The day of the decision (YYYY-MM-DD), or "" when no time was recorded."""
+        parsed = _parse_time(self.time) if self.time else None
+        return parsed.astimezone(timezone.utc).strftime("%Y-%m-%d") if parsed else ""
+
+    def describe(self) -> str:
+        """"rejected by <user> on <date>", "confirmed by ...", "unsure (...)", with the note."""
+        verb = {"same": "confirmed", "different": "rejected", "unsure": "marked unsure"}[self.judgement]
+        text = verb + (f" by {self.user}" if self.user else "") + (f" on {self.date}" if self.date else "")
+        return text + (f" ({self.note})" if self.note else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The judgement as a JSON-ready dict: its fields, the ``line`` of its file, and
+        ``describe`` (:meth:`describe`). The CLI and the match records use it."""
+        return {"left": self.left, "right": self.right, "judgement": self.judgement,
+                "user": self.user, "time": self.time, "note": self.note, "line": self.line,
+                "describe": self.describe()}
+
+    def to_json(self) -> str:
+        """The judgement as one line of a judgements file (no newline)."""
+        record = {name: getattr(self, name) for name in FIELDS}
+        return json.dumps(record, ensure_ascii=False)
+
+
+Key = tuple[str, str]  # ("id", raw text) or ("name", normalised text)
+
+
+@functools.lru_cache(maxsize=100_000)
+def name_key(text: str) -> str | None:
+    """The normalised form of a name without its titles, as judgements compare names
+    ("Foreign Minister Amir Khan Mottaqi" is "amir khan mottaqi"); None: not a name."""
+    try:
+        parts = _parse(text)
+    except AliaskitError:
+        return None
+    kept = [part.text for part in parts if part.role != "title"] or [part.text for part in parts]
+    return " ".join(kept)
+
+
+def _keys(text: str) -> tuple[Key, ...]:
+    """What a side of a judgement can stand for: an entity id, and a name."""
+    normal = name_key(text)
+    raw = ("id", text.strip())
+    return (raw, ("name", normal)) if normal is not None else (raw,)
+
+
+def _pair_id(j: Judgement) -> tuple[str, str]:
+    """Which pair a judgement is about, for finding conflicts: both sides' normalised
+    forms (the text itself where it is not a name), in order."""
+    a = name_key(j.left) or j.left.strip()
+    b = name_key(j.right) or j.right.strip()
+    return (a, b) if a <= b else (b, a)
+
+
+def _order(j: Judgement, position: int) -> tuple[datetime, int]:
+    parsed = _parse_time(j.time) if j.time else None
+    return (parsed or datetime.min.replace(tzinfo=timezone.utc), position)
+
+
+class Judgements:
+    """A collection of :class:`Judgement` records: what reviewers decided.
+
+    ```pycon
+    >>> js = Judgements([
+    ...     Judgement("Mohammad Khan", "Mohammad Khan Karimi", "different", user="maria"),
+    ...     Judgement("Amir Khan Muttaqi", "Mottaki", "same", user="omid")])
+    >>> js.verdict("MOHAMMAD KHAN", ["Mohammad Khan Karimi"]).describe()
+    'rejected by maria'
+    >>> js.verdict("Mottaki", ["Amir Khan Muttaqi"]).judgement
+    'same'
+    >>> js.verdict("Mohammad Khan", ["Mohammad Karim"]) is None
+    True
+
+    ```
+
+    ``conflicts`` lists the pairs with decisive judgements that disagree (each a tuple
+    of the judgements, in file order); they are not applied unless ``latest_wins``.
+    ``errors`` holds a :class:`~aliaskit.DataFileError` per malformed line of a loaded
+    file (with its line number); the other lines are kept.
+    """
+
+    def __init__(self, judgements: Iterable[Judgement] = (), *, latest_wins: bool = False,
+                 errors: Iterable[DataFileError] = ()) -> None:
+        items = list(judgements)
+        for item in items:
+            if not isinstance(item, Judgement):
+                raise TypeError(f"expected Judgement records, not {type(item).__name__}")
+        self.items: tuple[Judgement, ...] = tuple(items)
+        self.latest_wins = latest_wins
+        self.errors: tuple[DataFileError, ...] = tuple(errors)
+        by_pair: dict[tuple[str, str], list[tuple[int, Judgement]]] = {}
+        for position, j in enumerate(self.items):
+            by_pair.setdefault(_pair_id(j), []).append((position, j))
+        conflicts: list[tuple[Judgement, ...]] = []
+        self._index: dict[tuple[Key, Key], list[Judgement]] = {}
+        self._named: dict[Key, list[Judgement]] = {}
+        self._applied: list[Judgement] = []
+        for group in by_pair.values():
+            decisive = [(p, j) for p, j in group if j.judgement != "unsure"]
+            if not decisive:
+                continue
+            if len({j.judgement for _, j in decisive}) > 1:
+                conflicts.append(tuple(j for _, j in decisive))
+                if not latest_wins:
+                    continue
+            effective = max(decisive, key=lambda pj: _order(pj[1], pj[0]))[1]
+            self._applied.append(effective)
+            for a in _keys(effective.left):
+                for b in _keys(effective.right):
+                    self._index.setdefault((a, b), []).append(effective)
+                    self._index.setdefault((b, a), []).append(effective)
+            for key in {*_keys(effective.left), *_keys(effective.right)}:
+                self._named.setdefault(key, []).append(effective)
+        self.conflicts: tuple[tuple[Judgement, ...], ...] = tuple(conflicts)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Judgement]:
+        return iter(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self._index)
+
+    def __repr__(self) -> str:
+        return (f"Judgements({len(self.items)} judgements, {len(self.conflicts)} conflicts, "
+                f"{len(self.errors)} errors)")
+
+    @classmethod
+    def load(cls, path: str | Path, *, latest_wins: bool = False, strict: bool = False) -> Judgements:
+        """Read a judgements file (JSON Lines); a missing file is an empty collection.
+
+        A malformed line is kept out and reported in :attr:`errors` with its line number;
+        with ``strict=True`` the first one raises :class:`~aliaskit.DataFileError` instead.
+        """
+        where = str(path)
+        try:
+            raw = Path(path).read_bytes()
+        except FileNotFoundError:
+            return cls(latest_wins=latest_wins)
+        except OSError as exc:
+            raise DataFileError(exc.strerror or "cannot be read", path=where) from None
+        items: list[Judgement] = []
+        errors: list[DataFileError] = []
+        for number, line in enumerate(raw.split(b"\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                items.append(_parse_line(line, number))
+            except (ValueError, TypeError) as exc:
+                error = DataFileError(str(exc), path=where, line=number)
+                if strict:
+                    raise error from None
+                errors.append(error)
+        return cls(items, latest_wins=latest_wins, errors=errors)
+
+    @staticmethod
+    def append(path: str | Path, judgement: Judgement) -> None:
+        """Add one judgement at the end of the file ``path`` (created if missing).
+
+        Earlier lines are never rewritten: the file is opened for appending, and a last
+        line without its newline (an interrupted write) is ended first.
+        """
+        if not isinstance(judgement, Judgement):
+            raise TypeError(f"expected a Judgement, not {type(judgement).__name__}")
+        where = str(path)
+        try:
+            with open(path, "ab") as handle:
+                if handle.tell() > 0:
+                    with open(path, "rb") as reader:
+                        reader.seek(-1, os.SEEK_END)
+                        if reader.read(1) != b"\n":
+                            handle.write(b"\n")
+                handle.write(judgement.to_json().encode("utf-8") + b"\n")
+        except OSError as exc:
+            raise DataFileError(exc.strerror or "cannot be written", path=where) from None
+
+    def _verdicts(self, left: Iterable[Key], right: Iterable[Key]) -> list[Judgement]:
+        right = list(right)
+        found: list[Judgement] = []
+        for a in left:
+            if a not in self._named:
+                continue
+            for b in right:
+                for j in self._index.get((a, b), ()):
+                    if j not in found:
+                        found.append(j)
+        return found
+
+    def verdict(self, name: str, other: str | Iterable[str], entity_id: str | None = None
+                ) -> Judgement | None:
+        """The judgement that applies to ``name`` against ``other`` (a name, or all the
+        names of an entity) or the entity ``entity_id``; None when reviewers said nothing
+        decisive (or disagree: see :attr:`conflicts`)."""
+        if not self._index:
+            return None
+        normal = name_key(name) if isinstance(name, str) else None
+        if normal is None:
+            return None
+        left: list[Key] = [("name", normal)]
+        others = [other] if isinstance(other, str) else list(other)
+        right: list[Key] = [("name", k) for k in dict.fromkeys(name_key(o) for o in others) if k]
+        if entity_id is not None:
+            right.append(("id", entity_id))
+        found = self._verdicts(left, right)
+        if len({j.judgement for j in found}) != 1:
+            return None  # nothing, or judgements of its different names disagree
+        return found[0]
+
+    def applied(self) -> tuple[Judgement, ...]:
+        """The decisive judgements in force: one per pair (conflicting pairs left out
+        unless ``latest_wins``, which keeps the latest)."""
+        return tuple(self._applied)
+
+    def names(self, name: str) -> bool:
+        """True when some applied judgement is about ``name``."""
+        normal = name_key(name) if isinstance(name, str) else None
+        return normal is not None and ("name", normal) in self._named
+
+    def confirmed_for(self, name: str) -> list[Judgement]:
+        """The ``same`` judgements about ``name`` (whatever the other side)."""
+        normal = name_key(name) if isinstance(name, str) else None
+        if normal is None or ("name", normal) not in self._named:
+            return []
+        return [j for j in self._named[("name", normal)] if j.judgement == "same"]
+
+    def other_side(self, judgement: Judgement, name: str) -> str:
+        """The side of ``judgement`` that is not ``name``."""
+        return judgement.right if name_key(judgement.left) == name_key(name) else judgement.left
+
+
+def _parse_line(line: bytes, number: int) -> Judgement:
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not valid UTF-8 at byte {exc.start}") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not a JSON object ({exc.msg})") from None
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    missing = [f for f in ("left", "right", "judgement") if f not in record]
+    if missing:
+        raise ValueError(f"missing field(s) {', '.join(missing)}")
+    values = {name: record[name] for name in FIELDS if name in record and record[name] is not None}
+    try:
+        return Judgement(**values, line=number)
+    except TypeError as exc:
+        raise ValueError(str(exc)) from None

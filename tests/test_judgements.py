@@ -1,0 +1,280 @@
+"""Reviewers' judgements: the file, conflicts, and every matcher honouring them."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import aliaskit
+from aliaskit import DataFileError, Judgement, Judgements, Resolver, cluster, link
+
+
+@functools.cache
+def reference() -> Resolver:
+    return Resolver.from_reference()
+
+
+# --- the file ---------------------------------------------------------------------------
+
+
+def test_append_never_rewrites_earlier_lines(tmp_path: Path) -> None:
+    path = tmp_path / "judgements.jsonl"
+    first = Judgement("Mohammad Khan", "person/x", "different", user="maria",
+                      time="2026-12-05T09:00:00Z", note="the father")
+    Judgements.append(path, first)
+    before = path.read_bytes()
+    Judgements.append(path, Judgement("Muttaqi", "Mottaki", "same", user="omid"))
+    after = path.read_bytes()
+    assert after.startswith(before) and after.count(b"\n") == 2
+    loaded = Judgements.load(path)
+    assert list(loaded) == [first, Judgement("Muttaqi", "Mottaki", "same", user="omid")]
+    assert [j.line for j in loaded] == [1, 2]
+    assert json.loads(before)["judgement"] == "different"
+
+
+def test_append_ends_an_interrupted_last_line(tmp_path: Path) -> None:
+    path = tmp_path / "judgements.jsonl"
+    path.write_bytes(b'{"left": "A', )  # a write cut short
+    Judgements.append(path, Judgement("Muttaqi", "Mottaki", "same"))
+    loaded = Judgements.load(path)
+    assert path.read_bytes().startswith(b'{"left": "A\n')
+    assert len(loaded) == 1 and [e.line for e in loaded.errors] == [1]
+
+
+MALFORMED = [
+    ("not json at all", "not a JSON object"),
+    ('["left", "right"]', "not a JSON object"),
+    ('{"left": "A", "judgement": "same"}', "missing field(s) right"),
+    ('{"left": "A", "right": "B", "judgement": "maybe"}', "judgement must be one of"),
+    ('{"left": "", "right": "B", "judgement": "same"}', "left must not be empty"),
+    ('{"left": "A", "right": 7, "judgement": "same"}', "right must be a string"),
+    ('{"left": "A", "right": "B", "judgement": "same", "time": "yesterday"}', "not an ISO 8601"),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), MALFORMED)
+def test_a_malformed_line_is_reported_with_its_number_and_nothing_else_lost(
+        tmp_path: Path, line: str, message: str) -> None:
+    good = Judgement("Muttaqi", "Mottaki", "same").to_json()
+    path = tmp_path / "j.jsonl"
+    path.write_text("\n".join([good, line, "", good.replace("Mottaki", "Motaki")]) + "\n",
+                    encoding="utf-8")
+    loaded = Judgements.load(path)
+    assert [j.right for j in loaded] == ["Mottaki", "Motaki"]
+    assert [e.line for e in loaded.errors] == [2]
+    assert message in str(loaded.errors[0]) and str(loaded.errors[0]).startswith(f"{path}:2: ")
+    with pytest.raises(DataFileError, match=":2: "):
+        Judgements.load(path, strict=True)
+
+
+def test_missing_file_is_empty_and_types_are_checked(tmp_path: Path) -> None:
+    assert len(Judgements.load(tmp_path / "none.jsonl")) == 0
+    with pytest.raises(TypeError):
+        Judgements(["A|B|same"])  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        reference().resolve("Massoud", judgements=[])  # type: ignore[arg-type]
+
+
+# --- conflicts --------------------------------------------------------------------------
+
+
+def test_conflicts_are_reported_not_resolved() -> None:
+    early = Judgement("Mohammad Khan", "Mohammad Khan Karimi", "different", user="a",
+                      time="2026-12-01T10:00:00Z")
+    late = Judgement("MOHAMMAD KHAN KARIMI", "mohammad khan", "same", user="b",
+                     time="2026-12-03T10:00:00Z")
+    unsure = Judgement("Mohammad Khan", "Mohammad Khan Karimi", "unsure", user="c")
+    js = Judgements([late, early, unsure])
+    assert js.conflicts == ((late, early),)
+    assert js.verdict("Mohammad Khan", "Mohammad Khan Karimi") is None
+    assert Judgements([late, early], latest_wins=True).verdict(
+        "Mohammad Khan", "Mohammad Khan Karimi") == late
+    assert Judgements([early, unsure]).conflicts == ()
+    assert Judgements([unsure]).verdict("Mohammad Khan", "Mohammad Khan Karimi") is None
+
+
+def test_latest_wins_without_times_takes_the_later_line() -> None:
+    a = Judgement("Muttaqi", "Mottaki", "same")
+    b = Judgement("Muttaqi", "Mottaki", "different")
+    assert Judgements([a, b], latest_wins=True).verdict("Muttaqi", "Mottaki") == b
+    assert Judgements([b, a], latest_wins=True).verdict("Muttaqi", "Mottaki") == a
+
+
+# --- the resolver -----------------------------------------------------------------------
+
+QUERIES = ["Massoud", "Amir Khan Mottaki", "Karzai", "Panjsher", "Taliban", "Kabul",
+           "Ahmad Masood", "Herat"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_rejected_pair_never_returns_from_the_resolver(query: str) -> None:
+    resolver = reference()
+    found = resolver.resolve(query, limit=5, threshold=0.0)
+    assert found, query
+    rejected = found[0].entity
+    js = Judgements([Judgement(query, rejected.id, "different", user="maria",
+                               time="2026-12-05T09:00:00Z")])
+    for kwargs in ({}, {"limit": 5}, {"threshold": 0.0, "limit": 10}, {"profile": "screening"},
+                   {"partial": False}):
+        ids = [m.entity.id for m in resolver.resolve(query, judgements=js, **kwargs)]  # type: ignore[arg-type]
+        assert rejected.id not in ids
+        for m in resolver.resolve(query, judgements=js, **kwargs):  # type: ignore[arg-type]
+            assert rejected.id not in m.alternatives
+    shown = resolver.resolve(query, limit=5, threshold=0.0, judgements=js, include_rejected=True)
+    last = shown[-1]
+    assert last.entity.id == rejected.id and last.rejected and not last.is_match
+    assert "rejected by maria on 2026-12-05" in last.explain()
+    # by name too: the entity's canonical name stands for it
+    by_name = Judgements([Judgement(rejected.name, query, "different")])
+    assert rejected.id not in [m.entity.id for m in resolver.resolve(query, limit=5, judgements=by_name)]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_confirmed_pair_always_returns_first(query: str) -> None:
+    resolver = reference()
+    found = {m.entity.id for m in resolver.resolve(query, limit=5, threshold=0.0)}
+    # an entity the resolver does not offer for this name at all
+    other = next(e for e in aliaskit.load_reference() if e.id not in found and e.kind == "person")
+    js = Judgements([Judgement(query, other.id, "same", user="omid")])
+    for kwargs in ({}, {"limit": 1}, {"profile": "dedupe"}, {"partial": False}):
+        first = resolver.resolve(query, judgements=js, **kwargs)[0]  # type: ignore[arg-type]
+        assert first.entity.id == other.id
+        assert first.confirmed and first.is_match and not first.ambiguous
+
+
+def test_ambiguity_settled_by_a_confirmation() -> None:
+    resolver = reference()
+    assert resolver.resolve("Massoud")[0].ambiguous
+    js = Judgements([Judgement("Massoud", "person/ahmad-shah-massoud", "same")])
+    best = resolver.resolve("Massoud", judgements=js)[0]
+    assert best.entity.id == "person/ahmad-shah-massoud" and not best.ambiguous
+
+
+# --- cluster ----------------------------------------------------------------------------
+
+CHAIN = ["Amir Khan Muttaqi", "Amir Khan Mottaki", "Amir Muttaqi", "Mohammad Karim",
+         "Mohammad Khan", "Muttaqi"]
+
+
+def together(groups: list[aliaskit._types.Cluster], a: str, b: str) -> bool:
+    return any({a, b} <= {m.name for m in g.members} for g in groups)
+
+
+def test_cannot_link_holds_through_a_chain_of_three_names() -> None:
+    plain = cluster(CHAIN)
+    assert together(plain, "Amir Khan Muttaqi", "Amir Muttaqi")  # A–B–C all one cluster
+    for a, c in [("Amir Khan Muttaqi", "Amir Muttaqi"), ("Amir Khan Mottaki", "Amir Muttaqi"),
+                 ("Amir Khan Muttaqi", "Amir Khan Mottaki")]:
+        groups = cluster(CHAIN, judgements=Judgements([Judgement(a, c, "different")]))
+        assert not together(groups, a, c)
+        assert sum(g.size for g in groups) == len(CHAIN)
+
+
+def test_cluster_joins_a_confirmed_pair() -> None:
+    assert not together(cluster(CHAIN), "Mohammad Karim", "Mohammad Khan")
+    js = Judgements([Judgement("mohammad karim", "MOHAMMAD KHAN", "same", user="omid")])
+    groups = cluster(CHAIN, judgements=js)
+    assert together(groups, "Mohammad Karim", "Mohammad Khan")
+    member = next(m for g in groups for m in g.members if m.judgement is not None)
+    assert member.judgement is not None and member.judgement.user == "omid"
+
+
+def test_a_confirmation_against_a_rejection_is_not_applied() -> None:
+    js = Judgements([Judgement("Mohammad Karim", "Mohammad Khan", "same"),
+                     Judgement("Mohammad Khan", "Muttaqi", "same"),
+                     Judgement("Mohammad Karim", "Muttaqi", "different")])
+    with pytest.warns(UserWarning, match="not applied"):
+        groups = cluster(CHAIN, judgements=js)
+    assert not together(groups, "Mohammad Karim", "Muttaqi")
+
+
+@pytest.mark.filterwarnings("ignore:judgement .* not applied")
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(CHAIN), st.sampled_from(CHAIN), st.booleans()),
+                max_size=6))
+def test_cluster_honours_any_set_of_judgements(decisions: list[tuple[str, str, bool]]) -> None:
+    items = [Judgement(a, b, "same" if same else "different") for a, b, same in decisions if a != b]
+    js = Judgements(items)
+    groups = cluster(CHAIN, judgements=js)
+    assert sorted(p for g in groups for m in g.members for p in m.positions) == list(range(len(CHAIN)))
+    for j in js.applied():
+        if j.judgement == "different":
+            assert not together(groups, j.left, j.right)
+
+
+# --- link -------------------------------------------------------------------------------
+
+TEXT = "Foreign Minister Amir Khan Mottaqi met Ahmad Masood in Kabul. Mottaqi said..."
+
+
+def test_link_never_links_a_rejected_pair_and_always_a_confirmed_one() -> None:
+    plain = {(m.surface, m.entity.id) for m in link(TEXT)}
+    assert ("Ahmad Masood", "person/ahmad-massoud") in plain
+    for surface, entity in sorted(plain):
+        js = Judgements([Judgement(surface, entity, "different")])
+        assert (surface, entity) not in {(m.surface, m.entity.id) for m in link(TEXT, judgements=js)}
+    js = Judgements([Judgement("Ahmad Masood", "person/ahmad-shah-massoud", "same")])
+    found = {(m.surface, m.entity.id) for m in link(TEXT, judgements=js)}
+    assert ("Ahmad Masood", "person/ahmad-shah-massoud") in found
+
+
+# --- the commands -----------------------------------------------------------------------
+
+
+def aliaskit_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("aliaskit", path=str(Path(sys.executable).parent)) or shutil.which("aliaskit")
+    assert exe, "the aliaskit console script is not installed"
+    return subprocess.run([exe, *args], input=stdin, capture_output=True, text=True,
+                          encoding="utf-8", timeout=120, env={**os.environ, "NO_COLOR": "1"})
+
+
+@pytest.mark.cli
+def test_judge_and_judgements_commands(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    for args in (("Massoud", "person/ahmad-massoud", "--different", "--note", "the father"),
+                 ("Massoud", "person/ahmad-shah-massoud", "--same"),
+                 ("MASSOUD", "person/ahmad-shah-massoud", "--different")):
+        done = aliaskit_cli("judge", *args, "--user", "maria", "--file", str(path))
+        assert done.returncode == 0, done.stderr
+    assert aliaskit_cli("judge", "a", "b", "--file", str(path)).returncode == 2  # no decision
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("{broken\n")
+    listed = aliaskit_cli("judgements", str(path), "--jsonl")
+    assert listed.returncode == 1 and f"{path}:4: " in listed.stderr
+    assert [r["status"] for r in map(json.loads, listed.stdout.splitlines())] == [
+        "applied", "conflict", "conflict"]
+    resolved = aliaskit_cli("resolve", "--jsonl", "--limit", "3", "--judgements", str(path),
+                            "--show-rejected", "Massoud")
+    assert resolved.returncode == 0 and "1 pair(s) with conflicting judgements" in resolved.stderr
+    matches = json.loads(resolved.stdout)["matches"]
+    rejected = [m for m in matches if m["judgement"]]
+    assert [m["id"] for m in rejected] == ["person/ahmad-massoud"]
+    assert not rejected[0]["is_match"] and rejected[0]["judgement"]["user"] == "maria"
+    latest = aliaskit_cli("resolve", "--jsonl", "--limit", "3", "--judgements", str(path),
+                          "--latest-wins", "Massoud")
+    ids = [m["id"] for m in json.loads(latest.stdout)["matches"]]
+    assert "person/ahmad-massoud" not in ids and "person/ahmad-shah-massoud" not in ids
+    names = tmp_path / "names.txt"
+    names.write_text("\n".join(CHAIN) + "\n", encoding="utf-8")
+    split = tmp_path / "split.jsonl"
+    Judgements.append(split, Judgement("Amir Khan Muttaqi", "Amir Muttaqi", "different"))
+    clustered = aliaskit_cli("cluster", "--jsonl", "--judgements", str(split), str(names))
+    assert clustered.returncode == 0, clustered.stderr
+    rows = {r["input"]: r["cluster"] for r in map(json.loads, clustered.stdout.splitlines())}
+    assert rows["Amir Khan Muttaqi"] != rows["Amir Muttaqi"] and len(rows) == len(CHAIN)
+    text = tmp_path / "a.txt"
+    text.write_text(TEXT, encoding="utf-8")
+    reject = tmp_path / "reject.jsonl"
+    Judgements.append(reject, Judgement("Ahmad Masood", "person/ahmad-massoud", "different"))
+    linked = aliaskit_cli("link", "--jsonl", "--judgements", str(reject), str(text))
+    found = [(r["surface"], r["entity"]) for r in map(json.loads, linked.stdout.splitlines())]
+    assert found and ("Ahmad Masood", "person/ahmad-massoud") not in found
