@@ -17,7 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from ._cluster import cluster
 from ._compare import compare, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidNameError
-from ._gazetteer import read_gazetteer
+from ._gazetteer import iter_gazetteer, read_gazetteer
 from ._keys import metaphone_key, nysiis_key, phonetic_key, variant_group
 from ._link import LINK_THRESHOLD, link
 from ._normalize import MAX_NAME_LENGTH, name_parts, normalize
@@ -68,6 +68,7 @@ __all__ = [
     "__version__",
     "cluster",
     "compare",
+    "iter_gazetteer",
     "link",
     "load_reference",
     "metaphone_key",

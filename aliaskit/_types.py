@@ -107,6 +107,9 @@ class Alias:
     ambiguous: bool = False
     note: str | None = None
     mentions: tuple[Mention, ...] = ()
+    weak: bool = False
+    """A weak alias (a list's "low quality" or ``weakAlias``: a nickname, a short or
+    generic form): kept for review, flagged on every hit through it."""
 
 
 def _to_aliases(values: Iterable[str | Alias]) -> tuple[Alias, ...]:
@@ -121,6 +124,22 @@ def _to_aliases(values: Iterable[str | Alias]) -> tuple[Alias, ...]:
         else:
             raise InvalidNameError(f"an alias must be a string or Alias, not {type(value).__name__}")
     return tuple(aliases)
+
+
+def _year(text: str) -> int | None:
+    """The year a date starts with ("1956-03-01" -> 1956), else None."""
+    text = text.strip()
+    return int(text[:4]) if len(text) >= 4 and text[:4].isdigit() and (
+        len(text) == 4 or not text[4].isdigit()) else None
+
+
+def _to_strings(values: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, str):
+        raise InvalidNameError("expected a list of strings, not one string")
+    out = tuple(values)
+    if not all(isinstance(v, str) for v in out):
+        raise InvalidNameError("expected a list of strings")
+    return out
 
 
 def _require_kind(value: object) -> None:
@@ -158,6 +177,32 @@ class Entity:
     kind: Kind | None = attrs.field(default=None, validator=_check_kind)
     aliases: tuple[Alias, ...] = attrs.field(default=(), converter=_to_aliases)
     description: str = ""
+    birth_dates: tuple[str, ...] = attrs.field(default=(), converter=_to_strings)
+    """Dates of birth as the source gives them: "1956", "1956-03-01", or a range of years
+    "1955/1958"; see :attr:`birth_years`."""
+    countries: tuple[str, ...] = attrs.field(default=(), converter=_to_strings)
+    """Countries the entity is tied to (nationality, citizenship, location), as ISO
+    3166-1 alpha-2 codes where the source gives codes ("af", "ir"), else as written."""
+    source: str = ""
+    """The list the entity was read from ("ofac-sdn", "un-sc", "opensanctions", ...)."""
+
+    @property
+    def birth_years(self) -> tuple[tuple[int, int], ...]:
+        """Each birth date as a range of years (first, last): "1956-03-01" is (1956, 1956),
+        "1955/1958" is (1955, 1958); dates without a year are left out.
+
+        ```pycon
+        >>> Entity(id="x", name="A B", birth_dates=["1956-03-01", "1960/1962"]).birth_years
+        ((1956, 1956), (1960, 1962))
+
+        ```
+        """
+        years = []
+        for date in self.birth_dates:
+            ends = [_year(part) for part in date.split("/", 1)]
+            if ends[0] is not None and ends[-1] is not None:
+                years.append((min(ends[0], ends[-1]), max(ends[0], ends[-1])))
+        return tuple(years)
 
     @property
     def names(self) -> tuple[str, ...]:
