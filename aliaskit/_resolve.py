@@ -24,6 +24,7 @@ import attrs
 from rapidfuzz import fuzz, process
 
 from ._compare import _profile, compare, part_weight
+from ._context import check_context, context_evidence, with_context
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._keys import part_key
 from ._parsing import _parse, _require_str
@@ -282,6 +283,8 @@ class Resolver:
         profile: str = "default",
         partial: bool = True,
         threshold: float | None = None,
+        birth_year: int | None = None,
+        country: str | None = None,
     ) -> list[Match]:
         """The best-matching entities for ``name``, best first (at most ``limit``).
 
@@ -295,8 +298,15 @@ class Resolver:
         runner-up. ``kind`` keeps only entities of that kind. Each
         :class:`Match` carries the matched alias with its provenance, the explained
         comparison, and whether the answer is ambiguous.
+
+        ``birth_year`` and ``country`` are the query's context: an entity whose birth
+        year or country differs scores lower, one that agrees a little higher
+        (:func:`aliaskit._context.with_context`; ``match.context`` says why). Context
+        the entity lacks counts for nothing.
         """
         _require_kind(kind)
+        check_context(birth_year, country)
+        use_context = birth_year is not None or country is not None
         if not isinstance(limit, int) or limit < 1:
             raise InvalidNameError(f"limit must be a positive integer, not {limit!r}")
         if threshold is not None and (isinstance(threshold, bool) or not isinstance(
@@ -327,27 +337,37 @@ class Resolver:
             current = best.get(entity_index)
             if current is None or (score, exact) > current[:2]:
                 best[entity_index] = (score, exact, row, row_kind, query, parsed, plan)
+        context: dict[int, tuple[float, tuple[str, ...], float]] = {}
+        if use_context:
+            for entity_index, value in best.items():
+                evidence, reasons = context_evidence(self._entities[entity_index],
+                                                     birth_year=birth_year, country=country)
+                context[entity_index] = (evidence, reasons, value[0])
+                best[entity_index] = (with_context(value[0], evidence), *value[1:])
         ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1],
                                                         self._entities[item[0]].id))
         found = []
         for entity_index, (score, exact, row, row_kind, query, parsed, plan) in ordered:
+            evidence, reasons, name_score = context.get(entity_index, (0.0, (), score))
             if (score >= threshold if threshold is not None else
-                    score >= chosen.threshold or (partial and _is_partial_name(plan, score))):
+                    score >= chosen.threshold or (partial and evidence >= 0
+                                                  and _is_partial_name(plan, name_score))):
                 entity = self._entities[entity_index]
                 alias = entity.alias(self._rows.names[row])
                 comparison = _comparison(name, alias.name, query, parsed, plan, row_kind, chosen)
                 # An exact hit on an alias that is not itself ambiguous ("Commander
                 # Massoud") is decisive: near misses of other entities don't rival it.
                 decisive = exact and not alias.ambiguous
-                found.append((entity, alias, comparison, score, decisive))
+                found.append((entity, alias, comparison, score, decisive, reasons, evidence))
         matches: list[Match] = []
-        for entity, alias, comparison, score, decisive in found[:limit]:
+        for entity, alias, comparison, score, decisive, reasons, evidence in found[:limit]:
             rivals = tuple(
-                other.id for other, _, _, other_score, other_decisive in found
+                other.id for other, _, _, other_score, other_decisive, *_ in found
                 if other is not entity and abs(other_score - score) <= AMBIGUITY_MARGIN
                 and other_decisive == decisive
             )
-            matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals))
+            matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals,
+                                 reasons, evidence))
         return matches
 
     def _shortlist(self, rows: list[int], normalized: str, sounds: str, rerank: int) -> list[int]:

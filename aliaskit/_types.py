@@ -411,14 +411,33 @@ class Match:
     score: float
     ambiguous: bool
     alternatives: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    """Why the query's context (birth year, country) moved the score: "born 1956 vs
+    1973"; empty when the query or the entity has none."""
+    context_log_odds: float = 0.0
+    """What the context added to the name score's log-odds (negative: against)."""
+
+    @property
+    def is_match(self) -> bool:
+        """The decision on :attr:`score` (the name score with the context's evidence)."""
+        if not self.context:
+            return self.comparison.is_match
+        return self.score >= self.comparison.threshold
 
     def explain(self) -> str:
         """The entity, the matched alias and its provenance, then the comparison."""
         head = f"{self.entity.id} ({self.entity.name}) via alias {self.alias.name!r} [{self.alias.origin}]"
+        if self.alias.weak:
+            head += "  (weak alias)"
         if self.ambiguous:
             head += "  AMBIGUOUS with " + ", ".join(self.alternatives)
         seen = [f"    seen in {m.source}:{m.line} [{m.start}:{m.end}]" for m in self.alias.mentions[:3]]
-        return "\n".join([head, *seen, self.comparison.explain()])
+        lines = [head, *seen, self.comparison.explain()]
+        if self.context:
+            verdict = "MATCH" if self.is_match else "no match"
+            lines.append(f"  {'(context) ' + '; '.join(self.context):<53} log-odds "
+                         f"{self.context_log_odds:+.2f}  -> score {self.score:.3f} {verdict}")
+        return "\n".join(lines)
 
 
 @attrs.frozen(slots=True)
