@@ -16,6 +16,7 @@ line in the file); no row is dropped silently: either it gives an entity, or a
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -105,39 +106,74 @@ def _rows_jsonl(handle: BinaryIO) -> Iterator[tuple[int, Any]]:
             yield number, RowError(f"not valid JSON ({exc.msg}, column {exc.colno})")
 
 
+MAX_RECORD_LINES = 200
+"""A CSV record (with quoted line breaks) spans at most this many lines; past that, its
+first line is reported malformed and reading resumes on the next line."""
+
+
+def _parse_record(lines: list[str], options: dict[str, Any]) -> list[str] | RowError | None:
+    """The one CSV record in ``lines``; None when it needs more lines (an open quote)."""
+    reader = csv.reader(io.StringIO("\n".join(lines) + "\n", newline=""), strict=True, **options)
+    try:
+        row = next(reader, [])
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return None
+        return RowError(f"malformed CSV ({exc})")
+    if next(reader, None) is not None:
+        return RowError("malformed CSV")
+    return row
+
+
 def csv_rows(handle: BinaryIO, **options: Any) -> Iterator[tuple[int, list[str] | RowError]]:
     """CSV records with the line each starts on; a record with a line that is not
-    UTF-8, or that the csv module cannot read, comes as a RowError."""
-    bad: set[int] = set()
-    line_no = 0
-
-    def lines() -> Iterator[str]:
-        nonlocal line_no
-        for number, line in decoded_lines(handle):
-            line_no = number
-            if isinstance(line, RowError):
-                bad.add(number)
-                yield "\n"
-            else:
-                yield line + "\n"
-
-    reader = csv.reader(lines(), strict=True, **options)
-    start = 1
+    UTF-8, or that the csv module cannot read, comes as a RowError. A quote left open
+    is reported on its line and reading resumes on the line after it, so one stray quote
+    does not swallow the rest of the file."""
+    pending: list[tuple[int, str]] = []
+    lines = decoded_lines(handle)
+    replay: list[tuple[int, str | RowError]] = []
     while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield start, RowError(f"malformed CSV ({exc})")
-            start = line_no + 1
+        if replay:
+            number, line = replay.pop(0)
+        else:
+            item = next(lines, None)
+            if item is None:
+                break
+            number, line = item
+        if isinstance(line, RowError):
+            if pending:
+                yield pending[0][0], RowError("not valid UTF-8 within the record")
+                pending = []
+            yield number, line
             continue
-        end = line_no
-        if any(n in bad for n in range(start, end + 1)):
-            yield start, RowError("not valid UTF-8")
-        elif row:
-            yield start, row
-        start = end + 1
+        if line.startswith("\x1a") and not line.strip("\x1a"):
+            continue  # a DOS end-of-file mark
+        pending.append((number, line))
+        row = _parse_record([text for _, text in pending], options)
+        if row is None and len(pending) < MAX_RECORD_LINES:
+            continue
+        first = pending[0][0]
+        if row is None:
+            row = RowError("a quoted field is never closed")
+        if isinstance(row, RowError) and len(pending) > 1:
+            replay = [(n, t) for n, t in pending[1:]] + replay
+        pending = []
+        if isinstance(row, RowError) or row:
+            yield first, row
+    if pending:
+        yield pending[0][0], RowError("a quoted field is never closed")
+        rest: list[tuple[int, str]] = pending[1:]
+        yield from csv_rows_of(rest, options)
+
+
+def csv_rows_of(lines: list[tuple[int, str]], options: dict[str, Any]
+                ) -> Iterator[tuple[int, list[str] | RowError]]:
+    """:func:`csv_rows` of lines already read (after a quote that was never closed)."""
+    data = b"".join(f"{text}\n".encode() for _, text in lines)
+    offset = lines[0][0] - 1 if lines else 0
+    for number, row in csv_rows(io.BytesIO(data), **options):
+        yield number + offset, row
 
 
 def _rows_csv(handle: BinaryIO) -> Iterator[tuple[int, Any]]:

@@ -67,7 +67,7 @@ def read_inputs(path: Path | None, fmt: str, name_column: str = "name") -> Itera
             elif fmt == "lines":
                 yield number, line, line, None, None, None
             elif not line.strip():
-                continue
+                yield number, line, None, None, None, "blank line (no JSON object)"
             else:
                 try:
                     record = json.loads(line)
