@@ -134,18 +134,20 @@ def _ofac_person_name(name: str) -> str:
     return name
 
 
-def _ofac_side(path: Path, columns: tuple[str, ...], problems: list[Record]
-               ) -> dict[int, list[tuple[int, list[str]]]]:
-    """An alt.csv or add.csv file: its rows by ent_num (with their line numbers)."""
-    rows: dict[int, list[tuple[int, list[str]]]] = {}
+_SEP, _REC = "\x1f", "\x1e"  # unit and record separators: never in the list's text
+
+
+def _ofac_side(path: Path, columns: tuple[str, ...], keep: tuple[int, ...],
+               problems: list[Record]) -> dict[int, str]:
+    """An alt.csv or add.csv file: for each ent_num, the line numbers and ``keep``
+    columns of its rows, packed in one string (a million rows fit in little memory)."""
+    rows: dict[int, str] = {}
     if not path.exists():
         return rows
     with path.open("rb") as handle:
         for number, row in csv_rows(handle):
             if isinstance(row, RowError):
                 problems.append((str(path), number, row))
-                continue
-            if row == ["\x1a"]:  # the files end with a DOS end-of-file mark
                 continue
             if len(row) != len(columns):
                 problems.append((str(path), number, RowError(
@@ -155,14 +157,21 @@ def _ofac_side(path: Path, columns: tuple[str, ...], problems: list[Record]
                 problems.append((str(path), number, RowError(f"ent_num {row[0]!r} is not a number")))
                 continue
             ent_num = int(row[0])
-            rows.setdefault(ent_num, []).append((number, row))
+            packed = _SEP.join([str(number), *(row[k].replace(_SEP, " ").replace(_REC, " ")
+                                               for k in keep)])
+            previous = rows.get(ent_num)
+            rows[ent_num] = packed if previous is None else previous + _REC + packed
     return rows
+
+
+def _unpack(packed: str | None) -> list[list[str]]:
+    return [] if packed is None else [rec.split(_SEP) for rec in packed.split(_REC)]
 
 
 def read_ofac(path: Path) -> Iterator[Record]:
     problems: list[Record] = []
-    alts = _ofac_side(path.with_name("alt.csv"), ALT_COLUMNS, problems)
-    adds = _ofac_side(path.with_name("add.csv"), ADD_COLUMNS, problems)
+    alts = _ofac_side(path.with_name("alt.csv"), ALT_COLUMNS, (2, 3, 4), problems)
+    adds = _ofac_side(path.with_name("add.csv"), ADD_COLUMNS, (4,), problems)
     yield from problems
     where = str(path)
     used: set[int] = set()
@@ -194,15 +203,15 @@ def read_ofac(path: Path) -> Iterator[Record]:
                 fix = _ofac_person_name if kind == "person" else (lambda n: n)
                 seen = {fix(name)}
                 aliases: list[Alias] = []
-                for _, alt in alts.get(ent_num, []):
-                    weak = "weak" in alt[4].lower() or alt[2].strip().lower() == "weak"
-                    aliases += alias_list([fix(_ofac_value(alt[3]))], weak=weak,
-                                          note=_ofac_value(alt[2]) or None, seen=seen)
+                for _, alt_type, alt_name, alt_remarks in _unpack(alts.get(ent_num)):
+                    weak = "weak" in alt_remarks.lower() or alt_type.strip().lower() == "weak"
+                    aliases += alias_list([fix(_ofac_value(alt_name))], weak=weak,
+                                          note=_ofac_value(alt_type) or None, seen=seen)
                 remarks = _ofac_value(row[11])
                 births = [f"{a}/{b}" if b else a for a, b in _DOB.findall(remarks)]
                 countries = [m.strip().lower() for m in _NATIONALITY.findall(remarks)]
-                countries += [_ofac_value(add[4]).lower() for _, add in adds.get(ent_num, [])
-                              if _ofac_value(add[4])]
+                countries += [_ofac_value(c).lower() for _, c in _unpack(adds.get(ent_num))
+                              if _ofac_value(c)]
                 yield where, number, check_names(Entity(
                     id=f"ofac:{ent_num}", name=fix(name), kind=kind, aliases=aliases,
                     description=_ofac_value(row[3]), birth_dates=births,
@@ -211,8 +220,8 @@ def read_ofac(path: Path) -> Iterator[Record]:
                 yield where, number, RowError(str(exc))
     for side, columns in ((alts, "alt.csv"), (adds, "add.csv")):
         for ent_num in sorted(set(side) - used):
-            for number, _ in side[ent_num]:
-                yield (str(path.with_name(columns)), number,
+            for fields in _unpack(side[ent_num]):
+                yield (str(path.with_name(columns)), int(fields[0]),
                        RowError(f"ent_num {ent_num} is not in {path.name}"))
 
 

@@ -153,9 +153,20 @@ def screen_record(resolver: Resolver, row: InputRow, options: dict[str, Any]) ->
 _SHARED: dict[str, Any] = {}
 
 
-def _screen_batch(rows: list[InputRow]) -> list[str]:
+Output = tuple[str, int]
+"""A record as JSON text, and its flags: ERROR | HIT | MATCH."""
+ERROR, HIT, MATCH = 1, 2, 4
+
+
+def _output(record: dict[str, Any]) -> Output:
+    flags = (ERROR if "error" in record else 0) | (HIT if record["hits"] else 0) | (
+        MATCH if any(h["is_match"] for h in record["hits"]) else 0)
+    return json.dumps(record, ensure_ascii=False), flags
+
+
+def _screen_batch(rows: list[InputRow]) -> list[Output]:
     resolver, options = _SHARED["resolver"], _SHARED["options"]
-    return [json.dumps(screen_record(resolver, row, options), ensure_ascii=False) for row in rows]
+    return [_output(screen_record(resolver, row, options)) for row in rows]
 
 
 def _batches(rows: Iterable[InputRow], size: int) -> Iterator[list[InputRow]]:
@@ -170,14 +181,15 @@ def _batches(rows: Iterable[InputRow], size: int) -> Iterator[list[InputRow]]:
 
 
 def screen_records(resolver: Resolver, rows: Iterable[InputRow], options: dict[str, Any],
-                   workers: int = 1) -> Iterator[str]:
-    """One JSON record per input row, in input order; ``workers`` processes share the
-    resolver by forking after it was built (where the platform can fork)."""
+                   workers: int = 1) -> Iterator[Output]:
+    """One JSON record per input row, in input order, with its flags; ``workers``
+    processes share the resolver by forking after it was built (where the platform can
+    fork)."""
     import multiprocessing
 
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for row in rows:
-            yield json.dumps(screen_record(resolver, row, options), ensure_ascii=False)
+            yield _output(screen_record(resolver, row, options))
         return
     _SHARED["resolver"], _SHARED["options"] = resolver, options
     gc.collect()
@@ -252,11 +264,11 @@ def summary(counts: dict[str, int]) -> str:
             f"({counts['match']:,} with a match), {counts['error']:,} errors")
 
 
-def count(record: dict[str, Any], counts: dict[str, int]) -> None:
+def count(flags: int, counts: dict[str, int]) -> None:
     counts["rows"] += 1
-    counts["error"] += "error" in record
-    counts["hit"] += bool(record["hits"])
-    counts["match"] += any(h["is_match"] for h in record["hits"])
+    counts["error"] += bool(flags & ERROR)
+    counts["hit"] += bool(flags & HIT)
+    counts["match"] += bool(flags & MATCH)
 
 
 def html_page(records: Sequence[dict[str, Any]], title: str) -> str:
@@ -335,14 +347,15 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
     if fmt == "table":
         click.echo(TABLE_HEAD)
     records = screen_records(resolver, rows, options, workers)
+    out = sys.stdout
     bar = click.progressbar(length=total, file=sys.stderr, label="screening") \
         if total and total > 1000 else None
     try:
-        for text in records:
-            record = json.loads(text)
-            count(record, counts)
+        for text, flags in records:
+            count(flags, counts)
+            record = json.loads(text) if fmt == "table" or html_path is not None else {}
             if fmt == "jsonl":
-                click.echo(text)
+                out.write(text + "\n")
             else:
                 for line in table_lines(record):
                     click.echo(line)
