@@ -17,7 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from ._cluster import cluster
 from ._compare import Profile, compare, load_profile, part_weight
 from ._errors import AliaskitError, DataFileError, InvalidArgumentError, InvalidNameError
-from ._gazetteer import read_gazetteer
+from ._gazetteer import iter_gazetteer, read_gazetteer
 from ._judgements import Judgement, Judgements, JudgementValue
 from ._keys import metaphone_key, nysiis_key, phonetic_key, variant_group
 from ._link import LINK_THRESHOLD, link
@@ -82,6 +82,7 @@ __all__ = [
     "bundled_layers",
     "cluster",
     "compare",
+    "iter_gazetteer",
     "link",
     "load_profile",
     "load_reference",

@@ -1320,6 +1320,11 @@ def data_check_cmd() -> None:
     click.echo("data files OK", err=True)
 
 
+from ._screen import screen_cmd  # noqa: E402  (the command module needs cli's helpers loaded)
+
+cli.add_command(screen_cmd)
+
+
 def cli_reference() -> str:
     """The CLI reference in Markdown, from every command's --help (docs/cli.md embeds it)."""
     sections = []

@@ -747,3 +747,37 @@ def context_cues() -> tuple[ContextCue, ...]:
             seen.add((side, text))
             cues.append(ContextCue(side, text, kind, None if word == "-" else word.lower()))
     return tuple(sorted(cues, key=lambda c: -len(c.phrase)))
+
+
+CONTEXT = "context_weights.txt"
+_CONTEXT_NAMES = ("birth_year_tolerance", "birth_year_far", "birth_year_same",
+                  "birth_year_near", "birth_year_other", "country_same", "country_other")
+
+
+@functools.cache
+def context_weights() -> dict[str, float]:
+    """The weights of data/context_weights.txt: how a birth year or country weighs on a match."""
+    found: dict[str, float] = {}
+    for row in read_rows(CONTEXT, min_fields=3):
+        name, value = row.fields[0], row.fields[1]
+        if name not in _CONTEXT_NAMES:
+            raise row.error(f"unknown context weight {name!r}")
+        if name in found:
+            raise row.error(f"{name!r} defined twice")
+        try:
+            found[name] = float(value)
+        except ValueError:
+            raise row.error(f"{value!r} is not a number") from None
+        if name.startswith("birth_year_") and name.endswith(("tolerance", "far")) and (
+                found[name] < 0 or found[name] != int(found[name])):
+            raise row.error(f"{name} must be a whole number of years")
+        if (name.endswith("_same") and found[name] < 0) or (name.endswith(("_other", "_near")) \
+                and found[name] > 0):
+            raise row.error(f"{name} has the wrong sign")
+    missing = [n for n in _CONTEXT_NAMES if n not in found]
+    if missing:
+        raise DataFileError(f"missing: {', '.join(missing)}", path=str(data_dir() / CONTEXT))
+    if found["birth_year_far"] < found["birth_year_tolerance"]:
+        raise DataFileError("birth_year_far is below birth_year_tolerance",
+                            path=str(data_dir() / CONTEXT))
+    return found

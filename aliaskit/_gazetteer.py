@@ -1,10 +1,16 @@
-"""Reading a user's own gazetteer from JSON Lines or CSV.
+"""Reading a gazetteer: the user's own JSON Lines or CSV, or a published list.
 
 JSON Lines: one object per line, ``{"id": ..., "name": ..., "kind": ..., "aliases": [...],
-"description": ...}``; only ``id`` and ``name`` are required. CSV: a header with at least
-``id`` and ``name``; optional ``kind``, ``aliases`` (separated by ``|``) and
-``description``. Every malformed row is reported with its row number; no row is
-dropped silently.
+"description": ..., "birth_dates": [...], "countries": [...], "source": ...}``; only
+``id`` and ``name`` are required. CSV: a header with at least ``id`` and ``name``;
+optional ``kind``, ``aliases``, ``birth_dates`` and ``countries`` (each separated by
+``|``), ``description`` and ``source``. The published lists (OpenSanctions'
+FollowTheMoney JSON Lines, OFAC SDN CSV, the UN Security Council consolidated list XML,
+GeoNames dumps) are read by :mod:`aliaskit._importers`.
+
+Every file is read as a stream. Every malformed row is reported with its row number (the
+line in the file); no row is dropped silently: either it gives an entity, or a
+:class:`~aliaskit.DataFileError` naming the file and line.
 """
 
 from __future__ import annotations
@@ -12,120 +18,317 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from ._data import read_text
 from ._errors import AliaskitError, DataFileError
 from ._normalize import normalize
-from ._types import Entity
+from ._types import Alias, Entity
 
-__all__ = ["read_gazetteer"]
+__all__ = ["FORMATS", "iter_gazetteer", "read_gazetteer"]
 
 MAX_REPORTED = 20
+
+FORMATS = ("jsonl", "csv", "ftm", "ofac", "un", "geonames")
+"""Gazetteer formats: aliaskit's own JSON Lines and CSV, FollowTheMoney JSON Lines
+(OpenSanctions), OFAC SDN CSV, the UN Security Council consolidated list XML, and a
+GeoNames dump."""
+
+ErrorHandler = Callable[[DataFileError], None]
+
+_OWN_FIELDS = {"id", "name", "kind", "aliases", "description", "birth_dates", "countries",
+               "source"}
+
+
+class RowError(AliaskitError):
+    """One malformed row: raised inside an importer, reported with its line."""
+
+
+def check_names(entity: Entity) -> Entity:
+    """Every name of ``entity`` must be usable; raises InvalidNameError otherwise."""
+    for name in entity.names:
+        normalize(name)
+    return entity
+
+
+def _strings(record: dict[str, Any], field: str) -> list[str]:
+    values = record.get(field) or []
+    if not isinstance(values, list) or not all(isinstance(a, str) for a in values):
+        raise RowError(f"'{field}' must be a list of strings")
+    return values
 
 
 def _entity(record: Any) -> Entity:
     if not isinstance(record, dict):
-        raise AliaskitError(f"expected an object, found {type(record).__name__}")
-    unknown = set(record) - {"id", "name", "kind", "aliases", "description"}
+        raise RowError(f"expected an object, found {type(record).__name__}")
+    unknown = set(record) - _OWN_FIELDS
     if unknown:
-        raise AliaskitError(f"unknown field(s): {', '.join(sorted(unknown))}")
+        raise RowError(f"unknown field(s): {', '.join(sorted(unknown))}")
     for field in ("id", "name"):
         if not isinstance(record.get(field), str):
-            raise AliaskitError(f"'{field}' is required and must be a string")
-    aliases = record.get("aliases") or []
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise AliaskitError("'aliases' must be a list of strings")
+            raise RowError(f"'{field}' is required and must be a string")
+    aliases = _strings(record, "aliases")
+    source = record.get("source") or ""
+    if not isinstance(source, str):
+        raise RowError("'source' must be a string")
     kind = record.get("kind") or None
     if not isinstance(record.get("kind") or "", str):
-        raise AliaskitError(f"'kind' must be a string, not {type(kind).__name__}")
+        raise RowError(f"'kind' must be a string, not {type(kind).__name__}")
     if not isinstance(record.get("description") or "", str):
-        raise AliaskitError("'description' must be a string")
+        raise RowError("'description' must be a string")
     entity = Entity(id=record["id"], name=record["name"], kind=kind, aliases=aliases,
-                    description=record.get("description") or "")
-    for name in entity.names:
-        normalize(name)  # every name must be usable; raises InvalidNameError otherwise
-    return entity
+                    description=record.get("description") or "",
+                    birth_dates=_strings(record, "birth_dates"),
+                    countries=[c.strip().lower() for c in _strings(record, "countries")],
+                    source=source)
+    return check_names(entity)
 
 
-def _rows_jsonl(text: str) -> Iterable[tuple[int, Any]]:
-    for number, line in enumerate(text.splitlines(), start=1):
+def decoded_lines(handle: BinaryIO) -> Iterator[tuple[int, str | RowError]]:
+    """Numbered lines of a UTF-8 file (a byte-order mark is ignored), each without its
+    line end; a line that is not UTF-8 comes as a RowError in its place."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield number, raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            yield number, RowError(f"not valid UTF-8 at byte {exc.start}")
+
+
+def _rows_jsonl(handle: BinaryIO) -> Iterator[tuple[int, Any]]:
+    for number, line in decoded_lines(handle):
+        if isinstance(line, RowError):
+            yield number, line
+            continue
         if not line.strip():
             continue
         try:
             yield number, json.loads(line)
         except json.JSONDecodeError as exc:
-            yield number, AliaskitError(f"not valid JSON ({exc.msg}, column {exc.colno})")
+            yield number, RowError(f"not valid JSON ({exc.msg}, column {exc.colno})")
         except RecursionError:  # json's parser recurses once per [ or {
-            yield number, AliaskitError("not valid JSON (nested too deeply)")
+            yield number, RowError("not valid JSON (nested too deeply)")
         except ValueError as exc:  # an integer of more digits than Python converts
-            yield number, AliaskitError(f"not valid JSON ({str(exc).split(':')[0]})")
+            yield number, RowError(f"not valid JSON ({str(exc).split(':')[0]})")
 
 
-def _rows_csv(text: str) -> Iterable[tuple[int, Any]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    header = reader.fieldnames or []
+MAX_RECORD_LINES = 200
+"""A CSV record (with quoted line breaks) spans at most this many lines; past that, its
+first line is reported malformed and reading resumes on the next line."""
+
+
+def _parse_record(lines: list[str], options: dict[str, Any]) -> list[str] | RowError | None:
+    """The one CSV record in ``lines``; None when it needs more lines (an open quote)."""
+    reader = csv.reader(io.StringIO("\n".join(lines) + "\n", newline=""), strict=True, **options)
+    try:
+        row = next(reader, [])
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return None
+        return RowError(f"malformed CSV ({exc})")
+    if next(reader, None) is not None:
+        return RowError("malformed CSV")
+    return row
+
+
+def csv_rows(handle: BinaryIO, **options: Any) -> Iterator[tuple[int, list[str] | RowError]]:
+    """CSV records with the line each starts on; a record with a line that is not
+    UTF-8, or that the csv module cannot read, comes as a RowError. A quote left open
+    is reported on its line and reading resumes on the line after it, so one stray quote
+    does not swallow the rest of the file."""
+    pending: list[tuple[int, str]] = []
+    lines = decoded_lines(handle)
+    replay: list[tuple[int, str | RowError]] = []
+    while True:
+        if replay:
+            number, line = replay.pop(0)
+        else:
+            item = next(lines, None)
+            if item is None:
+                break
+            number, line = item
+        if isinstance(line, RowError):
+            if pending:
+                yield pending[0][0], RowError("not valid UTF-8 within the record")
+                pending = []
+            yield number, line
+            continue
+        if line.startswith("\x1a") and not line.strip("\x1a"):
+            continue  # a DOS end-of-file mark
+        pending.append((number, line))
+        row = _parse_record([text for _, text in pending], options)
+        if row is None and len(pending) < MAX_RECORD_LINES:
+            continue
+        first = pending[0][0]
+        if row is None:
+            row = RowError("a quoted field is never closed")
+        if isinstance(row, RowError) and len(pending) > 1:
+            replay = [(n, t) for n, t in pending[1:]] + replay
+        pending = []
+        if isinstance(row, RowError) or row:
+            yield first, row
+    if pending:
+        yield pending[0][0], RowError("a quoted field is never closed")
+        rest: list[tuple[int, str]] = pending[1:]
+        yield from csv_rows_of(rest, options)
+
+
+def csv_rows_of(lines: list[tuple[int, str]], options: dict[str, Any]
+                ) -> Iterator[tuple[int, list[str] | RowError]]:
+    """:func:`csv_rows` of lines already read (after a quote that was never closed)."""
+    data = b"".join(f"{text}\n".encode() for _, text in lines)
+    offset = lines[0][0] - 1 if lines else 0
+    for number, row in csv_rows(io.BytesIO(data), **options):
+        yield number + offset, row
+
+
+def _rows_csv(handle: BinaryIO) -> Iterator[tuple[int, Any]]:
+    rows = csv_rows(handle)
+    first = next(rows, None)
+    if first is None:
+        return
+    if isinstance(first[1], RowError):
+        yield first
+        return
+    header = [h.strip() for h in first[1]]
     missing = {"id", "name"} - set(header)
     if missing:
-        yield 1, AliaskitError(f"header lacks column(s): {', '.join(sorted(missing))}")
+        yield 1, RowError(f"header lacks column(s): {', '.join(sorted(missing))}")
         return
-    try:
-        for row in reader:
-            number = reader.line_num
-            if None in row:
-                yield number, AliaskitError("more fields than the header has")
-                continue
-            if any(value is None for value in row.values()):
-                yield number, AliaskitError("fewer fields than the header has")
-                continue
-            record: dict[str, Any] = {k: v for k, v in row.items() if v != ""}
-            if "aliases" in record:
-                record["aliases"] = [a.strip() for a in record["aliases"].split("|") if a.strip()]
+    for number, row in rows:
+        if isinstance(row, RowError):
+            yield number, row
+            continue
+        if len(row) > len(header):
+            yield number, RowError("more fields than the header has")
+            continue
+        if len(row) < len(header):
+            yield number, RowError("fewer fields than the header has")
+            continue
+        record: dict[str, Any] = {k: v for k, v in zip(header, row) if v != ""}
+        for field in ("aliases", "birth_dates", "countries"):
+            if field in record:
+                record[field] = [a.strip() for a in record[field].split("|") if a.strip()]
+        yield number, record
+
+
+def _own(handle: BinaryIO, fmt: str) -> Iterator[tuple[int, Entity | RowError]]:
+    rows = _rows_jsonl(handle) if fmt == "jsonl" else _rows_csv(handle)
+    for number, record in rows:
+        if isinstance(record, RowError):
             yield number, record
-    except csv.Error as exc:
-        yield reader.line_num, AliaskitError(f"malformed CSV ({exc})")
+            continue
+        try:
+            yield number, _entity(record)
+        except AliaskitError as exc:
+            yield number, RowError(str(exc))
 
 
-def read_gazetteer(path: str | Path, *, format: str | None = None) -> list[Entity]:
-    """Read entities from a JSON Lines (``.jsonl``) or CSV (``.csv``) file.
+def detect_format(path: Path) -> str:
+    """The format of a gazetteer file, from its name and first bytes; a DataFileError
+    when it cannot be told."""
+    from ._importers import sniff
 
-    ``format`` ("jsonl" or "csv") overrides the file extension. Raises
-    :class:`~aliaskit.DataFileError` listing every malformed row with its row number
-    (the line number in the file), and for duplicate ids.
+    fmt = sniff(path)
+    if fmt is None:
+        raise DataFileError(
+            "unknown gazetteer format; use .jsonl or .csv, a list in one of the formats "
+            f"{', '.join(FORMATS[2:])}, or say which with format=", path=str(path))
+    return fmt
+
+
+def _open(path: Path) -> BinaryIO:
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise DataFileError("file not found", path=str(path)) from None
+    except IsADirectoryError:
+        raise DataFileError("is a directory, not a file", path=str(path)) from None
+
+
+def _records(path: Path, fmt: str) -> Iterator[tuple[str, int, Entity | RowError]]:
+    """(file, line, entity or error) for every record of the file, in file order."""
+    if fmt in ("jsonl", "csv"):
+        with _open(path) as handle:
+            for number, item in _own(handle, fmt):
+                yield str(path), number, item
+        return
+    from . import _importers
+
+    yield from _importers.READERS[fmt](path)
+
+
+def iter_gazetteer(path: str | Path, *, format: str | None = None,
+                   errors: ErrorHandler | None = None) -> Iterator[Entity]:
+    """Stream the entities of a gazetteer file, in file order (see :func:`read_gazetteer`).
+
+    With ``errors``, each malformed row is passed to it as a
+    :class:`~aliaskit.DataFileError` (``path`` and ``line`` say where) and reading goes
+    on; without, the problems are gathered and raised as one DataFileError once the file
+    has been read.
     """
     path = Path(path)
-    fmt = format or {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}.get(
-        path.suffix.lower()
-    )
-    if fmt not in ("jsonl", "csv"):
-        raise DataFileError("unknown gazetteer format; use .jsonl or .csv (or format=)",
-                            path=str(path))
-    text = read_text(path)
-    rows = _rows_jsonl(text) if fmt == "jsonl" else _rows_csv(text)
-    entities: list[Entity] = []
-    problems: list[str] = []
-    seen: dict[str, int] = {}
-    for number, record in rows:
-        try:
-            if isinstance(record, AliaskitError):
-                raise record
-            entity = _entity(record)
-        except (AliaskitError, TypeError) as exc:
-            problems.append(f"row {number}: {exc}")
+    if format is not None and format not in FORMATS:
+        raise DataFileError(f"unknown gazetteer format {format!r}; choose one of "
+                            f"{', '.join(FORMATS)}", path=str(path))
+    if not path.exists():
+        raise DataFileError("file not found", path=str(path))
+    fmt = format or detect_format(path)
+    problems: list[DataFileError] = []
+    report = errors if errors is not None else problems.append
+    seen: dict[str, tuple[str, int]] = {}
+    count = 0
+    for where, number, item in _records(path, fmt):
+        if isinstance(item, RowError):
+            report(DataFileError(f"row {number}: {item}", path=where, line=number))
             continue
-        if entity.id in seen:
-            problems.append(f"row {number}: duplicate id {entity.id!r} (first on row {seen[entity.id]})")
+        first = seen.get(item.id)
+        if first is not None:
+            report(DataFileError(f"row {number}: duplicate id {item.id!r} (first on row "
+                                 f"{first[1]})", path=where, line=number))
             continue
-        seen[entity.id] = number
-        entities.append(entity)
+        seen[item.id] = (where, number)
+        count += 1
+        yield item
     if problems:
-        shown = problems[:MAX_REPORTED]
-        more = f"\n  … and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
-        raise DataFileError(
-            f"{len(problems)} malformed row(s):\n  " + "\n  ".join(shown) + more, path=str(path)
-        )
-    if not entities:
+        shown = [str(p.args[0]).split(": ", 1)[1] if p.path == str(path) else str(p)
+                 for p in problems[:MAX_REPORTED]]
+        more = (f"\n  … and {len(problems) - MAX_REPORTED} more"
+                if len(problems) > MAX_REPORTED else "")
+        raise DataFileError(f"{len(problems)} malformed row(s):\n  " + "\n  ".join(shown) + more,
+                            path=str(path))
+    if not count and errors is None:
         raise DataFileError("no entities in file", path=str(path))
-    return entities
+
+
+def read_gazetteer(path: str | Path, *, format: str | None = None,
+                   errors: ErrorHandler | None = None) -> list[Entity]:
+    """Read the entities of a gazetteer file.
+
+    ``format`` is one of :data:`FORMATS`: ``"jsonl"`` / ``"csv"`` (aliaskit's own),
+    ``"ftm"`` (FollowTheMoney entities, as OpenSanctions publishes them), ``"ofac"``
+    (``sdn.csv``, with ``alt.csv`` and ``add.csv`` read from beside it), ``"un"`` (the UN
+    Security Council consolidated list XML) or ``"geonames"`` (a dump such as ``AF.txt``,
+    with ``alternateNamesV2.txt`` beside it when present); by default it is detected from
+    the file name and first line, and a DataFileError says so when that is ambiguous.
+
+    Raises :class:`~aliaskit.DataFileError` listing every malformed row with its row
+    number (the line in the file), and for duplicate ids; or, with ``errors``, calls it
+    with one DataFileError per malformed row and returns the entities of the good rows.
+    """
+    return list(iter_gazetteer(path, format=format, errors=errors))
+
+
+def alias_list(names: Iterable[str], *, weak: bool = False, note: str | None = None,
+               seen: set[str] | None = None) -> list[Alias]:
+    """Aliases for ``names`` (repeats and names in ``seen`` left out)."""
+    seen = set() if seen is None else seen
+    out = []
+    for name in names:
+        name = name.strip()
+        if name and name not in seen:
+            seen.add(name)
+            out.append(Alias(name, origin="user", weak=weak, note=note))
+    return out

@@ -24,6 +24,7 @@ import attrs
 from rapidfuzz import fuzz, process
 
 from ._compare import Profile, _profile, compare, pair_script, part_weight
+from ._context import check_context, context_evidence, with_context
 from ._errors import AliaskitError, DataFileError, InvalidArgumentError
 from ._judgements import Judgement, Judgements, name_key
 from ._keys import part_key
@@ -49,8 +50,10 @@ AMBIGUITY_MARGIN = 0.05
 """A match is ambiguous when another entity scores within this margin of it."""
 
 # A candidate kept by resolve(): entity, alias, comparison, score, decisive, the
-# reviewer's judgement, and its row (None for one a reviewer confirmed off the index).
-_Found = tuple[Entity, Alias, Comparison, float, bool, "Judgement | None", "int | None"]
+# reviewer's judgement, its row (None for one a reviewer confirmed off the index), and
+# the context's reasons and log-odds.
+_Found = tuple[Entity, Alias, Comparison, float, bool, "Judgement | None", "int | None",
+               tuple[str, ...], float]
 
 # Keys with at most this many rows add all their rows as candidates; commoner keys
 # only narrow (see Resolver._candidates). At most MAX_POSTINGS rows come from them.
@@ -450,6 +453,8 @@ class Resolver:
         threshold: float | None = None,
         judgements: Judgements | None = None,
         include_rejected: bool = False,
+        birth_year: int | None = None,
+        country: str | None = None,
     ) -> list[Match]:
         """The best-matching entities for ``name``, best first (at most ``limit``).
 
@@ -471,6 +476,8 @@ class Resolver:
         ``same`` is always returned, first, whatever its score, and is not ambiguous.
         """
         _require_kind(kind)
+        check_context(birth_year, country)
+        use_context = birth_year is not None or country is not None
         _check_limit(limit)
         if threshold is not None:
             if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
@@ -506,6 +513,13 @@ class Resolver:
             current = best.get(entity_index)
             if current is None or (score, exact) > current[:2]:
                 best[entity_index] = (score, exact, row, row_kind, query, parsed, plan)
+        context: dict[int, tuple[float, tuple[str, ...], float]] = {}
+        if use_context:
+            for entity_index, value in best.items():
+                evidence, reasons = context_evidence(self._entities[entity_index],
+                                                     birth_year=birth_year, country=country)
+                context[entity_index] = (evidence, reasons, value[0])
+                best[entity_index] = (with_context(value[0], evidence), *value[1:])
         ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1],
                                                         self._entities[item[0]].id))
         found: list[_Found] = []
@@ -514,33 +528,37 @@ class Resolver:
             verdict = judged.verdict(name, entity.names, entity.id) if judged else None
             decides = chosen.for_pair(row_kind, pair_script(name, self._rows.names[row])) \
                 if chosen.groups else chosen
+            evidence, reasons, name_score = context.get(entity_index, (0.0, (), score))
             if (verdict is not None and verdict.judgement == "same") or (
                     score >= threshold if threshold is not None else
-                    score >= decides.threshold or (partial and _is_partial_name(plan, score))):
+                    score >= decides.threshold or (partial and evidence >= 0
+                                                    and _is_partial_name(plan, name_score))):
                 alias = entity.alias(self._rows.names[row])
                 comparison = _comparison(name, alias.name, query, parsed, plan, row_kind, decides)
                 # An exact hit on an alias that is not itself ambiguous ("Commander
                 # Massoud") is decisive: near misses of other entities don't rival it;
                 # so is a pair a reviewer confirmed.
                 decisive = (exact and not alias.ambiguous) or verdict is not None
-                found.append((entity, alias, comparison, score, decisive, verdict, row))
+                found.append((entity, alias, comparison, score, decisive, verdict, row,
+                              reasons, evidence))
         rejected: list[Match] = []
         if judged:
             found += self._confirmed(name, kind, chosen, judged, {id(f[0]) for f in found})
             found.sort(key=lambda f: f[5] is None or f[5].judgement != "same")  # stable
-            rejected = [Match(e, a, c, s, False, (), *self._provenance(r), v)
-                        for e, a, c, s, _, v, r in found
+            rejected = [Match(e, a, c, s, False, (), *self._provenance(r), v, why, ev)
+                        for e, a, c, s, _, v, r, why, ev in found
                         if v is not None and v.judgement == "different"]
             found = [f for f in found if f[5] is None or f[5].judgement != "different"]
         matches: list[Match] = []
-        for entity, alias, comparison, score, decisive, verdict, kept_row in found[:limit]:
+        for (entity, alias, comparison, score, decisive, verdict, kept_row, reasons,
+             evidence) in found[:limit]:
             rivals = tuple(
-                other.id for other, _, _, other_score, other_decisive, _, _ in found
+                other.id for other, _, _, other_score, other_decisive, *_ in found
                 if other is not entity and abs(other_score - score) <= AMBIGUITY_MARGIN
                 and other_decisive == decisive and verdict is None
             )
             matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals,
-                                 *self._provenance(kept_row), verdict))
+                                 *self._provenance(kept_row), verdict, reasons, evidence))
         return matches + rejected if include_rejected else matches
 
     def _provenance(self, row: int | None) -> tuple[str | None, str | None]:
@@ -570,7 +588,8 @@ class Resolver:
                 row = next((r for r in self._exact_index().get(
                     " ".join([p.text for p in _light(best.right)]), [])
                             if self._rows.entity[r] == index), None)
-                out.append((entity, entity.alias(best.right), best, best.score, True, judgement, row))
+                out.append((entity, entity.alias(best.right), best, best.score, True, judgement, row,
+                            (), 0.0))
         return out
 
     def _judged_names(self) -> dict[str, list[int]]:
@@ -777,6 +796,8 @@ class Resolver:
                 "id": entity.id, "name": entity.name, "kind": entity.kind,
                 "description": entity.description,
                 "aliases": [attrs.asdict(a) for a in entity.aliases],
+                "birth_dates": list(entity.birth_dates), "countries": list(entity.countries),
+                "source": entity.source,
             })
         keys: dict[int, list[str]] = {}
         for key, rows in self._postings.items():
@@ -831,12 +852,16 @@ class Resolver:
             for number, raw in enumerate(document["entities"]):
                 aliases = tuple(
                     Alias(name=a["name"], origin=a["origin"], ambiguous=a["ambiguous"],
-                          note=a.get("note"), mentions=tuple(Mention(**m) for m in a["mentions"]))
+                          note=a.get("note"), mentions=tuple(Mention(**m) for m in a["mentions"]),
+                          weak=bool(a.get("weak", False)))
                     for a in raw["aliases"]
                 )
                 try:
                     entity = Entity(id=raw["id"], name=raw["name"], kind=raw["kind"],
-                                    aliases=aliases, description=raw["description"])
+                                    aliases=aliases, description=raw["description"],
+                                    birth_dates=raw.get("birth_dates") or (),
+                                    countries=raw.get("countries") or (),
+                                    source=raw.get("source") or "")
                 except AliaskitError as exc:
                     raise AliaskitError(f"field entities[{number}]: {exc}") from None
                 resolver._ids[entity.id] = len(resolver._entities)
@@ -882,13 +907,17 @@ class _BadField(Exception):
 _OPTIONAL_STR = (str, type(None))
 # Layer columns: absent from files written before layers existed.
 _OPTIONAL_LIST = (list, type(None))
+# Fields added with screening (weak aliases, birth dates, countries, source).
+_OPTIONAL_BOOL = (bool, type(None))
 _MENTION_FIELDS: dict[str, type | tuple[type, ...]] = {
     "source": str, "start": int, "end": int, "line": int, "text": str, "context": str,
     "decision": _OPTIONAL_STR}
 _ALIAS_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "name": str, "origin": str, "ambiguous": bool, "note": _OPTIONAL_STR, "mentions": list}
+    "name": str, "origin": str, "ambiguous": bool, "note": _OPTIONAL_STR, "mentions": list,
+    "weak": _OPTIONAL_BOOL}
 _ENTITY_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "id": str, "name": str, "kind": _OPTIONAL_STR, "description": str, "aliases": list}
+    "id": str, "name": str, "kind": _OPTIONAL_STR, "description": str, "aliases": list,
+    "birth_dates": _OPTIONAL_LIST, "countries": _OPTIONAL_LIST, "source": _OPTIONAL_STR}
 _ROW_FIELDS: dict[str, type | tuple[type, ...]] = {
     "entity": list, "name_index": list, "normalized": list, "sounds": list, "keys": list,
     "layer": _OPTIONAL_LIST, "source": _OPTIONAL_LIST}
@@ -902,7 +931,7 @@ def _fields(value: object, field: str, schema: dict[str, type | tuple[type, ...]
     if not isinstance(value, dict):
         raise _BadField(field, f"expected an object, found {type(value).__name__}")
     missing = [k for k in schema if k not in value
-               and schema[k] is not _OPTIONAL_STR and schema[k] is not _OPTIONAL_LIST]
+               and schema[k] not in (_OPTIONAL_STR, _OPTIONAL_LIST, _OPTIONAL_BOOL)]
     if missing:
         raise _BadField(field, f"missing {', '.join(missing)}")
     unknown = [k for k in value if k not in schema]
@@ -960,6 +989,9 @@ def _check_index(document: dict[str, object]) -> None:
         if entity["id"] in ids:
             raise _BadField(f"{where}.id", f"duplicate id {entity['id']!r}")
         ids.add(str(entity["id"]))
+        for column in ("birth_dates", "countries"):
+            if entity.get(column) is not None:
+                _column(entity[column], f"{where}.{column}", str, None)
         aliases = entity["aliases"]
         assert isinstance(aliases, list)
         alias_names = {entity["name"]}

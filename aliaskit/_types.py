@@ -123,6 +123,9 @@ class Alias:
     ambiguous: bool = False
     note: str | None = None
     mentions: tuple[Mention, ...] = ()
+    weak: bool = False
+    """A weak alias (a list's "low quality" or ``weakAlias``: a nickname, a short or
+    generic form): kept for review, flagged on every hit through it."""
 
     def to_dict(self) -> dict[str, Any]:
         """The alias as a JSON-ready dict, with its mentions (:meth:`Mention.to_dict`)."""
@@ -142,6 +145,22 @@ def _to_aliases(values: Iterable[str | Alias]) -> tuple[Alias, ...]:
         else:
             raise TypeError(f"an alias must be a string or Alias, not {type(value).__name__}")
     return tuple(aliases)
+
+
+def _year(text: str) -> int | None:
+    """The year a date starts with ("1956-03-01" -> 1956), else None."""
+    text = text.strip()
+    return int(text[:4]) if len(text) >= 4 and text[:4].isdigit() and (
+        len(text) == 4 or not text[4].isdigit()) else None
+
+
+def _to_strings(values: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, str):
+        raise InvalidNameError("expected a list of strings, not one string")
+    out = tuple(values)
+    if not all(isinstance(v, str) for v in out):
+        raise InvalidNameError("expected a list of strings")
+    return out
 
 
 def _require_kind(value: object) -> None:
@@ -184,6 +203,32 @@ class Entity:
     kind: Kind | None = attrs.field(default=None, validator=_check_kind)
     aliases: tuple[Alias, ...] = attrs.field(default=(), converter=_to_aliases)
     description: str = ""
+    birth_dates: tuple[str, ...] = attrs.field(default=(), converter=_to_strings)
+    """Dates of birth as the source gives them: "1956", "1956-03-01", or a range of years
+    "1955/1958"; see :attr:`birth_years`."""
+    countries: tuple[str, ...] = attrs.field(default=(), converter=_to_strings)
+    """Countries the entity is tied to (nationality, citizenship, location), as ISO
+    3166-1 alpha-2 codes where the source gives codes ("af", "ir"), else as written."""
+    source: str = ""
+    """The list the entity was read from ("ofac-sdn", "un-sc", "opensanctions", ...)."""
+
+    @property
+    def birth_years(self) -> tuple[tuple[int, int], ...]:
+        """Each birth date as a range of years (first, last): "1956-03-01" is (1956, 1956),
+        "1955/1958" is (1955, 1958); dates without a year are left out.
+
+        ```pycon
+        >>> Entity(id="x", name="A B", birth_dates=["1956-03-01", "1960/1962"]).birth_years
+        ((1956, 1956), (1960, 1962))
+
+        ```
+        """
+        years = []
+        for date in self.birth_dates:
+            ends = [_year(part) for part in date.split("/", 1)]
+            if ends[0] is not None and ends[-1] is not None:
+                years.append((min(ends[0], ends[-1]), max(ends[0], ends[-1])))
+        return tuple(years)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -431,6 +476,11 @@ class Match:
     layer: str | None = None
     source: str | None = None
     judgement: Judgement | None = None
+    context: tuple[str, ...] = ()
+    """Why the query's context (birth year, country) moved the score: "born 1956 vs
+    1973"; empty when the query or the entity has none."""
+    context_log_odds: float = 0.0
+    """What the context added to the name score's log-odds (negative: against)."""
 
     @property
     def confirmed(self) -> bool:
@@ -444,20 +494,32 @@ class Match:
 
     @property
     def is_match(self) -> bool:
-        """The decision: confirmed by a reviewer, else the comparison's unless rejected."""
-        return self.confirmed or (self.comparison.is_match and not self.rejected)
+        """The decision: confirmed by a reviewer, rejected by one, else on :attr:`score`
+        (the name score with the context's evidence, when there is context)."""
+        if self.confirmed or self.rejected:
+            return self.confirmed
+        if not self.context:
+            return self.comparison.is_match
+        return self.score >= self.comparison.threshold
 
     def explain(self) -> str:
         """The entity, the matched alias and its provenance, then the comparison."""
         head = f"{self.entity.id} ({self.entity.name}) via alias {self.alias.name!r} [{self.alias.origin}]"
         if self.layer is not None:
             head += f" from layer {self.layer!r}"
+        if self.alias.weak:
+            head += "  (weak alias)"
         if self.ambiguous:
             head += "  AMBIGUOUS with " + ", ".join(self.alternatives)
         if self.judgement is not None:
             head += f"  [{self.judgement.describe()}]"
         seen = [f"    seen in {m.source}:{m.line} [{m.start}:{m.end}]" for m in self.alias.mentions[:3]]
-        return "\n".join([head, *seen, self.comparison.explain()])
+        lines = [head, *seen, self.comparison.explain()]
+        if self.context:
+            verdict = "MATCH" if self.is_match else "no match"
+            lines.append(f"  {'(context) ' + '; '.join(self.context):<53} log-odds "
+                         f"{self.context_log_odds:+.2f}  -> score {self.score:.3f} {verdict}")
+        return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """The match as a flat JSON-ready dict: the entity's ``id, name, kind``, ``score``,

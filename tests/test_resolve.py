@@ -203,3 +203,19 @@ def test_load_validates_every_field(tmp_path: Path, case: dict[str, str]) -> Non
 def test_load_refuses_deep_nesting(tmp_path: Path, text: str) -> None:
     with pytest.raises(DataFileError, match="nested too deeply"):
         Resolver.load(_write(tmp_path / "deep.gz", text))
+
+
+def test_saved_index_keeps_screening_fields(tmp_path: Path) -> None:
+    """Birth dates, countries, source and weak aliases survive save and load."""
+    from aliaskit import Alias
+
+    entity = Entity(id="e0", name="Amir Khan Muttaqi", kind="person",
+                    aliases=[Alias("Mottaki", weak=True)], birth_dates=["1970"],
+                    countries=["af"], source="un")
+    path = tmp_path / "index.gz"
+    Resolver([entity]).save(path)
+    loaded = Resolver.load(path).entity("e0")
+    assert (loaded.birth_dates, loaded.countries, loaded.source) == (("1970",), ("af",), "un")
+    assert [a.weak for a in loaded.aliases if a.name == "Mottaki"] == [True]
+    match = Resolver.load(path).resolve("Muttaqi", birth_year=1990, threshold=0.0)[0]
+    assert match.context and match.context_log_odds < 0

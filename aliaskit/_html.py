@@ -1,0 +1,150 @@
+"""The self-contained review page of ``aliaskit screen --html``.
+
+One section per input row with its hits; each hit shows the alias that hit, the score,
+the decision, the context, and a table of its name parts' evidence (method, similarity,
+weight, log-odds). A reviewer can sort the rows by their best score, filter to rows with
+a match, and mark each hit reviewed (kept in the page's own state only). No external
+resource is loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from . import __version__
+
+__all__ = ["review_page"]
+
+_STYLE = """
+body { font: 14px/1.5 system-ui, sans-serif; margin: 1.5em auto; max-width: 70em; color: #222; }
+h1 { font-size: 1.3em; margin-bottom: .2em; }
+.bar { position: sticky; top: 0; background: #fff; padding: .5em 0; border-bottom: 1px solid #ccc;
+       z-index: 1; }
+.bar button { margin-right: .5em; }
+section { border: 1px solid #ddd; border-radius: 6px; margin: .8em 0; padding: .4em .8em; }
+section.match { border-left: 5px solid #c0392b; }
+section.hit { border-left: 5px solid #e0a800; }
+section.error { border-left: 5px solid #777; background: #f6f6f6; }
+h2 { font-size: 1em; margin: .2em 0; }
+h2 .line { color: #888; font-weight: normal; }
+h2 .ctx { color: #555; font-weight: normal; font-size: .9em; }
+table { border-collapse: collapse; width: 100%; margin: .3em 0; }
+th, td { text-align: left; padding: 2px 6px; vertical-align: top; }
+th { background: #f0f0f0; }
+th.sort { cursor: pointer; text-decoration: underline dotted; }
+tr.hit td { border-top: 1px solid #ddd; }
+td.score { font-variant-numeric: tabular-nums; }
+.yes { color: #c0392b; font-weight: bold; }
+.no { color: #777; }
+.weak { background: #fff1c7; padding: 0 3px; border-radius: 3px; font-size: .85em; }
+.parts { margin: 0 0 .4em 2em; width: auto; font-size: .9em; }
+.parts td, .parts th { padding: 1px 8px; }
+.pos { color: #1e7b34; } .neg { color: #b03a2e; }
+.context { margin-left: 2em; font-size: .9em; }
+details { margin-left: 2em; font-size: .85em; }
+pre { background: #f7f7f7; padding: .4em; overflow-x: auto; }
+.err { color: #b03a2e; }
+"""
+
+_SCRIPT = """
+const list = document.getElementById('rows');
+const sections = Array.from(list.children);
+function order(key) {
+  const sorted = sections.slice().sort((a, b) => key === 'score'
+      ? (parseFloat(b.dataset.best) - parseFloat(a.dataset.best)) || (a.dataset.line - b.dataset.line)
+      : a.dataset.line - b.dataset.line);
+  sorted.forEach(s => list.appendChild(s));
+  document.body.dataset.order = key;
+}
+document.getElementById('by-score').onclick = () => order('score');
+document.getElementById('by-line').onclick = () => order('line');
+document.getElementById('only-matches').onchange = (e) => {
+  sections.forEach(s => { s.hidden = e.target.checked && !s.classList.contains('match'); });
+};
+document.querySelectorAll('th.sort').forEach(th => th.onclick = () => {
+  const body = th.closest('table').tBodies[0];
+  const groups = Array.from(body.querySelectorAll('tr.hit')).map(r => [r, r.nextElementSibling]);
+  const dir = th.dataset.dir === 'asc' ? -1 : 1;
+  th.dataset.dir = dir === 1 ? 'asc' : 'desc';
+  groups.sort((a, b) => dir * (parseFloat(a[0].dataset.score) - parseFloat(b[0].dataset.score)));
+  groups.forEach(([r, p]) => { body.appendChild(r); body.appendChild(p); });
+});
+"""
+
+
+def _parts_table(parts: Sequence[dict[str, Any]]) -> str:
+    rows = []
+    for p in parts:
+        odds = p["log_odds"]
+        cls = "pos" if odds > 0 else "neg" if odds < 0 else ""
+        rows.append(f"<tr><td>{escape(p['left'] or '—')}</td><td>{escape(p['right'] or '—')}</td>"
+                    f"<td>{escape(p['method'])}</td><td>{p['similarity']:.2f}</td>"
+                    f"<td>{p['weight']:.2f}</td><td class=\"{cls}\">{odds:+.2f}</td></tr>")
+    return ('<table class="parts"><thead><tr><th>input part</th><th>list part</th><th>method</th>'
+            "<th>sim</th><th>weight</th><th>log-odds</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+def _hit_rows(hits: Sequence[dict[str, Any]]) -> str:
+    out = []
+    for rank, h in enumerate(hits, start=1):
+        decision = '<span class="yes">match</span>' if h["is_match"] else '<span class="no">below</span>'
+        weak = ' <span class="weak">weak alias</span>' if h["alias_weak"] else ""
+        ambiguous = ' <span class="weak">ambiguous</span>' if h["ambiguous"] else ""
+        context = ""
+        if h["context"]:
+            context = (f'<div class="context">context: {escape("; ".join(h["context"]))} '
+                       f'(log-odds {h["context_log_odds"]:+.2f}; name score {h["name_score"]:.3f})</div>')
+        out.append(
+            f'<tr class="hit" data-score="{h["score"]:.6f}"><td>{rank}</td>'
+            f'<td class="score">{h["score"]:.3f}</td><td>{decision}</td>'
+            f"<td><code>{escape(h['id'])}</code></td><td>{escape(h['name'])}</td>"
+            f"<td>{escape(h['kind'] or '')}</td><td>{escape(h['alias'])}{weak}{ambiguous}</td>"
+            f"<td>{escape(h['source'])}</td></tr>"
+            f'<tr class="evidence"><td></td><td colspan="7">{_parts_table(h["parts"])}{context}'
+            f"<details><summary>full explanation</summary><pre>{escape(h['explanation'])}</pre>"
+            "</details></td></tr>")
+    return "".join(out)
+
+
+def _section(record: dict[str, Any]) -> str:
+    hits = record["hits"]
+    best = max((h["score"] for h in hits), default=0.0)
+    cls = ("error" if "error" in record else "match" if any(h["is_match"] for h in hits)
+           else "hit" if hits else "none")
+    context = ", ".join(filter(None, (
+        f"born {record['birth_year']}" if record.get("birth_year") else "",
+        f"country {record['country']}" if record.get("country") else "")))
+    head = (f'<h2><span class="line">line {record["line"]}</span> {escape(record["name"] or record["input"])}'
+            + (f' <span class="ctx">({escape(context)})</span>' if context else "") + "</h2>")
+    if "error" in record:
+        body = f'<p class="err">error: {escape(record["error"])}</p>'
+    elif not hits:
+        body = '<p class="no">no hit</p>'
+    else:
+        body = ('<table><thead><tr><th>#</th><th class="sort" title="sort by score">score</th>'
+                "<th>decision</th><th>id</th><th>name</th><th>kind</th><th>alias that hit</th>"
+                f"<th>list</th></tr></thead><tbody>{_hit_rows(hits)}</tbody></table>")
+    return (f'<section class="{cls}" data-line="{record["line"]}" data-best="{best:.6f}">'
+            f"{head}{body}</section>")
+
+
+def review_page(records: Sequence[dict[str, Any]], title: str) -> str:
+    """The review page of screen records (as ``aliaskit screen --jsonl`` writes them)."""
+    matches = sum(1 for r in records if any(h["is_match"] for h in r["hits"]))
+    errors = sum(1 for r in records if "error" in r)
+    hits = sum(1 for r in records if r["hits"])
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>aliaskit screen: {escape(title)}</title><style>{_STYLE}</style></head><body>"
+        f"<h1>Screening: {escape(title)}</h1>"
+        f'<p id="summary">{len(records)} input rows: {matches} with a match, {hits} with hits, '
+        f"{errors} errors. aliaskit {escape(__version__)}. Each hit shows its name parts' "
+        "evidence: log-odds for (green) or against (red) a match.</p>"
+        '<div class="bar"><button id="by-score">sort by best score</button>'
+        '<button id="by-line">input order</button>'
+        '<label><input type="checkbox" id="only-matches"> only rows with a match</label></div>'
+        f'<div id="rows">{"".join(_section(r) for r in records)}</div>'
+        f"<script>{_SCRIPT}</script></body></html>\n")

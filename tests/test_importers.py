@@ -1,0 +1,94 @@
+"""The list importers on small files in each published format (invented records)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CASES, load_csv, load_json
+
+from aliaskit import DataFileError, read_gazetteer
+from aliaskit._gazetteer import iter_gazetteer
+from aliaskit._importers import sniff
+
+LISTS = CASES / "importers"
+EXPECTED = load_json("importer_entities.json")
+ERRORS = load_csv("importer_errors.csv")
+FORMATS = {"ftm/entities.ftm.json": "ftm", "ofac/sdn.csv": "ofac", "un/consolidated.xml": "un",
+           "geonames/XX.txt": "geonames"}
+
+
+def _summary(path: Path, fmt: str | None = None) -> tuple[list[dict[str, object]], list[DataFileError]]:
+    problems: list[DataFileError] = []
+    entities = read_gazetteer(path, format=fmt, errors=problems.append)
+    return [{"id": e.id, "name": e.name, "kind": e.kind,
+             "aliases": [[a.name, a.weak] for a in e.aliases],
+             "birth_years": [list(y) for y in e.birth_years], "countries": list(e.countries),
+             "source": e.source} for e in entities], problems
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_reads_fixture(name: str) -> None:
+    detected, problems = _summary(LISTS / name)
+    assert detected == EXPECTED[name]
+    assert _summary(LISTS / name, FORMATS[name])[0] == detected
+    assert sniff(LISTS / name) == FORMATS[name]
+    # every malformed row of the fixture is reported, with its file and line
+    expected = [(c["reported_file"], int(c["line"])) for c in ERRORS if c["file"] == name]
+    assert sorted((Path(p.path or "").name, p.line) for p in problems) == sorted(expected)
+
+
+@pytest.mark.parametrize("case", ERRORS, ids=[f"{c['file']}:{c['line']}" for c in ERRORS])
+def test_reports_bad_row(case: dict[str, str]) -> None:
+    _, problems = _summary(LISTS / case["file"])
+    found = [p for p in problems if Path(p.path or "").name == case["reported_file"]
+             and p.line == int(case["line"])]
+    assert len(found) == 1 and case["expected"] in str(found[0])
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_without_handler_raises_listing_every_row(name: str) -> None:
+    count = sum(1 for c in ERRORS if c["file"] == name)
+    with pytest.raises(DataFileError, match=f"{count} malformed row"):
+        read_gazetteer(LISTS / name)
+
+
+def test_rows_accounted_for() -> None:
+    """Each record of a fixture gives an entity, an error, or is a record that names no
+    party (the FTM Sanction record)."""
+    entities, problems = _summary(LISTS / "ftm/entities.ftm.json")
+    lines = [ln for ln in (LISTS / "ftm/entities.ftm.json").read_text().splitlines() if ln.strip()]
+    assert len(entities) + len(problems) + 1 == len(lines)
+
+
+def test_weak_aliases_and_context() -> None:
+    [person] = [e for e in read_gazetteer(LISTS / "un/consolidated.xml", errors=lambda _: None)
+                if e.id == "un:XXi.001"]
+    assert {a.name for a in person.aliases if a.weak} == {"Abu Layla"}
+    assert person.birth_years == ((1956, 1956),) and person.countries == ("georgia",)
+
+
+def test_doctype_refused() -> None:
+    with pytest.raises(DataFileError, match="DOCTYPE and ENTITY declarations are refused"):
+        read_gazetteer(LISTS / "un/doctype.xml")
+
+
+def test_streams(tmp_path: Path) -> None:
+    """iter_gazetteer yields the first entity before the rest of the file is read."""
+    path = tmp_path / "list.jsonl"
+    shutil.copy(LISTS / "ftm/entities.ftm.json", path)
+    stream = iter_gazetteer(path, errors=lambda _: None)
+    assert next(stream).id == "os-p-1"
+    with path.open("a") as handle:  # appended after the first entity was read
+        handle.write('{"id": "late", "schema": "Person", "properties": {"name": ["Late Arrival"]}}\n')
+    assert [e.id for e in stream][-1] == "late"
+
+
+def test_ambiguous_format(tmp_path: Path) -> None:
+    path = tmp_path / "list.xml"
+    path.write_text("<other/>", encoding="utf-8")
+    with pytest.raises(DataFileError, match="unknown gazetteer format"):
+        read_gazetteer(path)
+    with pytest.raises(DataFileError, match="unknown gazetteer format 'xls'"):
+        read_gazetteer(path, format="xls")

@@ -1,0 +1,116 @@
+"""`aliaskit screen` end to end: one record per input row, in order, errors counted."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import CASES, REPO, load_csv
+from test_cli import run
+
+pytestmark = pytest.mark.cli
+
+DIR = CASES / "screen"
+LIST = str(DIR / "list.jsonl")
+EXPECTED = load_csv("screen/expected.csv")
+
+
+def _records(stdout: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+def test_every_row_gets_one_record_in_order() -> None:
+    result = run("screen", str(DIR / "input.jsonl"), "--against", LIST)
+    records = _records(result.stdout)
+    lines = (DIR / "input.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [r["line"] for r in records] == list(range(1, len(lines) + 1))
+    assert len(records) == len(EXPECTED)
+    errors = 0
+    for record, case in zip(records, EXPECTED):
+        assert record["line"] == int(case["line"]), case["note"]
+        hits = record["hits"]
+        assert isinstance(hits, list)
+        if case["error"]:
+            errors += 1
+            assert case["error"] in str(record["error"]) and not hits, case["note"]
+        else:
+            assert "error" not in record
+            assert (hits[0]["id"] if hits else "") == case["top"], case["note"]
+    assert result.returncode == 1  # some rows could not be screened
+    assert f"screened {len(records)} rows" in result.stderr
+    assert f"{errors} errors" in result.stderr
+
+
+def test_hit_fields_and_context() -> None:
+    record = _records(run("screen", str(DIR / "input.jsonl"), "--against", LIST,
+                          "--threshold", "0.05").stdout)[1]
+    ids = [h["id"] for h in record["hits"]]  # type: ignore[union-attr]
+    assert ids[:2] == ["p2", "p1"]
+    far = record["hits"][1]  # type: ignore[index]
+    assert far["context"] == ["born 1956 vs 1973"] and far["score"] < far["name_score"]
+    assert {"id", "name", "kind", "score", "is_match", "alias", "explanation", "parts"} <= set(far)
+    assert "born 1956 vs 1973" in far["explanation"]
+
+
+@pytest.mark.parametrize(("name", "rows", "errors"), [("input.csv", 4, 2), ("input.txt", 4, 1)])
+def test_csv_and_plain_inputs(name: str, rows: int, errors: int) -> None:
+    result = run("screen", str(DIR / name), "--against", LIST)
+    records = _records(result.stdout)
+    assert len(records) == rows and sum("error" in r for r in records) == errors
+    assert [r["line"] for r in records] == sorted(r["line"] for r in records)  # type: ignore[type-var]
+
+
+def test_workers_give_identical_output() -> None:
+    one = run("screen", str(DIR / "input.jsonl"), "--against", LIST, "--threshold", "0.2")
+    two = run("screen", str(DIR / "input.jsonl"), "--against", LIST, "--threshold", "0.2",
+              "--workers", "2")
+    assert one.stdout == two.stdout and one.stdout.count("\n") == len(EXPECTED)
+
+
+def test_list_errors() -> None:
+    bad = str(CASES / "importers" / "ftm" / "entities.ftm.json")
+    stop = run("screen", str(DIR / "input.txt"), "--against", bad)
+    assert stop.returncode == 1 and stop.stdout == "" and "malformed row" in stop.stderr
+    assert "Traceback" not in stop.stderr
+    warn = run("screen", str(DIR / "input.txt"), "--against", bad, "--list-errors", "warn")
+    assert len(_records(warn.stdout)) == 4 and "5 malformed list row(s) left out" in warn.stderr
+
+
+def test_usage_errors() -> None:
+    result = run("screen", str(DIR / "input.txt"))
+    assert result.returncode == 2 and "--against LIST or --index INDEX" in result.stderr
+    result = run("screen", str(DIR / "missing.txt"), "--against", LIST)
+    assert result.returncode == 1 and "file not found" in result.stderr
+
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_review_page_in_browser(tmp_path: Path) -> None:
+    if BROWSER is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: .ci/run must `apt-get install chromium`")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    page = tmp_path / "review.html"
+    result = run("screen", str(DIR / "input.jsonl"), "--against", LIST, "--threshold", "0.05",
+                 "--html", str(page))
+    records = _records(result.stdout)
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--user-data-dir=" + str(tmp_path / "profile")]
+    dom = subprocess.run([BROWSER, *flags, "--dump-dom", page.as_uri()], capture_output=True,
+                         text=True, timeout=120).stdout
+    assert dom.count("<section ") == len(records)
+    hits = sum(len(r["hits"]) for r in records)  # type: ignore[arg-type]
+    assert dom.count('<tr class="hit"') == hits > 0
+    assert dom.count('<table class="parts">') == hits  # each hit's parts' evidence
+    assert "born 1956 vs 1973" in dom and 'id="by-score"' in dom
+    shot = REPO / "test-artifacts" / "screen_review.png"
+    shot.parent.mkdir(exist_ok=True)
+    shot.unlink(missing_ok=True)
+    subprocess.run([BROWSER, *flags, "--window-size=1100,1400", f"--screenshot={shot}",
+                    page.as_uri()], capture_output=True, timeout=120)
+    assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
