@@ -96,4 +96,7 @@ def with_context(score: float, evidence: float) -> float:
     if not evidence:
         return score
     p = min(max(score, NAME_ODDS_FLOOR), 1.0 - NAME_ODDS_FLOOR)
-    return 1.0 / (1.0 + math.exp(-(math.log(p / (1.0 - p)) + evidence)))
+    moved = 1.0 / (1.0 + math.exp(-(math.log(p / (1.0 - p)) + evidence)))
+    # The clip must not turn evidence for a match into a lower score (an exact 1.0 with
+    # an agreeing birth year), nor evidence against into a higher one.
+    return max(moved, score) if evidence > 0 else min(moved, score)
