@@ -1,0 +1,110 @@
+"""Reviewers' decisions in `aliaskit screen`, end to end through the installed command:
+--judgements (a rejected pair never returns, a confirmed one always does), --show-rejected,
+--profile FILE, and the review page's decisions exported and imported with `judge --import`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import CASES
+from test_cli import run
+
+pytestmark = pytest.mark.cli
+
+DIR = CASES / "screen"
+INPUT = str(DIR / "input.jsonl")
+LIST = str(DIR / "list.jsonl")
+
+
+def _records(stdout: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+def _by_name(records: list[dict[str, object]]) -> dict[str, list[dict[str, object]]]:
+    return {str(r["name"]): r["hits"] for r in records if r["name"]}  # type: ignore[misc]
+
+
+def _judge(path: Path, left: str, right: str, decision: str, note: str = "") -> None:
+    result = run("judge", left, right, f"--{decision}", "--user", "maria", "--note", note,
+                 "--file", str(path))
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture
+def judgements(tmp_path: Path) -> Path:
+    path = tmp_path / "judgements.jsonl"
+    _judge(path, "Zareef Tanuri", "p1", "different", "the uncle")  # by entity id
+    _judge(path, "Zarif Tanuri", "Zarif Tanuri", "different")  # by the entity's name (p2)
+    _judge(path, "Velma Orin", "o1", "same", "alias in the registry")  # scores 0.09
+    return path
+
+
+SCREENS = [pytest.param([], id="default"),
+           pytest.param(["--threshold", "0.0", "--limit", "10"], id="every-candidate"),
+           pytest.param(["--profile", "screening", "--workers", "2"], id="workers"),
+           pytest.param(["--threshold", "0.05", "--workers", "3", "--limit", "1"], id="limit-1")]
+
+
+@pytest.mark.parametrize("extra", SCREENS)
+def test_rejected_pair_never_returns_confirmed_always_does(judgements: Path,
+                                                            extra: list[str]) -> None:
+    plain = _by_name(_records(run("screen", INPUT, "--against", LIST, *extra).stdout))
+    assert "p1" in [h["id"] for h in plain["Zareef Tanuri"]]  # type: ignore[index]
+    assert "p2" in [h["id"] for h in plain["Zarif Tanuri"]]  # type: ignore[index]
+    result = run("screen", INPUT, "--against", LIST, "--judgements", str(judgements), *extra)
+    hits = _by_name(_records(result.stdout))
+    assert "p1" not in [h["id"] for h in hits["Zareef Tanuri"]]  # type: ignore[index]
+    assert "p2" not in [h["id"] for h in hits["Zarif Tanuri"]]  # type: ignore[index]
+    assert not any(h["rejected"] for row in hits.values() for h in row)  # type: ignore[index]
+    first = hits["Velma Orin"][0]  # type: ignore[index]
+    assert first["id"] == "o1" and first["is_match"] and first["score"] < 0.2
+    assert first["judgement"]["judgement"] == "same"
+    assert first["judgement"]["user"] == "maria"
+
+
+def test_show_rejected_lists_them_marked(judgements: Path) -> None:
+    result = run("screen", INPUT, "--against", LIST, "--judgements", str(judgements),
+                 "--show-rejected", "--threshold", "0.05")
+    hits = _by_name(_records(result.stdout))
+    p1 = next(h for h in hits["Zareef Tanuri"] if h["id"] == "p1")  # type: ignore[index]
+    assert p1["rejected"] and not p1["is_match"]
+    assert p1["judgement"]["describe"].startswith("rejected by maria on 20")
+    assert "(the uncle)" in p1["judgement"]["describe"]
+    assert hits["Zareef Tanuri"][-1]["id"] == "p1"  # after the others  # type: ignore[index]
+    # In the table too, and never counted as a match.
+    table = run("screen", INPUT, "--against", LIST, "--judgements", str(judgements),
+                "--show-rejected", "--format", "table")
+    line = next(t for t in table.stdout.splitlines() if " p1 " in t)
+    assert " REJ " in line and "rejected by maria on 20" in line
+    alone = run("screen", "-", "--against", LIST, "--judgements", str(judgements),
+                "--show-rejected", "--input-format", "jsonl",
+                stdin='{"name": "Zareef Tanuri", "birth_year": 1956}\n')
+    assert _records(alone.stdout)[0]["hits"][0]["rejected"]  # type: ignore[index]
+    assert "0 with hits (0 with a match)" in alone.stderr
+
+
+def test_screen_warns_of_conflicts(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    _judge(path, "Zareef Tanuri", "p1", "different")
+    _judge(path, "Zareef Tanuri", "p1", "same")
+    kept = run("screen", "-", "--against", LIST, "--judgements", str(path), stdin="Zareef Tanuri\n")
+    assert "conflicting judgements" in kept.stderr
+    assert _records(kept.stdout)[0]["hits"][0]["judgement"] is None  # type: ignore[index]
+    latest = run("screen", "-", "--against", LIST, "--judgements", str(path), "--latest-wins",
+                 stdin="Zareef Tanuri\n")
+    assert _records(latest.stdout)[0]["hits"][0]["judgement"]["judgement"] == "same"  # type: ignore[index]
+
+
+def test_profile_file(tmp_path: Path) -> None:
+    strict = tmp_path / "strict.txt"
+    strict.write_text("strict | 0.99 | a user's profile\n", encoding="utf-8")
+    args = ["screen", "-", "--against", LIST, "--threshold", "0.05"]
+    default = _records(run(*args, stdin="Velma Orin\n").stdout)[0]["hits"][0]  # type: ignore[index]
+    mine = _records(run(*args, "--profile", str(strict), stdin="Velma Orin\n").stdout)[0]
+    hit = mine["hits"][0]  # type: ignore[index]
+    assert default["id"] == hit["id"] == "p3" and default["is_match"] and not hit["is_match"]
+    bad = run(*args, "--profile", "no-such-profile", stdin="Velma Orin\n")
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
