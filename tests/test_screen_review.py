@@ -108,3 +108,38 @@ def test_profile_file(tmp_path: Path) -> None:
     assert default["id"] == hit["id"] == "p3" and default["is_match"] and not hit["is_match"]
     bad = run(*args, "--profile", "no-such-profile", stdin="Velma Orin\n")
     assert bad.returncode != 0 and "Traceback" not in bad.stderr
+
+
+def test_judge_import_reports_bad_lines_and_keeps_good_ones(tmp_path: Path) -> None:
+    judgements = tmp_path / "judgements.jsonl"
+    judgements.write_bytes(b'{"left": "A Khan", "right": "p1", "judgement": "same"}')  # no newline
+    export = tmp_path / "export.jsonl"
+    good = {"left": "Zareef Tanuri", "right": "p1", "judgement": "different", "user": "",
+            "time": "2026-12-05T09:12:00Z", "note": ""}
+    export.write_text("\n".join([
+        json.dumps(good),
+        "not json",
+        json.dumps({**good, "judgement": "maybe"}),
+        json.dumps({"left": "Velma Orin", "judgement": "same"}),
+        "",
+        json.dumps({**good, "time": "yesterday"}),
+        json.dumps({**good, "right": "p2", "note": "ok"}),
+        json.dumps(good),  # twice in the export: recorded once
+    ]) + "\n", encoding="utf-8")
+    result = run("judge", "--import", str(export), "--file", str(judgements), "--user", "omid")
+    assert result.returncode == 1
+    for line, message in [(2, "not a JSON object"), (3, "judgement must be one of"),
+                          (4, "missing field(s) right"),
+                          (6, "judgement time 'yesterday' is not an ISO 8601")]:
+        assert f"export.jsonl:{line}: {message}" in result.stderr
+    assert "2 decision(s) appended" in result.stderr and "1 already recorded" in result.stderr
+    lines = judgements.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == '{"left": "A Khan", "right": "p1", "judgement": "same"}'
+    assert [json.loads(line)["user"] for line in lines[1:]] == ["omid", "omid"]  # filled in
+    again = run("judge", "--import", "-", "--file", str(judgements), "--user", "omid",
+                stdin=export.read_text(encoding="utf-8"))
+    assert "0 decision(s) appended" in again.stderr and len(judgements.read_bytes().splitlines()) == 3
+    usage = run("judge", "a", "--import", str(export), "--file", str(judgements))
+    assert usage.returncode == 2 and "--import takes no LEFT" in usage.stderr
+    missing = run("judge", "--import", str(tmp_path / "nope.jsonl"), "--file", str(judgements))
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
