@@ -6,10 +6,15 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import subprocess
+from html import unescape
 from pathlib import Path
 
 import pytest
-from conftest import CASES
+from conftest import CASES, REPO
 from test_cli import run
 
 pytestmark = pytest.mark.cli
@@ -143,3 +148,122 @@ def test_judge_import_reports_bad_lines_and_keeps_good_ones(tmp_path: Path) -> N
     assert usage.returncode == 2 and "--import takes no LEFT" in usage.stderr
     missing = run("judge", "--import", str(tmp_path / "nope.jsonl"), "--file", str(judgements))
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
+
+
+# --- the review page: decisions made in the browser, exported, imported ------------------
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TRICKY = "Zarif 'Tanuri' <i>&amp;"  # a screened name that must survive HTML and JSON
+ODD_ID = 'x"><script>alert(1)</script>'  # an entity id that must too
+
+
+@pytest.fixture
+def browser() -> str:
+    if BROWSER is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: .ci/run must `apt-get install chromium`")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return BROWSER
+
+
+def _js(text: str) -> str:
+    """A JavaScript string literal that is safe inside <script>."""
+    return json.dumps(text).replace("<", "\\u003c")
+
+
+def _row(left: str, right: str) -> str:
+    """A JavaScript expression: the page's row of the hit ``right`` for the name ``left``."""
+    return (f"Array.from(document.querySelectorAll('tr.hit')).find(r => r.dataset.left === "
+            f"{_js(left)} && r.dataset.right === {_js(right)})")
+
+
+def _driver(steps: list[tuple[str, str, str, str]]) -> str:
+    """A script run after the page's own: a reviewer's clicks (and notes), then the
+    Blob behind the export link read back (synchronous XHR) into body[data-blob]."""
+    lines = ["const reviewer = document.getElementById('reviewer');",
+             "reviewer.value = 'maria'; reviewer.dispatchEvent(new Event('input', {bubbles: true}));"]
+    for left, right, button, note in steps:
+        lines.append(f"{{ const row = {_row(left, right)};"
+                     f" row.querySelector('button[data-j=\"{button}\"]').click();"
+                     f" const note = row.querySelector('input.note'); note.value = {_js(note)};"
+                     " note.dispatchEvent(new Event('input', {bubbles: true})); }")
+    lines.append("document.querySelector('.bar details').open = true;")  # for the screenshot
+    lines.append("const xhr = new XMLHttpRequest();"
+                 " xhr.open('GET', document.getElementById('export').href, false); xhr.send();"
+                 " document.body.dataset.blob = xhr.responseText;")
+    body = "\n".join(lines)
+    return f"<script>\ntry {{\n{body}\n}} catch (e) {{ document.body.dataset.error = String(e); }}\n</script>"
+
+
+def test_review_page_decisions_round_trip(browser: str, tmp_path: Path) -> None:
+    names = tmp_path / "names.txt"
+    names.write_text(f"{TRICKY}\nVelma Orin\nKelvin Brightwater\n", encoding="utf-8")
+    entities = tmp_path / "list.jsonl"
+    entities.write_text((DIR / "list.jsonl").read_text(encoding="utf-8") + json.dumps(
+        {"id": ODD_ID, "name": "Kelvin Brightwater", "kind": "person"}) + "\n", encoding="utf-8")
+    page = tmp_path / "review.html"
+    screen = ["screen", str(names), "--against", str(entities), "--threshold", "0.05"]
+    before = _by_name(_records(run(*screen, "--html", str(page)).stdout))
+    assert [h["id"] for h in before[TRICKY]][:2] == ["p1", "p2"]  # type: ignore[index]
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<script>") == 1 and "<i>" not in html and ODD_ID not in html
+    assert not re.search(r"(src|href)=\"(?!#)|https?:|@import|url\(", html)  # self-contained
+    steps = [(TRICKY, "p1", "different", 'not him: "the uncle" </textarea><b>'),
+             (TRICKY, "p2", "same", ""),
+             ("Velma Orin", "p3", "same", "checked the passport"),
+             ("Velma Orin", "p3", "same", ""),  # a second click takes it back ...
+             ("Velma Orin", "p3", "unsure", "a cousin?"),  # ... and unsure is a decision
+             ("Kelvin Brightwater", ODD_ID, "different", "")]
+    driven = tmp_path / "driven.html"
+    driven.write_text(html.replace("</body>", _driver(steps) + "</body>"), encoding="utf-8")
+    dom = subprocess.run([browser, *FLAGS, "--user-data-dir=" + str(tmp_path / "profile"),
+                          "--dump-dom", driven.as_uri()],
+                         capture_output=True, text=True, timeout=60).stdout
+    assert "data-error" not in dom, dom[dom.find("data-error"):][:300]
+    assert dom.count("<script>") == 2  # the page's and the driver's: nothing injected
+    blob = unescape(re.search(r'<body[^>]* data-blob="([^"]*)"', dom).group(1))  # type: ignore[union-attr]
+    shown = unescape(re.search(r'<textarea id="export-text"[^>]*>([^<]*)</textarea>', dom).group(1))  # type: ignore[union-attr]
+    assert blob == shown and blob.endswith("\n")
+    assert 'id="decided">4 decisions<' in dom and 'data-count="4"' in dom
+    assert re.search(r'id="export"[^>]* href="blob:', dom) and 'download="judgements.jsonl"' in dom
+    exported = [json.loads(line) for line in blob.splitlines()]
+    assert [(d["left"], d["right"], d["judgement"], d["note"]) for d in exported] == [
+        (TRICKY, "p1", "different", 'not him: "the uncle" </textarea><b>'), (TRICKY, "p2", "same", ""),
+        ("Velma Orin", "p3", "unsure", "a cousin?"), ("Kelvin Brightwater", ODD_ID, "different", "")]
+    for d in exported:
+        assert set(d) == {"left", "right", "judgement", "user", "time", "note"}
+        assert d["user"] == "maria" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", d["time"])
+
+    shot = REPO / "test-artifacts" / "screen_decisions.png"  # docs/img/review_decisions.png
+    shot.parent.mkdir(exist_ok=True)
+    shot.unlink(missing_ok=True)
+    subprocess.run([browser, *FLAGS, "--user-data-dir=" + str(tmp_path / "profile"),
+                    "--window-size=1200,800", f"--screenshot={shot}", driven.as_uri()],
+                   capture_output=True, timeout=60)
+    assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    export = tmp_path / "export.jsonl"
+    export.write_text(blob, encoding="utf-8")
+    judgements = tmp_path / "judgements.jsonl"
+    _judge(judgements, "Velma Orin", "p3", "same", "an earlier decision")
+    first = judgements.read_bytes()
+    result = run("judge", "--import", str(export), "--file", str(judgements))
+    assert result.returncode == 0, result.stderr
+    assert "4 decision(s) appended" in result.stderr
+    assert judgements.read_bytes().startswith(first)  # earlier lines untouched
+    listed = _records(run("judgements", str(judgements), "--format", "jsonl").stdout)
+    assert [j["line"] for j in listed] == [1, 2, 3, 4, 5]
+    assert [j["status"] for j in listed] == ["applied", "applied", "applied", "unsure", "applied"]
+
+    after = _by_name(_records(run(*screen, "--judgements", str(judgements), "--limit", "1").stdout))
+    assert [h["id"] for h in after[TRICKY]] == ["p2"]  # type: ignore[index]
+    assert after[TRICKY][0]["is_match"] and after[TRICKY][0]["judgement"]["user"] == "maria"  # type: ignore[index]
+    assert after["Velma Orin"][0]["id"] == "p3"  # type: ignore[index]
+    assert after["Kelvin Brightwater"] == []
+    again = _by_name(_records(run(*screen, "--judgements", str(judgements), "--show-rejected",
+                                  "--html", str(page)).stdout))
+    rejected = [h["id"] for h in again[TRICKY] if h["rejected"]]  # type: ignore[index]
+    assert rejected == ["p1"]
+    assert "rejected by maria on 20" in page.read_text(encoding="utf-8")
