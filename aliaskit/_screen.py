@@ -19,6 +19,13 @@ from typing import Any
 
 import click
 
+if "aliaskit._cli" not in sys.modules:
+    # Imported on its own (a benchmark, a script): the CLI module must come first, as
+    # it imports this one at its end. Load it; it loads a complete copy of this module,
+    # which the import system then returns instead of this one.
+    del sys.modules[__name__]
+    import aliaskit._cli  # noqa: F401
+
 from ._cli import _chosen_profile, _load_judgements, judgement_options
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._gazetteer import FORMATS, decoded_lines, read_gazetteer

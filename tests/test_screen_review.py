@@ -267,3 +267,13 @@ def test_review_page_decisions_round_trip(browser: str, tmp_path: Path) -> None:
     rejected = [h["id"] for h in again[TRICKY] if h["rejected"]]  # type: ignore[index]
     assert rejected == ["p1"]
     assert "rejected by maria on 20" in page.read_text(encoding="utf-8")
+
+
+def test_screen_module_imports_on_its_own() -> None:
+    """benchmarks/screen.py imports aliaskit._screen before the CLI module: it must load."""
+    import sys
+
+    code = ("from aliaskit._screen import screen_cmd, screen_records; import aliaskit._cli as c; "
+            "assert c.screen_cmd is screen_cmd; print(screen_records.__name__)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout == "screen_records\n", result.stderr
