@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
 import click
 
 from . import __version__
@@ -1048,36 +1049,81 @@ DEFAULT_JUDGEMENTS = "judgements.jsonl"
 
 
 @cli.command("judge")
-@click.argument("left")
-@click.argument("right")
+@click.argument("left", required=False)
+@click.argument("right", required=False)
 @click.option("--same", "decision", flag_value="same", help="LEFT and RIGHT are one entity.")
 @click.option("--different", "decision", flag_value="different",
               help="LEFT and RIGHT are different entities: never a match.")
 @click.option("--unsure", "decision", flag_value="unsure", help="Recorded, changes nothing.")
 @click.option("--user", default=lambda: os.environ.get("ALIASKIT_USER") or os.environ.get("USER", ""),
-              show_default="$ALIASKIT_USER or $USER", help="Who decided.")
+              show_default="$ALIASKIT_USER or $USER",
+              help="Who decided (with --import: for the decisions that name nobody).")
 @click.option("--note", default="", help="Why (shown with the decision).")
+@click.option("--import", "import_path", type=click.Path(path_type=Path, dir_okay=False,
+                                                          allow_dash=True),
+              help="Append the decisions of this JSON Lines file instead (such as the review "
+                   "page of `aliaskit screen --html` exports; '-' for standard input).")
 @click.option("--file", "path", type=click.Path(path_type=Path, dir_okay=False),
               default=Path(DEFAULT_JUDGEMENTS), show_default=True,
               help="The judgements file to append to (created if missing).")
-def judge_cmd(left: str, right: str, decision: str | None, user: str, note: str, path: Path) -> None:
+def judge_cmd(left: str | None, right: str | None, decision: str | None, user: str, note: str,
+              import_path: Path | None, path: Path) -> None:
     """Record a reviewer's decision that LEFT and RIGHT (names or entity ids) are the
-    same entity or different ones.
+    same entity or different ones, or import the decisions of a file (--import).
 
     The decision is appended to the judgements file as one JSON line (earlier lines are
-    never rewritten); resolve, cluster and link honour the file with --judgements.
+    never rewritten); resolve, screen, cluster and link honour the file with
+    --judgements. With --import, each line of FILE is checked: a malformed one is
+    reported with its line number (exit code 1) and the others are appended all the
+    same; a decision the judgements file already holds is not added twice.
 
     \b
     Examples:
       $ aliaskit judge "Mohammad Khan" person/mohammad-khan --different --note "the father"
       $ aliaskit judge "Massoud" person/ahmad-shah-massoud --same --user maria
+      $ aliaskit judge --import ~/Downloads/judgements.jsonl --file judgements.jsonl
     """
+    if import_path is not None:
+        if left is not None or right is not None or decision is not None or note:
+            raise click.UsageError("--import takes no LEFT, RIGHT, decision or --note")
+        _import_judgements(import_path, path, user)
+        return
+    if left is None or right is None:
+        raise click.UsageError("give LEFT and RIGHT (or --import FILE)")
     if decision is None:
         raise click.UsageError("say --same, --different or --unsure")
     judgement = Judgement(left, right, decision, user=user, time=judgement_now(), note=note)  # type: ignore[arg-type]
     Judgements.append(path, judgement)
     lines = path.read_bytes().count(b"\n")
     click.echo(f"{path}:{lines}: {left} / {right}: {judgement.describe()}", err=True)
+
+
+def _import_judgements(source: Path, path: Path, user: str) -> None:
+    """``judge --import``: append the valid decisions of ``source`` to ``path``."""
+    where = "<stdin>" if str(source) == "-" else str(source)
+    try:
+        raw = sys.stdin.buffer.read() if str(source) == "-" else source.read_bytes()
+    except OSError as exc:
+        raise AliaskitError(f"{source}: {exc.strerror or 'cannot be read'}") from None
+    imported = Judgements.parse(raw, where)
+    for error in imported.errors:
+        click.echo(f"aliaskit: {error} (line not imported)", err=True)
+    seen = set(Judgements.load(path)) if path.is_file() else set()
+    new: list[Judgement] = []
+    for j in imported:
+        if not j.user and user:
+            j = attrs.evolve(j, user=user)
+        if j not in seen:
+            seen.add(j)
+            new.append(j)
+    Judgements.extend(path, new)
+    repeated = len(imported) - len(new)
+    click.echo(f"{path}: {len(new)} decision(s) appended from {where}"
+               + (f", {repeated} already recorded" if repeated else "")
+               + (f", {len(imported.errors)} malformed line(s) left out" if imported.errors else ""),
+               err=True)
+    if imported.errors:
+        raise SystemExit(1)
 
 
 @cli.command("judgements")

@@ -3,8 +3,14 @@
 One section per input row with its hits; each hit shows the alias that hit, the score,
 the decision, the context, and a table of its name parts' evidence (method, similarity,
 weight, log-odds). A reviewer can sort the rows by their best score, filter to rows with
-a match, and mark each hit reviewed (kept in the page's own state only). No external
-resource is loaded.
+a match, and decide each hit: same, different or unsure, with an optional note. The
+decisions are exported from the page itself (a Blob behind a download link, no server)
+as a judgements file, one JSON line ``{left, right, judgement, user, time, note}`` per
+decision: left is the screened name, right the entity id; ``aliaskit judge --import``
+appends them to the judgements file that ``screen --judgements`` honours. Hits that
+reviewers already decided (``--judgements``) show that decision. No external resource
+is loaded (the page's Content-Security-Policy forbids it), and every text from the
+records is escaped.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ body { font: 14px/1.5 system-ui, sans-serif; margin: 1.5em auto; max-width: 70em
 h1 { font-size: 1.3em; margin-bottom: .2em; }
 .bar { position: sticky; top: 0; background: #fff; padding: .5em 0; border-bottom: 1px solid #ccc;
        z-index: 1; }
-.bar button { margin-right: .5em; }
+.bar button, .bar label { margin-right: .5em; }
 section { border: 1px solid #ddd; border-radius: 6px; margin: .8em 0; padding: .4em .8em; }
 section.match { border-left: 5px solid #c0392b; }
 section.hit { border-left: 5px solid #e0a800; }
@@ -46,9 +52,19 @@ td.score { font-variant-numeric: tabular-nums; }
 details { margin-left: 2em; font-size: .85em; }
 pre { background: #f7f7f7; padding: .4em; overflow-x: auto; }
 .err { color: #b03a2e; }
+tr.hit[data-judged="different"] td { color: #999; }
+.judged { font-size: .85em; }
+td.review { white-space: nowrap; }
+td.review button { font-size: .85em; padding: 1px 5px; }
+td.review button[aria-pressed="true"] { background: #333; color: #fff; }
+tr.hit[data-decision="same"] td.review button[aria-pressed="true"] { background: #c0392b; }
+tr.hit[data-decision="different"] td.review button[aria-pressed="true"] { background: #1e7b34; }
+td.review input.note { width: 9em; font-size: .85em; }
+#export[data-count="0"] { pointer-events: none; color: #999; }
+#export-text { width: 100%; height: 6em; font: 12px monospace; }
 """
 
-_SCRIPT = """
+_SCRIPT = r"""
 const list = document.getElementById('rows');
 const sections = Array.from(list.children);
 function order(key) {
@@ -71,7 +87,63 @@ document.querySelectorAll('th.sort').forEach(th => th.onclick = () => {
   groups.sort((a, b) => dir * (parseFloat(a[0].dataset.score) - parseFloat(b[0].dataset.score)));
   groups.forEach(([r, p]) => { body.appendChild(r); body.appendChild(p); });
 });
+
+// Reviewers' decisions: one per hit, exported as a judgements file (JSON Lines).
+const decisions = new Map();
+let exportUrl = null;
+function decisionLines() {
+  const user = document.getElementById('reviewer').value.trim();
+  return Array.from(decisions.values()).map(d => JSON.stringify({
+    left: d.row.dataset.left, right: d.row.dataset.right, judgement: d.judgement,
+    user: user, time: d.time, note: d.row.querySelector('input.note').value.trim()}));
+}
+function refreshExport() {
+  const lines = decisionLines();
+  const text = lines.map(line => line + '\n').join('');
+  const area = document.getElementById('export-text');
+  area.textContent = text;
+  area.value = text;
+  const link = document.getElementById('export');
+  if (exportUrl) URL.revokeObjectURL(exportUrl);
+  exportUrl = URL.createObjectURL(new Blob([text], {type: 'application/x-ndjson'}));
+  link.href = exportUrl;
+  link.dataset.count = String(lines.length);
+  document.getElementById('decided').textContent =
+      lines.length + (lines.length === 1 ? ' decision' : ' decisions');
+}
+list.addEventListener('click', (e) => {
+  const button = e.target.closest('button.j');
+  if (!button) return;
+  const row = button.closest('tr.hit');
+  const key = row.dataset.key;
+  decisions.delete(key);
+  if (row.dataset.decision === button.dataset.j) {
+    delete row.dataset.decision;  // a second click takes the decision back
+  } else {
+    row.dataset.decision = button.dataset.j;
+    decisions.set(key, {row: row, judgement: button.dataset.j,
+                        time: new Date().toISOString().replace(/\.\d+Z$/, 'Z')});
+  }
+  row.querySelectorAll('button.j').forEach(b => b.setAttribute(
+      'aria-pressed', String(b.dataset.j === row.dataset.decision)));
+  refreshExport();
+});
+list.addEventListener('input', (e) => {
+  if (e.target.matches('input.note') && decisions.has(e.target.closest('tr.hit').dataset.key)) {
+    refreshExport();
+  }
+});
+document.getElementById('reviewer').addEventListener('input', refreshExport);
+refreshExport();
 """
+
+_CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+        "img-src data:; connect-src blob:")
+
+_REVIEW = ('<td class="review">'
+           + "".join(f'<button type="button" class="j" data-j="{j}" aria-pressed="false">{j}</button>'
+                     for j in ("same", "different", "unsure"))
+           + '<input class="note" placeholder="note" aria-label="note"></td>')
 
 
 def _parts_table(parts: Sequence[dict[str, Any]]) -> str:
@@ -87,10 +159,17 @@ def _parts_table(parts: Sequence[dict[str, Any]]) -> str:
             + "".join(rows) + "</tbody></table>")
 
 
-def _hit_rows(hits: Sequence[dict[str, Any]]) -> str:
+def _hit_rows(hits: Sequence[dict[str, Any]], left: str, line: int) -> str:
     out = []
     for rank, h in enumerate(hits, start=1):
         decision = '<span class="yes">match</span>' if h["is_match"] else '<span class="no">below</span>'
+        judged = h.get("judgement")
+        judged_attr = ""
+        if judged:
+            if h.get("rejected"):
+                decision = '<span class="no">rejected</span>'
+            decision += f'<br><span class="judged">{escape(judged["describe"])}</span>'
+            judged_attr = f' data-judged="{escape(judged["judgement"])}"'
         weak = ' <span class="weak">weak alias</span>' if h["alias_weak"] else ""
         ambiguous = ' <span class="weak">ambiguous</span>' if h["ambiguous"] else ""
         context = ""
@@ -98,12 +177,13 @@ def _hit_rows(hits: Sequence[dict[str, Any]]) -> str:
             context = (f'<div class="context">context: {escape("; ".join(h["context"]))} '
                        f'(log-odds {h["context_log_odds"]:+.2f}; name score {h["name_score"]:.3f})</div>')
         out.append(
-            f'<tr class="hit" data-score="{h["score"]:.6f}"><td>{rank}</td>'
+            f'<tr class="hit" data-score="{h["score"]:.6f}" data-key="{line}-{rank}" '
+            f'data-left="{escape(left)}" data-right="{escape(h["id"])}"{judged_attr}><td>{rank}</td>'
             f'<td class="score">{h["score"]:.3f}</td><td>{decision}</td>'
             f"<td><code>{escape(h['id'])}</code></td><td>{escape(h['name'])}</td>"
             f"<td>{escape(h['kind'] or '')}</td><td>{escape(h['alias'])}{weak}{ambiguous}</td>"
-            f"<td>{escape(h['source'])}</td></tr>"
-            f'<tr class="evidence"><td></td><td colspan="7">{_parts_table(h["parts"])}{context}'
+            f"<td>{escape(h['source'])}</td>{_REVIEW}</tr>"
+            f'<tr class="evidence"><td></td><td colspan="8">{_parts_table(h["parts"])}{context}'
             f"<details><summary>full explanation</summary><pre>{escape(h['explanation'])}</pre>"
             "</details></td></tr>")
     return "".join(out)
@@ -113,7 +193,7 @@ def _section(record: dict[str, Any]) -> str:
     hits = record["hits"]
     best = max((h["score"] for h in hits), default=0.0)
     cls = ("error" if "error" in record else "match" if any(h["is_match"] for h in hits)
-           else "hit" if hits else "none")
+           else "hit" if any(not h.get("rejected") for h in hits) else "none")
     context = ", ".join(filter(None, (
         f"born {record['birth_year']}" if record.get("birth_year") else "",
         f"country {record['country']}" if record.get("country") else "")))
@@ -126,7 +206,8 @@ def _section(record: dict[str, Any]) -> str:
     else:
         body = ('<table><thead><tr><th>#</th><th class="sort" title="sort by score">score</th>'
                 "<th>decision</th><th>id</th><th>name</th><th>kind</th><th>alias that hit</th>"
-                f"<th>list</th></tr></thead><tbody>{_hit_rows(hits)}</tbody></table>")
+                "<th>list</th><th>review</th></tr></thead>"
+                f"<tbody>{_hit_rows(hits, record['name'] or '', record['line'])}</tbody></table>")
     return (f'<section class="{cls}" data-line="{record["line"]}" data-best="{best:.6f}">'
             f"{head}{body}</section>")
 
@@ -135,9 +216,10 @@ def review_page(records: Sequence[dict[str, Any]], title: str) -> str:
     """The review page of screen records (as ``aliaskit screen --jsonl`` writes them)."""
     matches = sum(1 for r in records if any(h["is_match"] for h in r["hits"]))
     errors = sum(1 for r in records if "error" in r)
-    hits = sum(1 for r in records if r["hits"])
+    hits = sum(1 for r in records if any(not h.get("rejected") for h in r["hits"]))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         f"<title>aliaskit screen: {escape(title)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>Screening: {escape(title)}</h1>"
         f'<p id="summary">{len(records)} input rows: {matches} with a match, {hits} with hits, '
@@ -145,6 +227,11 @@ def review_page(records: Sequence[dict[str, Any]], title: str) -> str:
         "evidence: log-odds for (green) or against (red) a match.</p>"
         '<div class="bar"><button id="by-score">sort by best score</button>'
         '<button id="by-line">input order</button>'
-        '<label><input type="checkbox" id="only-matches"> only rows with a match</label></div>'
+        '<label><input type="checkbox" id="only-matches"> only rows with a match</label> '
+        '<label>reviewer <input id="reviewer" size="10"></label> '
+        '<span id="decided">0 decisions</span> '
+        '<a id="export" download="judgements.jsonl" href="#" data-count="0">export decisions</a>'
+        '<details><summary>decisions as JSON Lines (for `aliaskit judge --import`)</summary>'
+        '<textarea id="export-text" readonly aria-label="decisions"></textarea></details></div>'
         f'<div id="rows">{"".join(_section(r) for r in records)}</div>'
         f"<script>{_SCRIPT}</script></body></html>\n")

@@ -251,6 +251,13 @@ class Judgements:
             return cls(latest_wins=latest_wins)
         except OSError as exc:
             raise DataFileError(exc.strerror or "cannot be read", path=where) from None
+        return cls.parse(raw, where, latest_wins=latest_wins, strict=strict)
+
+    @classmethod
+    def parse(cls, raw: bytes, where: str = "<judgements>", *, latest_wins: bool = False,
+              strict: bool = False) -> Judgements:
+        """The judgements of the JSON Lines text ``raw`` (as :meth:`load` reads a file;
+        ``where`` names it in the errors, e.g. a review page's export)."""
         items: list[Judgement] = []
         errors: list[DataFileError] = []
         for number, line in enumerate(raw.split(b"\n"), start=1):
@@ -274,7 +281,20 @@ class Judgements:
         """
         if not isinstance(judgement, Judgement):
             raise TypeError(f"expected a Judgement, not {type(judgement).__name__}")
+        Judgements.extend(path, [judgement])
+
+    @staticmethod
+    def extend(path: str | Path, judgements: Iterable[Judgement]) -> int:
+        """Add judgements at the end of the file ``path`` (created if missing), in one
+        write, as :meth:`append` adds one; the number added."""
+        items = list(judgements)
+        for item in items:
+            if not isinstance(item, Judgement):
+                raise TypeError(f"expected a Judgement, not {type(item).__name__}")
+        if not items:
+            return 0
         where = str(path)
+        text = b"".join(j.to_json().encode("utf-8") + b"\n" for j in items)
         try:
             with open(path, "ab") as handle:
                 if handle.tell() > 0:
@@ -282,9 +302,10 @@ class Judgements:
                         reader.seek(-1, os.SEEK_END)
                         if reader.read(1) != b"\n":
                             handle.write(b"\n")
-                handle.write(judgement.to_json().encode("utf-8") + b"\n")
+                handle.write(text)
         except OSError as exc:
             raise DataFileError(exc.strerror or "cannot be written", path=where) from None
+        return len(items)
 
     def _verdicts(self, left: Iterable[Key], right: Iterable[Key]) -> list[Judgement]:
         right = list(right)

@@ -19,6 +19,14 @@ from typing import Any
 
 import click
 
+if "aliaskit._cli" not in sys.modules:
+    # Imported on its own (a benchmark, a script): the CLI module must come first, as
+    # it imports this one at its end. Load it; it loads a complete copy of this module,
+    # which the import system then returns instead of this one.
+    del sys.modules[__name__]
+    import aliaskit._cli  # noqa: F401
+
+from ._cli import _chosen_profile, _load_judgements, judgement_options
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._gazetteer import FORMATS, decoded_lines, read_gazetteer
 from ._resolve import Resolver
@@ -128,7 +136,9 @@ def _hit(match: Match) -> dict[str, Any]:
             "alias": match.alias.name, "alias_weak": match.alias.weak,
             "source": match.entity.source, "context": list(match.context),
             "context_log_odds": round(match.context_log_odds, 3),
-            "parts": _parts(match), "explanation": match.explain()}
+            "parts": _parts(match), "explanation": match.explain(),
+            "rejected": match.rejected,
+            "judgement": None if match.judgement is None else match.judgement.to_dict()}
 
 
 def screen_record(resolver: Resolver, row: InputRow, options: dict[str, Any]) -> dict[str, Any]:
@@ -140,7 +150,9 @@ def screen_record(resolver: Resolver, row: InputRow, options: dict[str, Any]) ->
         try:
             matches = resolver.resolve(name, limit=options["limit"], profile=options["profile"],
                                        threshold=options["threshold"], kind=options["kind"],
-                                       birth_year=year, country=country)
+                                       birth_year=year, country=country,
+                                       judgements=options.get("judgements"),
+                                       include_rejected=options.get("show_rejected", False))
             record["hits"] = [_hit(m) for m in matches]
             return record
         except AliaskitError as exc:
@@ -159,7 +171,8 @@ ERROR, HIT, MATCH = 1, 2, 4
 
 
 def _output(record: dict[str, Any]) -> Output:
-    flags = (ERROR if "error" in record else 0) | (HIT if record["hits"] else 0) | (
+    hit = any(not h["rejected"] for h in record["hits"])  # a rejected hit is no hit
+    flags = (ERROR if "error" in record else 0) | (HIT if hit else 0) | (
         MATCH if any(h["is_match"] for h in record["hits"]) else 0)
     return json.dumps(record, ensure_ascii=False), flags
 
@@ -220,6 +233,9 @@ def table_lines(record: dict[str, Any]) -> list[str]:
         flag = "MATCH" if h["is_match"] else "-"
         weak = " (weak alias)" if h["alias_weak"] else ""
         context = f"  [{'; '.join(h['context'])}]" if h["context"] else ""
+        if h["judgement"] is not None:
+            flag = "REJ" if h["rejected"] else flag
+            context += f"  [{h['judgement']['describe']}]"
         lines.append(f"{number if rank == 0 else '':>5}  {shown if rank == 0 else '':<26} "
                      f"{h['id'][:30]:<30} {h['score']:>5.3f} {flag:<5}  {h['alias']}{weak}{context}")
     return lines
@@ -301,7 +317,12 @@ def html_page(records: Sequence[dict[str, Any]], title: str) -> str:
               help="List every candidate scoring at least this much (is_match says which "
                    "are matches); default: matches and partial names only.")
 @click.option("--profile", default="default", show_default=True,
-              help="Decision profile: default, screening (recall first) or dedupe.")
+              help="Decision profile: default, screening (recall first) or dedupe, or a "
+                   "profile file written by `aliaskit calibrate`.")
+@judgement_options
+@click.option("--show-rejected", is_flag=True,
+              help="Also list the hits reviewers rejected (--judgements), marked as such; "
+                   "they never count as hits or matches.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default=None,
               help="Output: a table (default on a terminal) or JSON Lines (default on a pipe).")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Same as --format jsonl.")
@@ -312,6 +333,7 @@ def html_page(records: Sequence[dict[str, Any]], title: str) -> str:
 def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
                list_format: str | None, list_errors: str, input_format_: str | None, name_column: str,
                kind: str | None, limit: int, threshold: float | None, profile: str,
+               judgements_path: Path | None, latest_wins: bool, show_rejected: bool,
                fmt: str | None, as_jsonl: bool, html_path: Path | None, workers: int) -> None:
     """Screen every row of NAMES ('-' for standard input) against a list.
 
@@ -321,22 +343,28 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
     country: a hit born years apart, or of another country, scores lower. A summary
     line goes to standard error.
 
+    With --judgements, reviewers' decisions hold: a pair judged different is never a
+    hit (--show-rejected lists it, marked "rejected by <user> on <date>"), a pair
+    judged the same always is; each hit's record carries its judgement.
+
     \b
     Examples:
       $ aliaskit screen customers.csv --against entities.ftm.json --html review.html
       $ aliaskit screen names.txt --against sdn.csv --threshold 0.3 --jsonl > hits.jsonl
       $ aliaskit screen people.jsonl --index sanctions.idx --workers 2
+      $ aliaskit screen names.txt --against sdn.csv --judgements judgements.jsonl
     """
-    from ._compare import _profile
-
-    _profile(profile)
+    chosen = _chosen_profile(profile)
+    judgements = _load_judgements(judgements_path, latest_wins)
     fmt = "jsonl" if as_jsonl else fmt or ("table" if sys.stdout.isatty() else "jsonl")
     path = None if str(names) == "-" else names
     if path is not None and not path.exists():
         raise DataFileError("file not found", path=str(path))
     in_fmt = input_format(path, input_format_)
     resolver = load_list(against, index_path, list_format, warn=list_errors == "warn")
-    options = {"limit": limit, "profile": profile, "threshold": threshold, "kind": kind}
+    # The workers are forked after this: they inherit the profile and the judgements.
+    options = {"limit": limit, "profile": chosen, "threshold": threshold, "kind": kind,
+               "judgements": judgements, "show_rejected": show_rejected}
     rows: Iterable[InputRow] = read_inputs(path, in_fmt, name_column)
     total = None
     if sys.stderr.isatty() and path is not None:
