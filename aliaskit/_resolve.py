@@ -543,7 +543,12 @@ class Resolver:
                               reasons, evidence))
         rejected: list[Match] = []
         if judged:
-            found += self._confirmed(name, kind, chosen, judged, {id(f[0]) for f in found})
+            # Confirmed pairs come first: only as many as the answer has room for are
+            # needed (each costs a comparison with every name of its entity).
+            room = limit - sum(1 for f in found if f[5] is not None and f[5].judgement == "same")
+            if room > 0:
+                found += self._confirmed(name, kind, chosen, judged, {id(f[0]) for f in found},
+                                         room)
             found.sort(key=lambda f: f[5] is None or f[5].judgement != "same")  # stable
             rejected = [Match(e, a, c, s, False, (), *self._provenance(r), v, why, ev)
                         for e, a, c, s, _, v, r, why, ev in found
@@ -568,10 +573,13 @@ class Resolver:
         return self._row_layer[row], self._row_source[row]
 
     def _confirmed(self, name: str, kind: Kind | None, profile: Profile, judgements: Judgements,
-                   seen: set[int]) -> list[_Found]:
-        """Entities a reviewer confirmed for ``name`` that the candidates missed."""
+                   seen: set[int], room: int) -> list[_Found]:
+        """Entities a reviewer confirmed for ``name`` that the candidates missed (at most
+        ``room`` of them)."""
         out: list[_Found] = []
         for judgement in judgements.confirmed_for(name):
+            if len(out) >= room:
+                break
             other = judgements.other_side(judgement, name)
             indexes = [self._ids[other]] if other in self._ids else \
                 self._judged_names().get(name_key(other) or "", [])
