@@ -205,19 +205,26 @@ class Particle:
     id: str
     forms: tuple[str, ...]
     script_forms: tuple[str, ...]
+    compound: bool = False  # flag "compound": a name plus this part is its compound
 
 
 @functools.cache
 def particles() -> tuple[Particle, ...]:
     found: list[Particle] = []
-    for row in read_rows("particles.txt", min_fields=4):
+    for row in read_rows("particles.txt", min_fields=4, max_fields=5):
         role = row.fields[0]
         if role not in PARTICLE_ROLES:
             raise row.error(f"unknown role {role!r}; expected one of {', '.join(PARTICLE_ROLES)}")
         forms = split_list(row.fields[2])
         if not forms:
             raise row.error("at least one Latin form is needed")
-        found.append(Particle(role, row.fields[1], forms, split_list(row.fields[3])))
+        flags = row.fields[4] if len(row.fields) > 4 else ""
+        if flags not in ("", "compound"):
+            raise row.error(f"unknown flag {flags!r}; the only flag is 'compound'")
+        if flags and role not in ("prefix", "suffix"):
+            raise row.error("only a prefix or a suffix can be flagged 'compound'")
+        found.append(Particle(role, row.fields[1], forms, split_list(row.fields[3]),
+                              compound=bool(flags)))
     return tuple(found)
 
 

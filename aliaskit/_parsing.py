@@ -217,7 +217,12 @@ def _word_forms(token: str) -> tuple[tuple[str, Script, str], ...]:
     return tuple(results)
 
 
-_ARTICLE: Final = "ال"
+@functools.lru_cache(maxsize=1)
+def _articles() -> tuple[tuple[str, str], ...]:
+    """The Perso-Arabic articles (data/particles.txt, role particle: "ال"), folded, each
+    with its Latin form ("al")."""
+    return tuple((_fold_arabic(form), p.forms[0]) for p in _data.particles()
+                 if p.role == "particle" for form in p.script_forms if _fold_arabic(form))
 
 
 @functools.lru_cache(maxsize=1)
@@ -261,9 +266,10 @@ def _split_word(word: str) -> list[tuple[str, str]]:
             head, tail = word[:cut], word[cut:]
             if head in index and tail in index:
                 return [(head, index[head]), (tail, index[tail])]
-        if word.startswith(_ARTICLE) and len(word) > 4:
-            tail = word[len(_ARTICLE):]
-            return [(_ARTICLE, "al"), (tail, _romanise(tail))]
+        for article, latin in _articles():
+            if word.startswith(article) and len(word) > len(article) + 2:
+                tail = word[len(article):]
+                return [(article, latin), (tail, _romanise(tail))]
     latin = _romanise(word)
     return [(word, w) for w in _NON_ALNUM.split(latin) if w]
 

@@ -111,6 +111,22 @@ def _parts(text: str) -> tuple[NamePart, ...]:
     return _name_parts_of(text, _light(text))
 
 
+@functools.lru_cache(maxsize=1)
+def _compound_affixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The prefixes and suffixes flagged "compound" in data/particles.txt, as they
+    appear inside a folded name ("abdul", "ula", "udin"): each single-word form, as
+    written and folded (prefixes of four letters or more, suffixes of three)."""
+    out: dict[str, set[str]] = {"prefix": set(), "suffix": set()}
+    for particle in _data.particles():
+        if particle.compound:
+            for form in particle.forms:
+                if " " not in form:
+                    # "abd" alone would make a compound of any name starting with it.
+                    least = 4 if particle.role == "prefix" else 3
+                    out[particle.role].update(f for f in (form, _folds(form)[0]) if len(f) >= least)
+    return tuple(sorted(out["prefix"])), tuple(sorted(out["suffix"]))
+
+
 def _folds(text: str) -> tuple[str, ...]:
     """The folded spellings of a part (e read as a and as i).
 
@@ -315,10 +331,10 @@ def _similarity_of(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool
         return min(cap, s), "different"
     fa, fb = sa.folds()[0], sb.folds()[0]
     short, long_ = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
-    if len(short) >= 4 and (long_.startswith("abdul") or long_.endswith(("ula", "udin"))) and (
-        short in long_
-    ):
-        return SIM_COMPOUND, "compound"
+    if len(short) >= 4 and short in long_:
+        prefixes, suffixes = _compound_affixes()
+        if long_.startswith(prefixes) or long_.endswith(suffixes):
+            return SIM_COMPOUND, "compound"
     return s, "edit"
 
 
