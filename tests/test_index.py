@@ -166,3 +166,17 @@ def test_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     with pytest.raises(OSError, match="disk full"):
         Resolver([Entity(id="b", name="Herat")]).save(path)
     assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["i.idx"]
+
+
+def test_link_over_an_updated_resolver() -> None:
+    import aliaskit
+
+    entities = [Entity(id="a", name="Amir Khan Muttaqi", kind="person", aliases=["Mottaki"]),
+                Entity(id="b", name="Kabul", kind="place"),
+                Entity(id="c", name="Ahmad Massoud", kind="person")]
+    updated = Resolver(entities)
+    updated.remove(["a"])
+    text = "Foreign Minister Mottaki met Ahmad Massoud in Kabul."
+    found = aliaskit.link(text, resolver=updated)
+    assert found == aliaskit.link(text, resolver=Resolver(entities[1:]))
+    assert [m.entity.id for m in found if m.entity] == ["c", "b"]
