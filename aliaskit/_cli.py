@@ -146,13 +146,17 @@ class _Writer:
         self.count = 0
         self.csv = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
 
-    def write(self, record: Record) -> None:
+    def write(self, record: Record, text: str | None = None) -> None:
+        """Write one record; ``text``, when given, is its JSON as :func:`_json` writes it
+        (made elsewhere, by a worker): JSON output uses it as is, and then ``record``
+        is only read for tables and CSV."""
         first = self.count == 0
         self.count += 1
         if self.fmt == "jsonl":
-            click.echo(_json(record))
+            click.echo(_json(record) if text is None else text)
         elif self.fmt == "json":
-            click.echo(("[\n" if first else ",\n") + _json(record), nl=False)
+            click.echo(("[\n" if first else ",\n") + (_json(record) if text is None else text),
+                       nl=False)
         elif self.csv is not None:
             if first:
                 self.csv.writerow(self.view.columns)
@@ -1366,9 +1370,8 @@ def data_check_cmd() -> None:
     click.echo("data files OK", err=True)
 
 
-from ._screen import screen_cmd  # noqa: E402  (the command module needs cli's helpers loaded)
-
-cli.add_command(screen_cmd)
+# The screen and index commands use the helpers above: loaded once they are defined.
+from . import _cli_screen  # noqa: E402, F401
 
 
 def cli_reference() -> str:

@@ -478,7 +478,7 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     if judgements is not None and not isinstance(judgements, Judgements):
         raise TypeError(f"judgements must be a Judgements collection, not {type(judgements).__name__}")
     chosen = resolver or _reference_resolver()
-    linker = _Linker(chosen, exact=frozenset(chosen._rows.normalized),
+    linker = _Linker(chosen, exact=frozenset(chosen._exact_index()),
                      judgements=judgements if judgements else None)
     found: list[LinkedMention] = []
     # Entities named in full earlier in this text, by the identity parts of those names.

@@ -11,14 +11,21 @@ entity. Only the answers get a :class:`~aliaskit.Comparison` object.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import gzip
+import hashlib
 import itertools
 import json
 import math
+import operator
+import os
+import tempfile
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 from rapidfuzz import fuzz, process
@@ -79,7 +86,29 @@ PRERANK_MARGIN = 25
 # Gazetteer-derived weights apply to parts at least this frequent among the aliases.
 MIN_DF_FOR_WEIGHT = 20
 INDEX_FORMAT = "aliaskit-index"
-INDEX_VERSION = 3
+INDEX_VERSION = 4
+# The bundled data files that shape an index's rows (normalisation, parts, keys): an
+# index written with other versions of them is stale (its keys are not this aliaskit's).
+INDEX_DATA_FILES = (
+    "demonyms.txt", "fold.txt", "folds.txt", "generic_words.txt", "keys.txt", "latin.txt",
+    "org_forms.txt", "org_words.txt", "particles.txt", "script.txt", "stopwords.txt",
+    "titles.txt", "translations.txt", "variants.txt")
+
+
+@functools.lru_cache(maxsize=1)
+def index_fingerprint() -> str:
+    """What a saved index depends on besides its entities: the aliaskit version and a
+    digest of :data:`INDEX_DATA_FILES` ("0.5.0 data:1a2b3c4d5e6f")."""
+    from . import __version__
+    from ._data import data_dir
+
+    digest = hashlib.sha256()
+    for name in INDEX_DATA_FILES:
+        path = data_dir() / name
+        digest.update(name.encode() + b"\0")
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return f"{__version__} data:{digest.hexdigest()[:12]}"
 
 
 def _identity_keys(name: str, *, cached: bool = True
@@ -112,6 +141,19 @@ def _deletions(keys: Sequence[str]) -> list[str]:
         if len(key) >= MIN_DELETION_KEY:
             out += [f"~{key[:k]}{key[k + 1:]}" for k in range(len(key))]
     return list(dict.fromkeys(out))
+
+
+def _without(postings: array[int], rows: Sequence[int]) -> array[int]:
+    """A posting list (ascending rows) less ``rows`` (ascending), copied in slices."""
+    out = array("l")
+    start = 0
+    for row in rows:
+        at = bisect.bisect_left(postings, row, start)
+        if at < len(postings) and postings[at] == row:
+            out += postings[start:at]
+            start = at + 1
+    out += postings[start:]
+    return out
 
 
 @attrs.define
@@ -281,8 +323,13 @@ class Resolver:
         self._row_layer: list[str | None] = []
         self._row_source: list[str | None] = []
         self._layers: list[str] = []
-        self._first_rows: dict[int, int] | None = None
         self._names_index: tuple[dict[str, list[int]], int] | None = None
+        # The first row of each entity (an entity's rows are consecutive).
+        self._starts: array[int] = array("l")
+        # Removed entities (see remove()) stay in _entities, their rows in _rows, out of
+        # every posting list and lookup; save() leaves them out.
+        self._removed: set[int] = set()
+        self._dead_rows = 0
         for entity in entities:
             self.add(entity)
 
@@ -331,6 +378,8 @@ class Resolver:
     @property
     def entities(self) -> tuple[Entity, ...]:
         """Every entity of the resolver (merged across layers), in the order added."""
+        if self._removed:
+            return tuple(e for i, e in enumerate(self._entities) if i not in self._removed)
         return tuple(self._entities)
 
     # --- building ---------------------------------------------------------------------
@@ -347,6 +396,8 @@ class Resolver:
         index = len(self._entities)
         self._entities.append(entity)
         self._ids[entity.id] = index
+        self._starts.append(len(self._rows.normalized))
+        self._exact_rows = self._names_index = None
         for position, name in enumerate(entity.names):
             normalized, texts, sounds, keys = _identity_keys(name, cached=False)
             layer, source = provenance[position] if provenance else (None, None)
@@ -370,13 +421,66 @@ class Resolver:
         self._part_df.update(set(texts))
         self._weights_stale = True
 
+    def remove(self, ids: Iterable[str]) -> int:
+        """Remove the entities with these ids (all their names); returns how many.
+
+        Their rows leave every posting list, the part frequencies and the lookups, so
+        that the resolver answers exactly as one built from the remaining entities (in
+        their order, then those added after). Re-adding an id afterwards (:meth:`add`)
+        replaces the entity. Nothing is removed when an id is absent: that raises
+        :class:`~aliaskit.InvalidArgumentError` naming it.
+        """
+        if isinstance(ids, str):
+            raise TypeError("ids must be a list of ids, not one string")
+        wanted = list(dict.fromkeys(ids))
+        missing = [i for i in wanted if i not in self._ids]
+        if missing:
+            shown = ", ".join(map(repr, missing[:5])) + (" ..." if len(missing) > 5 else "")
+            raise InvalidArgumentError(
+                f"{len(missing):,} id(s) not in the resolver: {shown}")
+        dead: dict[str, list[int]] = {}
+        parts: set[str] = set()
+        for entity_id in wanted:
+            index = self._ids.pop(entity_id)
+            self._removed.add(index)
+            entity = self._entities[index]
+            start = self._starts[index]
+            for position, name in enumerate(entity.names):
+                row = start + position
+                assert self._rows.entity[row] == index and self._rows.names[row] == name
+                _, texts, _, keys = _identity_keys(name, cached=False)
+                for key in keys:
+                    dead.setdefault(key, []).append(row)
+                found = set(texts)
+                self._part_df.subtract(found)
+                parts |= found
+            self._dead_rows += len(entity.names)
+        for part in parts:
+            if self._part_df[part] <= 0:
+                del self._part_df[part]
+        for key, rows in dead.items():
+            postings = self._postings.get(key)
+            if postings is None:
+                continue
+            kept = _without(postings, sorted(rows))
+            if kept:
+                self._postings[key] = kept
+            else:
+                del self._postings[key]
+        self._exact_rows = self._names_index = None
+        self._weights_stale = True
+        return len(wanted)
+
     def __len__(self) -> int:
-        return len(self._entities)
+        return len(self._ids)
 
     @property
     def alias_count(self) -> int:
         """How many names (canonical names and aliases) are indexed."""
-        return len(self._rows.normalized)
+        return len(self._rows.normalized) - self._dead_rows
+
+    def _live(self, row: int) -> bool:
+        return not self._removed or self._rows.entity[row] not in self._removed
 
     def entity(self, entity_id: str) -> Entity:
         """The entity with this id (KeyError if absent)."""
@@ -436,9 +540,11 @@ class Resolver:
                 rows.update(plist)
         if not rows and found:
             rows.update(min((p for _, p in found), key=len)[:MAX_POSTINGS])
+        # In row order: what follows must not depend on how a set orders its rows (an
+        # index with removed entities numbers its rows otherwise than a rebuilt one).
         if kind is not None:
-            return [r for r in rows if self._entities[self._rows.entity[r]].kind == kind]
-        return list(rows)
+            return sorted(r for r in rows if self._entities[self._rows.entity[r]].kind == kind)
+        return sorted(rows)
 
     # --- resolving --------------------------------------------------------------------
 
@@ -605,6 +711,8 @@ class Resolver:
         if self._names_index is None or self._names_index[1] != self.alias_count:
             by_name: dict[str, list[int]] = {}
             for entity, name in zip(self._rows.entity, self._rows.names):
+                if self._removed and entity in self._removed:
+                    continue
                 key = name_key(name)
                 if key is not None and entity not in by_name.setdefault(key, []):
                     by_name[key].append(entity)
@@ -616,7 +724,8 @@ class Resolver:
         if self._exact_rows is None or self._exact_rows[1] != self.alias_count:
             by_text: dict[str, list[int]] = {}
             for row, text in enumerate(self._rows.normalized):
-                by_text.setdefault(text, []).append(row)
+                if self._live(row):
+                    by_text.setdefault(text, []).append(row)
             self._exact_rows = (by_text, self.alias_count)
         return self._exact_rows[0]
 
@@ -721,11 +830,6 @@ class Resolver:
         """
         index = self._ids[entity_id]
         entity = self._entities[index]
-        if self._first_rows is None or len(self._first_rows) != len(self._entities):
-            first: dict[int, int] = {}
-            for row, owner in enumerate(self._rows.entity):
-                first.setdefault(owner, row)
-            self._first_rows = first
         best: tuple[float, int, Comparison] | None = None
         for position, alias_name in enumerate(entity.names):
             comparison = compare(name, alias_name, kind=entity.kind, profile=profile)
@@ -733,7 +837,7 @@ class Resolver:
                 best = (comparison.score, position, comparison)
         assert best is not None
         score, position, comparison = best
-        row = self._first_rows[index] + position
+        row = self._starts[index] + position
         return Match(entity, entity.alias(entity.names[position]), comparison, score, False, (),
                      self._row_layer[row], self._row_source[row])
 
@@ -796,10 +900,16 @@ class Resolver:
         """Write the resolver (entities and their index keys) to a gzip'd JSON file.
 
         The format holds data only (no pickle), so a file from elsewhere cannot run code
-        when loaded.
+        when loaded. It is versioned, and names the aliaskit version and data it was
+        built with (:func:`index_fingerprint`): :meth:`load` refuses other ones. The file
+        is written whole to a temporary file beside ``path``, then renamed over it, so a
+        reader never sees half an index. Removed entities are left out: the file is the
+        one a resolver built from the remaining entities would write.
         """
+        live = [i for i in range(len(self._entities)) if i not in self._removed]
         entities = []
-        for entity in self._entities:
+        for index in live:
+            entity = self._entities[index]
             entities.append({
                 "id": entity.id, "name": entity.name, "kind": entity.kind,
                 "description": entity.description,
@@ -807,27 +917,45 @@ class Resolver:
                 "birth_dates": list(entity.birth_dates), "countries": list(entity.countries),
                 "source": entity.source,
             })
-        keys: dict[int, list[str]] = {}
-        for key, rows in self._postings.items():
-            for row in rows:
-                keys.setdefault(row, []).append(key)
+        total = len(self._rows.normalized)
+        columns: dict[str, list[Any]] = {
+            "entity": list(self._rows.entity),
+            "name_index": list(self._rows.name_index),
+            "normalized": self._rows.normalized,
+            "sounds": self._rows.sounds,
+            "layer": self._row_layer,
+            "source": self._row_source,
+        }
+        # Keys sorted: the file does not depend on the order of updates.
+        postings = {key: list(self._postings[key]) for key in sorted(self._postings)}
+        if self._removed:
+            renumber = {old: new for new, old in enumerate(live)}
+            kept = [r for r in range(total) if self._live(r)]
+            columns = {name: [column[r] for r in kept] for name, column in columns.items()}
+            columns["entity"] = [renumber[e] for e in columns["entity"]]
+            rows_now = {old: new for new, old in enumerate(kept)}
+            postings = {key: [rows_now[r] for r in rows] for key, rows in postings.items()}
         document = {
             "format": INDEX_FORMAT, "version": INDEX_VERSION, "writer": "aliaskit",
+            "built_with": index_fingerprint(),
             "entities": entities,
-            "rows": {
-                "entity": list(self._rows.entity),
-                "name_index": list(self._rows.name_index),
-                "normalized": self._rows.normalized,
-                "sounds": self._rows.sounds,
-                "keys": [keys.get(r, []) for r in range(self.alias_count)],
-                "layer": self._row_layer,
-                "source": self._row_source,
-            },
+            "rows": columns,
+            "postings": postings,
             "layers": self._layers,
-            "part_df": dict(self._part_df),
+            "part_df": dict(sorted(self._part_df.items())),
         }
-        with gzip.open(path, "wt", encoding="utf-8") as handle:
-            json.dump(document, handle, ensure_ascii=False, separators=(",", ":"))
+        data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        target = Path(path)
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                         dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb",
+                                                           compresslevel=6, mtime=0) as handle:
+                handle.write(data)
+            os.replace(temporary, target)
+        except BaseException:
+            os.unlink(temporary)
+            raise
 
     @classmethod
     def load(cls, path: str | Path) -> Resolver:
@@ -855,6 +983,10 @@ class Resolver:
         except _BadField as exc:
             raise DataFileError(f"corrupt aliaskit index file: field {exc.field}: {exc.problem}",
                                 path=where) from None
+        if document["built_with"] != index_fingerprint():
+            raise DataFileError(
+                f"stale index: built with aliaskit {document['built_with']}, this is "
+                f"{index_fingerprint()}; rebuild the index", path=where)
         resolver = cls()
         try:
             for number, raw in enumerate(document["entities"]):
@@ -874,12 +1006,12 @@ class Resolver:
                     raise AliaskitError(f"field entities[{number}]: {exc}") from None
                 resolver._ids[entity.id] = len(resolver._entities)
                 resolver._entities.append(entity)
+                resolver._starts.append(-1)
             rows = document["rows"]
             resolver._rows = _Rows(array("l", rows["entity"]), array("l", rows["name_index"]),
                                    list(rows["normalized"]), list(rows["sounds"]))
-            for row, keys in enumerate(rows["keys"]):
-                for key in keys:
-                    resolver._postings.setdefault(key, array("l")).append(row)
+            resolver._postings = {key: array("l", posting)
+                                  for key, posting in document["postings"].items()}
             resolver._part_df = Counter(document["part_df"])
             # Files written before layers existed have no layer columns.
             count = len(rows["normalized"])
@@ -889,14 +1021,21 @@ class Resolver:
             resolver._weights_stale = True
             count = len(resolver._rows.normalized)
             if not (len(resolver._rows.entity) == len(resolver._rows.name_index) == count
-                    == len(rows["keys"]) == len(resolver._rows.sounds)
+                    == len(resolver._rows.sounds)
                     == len(resolver._row_layer) == len(resolver._row_source)):
                 raise ValueError("row columns differ in length")
             names_of = [entity.names for entity in resolver._entities]
-            for e, i in zip(resolver._rows.entity, resolver._rows.name_index):
+            starts = resolver._starts
+            for row, (e, i) in enumerate(zip(resolver._rows.entity, resolver._rows.name_index)):
                 if not 0 <= e < len(names_of) or not 0 <= i < len(names_of[e]):
                     raise ValueError("row points outside the entities")
+                if starts[e] < 0:
+                    starts[e] = row
+                if row != starts[e] + i:
+                    raise ValueError(f"row {row} is not name {i} of its entity's rows")
                 resolver._rows.names.append(names_of[e][i])
+            if len(resolver._rows.names) != sum(len(n) for n in names_of):
+                raise ValueError("the rows are not every name of every entity")
         except (KeyError, TypeError, ValueError, OverflowError, AliaskitError) as exc:
             raise DataFileError(f"corrupt aliaskit index file ({exc})", path=where) from None
         return resolver
@@ -927,9 +1066,18 @@ _ENTITY_FIELDS: dict[str, type | tuple[type, ...]] = {
     "id": str, "name": str, "kind": _OPTIONAL_STR, "description": str, "aliases": list,
     "birth_dates": _OPTIONAL_LIST, "countries": _OPTIONAL_LIST, "source": _OPTIONAL_STR}
 _ROW_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "entity": list, "name_index": list, "normalized": list, "sounds": list, "keys": list,
+    "entity": list, "name_index": list, "normalized": list, "sounds": list,
     "layer": _OPTIONAL_LIST, "source": _OPTIONAL_LIST}
 _ORIGINS = ("canonical", "seed", "curated", "user")
+# For _fields' quick check: each schema's exact types (no bool for int, no int beyond
+# its range is possible for ids, flags and texts: ints are checked the slow way) and
+# required fields.
+_SCHEMAS = (_MENTION_FIELDS, _ALIAS_FIELDS, _ENTITY_FIELDS, _ROW_FIELDS)
+_EXACT = {id(schema): {k: tuple(t for t in (v if isinstance(v, tuple) else (v,)) if t is not int)
+                       for k, v in schema.items()} for schema in _SCHEMAS}
+_REQUIRED = {id(schema): [k for k, v in schema.items()
+                          if v not in (_OPTIONAL_STR, _OPTIONAL_LIST, _OPTIONAL_BOOL)]
+             for schema in _SCHEMAS}
 # Offsets and counts are at most this: array("l") and every index fit it.
 _MAX_INT = 2**62
 
@@ -938,6 +1086,11 @@ def _fields(value: object, field: str, schema: dict[str, type | tuple[type, ...]
             ) -> dict[str, object]:
     if not isinstance(value, dict):
         raise _BadField(field, f"expected an object, found {type(value).__name__}")
+    exact = _EXACT.get(id(schema))
+    if exact is not None and value.keys() <= exact.keys() and all(
+            type(value[k]) in exact[k] for k in value) and all(
+            k in value for k in _REQUIRED[id(schema)]):
+        return value  # the common case; else find what is wrong, and say it
     missing = [k for k in schema if k not in value
                and schema[k] not in (_OPTIONAL_STR, _OPTIONAL_LIST, _OPTIONAL_BOOL)]
     if missing:
@@ -970,6 +1123,11 @@ def _column(value: object, field: str, kind: type | tuple[type, ...], count: int
         raise _BadField(field, "expected a list")
     if count is not None and len(value) != count:
         raise _BadField(field, f"has {len(value):,} items, the other row columns {count:,}")
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    found = set(map(type, value))
+    if found <= set(kinds) and (int not in kinds or not value or (
+            min(value) >= 0 and max(value) < _MAX_INT)):
+        return value  # the common case, checked in C; else find the item to name
     for i, item in enumerate(value):
         if not isinstance(item, kind) or isinstance(item, bool):
             raise _BadField(f"{field}[{i}]", f"expected {_type_name(kind)}, "
@@ -984,8 +1142,8 @@ def _check_index(document: dict[str, object]) -> None:
     ranges and cross-references (a row's entity and name exist); nothing is nested
     deeper than the schema says."""
     top: dict[str, type | tuple[type, ...]] = {
-        "format": str, "version": int, "writer": str, "entities": list, "rows": dict,
-        "part_df": dict, "layers": _OPTIONAL_LIST}
+        "format": str, "version": int, "writer": str, "built_with": str, "entities": list,
+        "rows": dict, "postings": dict, "part_df": dict, "layers": _OPTIONAL_LIST}
     _fields(document, "(top)", top)
     entities = document["entities"]
     assert isinstance(entities, list)
@@ -1030,9 +1188,19 @@ def _check_index(document: dict[str, object]) -> None:
             _column(rows[column], f"rows.{column}", _OPTIONAL_STR, count)
     if document.get("layers") is not None:
         _column(document["layers"], "layers", str, None)
-    keys = _column(rows["keys"], "rows.keys", list, count)
-    for r, row_keys in enumerate(keys):
-        _column(row_keys, f"rows.keys[{r}]", str, None)
+    postings = document["postings"]
+    assert isinstance(postings, dict)
+    for key, posting in postings.items():
+        where = f"postings[{key!r}]"
+        _column(posting, where, int, None)
+        assert isinstance(posting, list)
+        if not posting:
+            raise _BadField(where, "empty (a key without rows is left out)")
+        if posting[-1] >= count:
+            raise _BadField(where, f"row {posting[-1]} past the last row ({count - 1})")
+        if len(posting) > 1 and not all(map(operator.lt, posting,
+                                            itertools.islice(posting, 1, None))):
+            raise _BadField(where, "rows not in ascending order")
     part_df = document["part_df"]
     assert isinstance(part_df, dict)
     for part, df in part_df.items():

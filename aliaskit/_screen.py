@@ -19,18 +19,10 @@ from typing import Any
 
 import click
 
-if "aliaskit._cli" not in sys.modules:
-    # Imported on its own (a benchmark, a script): the CLI module must come first, as
-    # it imports this one at its end. Load it; it loads a complete copy of this module,
-    # which the import system then returns instead of this one.
-    del sys.modules[__name__]
-    import aliaskit._cli  # noqa: F401
-
-from ._cli import _chosen_profile, _load_judgements, judgement_options
 from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._gazetteer import FORMATS, decoded_lines, read_gazetteer
 from ._resolve import Resolver
-from ._types import Match
+from ._types import Entity, Match
 
 __all__ = ["InputRow", "read_inputs", "screen_record", "screen_records"]
 
@@ -130,10 +122,12 @@ def _parts(match: Match) -> list[dict[str, Any]]:
 
 
 def _hit(match: Match) -> dict[str, Any]:
-    return {"id": match.entity.id, "name": match.entity.name, "kind": match.entity.kind,
-            "score": round(match.score, 6), "name_score": round(match.comparison.score, 6),
-            "is_match": match.is_match, "ambiguous": match.ambiguous,
-            "alias": match.alias.name, "alias_weak": match.alias.weak,
+    """A hit: :meth:`Match.to_dict` (the record of every command) and what a screening
+    reviewer reads besides: the name's own score before context, the weak-alias flag,
+    the entity's source list, the context's reasons, each part's evidence, the
+    explanation."""
+    return {**match.to_dict(), "score": round(match.score, 6),
+            "name_score": round(match.comparison.score, 6), "alias_weak": match.alias.weak,
             "source": match.entity.source, "context": list(match.context),
             "context_log_odds": round(match.context_log_odds, 3),
             "parts": _parts(match), "explanation": match.explain(),
@@ -174,7 +168,9 @@ def _output(record: dict[str, Any]) -> Output:
     hit = any(not h["rejected"] for h in record["hits"])  # a rejected hit is no hit
     flags = (ERROR if "error" in record else 0) | (HIT if hit else 0) | (
         MATCH if any(h["is_match"] for h in record["hits"]) else 0)
-    return json.dumps(record, ensure_ascii=False), flags
+    from ._cli import _json  # the CLI's JSON: terminal-unsafe characters escaped
+
+    return _json(record), flags
 
 
 def _screen_batch(rows: list[InputRow]) -> list[Output]:
@@ -251,8 +247,25 @@ def input_format(path: Path | None, fmt: str | None) -> str:
     return {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(suffix, "lines")
 
 
+def read_list(path: Path, list_format: str | None, warn: bool = False) -> list[Entity]:
+    """The entities of a list in any importable format; with ``warn``, each malformed row
+    is a warning on standard error and the others are kept, else the first problems
+    stop the command (a DataFileError listing them)."""
+    if not warn:
+        return read_gazetteer(path, format=list_format)
+    problems: list[DataFileError] = []
+    entities = read_gazetteer(path, format=list_format, errors=problems.append)
+    for problem in problems:
+        click.echo(f"aliaskit: warning: {problem} (row left out of the list)", err=True)
+    if problems:
+        click.echo(f"aliaskit: warning: {len(problems)} malformed list row(s) left out; "
+                   f"{len(entities):,} entities read", err=True)
+    return entities
+
+
 def load_list(against: Path | None, index: Path | None, list_format: str | None,
               warn: bool = False) -> Resolver:
+    """The resolver to screen against: built from ``against``, or a saved ``index``."""
     if (against is None) == (index is None):
         raise click.UsageError("give the list to screen against: --against LIST or --index INDEX")
     if index is not None:
@@ -260,16 +273,7 @@ def load_list(against: Path | None, index: Path | None, list_format: str | None,
 
         return load_index(index)
     assert against is not None
-    if not warn:
-        return Resolver(read_gazetteer(against, format=list_format))
-    problems: list[DataFileError] = []
-    resolver = Resolver(read_gazetteer(against, format=list_format, errors=problems.append))
-    for problem in problems:
-        click.echo(f"aliaskit: warning: {problem} (row left out of the list)", err=True)
-    if problems:
-        click.echo(f"aliaskit: warning: {len(problems)} malformed list row(s) left out; "
-                   f"{len(resolver):,} entities read", err=True)
-    return resolver
+    return Resolver(read_list(against, list_format, warn))
 
 
 LIST_FORMATS = click.Choice(list(FORMATS))
@@ -291,112 +295,3 @@ def html_page(records: Sequence[dict[str, Any]], title: str) -> str:
     from ._html import review_page
 
     return review_page(records, title)
-
-
-@click.command("screen")
-@click.argument("names", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
-@click.option("--against", type=click.Path(path_type=Path, dir_okay=False),
-              help="The list to screen against: a gazetteer or published list in any "
-                   "importable format (see --list-format).")
-@click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="A saved index (aliaskit index build) instead of --against.")
-@click.option("--list-format", type=LIST_FORMATS, default=None,
-              help="Format of --against when its name does not tell.")
-@click.option("--list-errors", type=click.Choice(["stop", "warn"]), default="stop",
-              show_default=True,
-              help="A list with malformed rows: stop, listing them, or warn about each on "
-                   "standard error and screen against the rest.")
-@click.option("--input-format", "input_format_", type=click.Choice(["lines", "csv", "jsonl"]), default=None,
-              help="NAMES as one name a line, CSV with a header, or JSON Lines with name, "
-                   "birth_year, country; default from the file extension (.csv, .jsonl).")
-@click.option("--name-column", default="name", show_default=True, help="CSV column of the names.")
-@click.option("--kind", type=click.Choice(["person", "place", "org"]), help="Only entities of this kind.")
-@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Hits per input row.")
-@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
-              help="List every candidate scoring at least this much (is_match says which "
-                   "are matches); default: matches and partial names only.")
-@click.option("--profile", default="default", show_default=True,
-              help="Decision profile: default, screening (recall first) or dedupe, or a "
-                   "profile file written by `aliaskit calibrate`.")
-@judgement_options
-@click.option("--show-rejected", is_flag=True,
-              help="Also list the hits reviewers rejected (--judgements), marked as such; "
-                   "they never count as hits or matches.")
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default=None,
-              help="Output: a table (default on a terminal) or JSON Lines (default on a pipe).")
-@click.option("--jsonl", "as_jsonl", is_flag=True, help="Same as --format jsonl.")
-@click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write a self-contained review page to this file.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Processes; they share the index built once. Output stays in input order.")
-def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
-               list_format: str | None, list_errors: str, input_format_: str | None, name_column: str,
-               kind: str | None, limit: int, threshold: float | None, profile: str,
-               judgements_path: Path | None, latest_wins: bool, show_rejected: bool,
-               fmt: str | None, as_jsonl: bool, html_path: Path | None, workers: int) -> None:
-    """Screen every row of NAMES ('-' for standard input) against a list.
-
-    Each input row gets one output record, in order: its ranked hits (id, name, kind,
-    score, is_match, the alias that hit, the explanation), or the reason it could not be
-    screened (then the exit code is 1). A JSON Lines input row may carry birth_year and
-    country: a hit born years apart, or of another country, scores lower. A summary
-    line goes to standard error.
-
-    With --judgements, reviewers' decisions hold: a pair judged different is never a
-    hit (--show-rejected lists it, marked "rejected by <user> on <date>"), a pair
-    judged the same always is; each hit's record carries its judgement.
-
-    \b
-    Examples:
-      $ aliaskit screen customers.csv --against entities.ftm.json --html review.html
-      $ aliaskit screen names.txt --against sdn.csv --threshold 0.3 --jsonl > hits.jsonl
-      $ aliaskit screen people.jsonl --index sanctions.idx --workers 2
-      $ aliaskit screen names.txt --against sdn.csv --judgements judgements.jsonl
-    """
-    chosen = _chosen_profile(profile)
-    judgements = _load_judgements(judgements_path, latest_wins)
-    fmt = "jsonl" if as_jsonl else fmt or ("table" if sys.stdout.isatty() else "jsonl")
-    path = None if str(names) == "-" else names
-    if path is not None and not path.exists():
-        raise DataFileError("file not found", path=str(path))
-    in_fmt = input_format(path, input_format_)
-    resolver = load_list(against, index_path, list_format, warn=list_errors == "warn")
-    # The workers are forked after this: they inherit the profile and the judgements.
-    options = {"limit": limit, "profile": chosen, "threshold": threshold, "kind": kind,
-               "judgements": judgements, "show_rejected": show_rejected}
-    rows: Iterable[InputRow] = read_inputs(path, in_fmt, name_column)
-    total = None
-    if sys.stderr.isatty() and path is not None:
-        with path.open("rb") as handle:
-            total = sum(1 for _ in handle)
-    counts = {"rows": 0, "hit": 0, "match": 0, "error": 0}
-    kept: list[dict[str, Any]] = []
-    if fmt == "table":
-        click.echo(TABLE_HEAD)
-    records = screen_records(resolver, rows, options, workers)
-    out = sys.stdout
-    bar = click.progressbar(length=total, file=sys.stderr, label="screening") \
-        if total and total > 1000 else None
-    try:
-        for text, flags in records:
-            count(flags, counts)
-            record = json.loads(text) if fmt == "table" or html_path is not None else {}
-            if fmt == "jsonl":
-                out.write(text + "\n")
-            else:
-                for line in table_lines(record):
-                    click.echo(line)
-            if html_path is not None:
-                kept.append(record)
-            if bar is not None:
-                bar.update(1)
-    finally:
-        if bar is not None:
-            bar.render_finish()
-    if html_path is not None:
-        title = f"{path.name if path else 'stdin'} against {(against or index_path).name}"  # type: ignore[union-attr]
-        html_path.write_text(html_page(kept, title), encoding="utf-8")
-    click.echo(summary(counts), err=True)
-    if counts["error"]:
-        raise SystemExit(1)

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import CASES
 
 pytestmark = pytest.mark.cli
 
@@ -307,6 +308,8 @@ COMMANDS: dict[str, list[str]] = {
     "entities": ["entities", "--kind", "org"],
     "show": ["show", "person/ahmad-massoud"],
     "link": ["link", "{article}"],
+    "screen": ["screen", str(CASES / "screen" / "input.txt"), "--against",
+               str(CASES / "screen" / "list.jsonl"), "--threshold", "0.05"],
 }
 
 
@@ -331,10 +334,11 @@ def test_format_means_the_same_on_every_command(command: str, files: dict[str, P
     assert json.loads(as_json.stdout) == records
     as_csv = run(*args, "--csv")
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
-    if command == "resolve":
+    if command in ("resolve", "screen"):  # one row per match (or hit)
+        field = "matches" if command == "resolve" else "hits"
         assert [r["line"] for r in rows] == [str(r["line"]) for r in records
-                                             for _ in (r["matches"] or [None])]
-        matches = [m for r in records for m in r["matches"]]
+                                             for _ in (r[field] or [None])]
+        matches = [m for r in records for m in r[field]]
         assert [r["id"] for r in rows if r["id"]] == [m["id"] for m in matches]
         assert [r["score"] for r in rows if r["id"]] == [_cell(m["score"]) for m in matches]
     else:

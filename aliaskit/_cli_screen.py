@@ -1,0 +1,285 @@
+"""The ``screen`` and ``index`` commands (the screening work is in _screen and _index).
+
+They use the CLI's shared output (``--format table|jsonl|json|csv``, one record shape)
+and per-row error accounting, so this module is loaded by _cli after those are defined.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ._cli import (
+    Record,
+    _Batch,
+    _chosen_profile,
+    _load_judgements,
+    _View,
+    _Writer,
+    cli,
+    judgement_options,
+    output_options,
+)
+from ._errors import DataFileError
+from ._index import build_index, load_index, read_ids, update_index
+from ._screen import (
+    ERROR,
+    LIST_FORMATS,
+    TABLE_HEAD,
+    InputRow,
+    count,
+    html_page,
+    input_format,
+    load_list,
+    read_inputs,
+    read_list,
+    screen_records,
+    summary,
+    table_lines,
+)
+
+# --- screen ----------------------------------------------------------------------------
+
+_HIT_COLUMNS = ["id", "name", "kind", "score", "name_score", "is_match", "ambiguous",
+                "alternatives", "alias", "alias_origin", "alias_weak", "source", "context",
+                "context_log_odds", "layer", "layer_source", "rejected", "judgement"]
+
+
+def _screen_rows(record: Record) -> Iterator[Record]:
+    """CSV: one row per hit (the input's fields repeated), one row for an input without."""
+    head = {"line": record["line"], "input": record["input"], "query": record["name"],
+            "birth_year": record["birth_year"], "country": record["country"],
+            "error": record.get("error")}
+    if not record["hits"]:
+        yield head
+    for rank, hit in enumerate(record["hits"], start=1):
+        yield {**head, "rank": rank, **hit}
+
+
+SCREEN_VIEW = _View(
+    ["line", "input", "query", "birth_year", "country", "rank", *_HIT_COLUMNS, "error",
+     "explanation"],
+    table_lines, header=TABLE_HEAD, rows=_screen_rows)
+
+list_format_option = click.option(
+    "--list-format", type=LIST_FORMATS, default=None,
+    help="Format of the list when its name does not tell.")
+list_errors_option = click.option(
+    "--list-errors", type=click.Choice(["stop", "warn"]), default="stop", show_default=True,
+    help="A list with malformed rows: stop, listing them, or warn about each on standard "
+         "error and go on with the rest.")
+
+
+@click.command("screen")
+@click.argument("names", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.option("--against", type=click.Path(path_type=Path, dir_okay=False),
+              help="The list to screen against: a gazetteer or published list in any "
+                   "importable format (see --list-format).")
+@click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="A saved index (aliaskit index build) instead of --against.")
+@list_format_option
+@list_errors_option
+@click.option("--input-format", "input_format_", type=click.Choice(["lines", "csv", "jsonl"]), default=None,
+              help="NAMES as one name a line, CSV with a header, or JSON Lines with name, "
+                   "birth_year, country; default from the file extension (.csv, .jsonl).")
+@click.option("--name-column", default="name", show_default=True, help="CSV column of the names.")
+@click.option("--kind", type=click.Choice(["person", "place", "org"]), help="Only entities of this kind.")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Hits per input row.")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
+              help="List every candidate scoring at least this much (is_match says which "
+                   "are matches); default: matches and partial names only.")
+@click.option("--profile", default="default", show_default=True,
+              help="Decision profile: default, screening (recall first) or dedupe, or a "
+                   "profile file written by `aliaskit calibrate`.")
+@judgement_options
+@click.option("--show-rejected", is_flag=True,
+              help="Also list the hits reviewers rejected (--judgements), marked as such; "
+                   "they never count as hits or matches.")
+@output_options()
+@click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write a self-contained review page to this file.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes; they share the index built once. Output stays in input order.")
+def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
+               list_format: str | None, list_errors: str, input_format_: str | None, name_column: str,
+               kind: str | None, limit: int, threshold: float | None, profile: str,
+               judgements_path: Path | None, latest_wins: bool, show_rejected: bool,
+               fmt: str, html_path: Path | None, workers: int) -> None:
+    """Screen every row of NAMES ('-' for standard input) against a list.
+
+    Each input row gets one record, in order: line, input, name, birth_year, country,
+    and its ranked hits (Match.to_dict(): id, name, kind, score, is_match, ambiguous,
+    the alias that hit...; with name_score, alias_weak, source, context, parts and the
+    explanation), or the reason it could not be screened (then an error line on standard
+    error, and exit code 1). In CSV, one row per hit. A JSON Lines input row may carry
+    birth_year and country: a hit born years apart, or of another country, scores
+    lower. A summary line goes to standard error.
+
+    With --judgements, reviewers' decisions hold: a pair judged different is never a
+    hit (--show-rejected lists it, marked "rejected by <user> on <date>"), a pair
+    judged the same always is; each hit's record carries its judgement.
+
+    \b
+    Examples:
+      $ aliaskit screen customers.csv --against entities.ftm.json --html review.html
+      $ aliaskit screen names.txt --against sdn.csv --threshold 0.3 --jsonl > hits.jsonl
+      $ aliaskit screen people.jsonl --index sanctions.idx --workers 2 --csv
+      $ aliaskit screen names.txt --against sdn.csv --judgements judgements.jsonl
+    """
+    chosen = _chosen_profile(profile)
+    judgements = _load_judgements(judgements_path, latest_wins)
+    path = None if str(names) == "-" else names
+    if path is not None and not path.exists():
+        raise DataFileError("file not found", path=str(path))
+    in_fmt = input_format(path, input_format_)
+    resolver = load_list(against, index_path, list_format, warn=list_errors == "warn")
+    # The workers are forked after this: they inherit the profile and the judgements.
+    options = {"limit": limit, "profile": chosen, "threshold": threshold, "kind": kind,
+               "judgements": judgements, "show_rejected": show_rejected}
+    rows: Iterable[InputRow] = read_inputs(path, in_fmt, name_column)
+    total = None
+    if sys.stderr.isatty() and path is not None:
+        with path.open("rb") as handle:
+            total = sum(1 for _ in handle)
+    counts = {"rows": 0, "hit": 0, "match": 0, "error": 0}
+    kept: list[dict[str, Any]] = []
+    records = screen_records(resolver, rows, options, workers)
+    out, batch = _Writer(fmt, SCREEN_VIEW), _Batch()
+    needed = fmt in ("table", "csv") or html_path is not None
+    bar = click.progressbar(length=total, file=sys.stderr, label="screening") \
+        if total and total > 1000 else None
+    try:
+        for text, flags in records:
+            count(flags, counts)
+            record = json.loads(text) if needed or flags & ERROR else {}
+            out.write(record, text)
+            if html_path is not None:
+                kept.append(record)
+            batch.row(f"line {record['line']}" if record else "", record.get("error"))
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.render_finish()
+    out.close()
+    if html_path is not None:
+        title = f"{path.name if path else 'stdin'} against {(against or index_path).name}"  # type: ignore[union-attr]
+        html_path.write_text(html_page(kept, title), encoding="utf-8")
+    click.echo(summary(counts), err=True)
+    batch.finish()
+
+
+cli.add_command(screen_cmd)
+
+
+# --- index -----------------------------------------------------------------------------
+
+
+def _index_table(record: Record) -> Iterator[str]:
+    delta = ""
+    if "added" in record:
+        delta = (f" (+{record['added']:,} added, {record['replaced']:,} replaced, "
+                 f"-{record['removed']:,} removed)")
+    yield (f"{record['index']}: {record['entities']:,} entities, {record['aliases']:,} names"
+           f"{delta}; {record['bytes']:,} bytes")
+
+
+INDEX_VIEW = _View(["index", "source", "entities", "aliases", "added", "replaced", "removed",
+                    "bytes"], _index_table)
+
+
+def _write_record(fmt: str, record: Record) -> None:
+    out = _Writer(fmt, INDEX_VIEW)
+    out.write(record)
+    out.close()
+
+
+@cli.group("index")
+def index_group() -> None:
+    """Saved indexes: build one from a list, update it by delta, screen with --index.
+
+    An index is a gzip'd JSON file (data only, versioned); it is refused, with the
+    reason on one line, when it is corrupt, of another format version, or stale
+    (written by another aliaskit version or with other bundled data): rebuild it then.
+    Each command writes one record: index, source, entities, aliases, bytes (and for
+    update: added, replaced, removed).
+    """
+
+
+@index_group.command("build")
+@click.argument("list_path", metavar="LIST", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The index file to write (replaced whole: written aside, then renamed).")
+@list_format_option
+@list_errors_option
+@output_options()
+def index_build_cmd(list_path: Path, output: Path, list_format: str | None, list_errors: str,
+                    fmt: str) -> None:
+    """Build an index from LIST (any importable format, as for screen --against).
+
+    \b
+    Example:
+      $ aliaskit index build entities.ftm.json -o sanctions.idx
+      $ aliaskit screen customers.csv --index sanctions.idx
+    """
+    index = build_index(read_list(list_path, list_format, warn=list_errors == "warn"))
+    index.save(output)
+    _write_record(fmt, {"index": str(output), "source": str(list_path), "entities": len(index),
+                        "aliases": index.alias_count, "bytes": output.stat().st_size})
+
+
+def _split_ids(values: Iterable[str]) -> list[str]:
+    return [i.strip() for value in values for i in value.split(",") if i.strip()]
+
+
+@index_group.command("update")
+@click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--add", "add_paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="A list of entities to add (any importable format; repeatable). An "
+                   "entity whose id the index has replaces it.")
+@click.option("--remove", "remove_ids", multiple=True, metavar="IDS",
+              help="Ids of entities to remove, comma-separated (repeatable).")
+@click.option("--remove-file", "remove_files", multiple=True,
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="A file of ids to remove, one a line (# comments; repeatable).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the updated index here; default: replace INDEX (written aside, "
+                   "then renamed, so readers never see half a file).")
+@list_format_option
+@list_errors_option
+@output_options()
+def index_update_cmd(index_path: Path, add_paths: tuple[Path, ...], remove_ids: tuple[str, ...],
+                     remove_files: tuple[Path, ...], output: Path | None,
+                     list_format: str | None, list_errors: str, fmt: str) -> None:
+    """Update INDEX by delta: remove entities by id, add (or replace) others.
+
+    Removals apply first, then additions. The updated index answers exactly as one
+    built from scratch from the same entities (it is the same file). An id to remove
+    that the index does not have is an error, and nothing is written.
+
+    \b
+    Examples:
+      $ aliaskit index update sanctions.idx --add new.ftm.json --remove-file delisted.txt
+      $ aliaskit index update sanctions.idx --remove p12,p13 -o sanctions-2.idx
+    """
+    if not (add_paths or remove_ids or remove_files):
+        raise click.UsageError("nothing to update: give --add, --remove or --remove-file")
+    gone = _split_ids(remove_ids)
+    for path in remove_files:
+        gone += read_ids(path)
+    new = [e for path in add_paths
+           for e in read_list(path, list_format, warn=list_errors == "warn")]
+    index = load_index(index_path)
+    delta = update_index(index, add=new, remove=gone)
+    target = output or index_path
+    index.save(target)
+    _write_record(fmt, {"index": str(target), "source": str(index_path), "entities": len(index),
+                        "aliases": index.alias_count, "added": delta.added,
+                        "replaced": delta.replaced, "removed": delta.removed,
+                        "bytes": target.stat().st_size})

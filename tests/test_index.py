@@ -1,0 +1,182 @@
+"""Saved indexes updated by delta answer exactly like indexes built from scratch."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aliaskit import DataFileError, Entity, InvalidArgumentError, Resolver
+
+# Parts with spellings: common ones ("Mohammad", "Khan") pass MIN_DF_FOR_WEIGHT in the
+# larger pools, so the gazetteer weights (part frequencies) are exercised too.
+GIVEN = [["Mohammad", "Muhammad", "Mohammed"], ["Ahmad", "Ahmed"], ["Abdul Rahman", "Abdurrahman"],
+         ["Gul", "Gol"], ["Zabihullah", "Zabiullah"], ["Amir", "Ameer"], ["Sirajuddin", "Serajuddin"],
+         ["Hamid", "Hameed"], ["Ashraf"], ["Nasrullah", "Nasrollah"], ["Karim", "Kareem"]]
+FAMILY = [["Khan"], ["Haqqani", "Haqani"], ["Karzai", "Karzay"], ["Ghani"], ["Massoud", "Masood"],
+          ["Rahimi", "Rahemi"], ["Muttaqi", "Mottaki", "Motaqi"], ["Mujahid", "Mujahed"],
+          ["Popal"], ["Stanikzai", "Stanekzai"]]
+PLACES = [["Kabul"], ["Herat", "Hirat"], ["Mazar-i-Sharif", "Mazar Sharif"], ["Kandahar", "Qandahar"],
+          ["Helmand", "Hilmand"], ["Tabriz", "Tabris"]]
+
+
+def make_entity(rng: random.Random, entity_id: str) -> Entity:
+    if rng.random() < 0.8:
+        groups = [rng.choice(GIVEN)] + ([rng.choice(GIVEN)] if rng.random() < 0.4 else []) + \
+            [rng.choice(FAMILY)]
+        kind = "person"
+    else:
+        groups = [rng.choice(PLACES)] + ([rng.choice(PLACES)] if rng.random() < 0.3 else [])
+        kind = "place"
+    name = " ".join(g[0] for g in groups)
+    aliases = {" ".join(rng.choice(g) for g in groups) for _ in range(rng.randint(0, 3))}
+    aliases.discard(name)
+    return Entity(id=entity_id, name=name, kind=kind, aliases=sorted(aliases),
+                  birth_dates=[str(rng.randint(1950, 1990))] if rng.random() < 0.3 else [])
+
+
+def queries(rng: random.Random, count: int) -> list[str]:
+    out = []
+    for _ in range(count):
+        groups = [rng.choice(GIVEN + PLACES)] + ([rng.choice(FAMILY)] if rng.random() < 0.7 else [])
+        out.append(" ".join(rng.choice(g) for g in groups))
+    return [*out, "Khan", "Mohammad", "Kabul", "Haqqani", "Hirat Kabul"]
+
+
+def answers(resolver: Resolver, names: list[str]) -> list[object]:
+    out: list[object] = []
+    for name in names:
+        out.append(resolver.resolve(name, limit=3))
+        out.append(resolver.resolve(name, limit=2, threshold=0.3))
+        out.append(resolver.resolve(name, kind="person", birth_year=1970))
+        out.append(resolver.exact(name))
+    return out
+
+
+def apply(resolver: Resolver, rng: random.Random, steps: int, next_id: list[int]) -> None:
+    """Random adds, removals, replacements (same id, new names) and re-adds."""
+    removed: list[str] = []
+    for _ in range(steps):
+        roll = rng.random()
+        ids = [e.id for e in resolver.entities]
+        if roll < 0.35 and ids:
+            chosen = rng.sample(ids, min(len(ids), rng.randint(1, 3)))
+            assert resolver.remove(chosen) == len(chosen)
+            removed += chosen
+        elif roll < 0.55 and ids:
+            old = rng.choice(ids)
+            resolver.remove([old])
+            resolver.add(make_entity(rng, old))  # replaced: same id, new names
+        elif roll < 0.7 and removed:
+            resolver.add(make_entity(rng, removed.pop(rng.randrange(len(removed)))))  # re-added
+        else:
+            resolver.add(make_entity(rng, f"n{next_id[0]}"))
+            next_id[0] += 1
+
+
+def postings(resolver: Resolver) -> dict[str, list[tuple[str, int]]]:
+    """Each key's rows as (entity id, name index): row numbers differ after removals."""
+    rows, entities = resolver._rows, resolver._entities
+    return {k: [(entities[rows.entity[r]].id, rows.name_index[r]) for r in v]
+            for k, v in resolver._postings.items()}
+
+
+def check_same(updated: Resolver, names: list[str], tmp_path: Path) -> None:
+    scratch = Resolver(updated.entities)
+    assert updated.entities == scratch.entities
+    assert len(updated) == len(scratch) and updated.alias_count == scratch.alias_count
+    assert updated._part_df == scratch._part_df
+    assert postings(updated) == postings(scratch)
+    assert answers(updated, names) == answers(scratch, names)
+    # Saved, the updated index is the file the rebuilt one writes, and loads alike.
+    updated.save(tmp_path / "updated.idx")
+    scratch.save(tmp_path / "scratch.idx")
+    assert (tmp_path / "updated.idx").read_bytes() == (tmp_path / "scratch.idx").read_bytes()
+    loaded = Resolver.load(tmp_path / "updated.idx")
+    assert answers(loaded, names) == answers(scratch, names)
+    for entity in scratch.entities[:20]:
+        assert updated.match(entity.name, entity.id) == scratch.match(entity.name, entity.id)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(0, 40), steps=st.integers(1, 15))
+def test_updated_index_answers_like_a_rebuilt_one(tmp_path: Path, seed: int, size: int,
+                                                  steps: int) -> None:
+    rng = random.Random(seed)
+    resolver = Resolver(make_entity(rng, f"e{i}") for i in range(size))
+    apply(resolver, rng, steps, [0])
+    check_same(resolver, queries(rng, 25), tmp_path)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_updated_large_index_answers_like_a_rebuilt_one(tmp_path: Path, seed: int) -> None:
+    """A pool large enough for common parts to get gazetteer weights, many updates."""
+    rng = random.Random(seed)
+    resolver = Resolver(make_entity(rng, f"e{i}") for i in range(400))
+    next_id = [0]
+    for _ in range(3):
+        apply(resolver, rng, 40, next_id)
+        # Loaded from a file, then updated further: the same.
+        resolver.save(tmp_path / "step.idx")
+        resolver = Resolver.load(tmp_path / "step.idx")
+    apply(resolver, rng, 40, next_id)
+    assert resolver._gazetteer_weights()  # common parts are weighted
+    check_same(resolver, queries(rng, 150), tmp_path)
+
+
+def test_remove_is_all_or_nothing() -> None:
+    resolver = Resolver([Entity(id="a", name="Amir Khan Muttaqi"), Entity(id="b", name="Kabul")])
+    with pytest.raises(InvalidArgumentError, match="'zz'"):
+        resolver.remove(["a", "zz"])
+    assert len(resolver) == 2 and resolver.resolve("Mottaki")[0].entity.id == "a"
+    with pytest.raises(TypeError):
+        resolver.remove("a")
+    assert resolver.remove(["a", "a"]) == 1
+    assert resolver.resolve("Mottaki") == [] and resolver.entities == (resolver.entity("b"),)
+    with pytest.raises(KeyError):
+        resolver.entity("a")
+
+
+def test_stale_index_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "i.idx"
+    Resolver([Entity(id="a", name="Kabul")]).save(path)
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        document = json.load(handle)
+    document["built_with"] = "0.0.1 data:000000000000"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        json.dump(document, handle)
+    with pytest.raises(DataFileError, match=r"stale index: built with aliaskit 0\.0\.1.*rebuild"):
+        Resolver.load(path)
+
+
+def test_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "i.idx"
+    Resolver([Entity(id="a", name="Kabul")]).save(path)
+    before = path.read_bytes()
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("aliaskit._resolve.os.replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        Resolver([Entity(id="b", name="Herat")]).save(path)
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["i.idx"]
+
+
+def test_link_over_an_updated_resolver() -> None:
+    import aliaskit
+
+    entities = [Entity(id="a", name="Amir Khan Muttaqi", kind="person", aliases=["Mottaki"]),
+                Entity(id="b", name="Kabul", kind="place"),
+                Entity(id="c", name="Ahmad Massoud", kind="person")]
+    updated = Resolver(entities)
+    updated.remove(["a"])
+    text = "Foreign Minister Mottaki met Ahmad Massoud in Kabul."
+    found = aliaskit.link(text, resolver=updated)
+    assert found == aliaskit.link(text, resolver=Resolver(entities[1:]))
+    assert [m.entity.id for m in found if m.entity] == ["c", "b"]
