@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from ._errors import AliaskitError, DataFileError, InvalidNameError
+from ._errors import AliaskitError, DataFileError, InvalidNameError, parse_json
 from ._gazetteer import FORMATS, decoded_lines, read_gazetteer
 from ._resolve import Resolver
 from ._types import Match
@@ -70,7 +70,7 @@ def read_inputs(path: Path | None, fmt: str, name_column: str = "name") -> Itera
                 yield number, line, None, None, None, "blank line (no JSON object)"
             else:
                 try:
-                    record = json.loads(line)
+                    record = parse_json(line)
                 except json.JSONDecodeError as exc:
                     yield number, line, None, None, None, f"not valid JSON ({exc.msg})"
                     continue
