@@ -209,7 +209,9 @@ def screen_records(resolver: Resolver, rows: Iterable[InputRow], options: dict[s
 
 def table_lines(record: dict[str, Any]) -> list[str]:
     """A record as table lines (the command's terminal output)."""
-    number, shown = record["line"], record["name"] or record["input"]
+    from ._cli import visible
+
+    number, shown = record["line"], visible(record["name"] or record["input"])
     shown = shown if len(shown) <= 26 else shown[:25] + "…"
     if "error" in record:
         return [f"{number:>5}  {shown:<26} error: {record['error']}"]
@@ -327,6 +329,7 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
       $ aliaskit screen names.txt --against sdn.csv --threshold 0.3 --jsonl > hits.jsonl
       $ aliaskit screen people.jsonl --index sanctions.idx --workers 2
     """
+    from ._cli import _Batch, _message, visible
     from ._compare import _profile
 
     _profile(profile)
@@ -350,15 +353,18 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
     out = sys.stdout
     bar = click.progressbar(length=total, file=sys.stderr, label="screening") \
         if total and total > 1000 else None
+    batch = _Batch()  # one line on standard error per row that failed, and their summary
     try:
         for text, flags in records:
             count(flags, counts)
-            record = json.loads(text) if fmt == "table" or html_path is not None else {}
+            failed = bool(flags & ERROR)
+            record = json.loads(text) if failed or fmt == "table" or html_path is not None else {}
             if fmt == "jsonl":
                 out.write(text + "\n")
             else:
                 for line in table_lines(record):
-                    click.echo(line)
+                    click.echo(visible(line))
+            batch.row(f"line {record['line']}" if failed else "", record["error"] if failed else None)
             if html_path is not None:
                 kept.append(record)
             if bar is not None:
@@ -369,6 +375,5 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
     if html_path is not None:
         title = f"{path.name if path else 'stdin'} against {(against or index_path).name}"  # type: ignore[union-attr]
         html_path.write_text(html_page(kept, title), encoding="utf-8")
-    click.echo(summary(counts), err=True)
-    if counts["error"]:
-        raise SystemExit(1)
+    _message(summary(counts))
+    batch.finish()  # exit code 1 when a row failed

@@ -1,16 +1,18 @@
 """Fuzz tests (issue 17): no input breaks aliaskit.
 
-Regressions found by random inputs (benchmarks/fuzz.py).
+Regressions found by random inputs (benchmarks/fuzz.py), and a batch of good and bad
+lines through the command line.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
-from test_cli import run
+from test_cli import ALIASKIT, run
 
 import aliaskit
 from aliaskit import Judgements, read_gazetteer
@@ -57,3 +59,54 @@ def test_calibrate_and_screen_report_deep_json(tmp_path: Path) -> None:
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["line"] for r in records] == [1, 2, 3]
     assert "error" not in records[0] and "nested too deeply" in records[1]["error"]
+
+
+# --- the command line: a batch of good and bad lines ----------------------------------------
+
+GARBAGE = bytes(range(0x80, 0x100)) + b"\x00\xff\xfe\xc3("
+BATCH = [
+    b"Amir Khan Muttaqi", b"", "امیر خان متقی".encode(), GARBAGE, b"Kabul",
+    ("x" * 100_000).encode(), b"   ", "خامنه\u200cای".encode(), b"\xed\xa0\x80",  # a surrogate
+    ("Muttaqi " * 12_500).encode(), b"Muttaqi\x1b]0;pwned\x07", b"12345",
+    "\u202eHekmatyar".encode(), b"\x00", b"Nangarhar\r",
+]
+
+
+def _batch(tmp_path: Path) -> Path:
+    path = tmp_path / "batch.txt"
+    path.write_bytes(b"\n".join(BATCH) + b"\n")
+    return path
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("command", [["normalize"], ["key"], ["parts"], ["resolve"],
+                                     ["screen", "-", "--against", "LIST"]])
+def test_cli_batch_of_good_empty_binary_and_long_lines(tmp_path: Path, command: list[str]) -> None:
+    import subprocess
+
+    assert ALIASKIT
+    command = [c.replace("LIST", str(Path(__file__).parent / "cases/screen/list.jsonl")) for c in command]
+    with _batch(tmp_path).open("rb") as stdin:
+        result = subprocess.run([ALIASKIT, *command, "--jsonl"], stdin=stdin, capture_output=True,
+                                timeout=300, env={**os.environ, "NO_COLOR": "1"})
+    assert b"Traceback" not in result.stderr
+    records = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    # Every input line has its record, in order.
+    assert [r["line"] for r in records] == list(range(1, len(BATCH) + 1))
+    failed = [r["line"] for r in records if r.get("error")]
+    assert {2, 4, 6, 7, 9} <= set(failed)  # empty, binary, 100 KB, blank, a surrogate
+    assert 1 not in failed and 5 not in failed
+    # One line on standard error per failed line, then the summary (docs/cli.md).
+    errors = result.stderr.decode("utf-8").splitlines()
+    per_line = [e for e in errors if re.match(r"aliaskit: line \d+: ", e)]
+    assert [int(e.split()[2].rstrip(":")) for e in per_line] == failed
+    assert all("\x1b" not in e and len(e) < 500 for e in errors)
+    assert errors[-1].startswith(f"aliaskit: {len(failed)} of {len(BATCH)} lines failed; first: line 2: ")
+    assert result.returncode == 1  # some rows failed (docs/cli.md, exit codes)
+
+
+@pytest.mark.cli
+def test_cli_batch_of_good_lines_exits_0() -> None:
+    result = run("resolve", "--jsonl", stdin="Kabul\nAmir Khan Muttaqi\nخامنه\u200cای\n")
+    assert result.returncode == 0 and result.stderr == ""
+    assert len(result.stdout.splitlines()) == 3
