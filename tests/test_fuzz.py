@@ -110,3 +110,19 @@ def test_cli_batch_of_good_lines_exits_0() -> None:
     result = run("resolve", "--jsonl", stdin="Kabul\nAmir Khan Muttaqi\nخامنه\u200cای\n")
     assert result.returncode == 0 and result.stderr == ""
     assert len(result.stdout.splitlines()) == 3
+
+
+def test_link_on_words_without_letters_is_linear() -> None:
+    """ "٣ " * 500,000 (1 MB of an Arabic-Indic digit) took 279 s: digits were read as
+    words of a name in Perso-Arabic script, and every span of the run was parsed again
+    in each of its 14 windows because an invalid name is not cached."""
+    import time
+
+    from aliaskit._link import _kind
+
+    assert _kind("٣") == _kind("۴۵") == _kind("123") == _kind("ٔ") == "other"
+    assert _kind("متقی") == "script" and _kind("متقی٣") == "script"
+    start = time.perf_counter()
+    assert aliaskit.link("٣ " * 200_000) == []
+    assert aliaskit.link("ـ ٔ " * 2_000) == []  # a tatweel is a letter, the hamza a mark
+    assert time.perf_counter() - start < 20  # about 2 s now; 110 s before
