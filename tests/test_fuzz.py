@@ -1,21 +1,85 @@
 """Fuzz tests (issue 17): no input breaks aliaskit.
 
-Regressions found by random inputs (benchmarks/fuzz.py), and a batch of good and bad
-lines through the command line.
+Every public entry point that takes user input gets random Unicode (control characters,
+bidi overrides, ZWNJ, lone surrogates, Perso-Arabic, digits, 1 MB strings, long
+repeats), random file bytes, and arguments of the wrong type; it must return a result or
+raise an AliaskitError, or a TypeError for an argument of the wrong type, nothing else.
+The generators are tests/fuzzing.py's, which benchmarks/fuzz.py runs 100,000 times.
+
+``ALIASKIT_FUZZ_EXAMPLES`` sets the examples per function (default 40: the file runs
+in well under a minute; e.g. 2000 for a long run).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
 from pathlib import Path
 
 import pytest
+from fuzzing import MB, TARGETS, Gen, bundled, outcome, small_index
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_cli import ALIASKIT, run
 
 import aliaskit
-from aliaskit import Judgements, read_gazetteer
+from aliaskit import Judgements, Resolver, read_gazetteer
+
+EXAMPLES = int(os.environ.get("ALIASKIT_FUZZ_EXAMPLES", "40"))
+DEADLINE_MS = 2000  # issue 17: no call over 2 s (link's inputs are kept smaller below)
+
+
+class HypothesisGen(Gen):
+    """tests/fuzzing.py's generators, drawing from hypothesis (which shrinks failures)."""
+
+    def __init__(self, data: st.DataObject, *, big: bool = True) -> None:
+        super().__init__()
+        self.data = data
+        self.big = big
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self.data.draw(st.integers(lo, hi))
+
+    def text(self) -> str:
+        text = super().text()
+        # link() is linear in its input but takes seconds on 1 MB on a slow machine
+        # (benchmarks/link_stress.py): here it gets at most 20,000 characters.
+        return text if self.big else text[:20_000]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm() -> None:
+    bundled()  # built once (a few seconds), not inside a deadline
+    small_index()
+    aliaskit.link("Amir Khan Muttaqi")
+
+
+@pytest.mark.parametrize("name", list(TARGETS))
+@settings(max_examples=EXAMPLES, deadline=DEADLINE_MS,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_public_function_gives_a_result_or_an_aliaskit_error(name: str, data: st.DataObject) -> None:
+    gen = HypothesisGen(data, big=name != "link")
+    try:
+        TARGETS[name](gen)
+    except Exception as exc:
+        if outcome(exc, gen) == "OTHER":
+            raise
+
+
+def test_every_public_function_is_fuzzed() -> None:
+    """A new public function that takes input needs a target in tests/fuzzing.py."""
+    takes_no_input = {"bundled_layers", "load_reference", "load_regional",
+                      "iter_gazetteer"}  # iter_gazetteer: read_gazetteer is list(iter_gazetteer())
+    functions = {n for n in aliaskit.__all__ if n[0].islower() and callable(getattr(aliaskit, n))}
+    fuzzed = {n.split(".")[0] for n in TARGETS}
+    assert functions - takes_no_input <= fuzzed, functions - takes_no_input - fuzzed
+    assert {"Resolver.resolve", "Resolver.exact", "Resolver.resolve_many", "Resolver.load",
+            "Entity", "Alias", "Judgements.load"} <= set(TARGETS)
+
 
 # --- regressions found by benchmarks/fuzz.py ----------------------------------------------
 
@@ -59,6 +123,15 @@ def test_calibrate_and_screen_report_deep_json(tmp_path: Path) -> None:
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["line"] for r in records] == [1, 2, 3]
     assert "error" not in records[0] and "nested too deeply" in records[1]["error"]
+
+
+def test_resolver_load_of_a_damaged_index(tmp_path: Path) -> None:
+    document = json.loads(small_index())
+    document["rows"]["keys"] = [[[[]]]]
+    path = tmp_path / "x.idx"
+    path.write_bytes(gzip.compress(json.dumps(document).encode()))
+    with pytest.raises(aliaskit.DataFileError, match=r"x\.idx"):
+        Resolver.load(path)
 
 
 # --- the command line: a batch of good and bad lines ----------------------------------------
@@ -126,3 +199,11 @@ def test_link_on_words_without_letters_is_linear() -> None:
     assert aliaskit.link("٣ " * 200_000) == []
     assert aliaskit.link("ـ ٔ " * 2_000) == []  # a tatweel is a letter, the hamza a mark
     assert time.perf_counter() - start < 20  # about 2 s now; 110 s before
+
+
+def test_one_megabyte_inputs() -> None:
+    for text in ("متقی " * (MB // 5), "\ud800" * MB, "\u202e\u200c" * (MB // 2)):
+        for function in (aliaskit.normalize, aliaskit.phonetic_key, aliaskit.name_parts):
+            with pytest.raises(aliaskit.InvalidNameError):
+                function(text)
+        assert aliaskit.variant_group(text) is None
