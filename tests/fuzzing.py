@@ -9,11 +9,13 @@ when an argument of the wrong type was passed (``gen.wrong``), nothing else.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import gzip
 import json
 import os
 import random
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -200,7 +202,10 @@ class RandomGen(Gen):
 
 @functools.cache
 def _scratch() -> str:
-    return tempfile.mkdtemp(prefix="aliaskit-fuzz-")
+    """The directory of the generated files, removed when the process exits."""
+    path = tempfile.mkdtemp(prefix="aliaskit-fuzz-")
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 @functools.cache
