@@ -26,7 +26,7 @@ import attrs
 from . import _data
 from ._compare import Profile, compare, pair_script
 from ._data import PAIR_SCRIPTS, PROFILE_KINDS, read_text
-from ._errors import AliaskitError, DataFileError, InvalidNameError
+from ._errors import AliaskitError, DataFileError, InvalidNameError, parse_json
 from ._judgements import name_key
 from ._types import Kind
 
@@ -149,7 +149,7 @@ def _read_jsonl(text: str, where: str) -> list[LabelledPair]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = parse_json(line)
             if not isinstance(record, dict):
                 raise ValueError("not a JSON object")
             missing = [k for k in ("name1", "name2", "is_match") if k not in record]

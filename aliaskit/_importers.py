@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
-from ._errors import AliaskitError, DataFileError
+from ._errors import AliaskitError, DataFileError, parse_json
 from ._gazetteer import RowError, alias_list, check_names, csv_rows, decoded_lines
 from ._types import Alias, Entity, Kind
 
@@ -95,7 +95,7 @@ def read_ftm(path: Path) -> Iterator[Record]:
             if not line.strip():
                 continue
             try:
-                entity = _ftm_entity(json.loads(line))
+                entity = _ftm_entity(parse_json(line))
             except json.JSONDecodeError as exc:
                 yield where, number, RowError(f"not valid JSON ({exc.msg}, column {exc.colno})")
                 continue
@@ -416,7 +416,7 @@ def sniff(path: Path) -> str | None:
     first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip()
     if suffix in (".jsonl", ".ndjson", ".json"):
         try:
-            record = json.loads(first.decode("utf-8")) if first else None
+            record = parse_json(first.decode("utf-8")) if first else None
         except (UnicodeDecodeError, ValueError):
             return "jsonl"  # reported row by row
         if isinstance(record, dict) and "schema" in record and "properties" in record:

@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._errors import AliaskitError, DataFileError, InvalidNameError
+from ._errors import AliaskitError, DataFileError, InvalidNameError, parse_json
 from ._parsing import _parse
 
 __all__ = ["Judgement", "JudgementValue", "Judgements"]
@@ -363,7 +363,7 @@ class Judgements:
 
 def _parse_line(line: bytes, number: int) -> Judgement:
     try:
-        record = json.loads(line.decode("utf-8"))
+        record = parse_json(line.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ValueError(f"not valid UTF-8 at byte {exc.start}") from None
     except json.JSONDecodeError as exc:

@@ -60,11 +60,11 @@ def _kind(word: str) -> str:
         if word[0].isupper():
             return "acronym" if len(word) >= 2 and word.isupper() and word.isalpha() else "cap"
         return "lower"
-    if any(_is_arabic(ch) for ch in word):
-        return "script"
     letters = [ch for ch in word if ch.isalpha()]
     if not letters:
-        return "other"
+        return "other"  # digits (Arabic-Indic too), marks, symbols: not a name's word
+    if any(_is_arabic(ch) for ch in word):
+        return "script"
     if len(letters) >= 2 and all(ch.isupper() for ch in letters):
         return "acronym"
     return "cap" if letters[0].isupper() else "lower"
@@ -159,6 +159,8 @@ class _Linker:
     # Entities this text has named unambiguously, by the part keys of their names.
     seen: dict[str, list[Entity]] = attrs.field(factory=dict)
     judgements: Judgements | None = None
+    # The identity parts of spans met (None: not a valid name), for earlier().
+    identity: dict[str, tuple[str, ...] | None] = attrs.field(factory=dict)
 
     def resolve(self, span: str) -> list[Match]:
         found = self.cache.get(span)
@@ -180,13 +182,22 @@ class _Linker:
         """A surname alone that the resolver does not answer ("Balkhi", whose rivals in a
         large gazetteer crowd out the person): the person this text named in full before,
         when exactly one such entity has that part."""
-        try:
-            parts = [p for p in name_parts(span) if p.is_identity]
-        except InvalidNameError:
+        if span in self.identity:
+            parts = self.identity[span]
+        else:
+            # Remembered, invalid spans too: a run of thousands of words that are not
+            # names ("٣ ٣ ٣ ...") meets each span several times, and an invalid name is
+            # not cached by name_parts (it raises).
+            try:
+                parts = tuple(p.text for p in name_parts(span) if p.is_identity)
+            except InvalidNameError:
+                parts = None
+            if len(self.identity) >= MAX_CACHED_SPANS:
+                self.identity.clear()
+            self.identity[span] = parts
+        if parts is None or len(parts) != 1:
             return []
-        if len(parts) != 1:
-            return []
-        text = parts[0].text
+        text = parts[0]
         named = [e for e in self.seen.get(part_key(text), [])
                  if any(text in _normal(name).split() for name in e.names)]
         if len(named) != 1:

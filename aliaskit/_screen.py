@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from ._errors import AliaskitError, DataFileError, InvalidNameError
+from ._errors import AliaskitError, DataFileError, InvalidNameError, parse_json
 from ._gazetteer import FORMATS, decoded_lines, read_gazetteer
 from ._resolve import Resolver
 from ._types import Entity, Match
@@ -70,7 +70,7 @@ def read_inputs(path: Path | None, fmt: str, name_column: str = "name") -> Itera
                 yield number, line, None, None, None, "blank line (no JSON object)"
             else:
                 try:
-                    record = json.loads(line)
+                    record = parse_json(line)
                 except json.JSONDecodeError as exc:
                     yield number, line, None, None, None, f"not valid JSON ({exc.msg})"
                     continue
@@ -218,7 +218,9 @@ def screen_records(resolver: Resolver, rows: Iterable[InputRow], options: dict[s
 
 def table_lines(record: dict[str, Any]) -> list[str]:
     """A record as table lines (the command's terminal output)."""
-    number, shown = record["line"], record["name"] or record["input"]
+    from ._cli import visible
+
+    number, shown = record["line"], visible(record["name"] or record["input"])
     shown = shown if len(shown) <= 26 else shown[:25] + "…"
     if "error" in record:
         return [f"{number:>5}  {shown:<26} error: {record['error']}"]
