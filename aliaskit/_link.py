@@ -231,9 +231,22 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
     titles = _title_set()
     tails = _tail_words()
 
+    # Each word's tests, once per run (a span test then costs no string work).
+    lowered = [t.text.lower() for t in run]
+    kinds = [t.kind for t in run]
+    in_stop = [w in stop for w in lowered]
+    name_like = [k in ("cap", "script") and not s and w not in titles
+                 for k, s, w in zip(kinds, in_stop, lowered)]
+    # Prefix counts: words of the run up to k that are generic tail words, and that are
+    # joining connectors written in lower case ("and", "of").
+    tail_count = [0]
+    join_count = [0]
+    for k, w in zip(kinds, lowered):
+        tail_count.append(tail_count[-1] + (w in tails))
+        join_count.append(join_count[-1] + (k == "lower" and w in joins))
+
     def namelike(k: int) -> bool:
-        return 0 <= k < len(run) and run[k].kind in ("cap", "script") and (
-            run[k].text.lower() not in stop and run[k].text.lower() not in titles)
+        return 0 <= k < len(run) and name_like[k]
 
     # Whether the span run[i : i + size] is linked, by mode (True: exact aliases only),
     # is decided when first needed. A span's answer does not depend on the search range
@@ -245,18 +258,17 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
     skips: dict[tuple[int, bool], array[int]] = {}
 
     def judge(i: int, size: int, exact_only: bool) -> Match | None:
-        first, last = run[i], run[i + size - 1]
-        starts_with_article = first.kind == "lower" and first.text.lower() in articles
-        if (first.kind in ("lower", "tail") and not starts_with_article) or \
-                last.kind == "lower":
+        j = i + size
+        first_kind, last_kind = kinds[i], kinds[j - 1]
+        starts_with_article = first_kind == "lower" and lowered[i] in articles
+        if (first_kind in ("lower", "tail") and not starts_with_article) or \
+                last_kind == "lower":
             return None
-        span = text[first.start : last.end]
+        span = text[run[i].start : run[j - 1].end]
         exact = _normal(span) in linker.exact
-        inner = run[i + 1 : i + size - 1]
-        needs_exact = (first.text.lower() in stop or last.text.lower() in stop
-                       or last.kind == "tail"
-                       or any(t.kind == "lower" and t.text.lower() in joins for t in inner)
-                       or all(t.text.lower() in tails for t in run[i : i + size]))
+        needs_exact = (in_stop[i] or in_stop[j - 1] or last_kind == "tail"
+                       or join_count[j - 1] - join_count[i + 1] > 0  # inside the span
+                       or tail_count[j] - tail_count[i] == size)
         if needs_exact and not exact:
             # "But Ahmadi", "Tehran and Russia", "Foreign" (only generic words),
             # unless exactly an alias
@@ -267,7 +279,6 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
         if not matches:
             return None
         best = matches[0]
-        j = i + size
         inside = namelike(i - 1) or namelike(j)
         if inside and not (exact and not best.alias.ambiguous and not best.ambiguous):
             return None
