@@ -2,15 +2,21 @@
 
 Every name of every entity (canonical name and aliases) is an *alias row*. Each row is
 indexed under the phonetic key of each of its identity parts (data/keys.txt, variant
-groups included, Perso-Arabic forms through their romanisation). A query looks up its
-own part keys rarest first, so that a common part ("khan", "mohammad") adds candidates
-only when nothing rarer does; the candidates are pre-ranked in C by rapidfuzz on their
-part keys, and the best few are scored with the comparison model, one best alias per
-entity. Only the answers get a :class:`~aliaskit.Comparison` object.
+groups included, Perso-Arabic forms through their romanisation), under what its listed
+words mean (data/translations.txt, data/org_words.txt: "=industry" for Sanaye and
+Industries) and under the keys of adjacent parts joined (Arvan Cloud / Arvancloud);
+legal forms (Co., Ltd) are not identity parts and are not indexed. A query looks up its
+own keys rarest first, so that a common part ("khan", "mohammad", "industries") adds
+candidates only when nothing rarer does; the candidates are pre-ranked by their part
+keys (rapidfuzz, in C) and by the share of the query's distinctive keys they hold
+(weighed by how rare each key is in the index), and the best few are scored with the
+comparison model, one best alias per entity. Only the answers get a
+:class:`~aliaskit.Comparison` object.
 """
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import itertools
 import json
@@ -37,6 +43,7 @@ from ._scoring import (
     _name_of,
     _Plan,
     _plan,
+    _spelling,
     _with_weights,
 )
 from ._types import Alias, Entity, Kind, Match, Mention, _require_kind
@@ -70,13 +77,13 @@ PRERANK_MARGIN = 25
 # Gazetteer-derived weights apply to parts at least this frequent among the aliases.
 MIN_DF_FOR_WEIGHT = 20
 INDEX_FORMAT = "aliaskit-index"
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 
 def _identity_keys(name: str, *, cached: bool = True
-                   ) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
-    """Normalised text, identity part texts, their keys in order ("AMR XN MTK") and the
-    index keys of one name.
+                   ) -> tuple[str, tuple[str, ...], str, tuple[str, ...], list[list[str]]]:
+    """Normalised text, identity part texts, their keys sorted ("AMR MTK XN"), the
+    index keys of one name, and the keys that stand for each part (_key_groups).
 
     A query is parsed through the cache that the comparison uses next; the names of a
     gazetteer being indexed are not (a million of them would only evict useful entries).
@@ -85,13 +92,40 @@ def _identity_keys(name: str, *, cached: bool = True
     texts = tuple([p.text for p in parts if p.role == "name"])
     sounds = [part_key(t) for t in texts]
     single = list(dict.fromkeys(sounds))
+    groups = _key_groups(texts, sounds)
     # Pairs of part keys too ("MD+KRM"): two common parts together are rare, so a query
     # made only of common parts finds its few candidates without a set intersection.
-    pairs = [f"{a}+{b}" for a, b in itertools.combinations(sorted(single[:MAX_PAIR_PARTS]), 2)]
+    # A part's meanings pair like its key ("BNK+=agriculture").
+    firsts = single[:MAX_PAIR_PARTS]
+    pairs = list(dict.fromkeys(
+        f"{a}+{b}" if a < b else f"{b}+{a}"
+        for i, j in itertools.combinations(range(len(texts)), 2)
+        if sounds[i] in firsts and sounds[j] in firsts and sounds[i] != sounds[j]
+        for a in groups[i] if a[0] == "=" or a == sounds[i]
+        for b in groups[j] if b[0] == "=" or b == sounds[j]
+        if a != b))
+    extra = list(dict.fromkeys(k for group in groups for k in group if k not in single))
     # The keys sorted: fuzz.ratio on them is token_sort_ratio without re-sorting a
     # million candidates' words at every query.
     return (" ".join([p.text for p in parts]), texts, " ".join(sorted(sounds)),
-            tuple(single + pairs + _deletions(single)))
+            tuple(single + pairs + extra + _deletions(single)), groups)
+
+
+def _key_groups(texts: Sequence[str], sounds: Sequence[str]) -> list[list[str]]:
+    """The index keys that stand for each identity part: its key; what it means, when it
+    is a word listed in data/translations.txt or data/org_words.txt ("=industry" for
+    Sanaye, Industries and Industrial alike), so that a name written in another
+    language shares keys with it; and the key of it joined to a neighbour, which another
+    name writes as one word ("Arvan Cloud" / "Arvancloud", "Iran o Shargh" /
+    "Iranoshargh")."""
+    groups = [[key, *sorted("=" + t for t in _spelling(text).translations or ())]
+              for text, key in zip(texts, sounds)]
+    for i in range(len(texts) - 1):
+        joined = part_key(texts[i] + texts[i + 1])
+        if joined not in sounds:
+            groups[i].append(joined)
+            groups[i + 1].append(joined)
+    return groups
 
 
 def _deletions(keys: Sequence[str]) -> list[str]:
@@ -182,7 +216,7 @@ class Resolver:
         self._entities.append(entity)
         self._ids[entity.id] = index
         for position, name in enumerate(entity.names):
-            normalized, texts, sounds, keys = _identity_keys(name, cached=False)
+            normalized, texts, sounds, keys, _ = _identity_keys(name, cached=False)
             self._add_row(index, position, name, normalized, texts, sounds, keys)
 
     def _add_row(self, entity: int, position: int, name: str, normalized: str,
@@ -259,7 +293,7 @@ class Resolver:
             # A key one letter off: the query's key is another's less a letter, or the
             # reverse, or both lose a letter (see _deletions).
             near = [k for k in keys if k[0] == "~"]
-            near += ["~" + k for k in keys if k[0] != "~" and "+" not in k]
+            near += ["~" + k for k in keys if k[0] not in "~=" and "+" not in k]
             near += [k[1:] for k in keys if k[0] == "~"]
             for plist in sorted((postings[k] for k in dict.fromkeys(near) if k in postings), key=len):
                 if len(rows) >= PAIR_TARGET or len(plist) > CANDIDATE_BUDGET:
@@ -304,9 +338,9 @@ class Resolver:
             raise InvalidNameError(f"threshold must be a number in [0, 1], not {threshold!r}")
         _require_str(name)
         chosen = _profile(profile)
-        normalized, _, sounds, keys = _identity_keys(name)
+        normalized, _, sounds, keys, groups = _identity_keys(name)
         rows = self._shortlist(self._candidates(keys, kind), normalized, sounds,
-                               max(RERANK, limit))
+                               max(RERANK, limit), groups)
         weights = self._gazetteer_weights() or None
         # Candidates are scored without writing their alignment records (the cost of a
         # comparison that nobody reads); the Comparison objects are made for the answers.
@@ -350,16 +384,69 @@ class Resolver:
             matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals))
         return matches
 
-    def _shortlist(self, rows: list[int], normalized: str, sounds: str, rerank: int) -> list[int]:
+    def _overlap(self, rows: list[int], groups: Sequence[Sequence[str]]) -> list[float]:
+        """How much each row shares with the query, 0-100: the query's parts weighed by
+        how rare their keys are in this index (inverse document frequency), a part
+        counting for a row when one of its keys (_key_groups) is among the row's, over
+        the mean weight of the two names (a Dice coefficient).
+
+        The distinctive words of a name carry its identity ("Khazar" of "Khazar Steel
+        Co."): a row that shares them ranks high even when it adds or lacks common words.
+        """
+        postings = self._postings
+        n = max(len(self._rows.normalized), 1)
+        index = {row: k for k, row in enumerate(rows)}
+        credit = [0.0] * len(rows)
+        total = 0.0
+        for group in groups:
+            best = [0.0] * len(rows)
+            top = 0.0
+            for key in dict.fromkeys(group):
+                plist = postings.get(key)
+                df = len(plist) if plist is not None else 0
+                weight = math.log(1.0 + n / max(df, 1))
+                top = max(top, weight)
+                if plist is None:
+                    continue
+                if df <= 4 * len(rows):
+                    hits = [index[r] for r in plist if r in index]
+                else:  # a common key: look the rows up in its (ascending) postings
+                    hits = [k for k, r in enumerate(rows)
+                            if (at := bisect.bisect_left(plist, r)) < df and plist[at] == r]
+                for k in hits:
+                    if weight > best[k]:
+                        best[k] = weight
+            total += top
+            for k, w in enumerate(best):
+                credit[k] += w
+        # Shared weight over the mean weight of the two names (Dice), so that words
+        # present on one side only lower it whichever side they are on.
+        column = self._rows.sounds
+        out = []
+        for k, row in enumerate(rows):
+            own = 0.0
+            for key in dict.fromkeys(column[row].split(" ")):
+                plist = postings.get(key)
+                own += math.log(1.0 + n / max(len(plist) if plist is not None else 0, 1))
+            out.append(200.0 * credit[k] / (total + own) if total + own else 0.0)
+        return out
+
+    def _shortlist(self, rows: list[int], normalized: str, sounds: str, rerank: int,
+                   groups: Sequence[Sequence[str]] = ()) -> list[int]:
         """The candidates worth scoring, best first: the best names of the ``rerank``
         leading entities."""
         if len(rows) <= MIN_RERANK:
             return rows
         # Pre-rank by the part keys in any order (sorted: "AMR MTK XN"): spellings of
-        # a name share its keys, so the pre-rank sees through transliteration.
+        # a name share its keys, so the pre-rank sees through transliteration; and by
+        # the share of the query's distinctive keys a row has (_overlap), which sees
+        # through translated and added generic words.
         column = self._rows.sounds
-        ranked = process.extract(sounds, [column[r] for r in rows],
-                                 scorer=fuzz.ratio, limit=min(PRERANK, len(rows)))
+        ratios = process.extract(sounds, [column[r] for r in rows], scorer=fuzz.ratio,
+                                 limit=len(rows))
+        overlap = self._overlap(rows, groups) if groups else [0.0] * len(rows)
+        ranked = sorted(((choice, (score + overlap[k]) / 2, k) for choice, score, k in ratios),
+                        key=lambda item: (-item[1], item[2]))[:PRERANK]
         # Compare the leaders only: candidates whose key similarity trails the best
         # by more than PRERANK_MARGIN points rarely win, and comparing is the cost.
         # Among equal key scores (the spellings of one name share its keys), the
