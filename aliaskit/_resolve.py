@@ -4,14 +4,14 @@ Every name of every entity (canonical name and aliases) is an *alias row*. Each 
 indexed under the phonetic key of each of its identity parts (data/keys.txt, variant
 groups included, Perso-Arabic forms through their romanisation), under what its listed
 words mean (data/translations.txt, data/org_words.txt: "=industry" for Sanaye and
-Industries) and under the keys of adjacent parts joined (Arvan Cloud / Arvancloud);
-legal forms (Co., Ltd) are not identity parts and are not indexed. A query looks up its
-own keys rarest first, so that a common part ("khan", "mohammad", "industries") adds
-candidates only when nothing rarer does; the candidates are pre-ranked by their part
-keys (rapidfuzz, in C) and by the share of the query's distinctive keys they hold
-(weighed by how rare each key is in the index), and the best few are scored with the
-comparison model, one best alias per entity. Only the answers get a
-:class:`~aliaskit.Comparison` object.
+Industries), under the keys of adjacent parts joined (Arvan Cloud / Arvancloud) and
+under its initials (IRGC); legal forms (Co., Ltd) are not identity parts and are not
+indexed, but count among the initials. A query looks up its own keys rarest first, so
+that a common part ("khan", "mohammad", "industries") adds candidates only when nothing
+rarer does; the candidates are pre-ranked by their part keys (rapidfuzz, in C) and by
+the share of the query's distinctive keys they hold (weighed by how rare each key is in
+the index), and the best few are scored with the comparison model, one best alias per
+entity. Only the answers get a :class:`~aliaskit.Comparison` object.
 """
 
 from __future__ import annotations
@@ -76,6 +76,8 @@ NAMES_PER_ENTITY = 2
 PRERANK_MARGIN = 25
 # Gazetteer-derived weights apply to parts at least this frequent among the aliases.
 MIN_DF_FOR_WEIGHT = 20
+# A one-word name this long may be an acronym (as _scoring._is_acronym reads one).
+ACRONYM_SIZES = (2, 6)
 INDEX_FORMAT = "aliaskit-index"
 INDEX_VERSION = 4
 
@@ -105,6 +107,11 @@ def _identity_keys(name: str, *, cached: bool = True
         for b in groups[j] if b[0] == "=" or b == sounds[j]
         if a != b))
     extra = list(dict.fromkeys(k for group in groups for k in group if k not in single))
+    if len(texts) >= 2:
+        # The initials, for a query that is the acronym of this name (IRGC, N.I.O.C.),
+        # of its identity parts and of all its words (the C of Company).
+        extra += list(dict.fromkeys("^" + "".join(w[0] for w in words) for words in (
+            texts, [p.text for p in parts])))
     # The keys sorted: fuzz.ratio on them is token_sort_ratio without re-sorting a
     # million candidates' words at every query.
     return (" ".join([p.text for p in parts]), texts, " ".join(sorted(sounds)),
@@ -117,7 +124,8 @@ def _key_groups(texts: Sequence[str], sounds: Sequence[str]) -> list[list[str]]:
     Sanaye, Industries and Industrial alike), so that a name written in another
     language shares keys with it; and the key of it joined to a neighbour, which another
     name writes as one word ("Arvan Cloud" / "Arvancloud", "Iran o Shargh" /
-    "Iranoshargh")."""
+    "Iranoshargh"); and, for a short one-word name, the key of the initials of the
+    names it may be the acronym of ("^irgc")."""
     groups = [[key, *sorted("=" + t for t in _spelling(text).translations or ())]
               for text, key in zip(texts, sounds)]
     for i in range(len(texts) - 1):
@@ -125,6 +133,8 @@ def _key_groups(texts: Sequence[str], sounds: Sequence[str]) -> list[list[str]]:
         if joined not in sounds:
             groups[i].append(joined)
             groups[i + 1].append(joined)
+    if len(texts) == 1 and ACRONYM_SIZES[0] <= len(texts[0]) <= ACRONYM_SIZES[1]:
+        groups[0].append("^" + texts[0])  # may be an acronym: the initials of a name
     return groups
 
 

@@ -136,3 +136,32 @@ def test_every_reference_name_resolves_to_itself(resolver: Resolver) -> None:
             best = resolver.resolve(name)[0]
             assert normalize(best.alias.name) == normalize(name) and best.score == 1.0, name
             assert best.entity.id == entity.id or entity.id in best.alternatives, name
+
+
+ORGANISATIONS = [
+    "Niru Battery Manufacturing Company", "Defence Industries Organisation", "Parscloud",
+    "Iran Tire Manufacturing Company", "Iran Insurance Company", "Saman Industrial Group",
+    "Khazar Steel Co.", "Khazar Sea Shipping Lines", "Iran Marine Industrial Company",
+    "Mobarakeh Steel Company", "Agricultural Bank of Iran", "Bank Sepah", "Sina Bank",
+    "Islamic Revolutionary Guard Corps", "Islamic Revolutionary Court",
+    "National Iranian Oil Company", "National Iranian Tanker Company", "Anar",
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("NIRU CO. LTD.", "Niru Battery Manufacturing Company"),  # legal forms only beside the name
+    ("Sazman-e Sanaye Defa", "Defence Industries Organisation"),  # every word translated
+    ("Sherkat-e Sanati Daryai Iran", "Iran Marine Industrial Company"),
+    ("Bank Keshavarzi Iran", "Agricultural Bank of Iran"),
+    ("Foulad Khazar", "Khazar Steel Co."),
+    ("Pars Cloud", "Parscloud"),  # written apart
+    ("IRAN TIRE CO.", "Iran Tire Manufacturing Company"),  # a generic word less
+    ("I.R.G.C.", "Islamic Revolutionary Guard Corps"),  # acronyms
+    ("IRGC", "Islamic Revolutionary Guard Corps"),
+    ("N I O C", "National Iranian Oil Company"),
+    ("NITC", "National Iranian Tanker Company"),
+])
+def test_organisation_names_retrieve_their_entity(query: str, expected: str) -> None:
+    resolver = Resolver(Entity(id=str(k), name=n, kind="org") for k, n in enumerate(ORGANISATIONS))
+    found = resolver.resolve(query, threshold=0.0, limit=3)
+    assert found and found[0].entity.name == expected, [m.entity.name for m in found]
