@@ -455,26 +455,28 @@ class Resolver:
         ratios = process.extract(sounds, [column[r] for r in rows], scorer=fuzz.ratio,
                                  limit=len(rows))
         overlap = self._overlap(rows, groups) if groups else [0.0] * len(rows)
-        ranked = sorted(((choice, (score + overlap[k]) / 2, k) for choice, score, k in ratios),
-                        key=lambda item: (-item[1], item[2]))[:PRERANK]
-        # Compare the leaders only: candidates whose key similarity trails the best
-        # by more than PRERANK_MARGIN points rarely win, and comparing is the cost.
-        # Among equal key scores (the spellings of one name share its keys), the
-        # spelling closest to the query's comes first, then the shorter name
-        # ("Massoud" before "Commander Massoud" for the query "Massoud").
-        floor = ranked[0][1] - PRERANK_MARGIN
+        # Compare the leaders only: candidates whose key similarity trails the best by
+        # more than PRERANK_MARGIN points, and whose share of distinctive keys does too,
+        # rarely win, and comparing is the cost. The rest are ranked by the mean of the
+        # two; among equal scores (the spellings of one name share its keys), the
+        # spelling closest to the query's comes first, then the shorter name ("Massoud"
+        # before "Commander Massoud" for the query "Massoud").
+        top_ratio = ratios[0][1]
+        top_share = max(overlap)
+        ranked = sorted((((score + overlap[k]) / 2, k) for _, score, k in ratios
+                         if score >= top_ratio - PRERANK_MARGIN
+                         or overlap[k] >= top_share - PRERANK_MARGIN),
+                        key=lambda item: (-item[0], item[1]))
         texts = self._rows.normalized
         close = []
-        for _, score, k in ranked:  # best first
-            if score < floor:
-                break
+        for score, k in ranked[:PRERANK]:
             text = texts[rows[k]]
             close.append((-score, -fuzz.ratio(normalized, text), len(text), rows[k]))
         close.sort()
         kept = [r for *_, r in close]
         leaders = self._diverse(kept)[: max(MIN_RERANK, min(rerank, len(kept)))]
         if len(leaders) < MIN_RERANK:
-            kept += [rows[k] for _, _, k in ranked if rows[k] not in kept][
+            kept += [rows[k] for _, _, k in ratios if rows[k] not in kept][
                 : MIN_RERANK - len(leaders)]
             leaders = kept[:MIN_RERANK]
         # A leading entity's first name may have more or fewer parts than the query
