@@ -82,7 +82,7 @@ INDEX_FORMAT = "aliaskit-index"
 INDEX_VERSION = 4
 
 
-def _identity_keys(name: str, *, cached: bool = True
+def _identity_keys(name: str, *, cached: bool = True, initials: bool = True
                    ) -> tuple[str, tuple[str, ...], str, tuple[str, ...], list[list[str]]]:
     """Normalised text, identity part texts, their keys sorted ("AMR MTK XN"), the
     index keys of one name, and the keys that stand for each part (_key_groups).
@@ -107,9 +107,10 @@ def _identity_keys(name: str, *, cached: bool = True
         for b in groups[j] if b[0] == "=" or b == sounds[j]
         if a != b))
     extra = list(dict.fromkeys(k for group in groups for k in group if k not in single))
-    if len(texts) >= 2:
+    if initials and len(texts) >= 2:
         # The initials, for a query that is the acronym of this name (IRGC, N.I.O.C.),
-        # of its identity parts and of all its words (the C of Company).
+        # of its identity parts and of all its words (the C of Company); not indexed for
+        # people and places (``initials``), whose names are not written as acronyms.
         extra += list(dict.fromkeys("^" + "".join(w[0] for w in words) for words in (
             texts, [p.text for p in parts])))
     # The keys sorted: fuzz.ratio on them is token_sort_ratio without re-sorting a
@@ -226,7 +227,8 @@ class Resolver:
         self._entities.append(entity)
         self._ids[entity.id] = index
         for position, name in enumerate(entity.names):
-            normalized, texts, sounds, keys, _ = _identity_keys(name, cached=False)
+            normalized, texts, sounds, keys, _ = _identity_keys(
+                name, cached=False, initials=entity.kind in (None, "org"))
             self._add_row(index, position, name, normalized, texts, sounds, keys)
 
     def _add_row(self, entity: int, position: int, name: str, normalized: str,
