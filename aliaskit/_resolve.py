@@ -76,6 +76,8 @@ NAMES_PER_ENTITY = 2
 PRERANK_MARGIN = 25
 # Gazetteer-derived weights apply to parts at least this frequent among the aliases.
 MIN_DF_FOR_WEIGHT = 20
+# At most this many rows' key weights are kept between queries (see Resolver._overlap).
+MAX_ROW_WEIGHTS = 200_000
 # A one-word name this long may be an acronym (as _scoring._is_acronym reads one).
 ACRONYM_SIZES = (2, 6)
 INDEX_FORMAT = "aliaskit-index"
@@ -207,6 +209,8 @@ class Resolver:
         self._weights: dict[str, float] = {}
         self._weights_stale = False
         self._exact_rows: tuple[dict[str, list[int]], int] | None = None
+        # The summed key weights of rows (see _overlap), for an index of this many rows.
+        self._row_weights: tuple[int, dict[int, float]] = (0, {})
         for entity in entities:
             self.add(entity)
 
@@ -407,39 +411,48 @@ class Resolver:
         """
         postings = self._postings
         n = max(len(self._rows.normalized), 1)
+        if self._row_weights[0] != n or len(self._row_weights[1]) > MAX_ROW_WEIGHTS:
+            self._row_weights = (n, {})  # the index grew: every weight changed
         index = {row: k for k, row in enumerate(rows)}
         credit = [0.0] * len(rows)
         total = 0.0
         for group in groups:
-            best = [0.0] * len(rows)
+            best: dict[int, float] = {}
             top = 0.0
             for key in dict.fromkeys(group):
                 plist = postings.get(key)
                 df = len(plist) if plist is not None else 0
                 weight = math.log(1.0 + n / max(df, 1))
-                top = max(top, weight)
+                if weight > top:
+                    top = weight
                 if plist is None:
                     continue
                 if df <= 4 * len(rows):
-                    hits = [index[r] for r in plist if r in index]
+                    for r in plist:
+                        k = index.get(r)
+                        if k is not None and weight > best.get(k, 0.0):
+                            best[k] = weight
                 else:  # a common key: look the rows up in its (ascending) postings
-                    hits = [k for k, r in enumerate(rows)
-                            if (at := bisect.bisect_left(plist, r)) < df and plist[at] == r]
-                for k in hits:
-                    if weight > best[k]:
-                        best[k] = weight
+                    for k, r in enumerate(rows):
+                        at = bisect.bisect_left(plist, r)
+                        if at < df and plist[at] == r and weight > best.get(k, 0.0):
+                            best[k] = weight
             total += top
-            for k, w in enumerate(best):
-                credit[k] += w
+            for k, weight in best.items():
+                credit[k] += weight
         # Shared weight over the mean weight of the two names (Dice), so that words
         # present on one side only lower it whichever side they are on.
         column = self._rows.sounds
+        cached = self._row_weights[1]
         out = []
         for k, row in enumerate(rows):
-            own = 0.0
-            for key in dict.fromkeys(column[row].split(" ")):
-                plist = postings.get(key)
-                own += math.log(1.0 + n / max(len(plist) if plist is not None else 0, 1))
+            own = cached.get(row)
+            if own is None:
+                own = 0.0
+                for key in dict.fromkeys(column[row].split(" ")):
+                    plist = postings.get(key)
+                    own += math.log(1.0 + n / max(len(plist) if plist is not None else 0, 1))
+                cached[row] = own
             out.append(200.0 * credit[k] / (total + own) if total + own else 0.0)
         return out
 
