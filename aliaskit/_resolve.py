@@ -23,7 +23,7 @@ import json
 import math
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 import attrs
@@ -139,6 +139,12 @@ def _key_groups(texts: Sequence[str], sounds: Sequence[str]) -> list[list[str]]:
     if len(texts) == 1 and ACRONYM_SIZES[0] <= len(texts[0]) <= ACRONYM_SIZES[1]:
         groups[0].append("^" + texts[0])  # may be an acronym: the initials of a name
     return groups
+
+
+def _extra_keys(groups: Sequence[Sequence[str]]) -> frozenset[str]:
+    """The keys of _key_groups other than the parts' own: meanings, joined parts,
+    initials (Resolver._candidates adds their rows after the parts' own)."""
+    return frozenset(k for group in groups for k in group[1:])
 
 
 def _deletions(keys: Sequence[str]) -> list[str]:
@@ -278,7 +284,8 @@ class Resolver:
 
     # --- candidates -------------------------------------------------------------------
 
-    def _candidates(self, keys: Sequence[str], kind: Kind | None) -> list[int]:
+    def _candidates(self, keys: Sequence[str], kind: Kind | None,
+                    extra: Collection[str] = ()) -> list[int]:
         """Rows that share two part keys with the query, else rows that share a rare one.
 
         Keys are part keys ("MTK") and pairs of part keys ("AMR+MTK"). Rows sharing a
@@ -289,9 +296,14 @@ class Resolver:
         Keys with more than CANDIDATE_BUDGET rows ("khan", "mohammad" alone) add nothing
         unless nothing else matched, and then at most MAX_POSTINGS rows of the rarest,
         so a common part can never flood the candidate list.
+        Then the keys of what the query's words mean (pairs with "=") and the ``extra``
+        keys (_extra_keys: meanings, adjacent parts joined, initials) add up to
+        PAIR_TARGET rows more, rarest first, each key at most CANDIDATE_BUDGET rows.
         """
         postings = self._postings
-        found = [(k, postings[k]) for k in keys if k in postings and k[0] != "~"]
+        extra = frozenset(extra)
+        found = [(k, postings[k]) for k in keys
+                 if k in postings and k[0] != "~" and "=" not in k and k not in extra]
         rows: set[int] = set()
         for plist in sorted((p for k, p in found if "+" in k and len(p) <= CANDIDATE_BUDGET),
                             key=len):
@@ -309,14 +321,24 @@ class Resolver:
             # A key one letter off: the query's key is another's less a letter, or the
             # reverse, or both lose a letter (see _deletions).
             near = [k for k in keys if k[0] == "~"]
-            near += ["~" + k for k in keys if k[0] not in "~=" and "+" not in k]
+            near += ["~" + k for k in keys
+                     if k[0] not in "~=^" and "+" not in k and k not in extra]
             near += [k[1:] for k in keys if k[0] == "~"]
             for plist in sorted((postings[k] for k in dict.fromkeys(near) if k in postings), key=len):
                 if len(rows) >= PAIR_TARGET or len(plist) > CANDIDATE_BUDGET:
                     break
                 rows.update(plist)
-        if not rows and found:
-            rows.update(min((p for _, p in found), key=len)[:MAX_POSTINGS])
+        more = sorted((postings[k] for k in keys if ("=" in k or k in extra) and k in postings),
+                      key=len)
+        limit = len(rows) + PAIR_TARGET
+        for plist in more:
+            if len(rows) >= limit or len(plist) > CANDIDATE_BUDGET:
+                break
+            rows.update(plist)
+        if not rows:
+            everything = [p for k in keys if k[0] != "~" and (p := postings.get(k)) is not None]
+            if everything:
+                rows.update(min(everything, key=len)[:MAX_POSTINGS])
         if kind is not None:
             return [r for r in rows if self._entities[self._rows.entity[r]].kind == kind]
         return list(rows)
@@ -355,8 +377,8 @@ class Resolver:
         _require_str(name)
         chosen = _profile(profile)
         normalized, _, sounds, keys, groups = _identity_keys(name)
-        rows = self._shortlist(self._candidates(keys, kind), normalized, sounds,
-                               max(RERANK, limit), groups)
+        rows = self._shortlist(self._candidates(keys, kind, _extra_keys(groups)), normalized,
+                               sounds, max(RERANK, limit), groups)
         weights = self._gazetteer_weights() or None
         # Candidates are scored without writing their alignment records (the cost of a
         # comparison that nobody reads); the Comparison objects are made for the answers.
