@@ -30,7 +30,10 @@ def part_weight(text: str, *, kind: Kind | None = None) -> float:
     """How much a normalised name part says about identity, in (0, 1].
 
     Common parts (Mohammad, Khan, Gul) weigh little, rare ones (Muttaqi) fully; the
-    commonness classes come from data/variants.txt and data/generic_words.txt.
+    commonness classes come from data/variants.txt and data/generic_words.txt. For an
+    organisation (or an unknown kind), a word common among organisation names weighs
+    what the fitted model says (data/model.txt: the commoner, the less; "industries"
+    little, "Khazar" fully).
 
     ```pycon
     >>> part_weight("mohammad") < part_weight("muttaqi")

@@ -501,6 +501,10 @@ class Model:
     coefficients: tuple[float, ...]
     intercept: float
     thresholds: tuple[tuple[str, float], ...]
+    # The weight of words common among organisation names, from how many of the
+    # training organisations have them (inverse document frequency): "industries"
+    # weighs little, "Khazar" (absent: not common) fully.
+    words: tuple[tuple[str, float], ...] = ()
 
 
 def parse_model(text: str, path: str = MODEL) -> Model:
@@ -508,6 +512,7 @@ def parse_model(text: str, path: str = MODEL) -> Model:
     features: list[str] = []
     coefficients: list[float] = []
     thresholds: dict[str, float] = {}
+    words: dict[str, float] = {}
     intercept: float | None = None
     for row in _rows(text, Path(path), min_fields=2, max_fields=3):
         what, *rest = row.fields
@@ -526,12 +531,17 @@ def parse_model(text: str, path: str = MODEL) -> Model:
             if not 0.0 < value <= 1.0:
                 raise row.error("a threshold must be in (0, 1]")
             thresholds[rest[0]] = value
+        elif what == "word" and len(rest) == 2 and rest[0] not in words:
+            if not 0.0 < value <= 1.0:
+                raise row.error("a word's weight must be in (0, 1]")
+            words[rest[0]] = value
         else:
-            raise row.error("expected 'intercept | x', 'feature | name | x' or "
-                            "'threshold | profile | x', each name once")
+            raise row.error("expected 'intercept | x', 'feature | name | x', "
+                            "'threshold | profile | x' or 'word | word | x', each name once")
     if intercept is None or not features:
         raise DataFileError("a model needs an intercept and at least one feature", path=path)
-    return Model(tuple(features), tuple(coefficients), intercept, tuple(thresholds.items()))
+    return Model(tuple(features), tuple(coefficients), intercept, tuple(thresholds.items()),
+                 tuple(words.items()))
 
 
 _ACTIVE: list[Model] = []

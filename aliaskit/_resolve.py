@@ -2,10 +2,15 @@
 
 Every name of every entity (canonical name and aliases) is an *alias row*. Each row is
 indexed under the phonetic key of each of its identity parts (data/keys.txt, variant
-groups included, Perso-Arabic forms through their romanisation). A query looks up its
-own part keys rarest first, so that a common part ("khan", "mohammad") adds candidates
-only when nothing rarer does; the candidates are pre-ranked in C by rapidfuzz on their
-part keys, and the best few are scored with the comparison model, one best alias per
+groups included, Perso-Arabic forms through their romanisation), under what its listed
+words mean (data/translations.txt, data/org_words.txt: "=industry" for Sanaye and
+Industries), under the keys of adjacent parts joined (Arvan Cloud / Arvancloud) and
+under its initials (IRGC); legal forms (Co., Ltd) are not identity parts and are not
+indexed, but count among the initials. A query looks up its own keys rarest first, so
+that a common part ("khan", "mohammad", "industries") adds candidates only when nothing
+rarer does; the candidates are pre-ranked by their part keys (rapidfuzz, in C) and by
+the share of the query's distinctive keys they hold (weighed by how rare each key is in
+the index), and the best few are scored with the comparison model, one best alias per
 entity. Only the answers get a :class:`~aliaskit.Comparison` object.
 """
 
@@ -23,7 +28,7 @@ import os
 import tempfile
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +52,7 @@ from ._scoring import (
     _name_of,
     _Plan,
     _plan,
+    _spelling,
     _with_weights,
 )
 from ._types import Alias, Comparison, Entity, Kind, Layer, Match, Mention, _require_kind
@@ -85,8 +91,12 @@ NAMES_PER_ENTITY = 2
 PRERANK_MARGIN = 25
 # Gazetteer-derived weights apply to parts at least this frequent among the aliases.
 MIN_DF_FOR_WEIGHT = 20
+# At most this many rows' key weights are kept between queries (see Resolver._overlap).
+MAX_ROW_WEIGHTS = 200_000
+# A one-word name this long may be an acronym (as _scoring._is_acronym reads one).
+ACRONYM_SIZES = (2, 6)
 INDEX_FORMAT = "aliaskit-index"
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 # The bundled data files that shape an index's rows (normalisation, parts, keys): an
 # index written with other versions of them is stale (its keys are not this aliaskit's).
 INDEX_DATA_FILES = (
@@ -111,10 +121,10 @@ def index_fingerprint() -> str:
     return f"{__version__} data:{digest.hexdigest()[:12]}"
 
 
-def _identity_keys(name: str, *, cached: bool = True
-                   ) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
-    """Normalised text, identity part texts, their keys in order ("AMR XN MTK") and the
-    index keys of one name.
+def _identity_keys(name: str, *, cached: bool = True, initials: bool = True
+                   ) -> tuple[str, tuple[str, ...], str, tuple[str, ...], list[list[str]]]:
+    """Normalised text, identity part texts, their keys sorted ("AMR MTK XN"), the
+    index keys of one name, and the keys that stand for each part (_key_groups).
 
     A query is parsed through the cache that the comparison uses next; the names of a
     gazetteer being indexed are not (a million of them would only evict useful entries).
@@ -123,13 +133,55 @@ def _identity_keys(name: str, *, cached: bool = True
     texts = tuple([p.text for p in parts if p.role == "name"])
     sounds = [part_key(t) for t in texts]
     single = list(dict.fromkeys(sounds))
+    groups = _key_groups(texts, sounds)
     # Pairs of part keys too ("MD+KRM"): two common parts together are rare, so a query
     # made only of common parts finds its few candidates without a set intersection.
-    pairs = [f"{a}+{b}" for a, b in itertools.combinations(sorted(single[:MAX_PAIR_PARTS]), 2)]
+    # A part's meanings pair like its key ("BNK+=agriculture").
+    firsts = single[:MAX_PAIR_PARTS]
+    pairs = list(dict.fromkeys(
+        f"{a}+{b}" if a < b else f"{b}+{a}"
+        for i, j in itertools.combinations(range(len(texts)), 2)
+        if sounds[i] in firsts and sounds[j] in firsts and sounds[i] != sounds[j]
+        for a in groups[i] if a[0] == "=" or a == sounds[i]
+        for b in groups[j] if b[0] == "=" or b == sounds[j]
+        if a != b))
+    extra = list(dict.fromkeys(k for group in groups for k in group if k not in single))
+    if initials and len(texts) >= 2:
+        # The initials, for a query that is the acronym of this name (IRGC, N.I.O.C.),
+        # of its identity parts and of all its words (the C of Company); not indexed for
+        # people and places (``initials``), whose names are not written as acronyms.
+        extra += list(dict.fromkeys("^" + "".join(w[0] for w in words) for words in (
+            texts, [p.text for p in parts])))
     # The keys sorted: fuzz.ratio on them is token_sort_ratio without re-sorting a
     # million candidates' words at every query.
     return (" ".join([p.text for p in parts]), texts, " ".join(sorted(sounds)),
-            tuple(single + pairs + _deletions(single)))
+            tuple(single + pairs + extra + _deletions(single)), groups)
+
+
+def _key_groups(texts: Sequence[str], sounds: Sequence[str]) -> list[list[str]]:
+    """The index keys that stand for each identity part: its key; what it means, when it
+    is a word listed in data/translations.txt or data/org_words.txt ("=industry" for
+    Sanaye, Industries and Industrial alike), so that a name written in another
+    language shares keys with it; and the key of it joined to a neighbour, which another
+    name writes as one word ("Arvan Cloud" / "Arvancloud", "Iran o Shargh" /
+    "Iranoshargh"); and, for a short one-word name, the key of the initials of the
+    names it may be the acronym of ("^irgc")."""
+    groups = [[key, *sorted("=" + t for t in _spelling(text).translations or ())]
+              for text, key in zip(texts, sounds)]
+    for i in range(len(texts) - 1):
+        joined = part_key(texts[i] + texts[i + 1])
+        if joined not in sounds:
+            groups[i].append(joined)
+            groups[i + 1].append(joined)
+    if len(texts) == 1 and ACRONYM_SIZES[0] <= len(texts[0]) <= ACRONYM_SIZES[1]:
+        groups[0].append("^" + texts[0])  # may be an acronym: the initials of a name
+    return groups
+
+
+def _extra_keys(groups: Sequence[Sequence[str]]) -> frozenset[str]:
+    """The keys of _key_groups other than the parts' own: meanings, joined parts,
+    initials (Resolver._candidates adds their rows after the parts' own)."""
+    return frozenset(k for group in groups for k in group[1:])
 
 
 def _deletions(keys: Sequence[str]) -> list[str]:
@@ -330,6 +382,8 @@ class Resolver:
         # every posting list and lookup; save() leaves them out.
         self._removed: set[int] = set()
         self._dead_rows = 0
+        # The summed key weights of rows (see _overlap), for an index of this many rows.
+        self._row_weights: tuple[int, dict[int, float]] = (0, {})
         for entity in entities:
             self.add(entity)
 
@@ -399,7 +453,8 @@ class Resolver:
         self._starts.append(len(self._rows.normalized))
         self._exact_rows = self._names_index = None
         for position, name in enumerate(entity.names):
-            normalized, texts, sounds, keys = _identity_keys(name, cached=False)
+            normalized, texts, sounds, keys, _ = _identity_keys(
+                name, cached=False, initials=entity.kind in (None, "org"))
             layer, source = provenance[position] if provenance else (None, None)
             self._row_layer.append(layer)
             self._row_source.append(source)
@@ -448,7 +503,9 @@ class Resolver:
             for position, name in enumerate(entity.names):
                 row = start + position
                 assert self._rows.entity[row] == index and self._rows.names[row] == name
-                _, texts, _, keys = _identity_keys(name, cached=False)
+                # The keys add() indexed the name under (initials too for organisations).
+                _, texts, _, keys, _ = _identity_keys(
+                    name, cached=False, initials=entity.kind in (None, "org"))
                 for key in keys:
                     dead.setdefault(key, []).append(row)
                 found = set(texts)
@@ -469,6 +526,7 @@ class Resolver:
                 del self._postings[key]
         self._exact_rows = self._names_index = None
         self._weights_stale = True
+        self._row_weights = (0, {})
         return len(wanted)
 
     def __len__(self) -> int:
@@ -501,7 +559,8 @@ class Resolver:
 
     # --- candidates -------------------------------------------------------------------
 
-    def _candidates(self, keys: Sequence[str], kind: Kind | None) -> list[int]:
+    def _candidates(self, keys: Sequence[str], kind: Kind | None,
+                    extra: Collection[str] = ()) -> list[int]:
         """Rows that share two part keys with the query, else rows that share a rare one.
 
         Keys are part keys ("MTK") and pairs of part keys ("AMR+MTK"). Rows sharing a
@@ -512,9 +571,14 @@ class Resolver:
         Keys with more than CANDIDATE_BUDGET rows ("khan", "mohammad" alone) add nothing
         unless nothing else matched, and then at most MAX_POSTINGS rows of the rarest,
         so a common part can never flood the candidate list.
+        Then the keys of what the query's words mean (pairs with "=") and the ``extra``
+        keys (_extra_keys: meanings, adjacent parts joined, initials) add up to
+        PAIR_TARGET rows more, rarest first, each key at most CANDIDATE_BUDGET rows.
         """
         postings = self._postings
-        found = [(k, postings[k]) for k in keys if k in postings and k[0] != "~"]
+        extra = frozenset(extra)
+        found = [(k, postings[k]) for k in keys
+                 if k in postings and k[0] != "~" and "=" not in k and k not in extra]
         rows: set[int] = set()
         for plist in sorted((p for k, p in found if "+" in k and len(p) <= CANDIDATE_BUDGET),
                             key=len):
@@ -532,14 +596,24 @@ class Resolver:
             # A key one letter off: the query's key is another's less a letter, or the
             # reverse, or both lose a letter (see _deletions).
             near = [k for k in keys if k[0] == "~"]
-            near += ["~" + k for k in keys if k[0] != "~" and "+" not in k]
+            near += ["~" + k for k in keys
+                     if k[0] not in "~=^" and "+" not in k and k not in extra]
             near += [k[1:] for k in keys if k[0] == "~"]
             for plist in sorted((postings[k] for k in dict.fromkeys(near) if k in postings), key=len):
                 if len(rows) >= PAIR_TARGET or len(plist) > CANDIDATE_BUDGET:
                     break
                 rows.update(plist)
-        if not rows and found:
-            rows.update(min((p for _, p in found), key=len)[:MAX_POSTINGS])
+        more = sorted((postings[k] for k in keys if ("=" in k or k in extra) and k in postings),
+                      key=len)
+        limit = len(rows) + PAIR_TARGET
+        for plist in more:
+            if len(rows) >= limit or len(plist) > CANDIDATE_BUDGET:
+                break
+            rows.update(plist)
+        if not rows:
+            everything = [p for k in keys if k[0] != "~" and (p := postings.get(k)) is not None]
+            if everything:
+                rows.update(min(everything, key=len)[:MAX_POSTINGS])
         # In row order: what follows must not depend on how a set orders its rows (an
         # index with removed entities numbers its rows otherwise than a rebuilt one).
         if kind is not None:
@@ -596,9 +670,9 @@ class Resolver:
         chosen = _profile(profile)
         # Only judgements about this name can apply (cheap to ask, most names have none).
         judged = judgements if judgements and judgements.names(name) else None
-        normalized, _, sounds, keys = _identity_keys(name)
-        rows = self._shortlist(self._candidates(keys, kind), normalized, sounds,
-                               max(RERANK, limit))
+        normalized, _, sounds, keys, groups = _identity_keys(name)
+        rows = self._shortlist(self._candidates(keys, kind, _extra_keys(groups)), normalized,
+                               sounds, max(RERANK, limit), groups)
         weights = self._gazetteer_weights() or None
         # Candidates are scored without writing their alignment records (the cost of a
         # comparison that nobody reads); the Comparison objects are made for the answers.
@@ -729,27 +803,91 @@ class Resolver:
             self._exact_rows = (by_text, self.alias_count)
         return self._exact_rows[0]
 
-    def _shortlist(self, rows: list[int], normalized: str, sounds: str, rerank: int) -> list[int]:
+    def _overlap(self, rows: list[int], groups: Sequence[Sequence[str]]) -> list[float]:
+        """How much each row shares with the query, 0-100: the query's parts weighed by
+        how rare their keys are in this index (inverse document frequency), a part
+        counting for a row when one of its keys (_key_groups) is among the row's, over
+        the mean weight of the two names (a Dice coefficient).
+
+        The distinctive words of a name carry its identity ("Khazar" of "Khazar Steel
+        Co."): a row that shares them ranks high even when it adds or lacks common words.
+        """
+        postings = self._postings
+        n = max(self.alias_count, 1)  # live rows: an updated index weighs as a rebuilt one
+        if self._row_weights[0] != n or len(self._row_weights[1]) > MAX_ROW_WEIGHTS:
+            self._row_weights = (n, {})  # the index grew: every weight changed
+        index = {row: k for k, row in enumerate(rows)}
+        credit = [0.0] * len(rows)
+        total = 0.0
+        for group in groups:
+            best: dict[int, float] = {}
+            top = 0.0
+            for key in dict.fromkeys(group):
+                plist = postings.get(key)
+                df = len(plist) if plist is not None else 0
+                weight = math.log(1.0 + n / max(df, 1))
+                if weight > top:
+                    top = weight
+                if plist is None:
+                    continue
+                if df <= 4 * len(rows):
+                    for r in plist:
+                        k = index.get(r)
+                        if k is not None and weight > best.get(k, 0.0):
+                            best[k] = weight
+                else:  # a common key: look the rows up in its (ascending) postings
+                    for k, r in enumerate(rows):
+                        at = bisect.bisect_left(plist, r)
+                        if at < df and plist[at] == r and weight > best.get(k, 0.0):
+                            best[k] = weight
+            total += top
+            for k, weight in best.items():
+                credit[k] += weight
+        # Shared weight over the mean weight of the two names (Dice), so that words
+        # present on one side only lower it whichever side they are on.
+        column = self._rows.sounds
+        cached = self._row_weights[1]
+        out = []
+        for k, row in enumerate(rows):
+            own = cached.get(row)
+            if own is None:
+                own = 0.0
+                for key in dict.fromkeys(column[row].split(" ")):
+                    plist = postings.get(key)
+                    own += math.log(1.0 + n / max(len(plist) if plist is not None else 0, 1))
+                cached[row] = own
+            out.append(200.0 * credit[k] / (total + own) if total + own else 0.0)
+        return out
+
+    def _shortlist(self, rows: list[int], normalized: str, sounds: str, rerank: int,
+                   groups: Sequence[Sequence[str]] = ()) -> list[int]:
         """The candidates worth scoring, best first: the best names of the ``rerank``
         leading entities."""
         if len(rows) <= MIN_RERANK:
             return rows
         # Pre-rank by the part keys in any order (sorted: "AMR MTK XN"): spellings of
-        # a name share its keys, so the pre-rank sees through transliteration.
+        # a name share its keys, so the pre-rank sees through transliteration; and by
+        # the share of the query's distinctive keys a row has (_overlap), which sees
+        # through translated and added generic words.
         column = self._rows.sounds
-        ranked = process.extract(sounds, [column[r] for r in rows],
-                                 scorer=fuzz.ratio, limit=min(PRERANK, len(rows)))
-        # Compare the leaders only: candidates whose key similarity trails the best
-        # by more than PRERANK_MARGIN points rarely win, and comparing is the cost.
-        # Among equal key scores (the spellings of one name share its keys), the
-        # spelling closest to the query's comes first, then the shorter name
-        # ("Massoud" before "Commander Massoud" for the query "Massoud").
-        floor = ranked[0][1] - PRERANK_MARGIN
+        ratios = process.extract(sounds, [column[r] for r in rows], scorer=fuzz.ratio,
+                                 limit=len(rows))
+        overlap = self._overlap(rows, groups) if groups else [0.0] * len(rows)
+        # Compare the leaders only: candidates whose key similarity trails the best by
+        # more than PRERANK_MARGIN points, and whose share of distinctive keys does too,
+        # rarely win, and comparing is the cost. The rest are ranked by the mean of the
+        # two; among equal scores (the spellings of one name share its keys), the
+        # spelling closest to the query's comes first, then the shorter name ("Massoud"
+        # before "Commander Massoud" for the query "Massoud").
+        top_ratio = ratios[0][1]
+        top_share = max(overlap)
+        ranked = sorted((((score + overlap[k]) / 2, k) for _, score, k in ratios
+                         if score >= top_ratio - PRERANK_MARGIN
+                         or overlap[k] >= top_share - PRERANK_MARGIN),
+                        key=lambda item: (-item[0], item[1]))
         texts = self._rows.normalized
         close = []
-        for _, score, k in ranked:  # best first
-            if score < floor:
-                break
+        for score, k in ranked[:PRERANK]:
             text = texts[rows[k]]
             close.append((-score, -fuzz.ratio(normalized, text), len(text), rows[k]))
         close.sort()
@@ -759,7 +897,7 @@ class Resolver:
         if len(owners) < MIN_RERANK:
             # Fewer than MIN_RERANK entities lead (one entity's several spellings, "Balkh"
             # and "بلخ", can fill the places): the next entities by key similarity join.
-            for _, _, k in ranked:
+            for _, _, k in ratios:
                 if len(owners) >= MIN_RERANK:
                     break
                 if self._rows.entity[rows[k]] not in owners:

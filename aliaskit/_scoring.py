@@ -170,10 +170,25 @@ def _generic(kind: Kind | None) -> dict[str, str]:
     return {word: c for (k, word), c in table.items() if k in kinds}
 
 
+_ORG_WORDS: Final[list[dict[str, float]]] = []
+
+
+def _org_words() -> dict[str, float]:
+    """The fitted weights of words common among organisation names (data/model.txt)."""
+    if not _ORG_WORDS:
+        _ORG_WORDS.append(dict(_data.model().words))
+    return _ORG_WORDS[0]
+
+
 def _part_weight(text: str, kind: Kind | None) -> float:
     """:func:`aliaskit.part_weight` (see there)."""
     if len(text) == 1:
         return INITIAL_WEIGHT
+    if kind is None or kind == "org":
+        # How common the word is among organisation names, where it is (fitted).
+        fitted = _org_words().get(text)
+        if fitted is not None:
+            return fitted
     commonness = _generic(kind).get(text)
     if commonness is None:
         index = variant_index()
@@ -824,6 +839,8 @@ def _coefficients() -> _Coefficients:
 
 
 _data._MODEL_HOOKS.append(_COEFFICIENTS.clear)
+# The model's word weights are part of what is cached of every word and name.
+_data._MODEL_HOOKS.extend([_ORG_WORDS.clear, _spelling.cache_clear, _name.cache_clear])
 
 
 def _probability(features: list[float]) -> float:

@@ -16,13 +16,15 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import math
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+import attrs
 from _common import has_script, load_pairs
 
 import aliaskit
@@ -35,9 +37,38 @@ CAP_POSITIVE = 15  # pairs of one entity's names, at most (a few entities have 3
 NEAREST = 3  # nearest names of other entities per name, as negatives
 MINED = 3  # names of other entities the resolver ranks highest, as negatives
 
+# A word found in at least this many training organisations gets a fitted weight.
+MIN_ORGS = 3
+# The lowest fitted weight of a word (as the resolver's gazetteer weights).
+MIN_WORD_WEIGHT = 0.2
+
 Pair = tuple[str, str, int]
 NEUTRAL = _data.Model(_scoring.FEATURES, (0.0,) * len(_scoring.FEATURES), 0.0,
                       tuple((p, 0.5) for p in ("default", "screening", "dedupe")))
+
+
+def word_weights(clusters: Sequence[dict]) -> tuple[tuple[str, float], ...]:
+    """The weight of each word common among the organisations of ``clusters``: its
+    inverse document frequency, log(N / df) / log(N) over the N organisations (a
+    document is one organisation, all its names), at least MIN_WORD_WEIGHT; words found
+    in fewer than MIN_ORGS organisations keep their bundled weight."""
+    orgs = [c for c in clusters if c["kind"] == "org"]
+    df: Counter[str] = Counter()
+    for c in orgs:
+        words: set[str] = set()
+        for name in c["names"]:
+            try:
+                words.update(p.text for p in _scoring._light(name)
+                             if p.role == "name" and len(p.text) > 1)
+            except aliaskit.AliaskitError:
+                continue
+        df.update(words)
+    n = len(orgs)
+    if n < 2:
+        return ()
+    return tuple(sorted(
+        (word, round(max(MIN_WORD_WEIGHT, min(1.0, math.log(n / count) / math.log(n))), 3))
+        for word, count in df.items() if count >= MIN_ORGS))
 
 
 @functools.cache
@@ -151,9 +182,11 @@ def fit_twice(clusters: Sequence[dict], negatives: Iterable[dict]) -> tuple[_dat
     """Fit, mine the negatives that model ranks high (:func:`mined_pairs`), fit again on all;
     the model and the number of training pairs."""
     pairs = realworld_pairs(clusters, negatives) + calibration_pairs()
-    # Features do not depend on the model in use; the bundled one may not even fit this
-    # version's features (while it is being regenerated), so start from a neutral one.
-    _data.use_model(NEUTRAL)
+    # Features depend on the model in use through its word weights only (word_weights,
+    # from these entities); the bundled model may not even fit this version's features
+    # (while it is being regenerated), so start from a neutral one.
+    words = word_weights(clusters)
+    _data.use_model(attrs.evolve(NEUTRAL, words=words))
     try:
         _data.use_model(fit(pairs))
         pairs += mined_pairs(clusters)
@@ -199,7 +232,8 @@ def fit(pairs: Sequence[Pair], decisions: Sequence[Pair] = ()) -> _data.Model:
     regression.fit(rows, labels)
     coefficients = tuple(round(float(c), 4) for c in regression.coef_[0])
     intercept = round(float(regression.intercept_[0]), 4)
-    model = _data.Model(_scoring.FEATURES, coefficients, intercept, ())
+    words = _data.model().words
+    model = _data.Model(_scoring.FEATURES, coefficients, intercept, (), words)
     previous = _data._ACTIVE[:]
     _data.use_model(model)
     try:
@@ -208,7 +242,8 @@ def fit(pairs: Sequence[Pair], decisions: Sequence[Pair] = ()) -> _data.Model:
         scores = [_scoring._probability(x) for x in rows]
     finally:
         _data.use_model(previous[0] if previous else None)
-    return _data.Model(_scoring.FEATURES, coefficients, intercept, thresholds(scores, labels))
+    return _data.Model(_scoring.FEATURES, coefficients, intercept, thresholds(scores, labels),
+                       words)
 
 
 def decision_pairs(clusters: Sequence[dict], negatives: Iterable[dict]) -> list[Pair]:
@@ -249,9 +284,13 @@ def model_text(model: _data.Model, notes: Sequence[str]) -> str:
              "# aligned pair of names (aliaskit/_scoring.py, FEATURES), and the fitted threshold",
              "# of each profile (data/profiles.txt says which profiles use them).",
              *[f"# {n}" for n in notes],
-             "# Format: intercept | x;  feature | name | coefficient;  threshold | profile | x",
+             "# Format: intercept | x;  feature | name | coefficient;  threshold | profile | x;",
+             f"#   word | word | weight: words found in at least {MIN_ORGS} of the training",
+             "#   organisations, weighed by inverse document frequency (benchmarks/_fit.py,",
+             "#   word_weights): the commoner a word among organisation names, the less it says.",
              "",
              f"intercept | {model.intercept}"]
     lines += [f"feature | {name} | {c}" for name, c in zip(model.features, model.coefficients)]
     lines += [f"threshold | {name} | {t}" for name, t in model.thresholds]
+    lines += [f"word | {word} | {w}" for word, w in model.words]
     return "\n".join(lines) + "\n"

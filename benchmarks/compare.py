@@ -10,8 +10,10 @@ OpenSanctions rule matcher nomenklatura logic-v2 on followthemoney entities made
 names. Thresholds for the baselines are their best-F1 thresholds on the calibration half
 (fair to them); aliaskit uses its profiles from data/profiles.txt.
 
-Speed is pairs per second in one thread, for all pairs and for the short ones (at most
-three words a side), the median of --repeats rounds in which every method takes one run
+Speed is pairs per second in one thread, for all pairs, for the short ones (at most
+three words a side), for the person and the organisation pairs apart (of the labelled
+pairs and of the names of benchmarks/realworld/'s entities; their ratio is taken within
+a round), the median of --repeats rounds in which every method takes one run
 in turn (this machine's speed varies up to 2x within minutes; taking turns lets every
 method see the same phases), and the ratio of aliaskit to the rule matcher is the median
 of the ratios within a round. Each round starts aliaskit with an untimed run: right after
@@ -174,7 +176,23 @@ def _speed_sets() -> dict[str, list[tuple[str, str]]]:
     rows = load_pairs("all")
     sets = {"all": [(r["name1"], r["name2"]) for r in rows]}
     sets["short"] = [(a, b) for a, b in sets["all"] if len(a.split()) <= 3 and len(b.split()) <= 3]
+    # Organisation pairs beside person pairs (issue #16): those of the labelled pairs, and
+    # the names of the real-world set's entities (benchmarks/realworld/), each entity's
+    # first name against each of its other names, where organisations are long company
+    # names with legal forms.
+    for kind in ("person", "org"):
+        sets[kind] = [(r["name1"], r["name2"]) for r in rows if r["kind"] == kind]
+    for kind in ("person", "org"):
+        sets[f"{kind}, real-world"] = [(c["names"][0], other) for c in _realworld()
+                                       if c["kind"] == kind for other in c["names"][1:]]
     return sets
+
+
+def _realworld() -> list[dict]:
+    import json
+
+    with (HERE / "realworld" / "clusters.jsonl").open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
 def _rate(scorer: Callable[..., float], pairs: list[tuple[str, str]], repeats: int,
@@ -264,6 +282,13 @@ def _speed(repeats: int, rule_matcher: Callable[..., float] | None
                for label, by_name in runs.items()}
     ratio = {label: {state: statistics.median(r) for state, r in by_state.items()}
              for label, by_state in ratios.items()}
+    # Organisation pairs against person pairs, within a round, by the same worker.
+    for source in ("", ", real-world"):
+        for state in STATES:
+            key = f"aliaskit ({build}), {state}"
+            org, person = runs[f"org{source}"][key], runs[f"person{source}"][key]
+            ratio.setdefault(f"org / person{source}", {})[state] = statistics.median(
+                o / p for o, p in zip(org, person))
     return medians, ratio, build
 
 
@@ -323,11 +348,16 @@ def main() -> None:
     speed, ratio, build = _speed(args.repeats, rule_matcher)
     for label, rates in speed.items():
         base = rates["rapidfuzz token_sort_ratio"]
-        print(f"  {label} pairs:")
+        print(f"  {label} pairs ({len(sets[label])}):")
         for name, rate in rates.items():
             print(f"    {name:<40} {rate:>12,.0f} pairs/s   {rate / base:>6.3f}x token_sort_ratio")
-        for state, r in ratio[label].items():
+        for state, r in ratio.get(label, {}).items():
             print(f"    aliaskit ({build}) / {RULE_MATCHER}, both {state}, same round: {r:.1f}x")
+    for label in ("org / person", "org / person, real-world"):
+        print(f"  aliaskit ({build}), {label} pairs/s, same round: " + ", ".join(
+            f"{state} {r:.2f}x" for state, r in ratio[label].items()))
+    report["ratio_org_to_person"] = {label: ratio.pop(label)
+                                     for label in ("org / person", "org / person, real-world")}
     report["ratio_to_rule_matcher"] = ratio
     report["build"] = build
     report["speed_pairs_per_second"] = speed

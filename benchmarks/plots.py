@@ -65,6 +65,21 @@ def page() -> str:
         ratios = ", ".join(f"{r:.1f}x {state}" for state, r in ratio.items())
         out += ["", f"aliaskit ({compare['build']}) / nomenklatura logic-v2 on short pairs, median "
                 f"of the ratios within a round: {ratios}."]
+    if "org, real-world" in speed:
+        build = compare["build"]
+        out += ["", "Organisation pairs beside person pairs (the labelled pairs of each kind, and "
+                "the names of the real-world set's entities, each entity's first name against its "
+                "other names), pairs per second:", "",
+                "| method | persons | organisations | persons, real-world | organisations, real-world |",
+                "|---|---|---|---|---|"]
+        out += [f"| {n} | {v:,.0f} | {speed['org'][n]:,.0f} | {speed['person, real-world'][n]:,.0f} | "
+                f"{speed['org, real-world'][n]:,.0f} |" for n, v in speed["person"].items()]
+        within = compare.get("ratio_org_to_person", {})
+        for label in ("org / person", "org / person, real-world"):
+            if label in within:
+                ratios = ", ".join(f"{r:.2f}x {state}" for state, r in within[label].items())
+                out += ["", f"aliaskit ({build}), {label} pairs per second, median of the ratios "
+                        f"within a round: {ratios}."]
     out += ["", "## Resolver scaling (`benchmarks/resolve.py`)", "",
             "![Queries per second and recall against gazetteer size](img/resolve_scaling.png)", "",
             caption(resolve), "",

@@ -15,16 +15,22 @@ from aliaskit import (
     part_weight,
 )
 
-CASES = load_csv("compare.csv")
+# Organisation names (issue #16): legal forms, translated words, acronyms, word order,
+# and companies that share words but must stay apart.
+CASES = load_csv("compare.csv") + load_csv("compare_org.csv")
 NAMES = sorted({c["left"] for c in CASES} | {c["right"] for c in CASES})
 
 
 # Cases the fitted model gets wrong, kept visible (strict: they fail the run once they
-# pass). The real-world training pairs have many true matches that are another name
-# minus parts, so a name that is another's minus its country ("Tehreek i Taliban
-# Pakistan") scores as a match; the resolver's ranking and ambiguity flags still tell
-# such entities apart (tests/test_resolve.py). See issue #15's closing note.
-KNOWN_MISSES = {"movement vs Pakistani movement"}
+# pass), by their note. The real-world training pairs have many true matches that are
+# another name minus parts, so a name that is another's minus its country ("Tehreek i
+# Taliban Pakistan") scores as a match; the resolver's ranking and ambiguity flags still
+# tell such entities apart (tests/test_resolve.py). See issue #15's closing note.
+# Of organisations: an acronym of a name that goes on with its country ("National
+# Resistance Front of Afghanistan") or of the name's English translation only; and a
+# branch that is the whole organisation's name plus words (Quds Force).
+KNOWN_MISSES = {"movement vs Pakistani movement", "acronym without the country",
+                "acronym of the translation", "stay apart: a branch of the organisation"}
 
 
 @pytest.mark.parametrize("case", [

@@ -25,6 +25,8 @@ BAD_MODELS = [
     ("intercept | 1\nfeature | evidence | nan\n", "finite"),
     ("intercept | 1\nfeature | evidence | 1\nthreshold | default | 1.5\n", "(0, 1]"),
     ("intercept | 1\nfeature | evidence | 1 | 2\n", "expected"),
+    ("intercept | 1\nfeature | evidence | 1\nword | bank | 0\n", "(0, 1]"),
+    ("intercept | 1\nfeature | evidence | 1\nword | bank | 0.5\nword | bank | 0.4\n", "expected"),
 ]
 
 
@@ -66,6 +68,28 @@ def test_another_model_changes_scores_and_thresholds(restore_model: None) -> Non
     assert after.score == 0.5 and after.threshold == 0.4 and after.is_match
     _data.use_model(None)
     assert compare("Tabris", "Tabriz") == before
+
+
+def test_words_common_among_organisations_weigh_less() -> None:
+    from aliaskit import part_weight
+
+    words = dict(_data.model().words)
+    assert words["industries"] < 0.6 and "khazar" not in words
+    assert part_weight("industries", kind="org") == words["industries"]
+    assert part_weight("industries", kind="org") < part_weight("khazar", kind="org")
+    # A person's name parts keep the bundled weights.
+    assert part_weight("iran", kind="person") != words["iran"]
+
+
+def test_another_models_word_weights_take_effect(restore_model: None) -> None:
+    from aliaskit import part_weight
+
+    before = part_weight("khazar", kind="org")
+    _data.use_model(_data.parse_model(_data.read_text(_data.data_dir() / _data.MODEL)
+                                      + "word | khazar | 0.25\n"))
+    assert part_weight("khazar", kind="org") == 0.25
+    _data.use_model(None)
+    assert part_weight("khazar", kind="org") == before
 
 
 @pytest.mark.parametrize(("listed", "query"), [

@@ -219,3 +219,32 @@ def test_saved_index_keeps_screening_fields(tmp_path: Path) -> None:
     assert [a.weak for a in loaded.aliases if a.name == "Mottaki"] == [True]
     match = Resolver.load(path).resolve("Muttaqi", birth_year=1990, threshold=0.0)[0]
     assert match.context and match.context_log_odds < 0
+
+
+ORGANISATIONS = [
+    "Niru Battery Manufacturing Company", "Defence Industries Organisation", "Parscloud",
+    "Iran Tire Manufacturing Company", "Iran Insurance Company", "Saman Industrial Group",
+    "Khazar Steel Co.", "Khazar Sea Shipping Lines", "Iran Marine Industrial Company",
+    "Mobarakeh Steel Company", "Agricultural Bank of Iran", "Bank Sepah", "Sina Bank",
+    "Islamic Revolutionary Guard Corps", "Islamic Revolutionary Court",
+    "National Iranian Oil Company", "National Iranian Tanker Company", "Anar",
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("NIRU CO. LTD.", "Niru Battery Manufacturing Company"),  # legal forms only beside the name
+    ("Sazman-e Sanaye Defa", "Defence Industries Organisation"),  # every word translated
+    ("Sherkat-e Sanati Daryai Iran", "Iran Marine Industrial Company"),
+    ("Bank Keshavarzi Iran", "Agricultural Bank of Iran"),
+    ("Foulad Khazar", "Khazar Steel Co."),
+    ("Pars Cloud", "Parscloud"),  # written apart
+    ("IRAN TIRE CO.", "Iran Tire Manufacturing Company"),  # a generic word less
+    ("I.R.G.C.", "Islamic Revolutionary Guard Corps"),  # acronyms
+    ("IRGC", "Islamic Revolutionary Guard Corps"),
+    ("N I O C", "National Iranian Oil Company"),
+    ("NITC", "National Iranian Tanker Company"),
+])
+def test_organisation_names_retrieve_their_entity(query: str, expected: str) -> None:
+    resolver = Resolver(Entity(id=str(k), name=n, kind="org") for k, n in enumerate(ORGANISATIONS))
+    found = resolver.resolve(query, threshold=0.0, limit=3)
+    assert found and found[0].entity.name == expected, [m.entity.name for m in found]
