@@ -235,7 +235,8 @@ def detect_format(path: Path) -> str:
     if fmt is None:
         raise DataFileError(
             "unknown gazetteer format; use .jsonl or .csv, a list in one of the formats "
-            f"{', '.join(FORMATS[2:])}, or say which with format=", path=str(path))
+            f"{', '.join(FORMATS[2:])}, or name the format (format= in Python, --list-format "
+            "for aliaskit screen and index)", path=str(path))
     return fmt
 
 
