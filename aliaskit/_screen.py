@@ -122,17 +122,16 @@ def _parts(match: Match) -> list[dict[str, Any]]:
 
 
 def _hit(match: Match) -> dict[str, Any]:
-    """A hit: :meth:`Match.to_dict` (the record of every command) and what a screening
-    reviewer reads besides: the name's own score before context, the weak-alias flag,
-    the entity's source list, the context's reasons, each part's evidence, the
-    explanation."""
+    """A hit: :meth:`Match.to_dict` (the record of every command, the reviewer's
+    judgement included) and what a screening reviewer reads besides: the name's own
+    score before context, the weak-alias flag, the entity's source list, the context's
+    reasons, each part's evidence, the explanation, whether a reviewer rejected it."""
     return {**match.to_dict(), "score": round(match.score, 6),
             "name_score": round(match.comparison.score, 6), "alias_weak": match.alias.weak,
             "source": match.entity.source, "context": list(match.context),
             "context_log_odds": round(match.context_log_odds, 3),
             "parts": _parts(match), "explanation": match.explain(),
-            "rejected": match.rejected,
-            "judgement": None if match.judgement is None else match.judgement.to_dict()}
+            "rejected": match.rejected}
 
 
 def screen_record(resolver: Resolver, row: InputRow, options: dict[str, Any]) -> dict[str, Any]:
@@ -218,9 +217,8 @@ def screen_records(resolver: Resolver, rows: Iterable[InputRow], options: dict[s
 
 def table_lines(record: dict[str, Any]) -> list[str]:
     """A record as table lines (the command's terminal output)."""
-    from ._cli import visible
-
-    number, shown = record["line"], visible(record["name"] or record["input"])
+    # The CLI's writer has already escaped the record's strings for the terminal.
+    number, shown = record["line"], record["name"] or record["input"]
     shown = shown if len(shown) <= 26 else shown[:25] + "…"
     if "error" in record:
         return [f"{number:>5}  {shown:<26} error: {record['error']}"]
