@@ -19,6 +19,20 @@ RESULTS = HERE / "results"
 ARABIC = range(0x0600, 0x0700)
 
 
+def generated(path: Path, text: str, command: str, *, check: bool) -> int:
+    """Write a generated file, or with ``check`` compare it with ``text``: 1 when it is
+    out of date (saying which ``command`` regenerates it), else 0."""
+    if check:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            print(f"{path} is out of date: run {command}", file=sys.stderr)
+            return 1
+        print(f"{path} is up to date")
+        return 0
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
 def has_script(text: str) -> bool:
     return any(ord(ch) in ARABIC for ch in text)
 

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import _fit
+from _common import generated
 
 from aliaskit import _data
 
@@ -33,16 +34,10 @@ def main(argv: list[str] | None = None) -> int:
         "benchmarks/pairs.csv. Held-out figures: python benchmarks/realworld.py.",
     ])
     path = Path(__file__).resolve().parent.parent / "data" / _data.MODEL
-    if args.check:
-        if path.read_text(encoding="utf-8") != text:
-            print(f"{path} is out of date: run python benchmarks/fit.py", file=sys.stderr)
-            return 1
-        print(f"{path} is up to date")
-        return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
-    print(text)
-    return 0
+    status = generated(path, text, "python benchmarks/fit.py", check=args.check)
+    if not args.check:
+        print(text)
+    return status
 
 
 if __name__ == "__main__":

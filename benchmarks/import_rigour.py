@@ -32,6 +32,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from _common import generated
+
 from aliaskit import _data
 from aliaskit._parsing import _form_words
 
@@ -137,15 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if data/org_words.txt differs")
     args = parser.parse_args(argv)
     text = build()
-    if args.check:
-        if OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT} is out of date: run python benchmarks/import_rigour.py", file=sys.stderr)
-            return 1
-        print(f"{OUT} is up to date")
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT}: {text.count(chr(10))} lines")
-    return 0
+    return generated(OUT, text, "python benchmarks/import_rigour.py", check=args.check)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from _common import generated
+
 HERE = Path(__file__).parent
 RESULTS = HERE / "results"
 DOCS = HERE.parent / "docs"
@@ -207,14 +209,11 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="fail if docs/benchmarks.md is stale")
     args = parser.parse_args()
     text = page()
+    status = generated(PAGE, text, "python benchmarks/plots.py", check=args.check)
     if args.check:
-        if not PAGE.exists() or PAGE.read_text(encoding="utf-8") != text:
-            sys.exit("docs/benchmarks.md is out of date: run python benchmarks/plots.py")
-        print("docs/benchmarks.md is up to date")
-        return
-    PAGE.write_text(text, encoding="utf-8")
+        sys.exit(status)
     plots()
-    print(f"wrote {PAGE} and docs/img/*.png")
+    print("wrote docs/img/*.png")
 
 
 if __name__ == "__main__":
