@@ -8,28 +8,14 @@ browser can never pass silently. The screenshot is written to test-artifacts/.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from conftest import CHROMIUM_FLAGS
 from test_cli import ALIASKIT
 
 REPO = Path(__file__).parent.parent
 ARTICLE = REPO / "tests" / "cases" / "link" / "article_a.txt"
-BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture
-def browser() -> str:
-    if BROWSER is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed: .ci/run must `apt-get install chromium`")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    return BROWSER
 
 
 def test_html_page_renders_every_mention(browser: str, tmp_path: Path) -> None:
@@ -42,7 +28,7 @@ def test_html_page_renders_every_mention(browser: str, tmp_path: Path) -> None:
         [ALIASKIT, "link", "--jsonl", str(ARTICLE)], capture_output=True, text=True,
         check=True).stdout.splitlines()]
     profile = ["--user-data-dir=" + str(tmp_path / "profile")]
-    dom = subprocess.run([browser, *FLAGS, *profile, "--dump-dom", page.as_uri()],
+    dom = subprocess.run([browser, *CHROMIUM_FLAGS, *profile, "--dump-dom", page.as_uri()],
                          capture_output=True, text=True, timeout=120).stdout
     assert dom.count("<mark") == len(mentions) > 50
     for m in mentions[:10]:
@@ -53,7 +39,7 @@ def test_html_page_renders_every_mention(browser: str, tmp_path: Path) -> None:
     artifacts.mkdir(exist_ok=True)
     shot = artifacts / "link_page.png"
     shot.unlink(missing_ok=True)
-    subprocess.run([browser, *FLAGS, *profile, "--window-size=1000,1400",
+    subprocess.run([browser, *CHROMIUM_FLAGS, *profile, "--window-size=1000,1400",
                     f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 20_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CASES, REPO, load_csv
+from conftest import CASES, CHROMIUM_FLAGS, REPO, load_csv
 from test_cli import run
 
 pytestmark = pytest.mark.cli
@@ -87,21 +85,13 @@ def test_usage_errors() -> None:
     assert result.returncode == 1 and "file not found" in result.stderr
 
 
-BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def test_review_page_in_browser(tmp_path: Path) -> None:
-    if BROWSER is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed: .ci/run must `apt-get install chromium`")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+def test_review_page_in_browser(browser: str, tmp_path: Path) -> None:
     page = tmp_path / "review.html"
     result = run("screen", str(DIR / "input.jsonl"), "--against", LIST, "--threshold", "0.05",
                  "--html", str(page))
     records = _records(result.stdout)
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--user-data-dir=" + str(tmp_path / "profile")]
-    dom = subprocess.run([BROWSER, *flags, "--dump-dom", page.as_uri()], capture_output=True,
+    flags = [*CHROMIUM_FLAGS, "--user-data-dir=" + str(tmp_path / "profile")]
+    dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True,
                          text=True, timeout=120).stdout
     assert dom.count("<section ") == len(records)
     hits = sum(len(r["hits"]) for r in records)  # type: ignore[arg-type]
@@ -111,6 +101,6 @@ def test_review_page_in_browser(tmp_path: Path) -> None:
     shot = REPO / "test-artifacts" / "screen_review.png"
     shot.parent.mkdir(exist_ok=True)
     shot.unlink(missing_ok=True)
-    subprocess.run([BROWSER, *flags, "--window-size=1100,1400", f"--screenshot={shot}",
+    subprocess.run([browser, *flags, "--window-size=1100,1400", f"--screenshot={shot}",
                     page.as_uri()], capture_output=True, timeout=120)
     assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -6,15 +6,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from html import unescape
 from pathlib import Path
 
 import pytest
-from conftest import CASES, REPO
+from conftest import CASES, CHROMIUM_FLAGS, REPO
 from test_cli import run
 
 pytestmark = pytest.mark.cli
@@ -152,20 +150,8 @@ def test_judge_import_reports_bad_lines_and_keeps_good_ones(tmp_path: Path) -> N
 
 # --- the review page: decisions made in the browser, exported, imported ------------------
 
-BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TRICKY = "Zarif 'Tanuri' <i>&amp;"  # a screened name that must survive HTML and JSON
 ODD_ID = 'x"><script>alert(1)</script>'  # an entity id that must too
-
-
-@pytest.fixture
-def browser() -> str:
-    if BROWSER is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed: .ci/run must `apt-get install chromium`")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    return BROWSER
 
 
 def _js(text: str) -> str:
@@ -218,7 +204,7 @@ def test_review_page_decisions_round_trip(browser: str, tmp_path: Path) -> None:
              ("Kelvin Brightwater", ODD_ID, "different", "")]
     driven = tmp_path / "driven.html"
     driven.write_text(html.replace("</body>", _driver(steps) + "</body>"), encoding="utf-8")
-    dom = subprocess.run([browser, *FLAGS, "--user-data-dir=" + str(tmp_path / "profile"),
+    dom = subprocess.run([browser, *CHROMIUM_FLAGS, "--user-data-dir=" + str(tmp_path / "profile"),
                           "--dump-dom", driven.as_uri()],
                          capture_output=True, text=True, timeout=60).stdout
     assert "data-error" not in dom, dom[dom.find("data-error"):][:300]
@@ -239,7 +225,7 @@ def test_review_page_decisions_round_trip(browser: str, tmp_path: Path) -> None:
     shot = REPO / "test-artifacts" / "screen_decisions.png"  # docs/img/review_decisions.png
     shot.parent.mkdir(exist_ok=True)
     shot.unlink(missing_ok=True)
-    subprocess.run([browser, *FLAGS, "--user-data-dir=" + str(tmp_path / "profile"),
+    subprocess.run([browser, *CHROMIUM_FLAGS, "--user-data-dir=" + str(tmp_path / "profile"),
                     "--window-size=1200,800", f"--screenshot={shot}", driven.as_uri()],
                    capture_output=True, timeout=60)
     assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
