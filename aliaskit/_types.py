@@ -526,8 +526,7 @@ class Match:
         ``is_match``, ``ambiguous``, ``alternatives``, and the ``alias`` that matched with its
         ``alias_origin`` and ``mentions`` (:meth:`Mention.to_dict`), the ``layer`` and
         its ``layer_source``, and the reviewer's ``judgement`` (``None`` if none). The CLI,
-        the Spark columns and the HTML page all use this
-        record."""
+        the Spark columns and the HTML page all use this record."""
         return {"id": self.entity.id, "name": self.entity.name, "kind": self.entity.kind,
                 "score": self.score, "is_match": self.is_match,
                 "ambiguous": self.ambiguous, "alternatives": list(self.alternatives),
