@@ -18,19 +18,13 @@ from __future__ import annotations
 
 import bisect
 import functools
-import gzip
 import hashlib
 import itertools
-import json
 import math
-import operator
-import os
-import tempfile
 from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 import attrs
 from rapidfuzz import fuzz, process
@@ -38,6 +32,7 @@ from rapidfuzz import fuzz, process
 from ._compare import Profile, _profile, compare, pair_script, part_weight
 from ._context import check_context, context_evidence, with_context
 from ._errors import AliaskitError, DataFileError, InvalidArgumentError
+from ._index import load_file, save_index
 from ._judgements import Judgement, Judgements, name_key
 from ._keys import part_key
 from ._parsing import _parse, _require_str
@@ -55,7 +50,7 @@ from ._scoring import (
     _spelling,
     _with_weights,
 )
-from ._types import Alias, Comparison, Entity, Kind, Layer, Match, Mention, _require_kind
+from ._types import Alias, Comparison, Entity, Kind, Layer, Match, _require_kind
 
 __all__ = ["AMBIGUITY_MARGIN", "Resolver", "bundled_layers", "merge_layers"]
 
@@ -95,8 +90,6 @@ MIN_DF_FOR_WEIGHT = 20
 MAX_ROW_WEIGHTS = 200_000
 # A one-word name this long may be an acronym (as _scoring._is_acronym reads one).
 ACRONYM_SIZES = (2, 6)
-INDEX_FORMAT = "aliaskit-index"
-INDEX_VERSION = 5
 # The bundled data files that shape an index's rows (normalisation, parts, keys): an
 # index written with other versions of them is stale (its keys are not this aliaskit's).
 INDEX_DATA_FILES = (
@@ -1035,312 +1028,22 @@ class Resolver:
     # --- saving and loading -----------------------------------------------------------
 
     def save(self, path: str | Path) -> None:
-        """Write the resolver (entities and their index keys) to a gzip'd JSON file.
+        """Write the resolver (entities and their index keys) to an index file.
 
         The format holds data only (no pickle), so a file from elsewhere cannot run code
         when loaded. It is versioned, and names the aliaskit version and data it was
         built with (:func:`index_fingerprint`): :meth:`load` refuses other ones. The file
         is written whole to a temporary file beside ``path``, then renamed over it, so a
         reader never sees half an index. Removed entities are left out: the file is the
-        one a resolver built from the remaining entities would write.
+        one a resolver built from the remaining entities would write. See
+        :mod:`aliaskit._index` for the layout and for updates that append to it.
         """
-        live = [i for i in range(len(self._entities)) if i not in self._removed]
-        entities = []
-        for index in live:
-            entity = self._entities[index]
-            entities.append({
-                "id": entity.id, "name": entity.name, "kind": entity.kind,
-                "description": entity.description,
-                "aliases": [attrs.asdict(a) for a in entity.aliases],
-                "birth_dates": list(entity.birth_dates), "countries": list(entity.countries),
-                "source": entity.source,
-            })
-        total = len(self._rows.normalized)
-        columns: dict[str, list[Any]] = {
-            "entity": list(self._rows.entity),
-            "name_index": list(self._rows.name_index),
-            "normalized": self._rows.normalized,
-            "sounds": self._rows.sounds,
-            "layer": self._row_layer,
-            "source": self._row_source,
-        }
-        # Keys sorted: the file does not depend on the order of updates.
-        postings = {key: list(self._postings[key]) for key in sorted(self._postings)}
-        if self._removed:
-            renumber = {old: new for new, old in enumerate(live)}
-            kept = [r for r in range(total) if self._live(r)]
-            columns = {name: [column[r] for r in kept] for name, column in columns.items()}
-            columns["entity"] = [renumber[e] for e in columns["entity"]]
-            rows_now = {old: new for new, old in enumerate(kept)}
-            postings = {key: [rows_now[r] for r in rows] for key, rows in postings.items()}
-        document = {
-            "format": INDEX_FORMAT, "version": INDEX_VERSION, "writer": "aliaskit",
-            "built_with": index_fingerprint(),
-            "entities": entities,
-            "rows": columns,
-            "postings": postings,
-            "layers": self._layers,
-            "part_df": dict(sorted(self._part_df.items())),
-        }
-        data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        target = Path(path)
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                         dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb",
-                                                           compresslevel=6, mtime=0) as handle:
-                handle.write(data)
-            os.replace(temporary, target)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        save_index(self, path)
 
     @classmethod
     def load(cls, path: str | Path) -> Resolver:
-        """Load a resolver written by :meth:`save`; reject corrupt or foreign files."""
-        where = str(path)
-        try:
-            with gzip.open(path, "rt", encoding="utf-8") as handle:
-                document = json.load(handle)
-        except FileNotFoundError:
-            raise DataFileError("file not found", path=where) from None
-        except RecursionError:  # json's parser recurses once per [ or {
-            raise DataFileError("not an aliaskit index file (JSON nested too deeply)",
-                                path=where) from None
-        except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
-            raise DataFileError(f"not an aliaskit index file ({exc})", path=where) from None
-        if not isinstance(document, dict) or document.get("format") != INDEX_FORMAT:
-            raise DataFileError("not an aliaskit index file (wrong format marker)", path=where)
-        if document.get("version") != INDEX_VERSION:
-            raise DataFileError(
-                f"index version {document.get('version')!r} is not supported "
-                f"(this aliaskit reads version {INDEX_VERSION}); rebuild the index", path=where
-            )
-        try:
-            _check_index(document)
-        except _BadField as exc:
-            raise DataFileError(f"corrupt aliaskit index file: field {exc.field}: {exc.problem}",
-                                path=where) from None
-        if document["built_with"] != index_fingerprint():
-            raise DataFileError(
-                f"stale index: built with aliaskit {document['built_with']}, this is "
-                f"{index_fingerprint()}; rebuild the index", path=where)
-        resolver = cls()
-        try:
-            for number, raw in enumerate(document["entities"]):
-                aliases = tuple(
-                    Alias(name=a["name"], origin=a["origin"], ambiguous=a["ambiguous"],
-                          note=a.get("note"), mentions=tuple(Mention(**m) for m in a["mentions"]),
-                          weak=bool(a.get("weak", False)))
-                    for a in raw["aliases"]
-                )
-                try:
-                    entity = Entity(id=raw["id"], name=raw["name"], kind=raw["kind"],
-                                    aliases=aliases, description=raw["description"],
-                                    birth_dates=raw.get("birth_dates") or (),
-                                    countries=raw.get("countries") or (),
-                                    source=raw.get("source") or "")
-                except AliaskitError as exc:
-                    raise AliaskitError(f"field entities[{number}]: {exc}") from None
-                resolver._ids[entity.id] = len(resolver._entities)
-                resolver._entities.append(entity)
-                resolver._starts.append(-1)
-            rows = document["rows"]
-            resolver._rows = _Rows(array("l", rows["entity"]), array("l", rows["name_index"]),
-                                   list(rows["normalized"]), list(rows["sounds"]))
-            resolver._postings = {key: array("l", posting)
-                                  for key, posting in document["postings"].items()}
-            resolver._part_df = Counter(document["part_df"])
-            # Files written before layers existed have no layer columns.
-            count = len(rows["normalized"])
-            resolver._row_layer = list(rows.get("layer") or [None] * count)
-            resolver._row_source = list(rows.get("source") or [None] * count)
-            resolver._layers = list(document.get("layers") or [])
-            resolver._weights_stale = True
-            count = len(resolver._rows.normalized)
-            if not (len(resolver._rows.entity) == len(resolver._rows.name_index) == count
-                    == len(resolver._rows.sounds)
-                    == len(resolver._row_layer) == len(resolver._row_source)):
-                raise ValueError("row columns differ in length")
-            names_of = [entity.names for entity in resolver._entities]
-            starts = resolver._starts
-            for row, (e, i) in enumerate(zip(resolver._rows.entity, resolver._rows.name_index)):
-                if not 0 <= e < len(names_of) or not 0 <= i < len(names_of[e]):
-                    raise ValueError("row points outside the entities")
-                if starts[e] < 0:
-                    starts[e] = row
-                if row != starts[e] + i:
-                    raise ValueError(f"row {row} is not name {i} of its entity's rows")
-                resolver._rows.names.append(names_of[e][i])
-            if len(resolver._rows.names) != sum(len(n) for n in names_of):
-                raise ValueError("the rows are not every name of every entity")
-        except (KeyError, TypeError, ValueError, OverflowError, AliaskitError) as exc:
-            raise DataFileError(f"corrupt aliaskit index file ({exc})", path=where) from None
-        return resolver
-
-
-class _BadField(Exception):
-    """Where and why a saved index does not fit its schema (raised by _check_index)."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(field, problem)
-        self.field = field
-        self.problem = problem
-
-
-# The schema of a saved index (Resolver.save): field → type, for the objects it holds.
-_OPTIONAL_STR = (str, type(None))
-# Layer columns: absent from files written before layers existed.
-_OPTIONAL_LIST = (list, type(None))
-# Fields added with screening (weak aliases, birth dates, countries, source).
-_OPTIONAL_BOOL = (bool, type(None))
-_MENTION_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "source": str, "start": int, "end": int, "line": int, "text": str, "context": str,
-    "decision": _OPTIONAL_STR}
-_ALIAS_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "name": str, "origin": str, "ambiguous": bool, "note": _OPTIONAL_STR, "mentions": list,
-    "weak": _OPTIONAL_BOOL}
-_ENTITY_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "id": str, "name": str, "kind": _OPTIONAL_STR, "description": str, "aliases": list,
-    "birth_dates": _OPTIONAL_LIST, "countries": _OPTIONAL_LIST, "source": _OPTIONAL_STR}
-_ROW_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "entity": list, "name_index": list, "normalized": list, "sounds": list,
-    "layer": _OPTIONAL_LIST, "source": _OPTIONAL_LIST}
-_ORIGINS = ("canonical", "seed", "curated", "user")
-# For _fields' quick check: each schema's exact types (no bool for int, no int beyond
-# its range is possible for ids, flags and texts: ints are checked the slow way) and
-# required fields.
-_SCHEMAS = (_MENTION_FIELDS, _ALIAS_FIELDS, _ENTITY_FIELDS, _ROW_FIELDS)
-_EXACT = {id(schema): {k: tuple(t for t in (v if isinstance(v, tuple) else (v,)) if t is not int)
-                       for k, v in schema.items()} for schema in _SCHEMAS}
-_REQUIRED = {id(schema): [k for k, v in schema.items()
-                          if v not in (_OPTIONAL_STR, _OPTIONAL_LIST, _OPTIONAL_BOOL)]
-             for schema in _SCHEMAS}
-# Offsets and counts are at most this: array("l") and every index fit it.
-_MAX_INT = 2**62
-
-
-def _fields(value: object, field: str, schema: dict[str, type | tuple[type, ...]]
-            ) -> dict[str, object]:
-    if not isinstance(value, dict):
-        raise _BadField(field, f"expected an object, found {type(value).__name__}")
-    exact = _EXACT.get(id(schema))
-    if exact is not None and value.keys() <= exact.keys() and all(
-            type(value[k]) in exact[k] for k in value) and all(
-            k in value for k in _REQUIRED[id(schema)]):
-        return value  # the common case; else find what is wrong, and say it
-    missing = [k for k in schema if k not in value
-               and schema[k] not in (_OPTIONAL_STR, _OPTIONAL_LIST, _OPTIONAL_BOOL)]
-    if missing:
-        raise _BadField(field, f"missing {', '.join(missing)}")
-    unknown = [k for k in value if k not in schema]
-    if unknown:
-        raise _BadField(field, f"unknown field(s) {', '.join(map(repr, unknown[:5]))}")
-    for key, expected in schema.items():
-        if key not in value:
-            continue
-        item = value[key]
-        if not isinstance(item, expected) or (isinstance(item, bool) and expected is int):
-            raise _BadField(f"{field}.{key}", f"expected {_type_name(expected)}, "
-                            f"found {type(item).__name__}")
-        if isinstance(item, int) and expected is int and not 0 <= item < _MAX_INT:
-            raise _BadField(f"{field}.{key}", "out of range")
-    return value
-
-
-def _type_name(expected: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", bool: "true or false", list: "a list",
-             type(None): "null"}
-    kinds = expected if isinstance(expected, tuple) else (expected,)
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def _column(value: object, field: str, kind: type | tuple[type, ...], count: int | None
-            ) -> list[object]:
-    if not isinstance(value, list):
-        raise _BadField(field, "expected a list")
-    if count is not None and len(value) != count:
-        raise _BadField(field, f"has {len(value):,} items, the other row columns {count:,}")
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    found = set(map(type, value))
-    if found <= set(kinds) and (int not in kinds or not value or (
-            min(value) >= 0 and max(value) < _MAX_INT)):
-        return value  # the common case, checked in C; else find the item to name
-    for i, item in enumerate(value):
-        if not isinstance(item, kind) or isinstance(item, bool):
-            raise _BadField(f"{field}[{i}]", f"expected {_type_name(kind)}, "
-                            f"found {type(item).__name__}")
-        if isinstance(item, int) and kind is int and not 0 <= item < _MAX_INT:
-            raise _BadField(f"{field}[{i}]", "out of range")
-    return value
-
-
-def _check_index(document: dict[str, object]) -> None:
-    """Raise _BadField unless ``document`` has the shape Resolver.save writes: types,
-    ranges and cross-references (a row's entity and name exist); nothing is nested
-    deeper than the schema says."""
-    top: dict[str, type | tuple[type, ...]] = {
-        "format": str, "version": int, "writer": str, "built_with": str, "entities": list,
-        "rows": dict, "postings": dict, "part_df": dict, "layers": _OPTIONAL_LIST}
-    _fields(document, "(top)", top)
-    entities = document["entities"]
-    assert isinstance(entities, list)
-    names: list[int] = []
-    ids: set[str] = set()
-    for e, raw in enumerate(entities):
-        where = f"entities[{e}]"
-        entity = _fields(raw, where, _ENTITY_FIELDS)
-        if entity["id"] in ids:
-            raise _BadField(f"{where}.id", f"duplicate id {entity['id']!r}")
-        ids.add(str(entity["id"]))
-        for column in ("birth_dates", "countries"):
-            if entity.get(column) is not None:
-                _column(entity[column], f"{where}.{column}", str, None)
-        aliases = entity["aliases"]
-        assert isinstance(aliases, list)
-        alias_names = {entity["name"]}
-        for a, raw_alias in enumerate(aliases):
-            alias = _fields(raw_alias, f"{where}.aliases[{a}]", _ALIAS_FIELDS)
-            if alias["origin"] not in _ORIGINS:
-                raise _BadField(f"{where}.aliases[{a}].origin",
-                                f"expected one of {', '.join(_ORIGINS)}")
-            alias_names.add(alias["name"])
-            mentions = alias["mentions"]
-            assert isinstance(mentions, list)
-            for m, raw_mention in enumerate(mentions):
-                _fields(raw_mention, f"{where}.aliases[{a}].mentions[{m}]", _MENTION_FIELDS)
-        names.append(len(alias_names))
-    rows = _fields(document["rows"], "rows", _ROW_FIELDS)
-    count = len(_column(rows["normalized"], "rows.normalized", str, None))
-    _column(rows["sounds"], "rows.sounds", str, count)
-    owners = _column(rows["entity"], "rows.entity", int, count)
-    positions = _column(rows["name_index"], "rows.name_index", int, count)
-    for r, (owner, position) in enumerate(zip(owners, positions)):
-        assert isinstance(owner, int) and isinstance(position, int)
-        if owner >= len(names):
-            raise _BadField(f"rows.entity[{r}]", f"no entity {owner} (there are {len(names):,})")
-        if position >= names[owner]:
-            raise _BadField(f"rows.name_index[{r}]", f"entity {owner} has no name {position}")
-    for column in ("layer", "source"):
-        if rows.get(column) is not None:
-            _column(rows[column], f"rows.{column}", _OPTIONAL_STR, count)
-    if document.get("layers") is not None:
-        _column(document["layers"], "layers", str, None)
-    postings = document["postings"]
-    assert isinstance(postings, dict)
-    for key, posting in postings.items():
-        where = f"postings[{key!r}]"
-        _column(posting, where, int, None)
-        assert isinstance(posting, list)
-        if not posting:
-            raise _BadField(where, "empty (a key without rows is left out)")
-        if posting[-1] >= count:
-            raise _BadField(where, f"row {posting[-1]} past the last row ({count - 1})")
-        if len(posting) > 1 and not all(map(operator.lt, posting,
-                                            itertools.islice(posting, 1, None))):
-            raise _BadField(where, "rows not in ascending order")
-    part_df = document["part_df"]
-    assert isinstance(part_df, dict)
-    for part, df in part_df.items():
-        if not isinstance(df, int) or isinstance(df, bool) or not 0 <= df < _MAX_INT:
-            raise _BadField(f"part_df[{part!r}]", "expected a non-negative integer")
+        """Load a resolver written by :meth:`save` (and updated by ``aliaskit index
+        update``); reject corrupt, stale or foreign files with
+        :class:`~aliaskit.DataFileError`. An entity, or a key's rows, is decoded and
+        checked when first needed: loading costs little more than reading the file."""
+        return load_file(path)

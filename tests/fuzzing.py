@@ -17,6 +17,7 @@ import os
 import random
 import shutil
 import tempfile
+from array import array
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -222,12 +223,21 @@ def small_index() -> bytes:
     ])])
     path = Path(_scratch()) / "small.idx"
     resolver.save(path)
-    return gzip.decompress(path.read_bytes())
+    return path.read_bytes()
 
 
 def _damaged_index(gen: Gen) -> bytes:
-    """The small index with one value replaced by something of another shape."""
-    document = json.loads(small_index())
+    """The small index with one value of a section (or an entity record) replaced by
+    something of another shape, its checksums recomputed; or a delta segment of such
+    values appended; or the file cut or one byte changed."""
+    from aliaskit._index import _SECTIONS, _assemble, _delta_segment, _parts
+
+    path = Path(_scratch()) / "small.idx"
+    if not path.exists():
+        path.write_bytes(small_index())
+    meta, sections, _ = _parts(path)
+    decoded: dict[str, Any] = {name: json.loads(sections[name])
+                               for name, code in _SECTIONS if code == "json"}
 
     def mutate(node: Any, depth: int) -> Any:
         if isinstance(node, dict) and node and (depth < 1 or gen.chance(70)):
@@ -241,7 +251,27 @@ def _damaged_index(gen: Gen) -> bytes:
         return gen.choice((None, -1, 2**70, 1.5, "", "x", [], {}, [[[]]], True, "\ud800",
                            10**6, ["p1"], {"a": 1}, gen.text()[:50]))
 
-    return json.dumps(mutate(document, 0), ensure_ascii=True).encode()
+    roll = gen.integer(0, 3)
+    if roll == 0:
+        name = gen.choice(sorted(decoded))
+        sections[name] = json.dumps(mutate(decoded[name], 1), ensure_ascii=True).encode()
+    elif roll == 1:
+        record = {"id": "p9", "name": "Kabul", "kind": "place", "description": "", "aliases": []}
+        change = mutate({"remove": ["p1"], "add": [record]}, 0)
+        return _assemble(meta, sections, _delta_segment(json.dumps(change).encode()))
+    elif roll == 2:  # the first entity record (entity_offsets say where each ends)
+        offsets = array("q", sections["entity_offsets"])
+        record = mutate(json.loads(sections["entities"][:offsets[1]]), 0)
+        line = json.dumps(record, ensure_ascii=True).encode()
+        sections["entities"] = line + sections["entities"][offsets[1]:]
+        shift = len(line) - offsets[1]
+        sections["entity_offsets"] = array("q", [0, *(o + shift for o in offsets[1:])]).tobytes()
+    data = _assemble(meta, sections)
+    if roll == 3:
+        position = gen.integer(0, len(data) - 1)
+        data = data[:position] if gen.chance(50) else (
+            data[:position] + bytes([gen.integer(0, 255)]) + data[position + 1:])
+    return data
 
 
 # The targets: one public call each ----------------------------------------------------
@@ -371,9 +401,10 @@ def t_load_profile(gen: Gen) -> object:
 
 def t_resolver_load(gen: Gen) -> object:
     content = _damaged_index(gen) if gen.chance(60) else gen.file_bytes()
-    resolver = Resolver.load(gen.file(gzip.compress(content), ".idx"))
+    resolver = Resolver.load(gen.file(content, ".idx"))
     resolver.resolve("Mottaki")
     resolver.resolve("Kabol", kind="place")
+    resolver.entities  # noqa: B018 - the entities are decoded (and checked) on demand
     return resolver
 
 

@@ -12,7 +12,6 @@ in well under a minute; e.g. 2000 for a long run).
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import re
@@ -126,11 +125,13 @@ def test_calibrate_and_screen_report_deep_json(tmp_path: Path) -> None:
 
 
 def test_resolver_load_of_a_damaged_index(tmp_path: Path) -> None:
-    document = json.loads(small_index())
-    document["rows"]["keys"] = [[[[]]]]
+    from aliaskit._index import _assemble, _parts
+
     path = tmp_path / "x.idx"
-    path.write_bytes(gzip.compress(json.dumps(document).encode()))
-    with pytest.raises(aliaskit.DataFileError, match=r"x\.idx"):
+    path.write_bytes(small_index())
+    meta, sections, _ = _parts(path)
+    path.write_bytes(_assemble(meta, {**sections, "keys": b"[[[[]]]]"}))
+    with pytest.raises(aliaskit.DataFileError, match=r"x\.idx: corrupt .*field keys\[0\]"):
         Resolver.load(path)
 
 

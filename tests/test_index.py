@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import random
 from pathlib import Path
@@ -12,6 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aliaskit import DataFileError, Entity, InvalidArgumentError, Resolver
+from aliaskit._index import (
+    _assemble,
+    _delta_segment,
+    _parts,
+    compact_file,
+    update_file,
+    update_index,
+)
 
 # Parts with spellings: common ones ("Mohammad", "Khan") pass MIN_DF_FOR_WEIGHT in the
 # larger pools, so the gazetteer weights (part frequencies) are exercised too.
@@ -145,11 +152,8 @@ def test_remove_is_all_or_nothing() -> None:
 def test_stale_index_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "i.idx"
     Resolver([Entity(id="a", name="Kabul")]).save(path)
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        document = json.load(handle)
-    document["built_with"] = "0.0.1 data:000000000000"
-    with gzip.open(path, "wt", encoding="utf-8") as handle:
-        json.dump(document, handle)
+    meta, sections, _ = _parts(path)
+    path.write_bytes(_assemble({**meta, "built_with": "0.0.1 data:000000000000"}, sections))
     with pytest.raises(DataFileError, match=r"stale index: built with aliaskit 0\.0\.1.*rebuild"):
         Resolver.load(path)
 
@@ -162,7 +166,7 @@ def test_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("aliaskit._resolve.os.replace", fail)
+    monkeypatch.setattr("aliaskit._index.os.replace", fail)
     with pytest.raises(OSError, match="disk full"):
         Resolver([Entity(id="b", name="Herat")]).save(path)
     assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["i.idx"]
@@ -180,3 +184,150 @@ def test_link_over_an_updated_resolver() -> None:
     found = aliaskit.link(text, resolver=updated)
     assert found == aliaskit.link(text, resolver=Resolver(entities[1:]))
     assert [m.entity.id for m in found if m.entity] == ["c", "b"]
+
+
+# --- delta segments: updates appended to the file -------------------------------------
+
+
+def _pool(rng: random.Random, size: int) -> list[Entity]:
+    return [make_entity(rng, f"e{i}") for i in range(size)]
+
+
+def test_file_updates_append_and_answer_like_a_rebuild(tmp_path: Path) -> None:
+    """update_file appends a segment per update (the base is untouched); loading replays
+    them: the same answers as the index built from the resulting list, and compacted,
+    the same file."""
+    rng = random.Random(7)
+    entities = _pool(rng, 300)
+    path = tmp_path / "i.idx"
+    Resolver(entities).save(path)
+    base = path.read_bytes()
+    expected = Resolver(entities)
+    for step in range(4):
+        ids = [e.id for e in expected.entities]
+        gone = rng.sample(ids, 5)
+        replaced = [make_entity(rng, i) for i in rng.sample([i for i in ids if i not in gone], 3)]
+        new = [make_entity(rng, f"s{step}-{k}") for k in range(4)]
+        again = [make_entity(rng, gone[0])] if step % 2 else []  # removed, then re-added
+        change = {"add": [*replaced, *new, *again], "remove": gone}
+        result = update_file(path, **change)  # type: ignore[arg-type]
+        update_index(expected, **change)  # type: ignore[arg-type]
+        assert result.segments == step + 1 and path.read_bytes().startswith(base)
+        assert (result.entities, result.aliases) == (len(expected), expected.alias_count)
+    names = queries(rng, 60)
+    check_same(Resolver.load(path), names, tmp_path)
+    assert answers(Resolver.load(path), names) == answers(Resolver(expected.entities), names)
+    compact_file(path)
+    Resolver(expected.entities).save(tmp_path / "rebuilt.idx")
+    assert path.read_bytes() == (tmp_path / "rebuilt.idx").read_bytes()
+
+
+def test_file_update_to_another_file_and_compaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                    ) -> None:
+    rng = random.Random(3)
+    entities = _pool(rng, 100)
+    path = tmp_path / "i.idx"
+    Resolver(entities).save(path)
+    before = path.read_bytes()
+    result = update_file(path, remove=["e1"], output=tmp_path / "j.idx")
+    assert path.read_bytes() == before and result.segments == 1
+    assert Resolver.load(tmp_path / "j.idx").entities == tuple(entities[:1] + entities[2:])
+    # Past COMPACT_MIN (and COMPACT_FRACTION) entities in segments, the file is
+    # rewritten whole.
+    monkeypatch.setattr("aliaskit._index.COMPACT_MIN", 2)
+    monkeypatch.setattr("aliaskit._index.COMPACT_FRACTION", 0.01)
+    update_file(path, remove=["e2"])
+    result = update_file(path, remove=["e3", "e4"])
+    assert result.segments == 0 and result.delta.removed == 2
+    assert path.read_bytes() == _saved(tmp_path, entities[:2] + entities[5:])
+    with pytest.raises(InvalidArgumentError, match="'e3'"):
+        update_file(path, remove=["e3"])
+    with pytest.raises(InvalidArgumentError, match="more than once"):
+        update_file(path, add=[entities[0], entities[0]])
+    assert path.read_bytes() == _saved(tmp_path, entities[:2] + entities[5:])
+
+
+def _saved(tmp_path: Path, entities: list[Entity]) -> bytes:
+    Resolver(entities).save(tmp_path / "scratch.idx")
+    return (tmp_path / "scratch.idx").read_bytes()
+
+
+def test_an_interrupted_update_is_refused_then_dropped(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    entities = _pool(rng, 50)
+    path = tmp_path / "i.idx"
+    Resolver(entities).save(path)
+    update_file(path, remove=["e0"])
+    whole = path.read_bytes()
+    update_file(path, add=[make_entity(rng, "x1")], remove=["e1"])
+    second = path.read_bytes()[len(whole):]
+    for keep in (len(second) - 1, 20, 5):  # in the payload, in the length, in the marker
+        path.write_bytes(whole + second[:keep])
+        with pytest.raises(DataFileError, match=r"i\.idx: update 2 \(at byte [\d,]+\) is incomplete"):
+            Resolver.load(path)
+    # The next update drops the incomplete part, then appends its own.
+    path.write_bytes(whole + b"aliaskit-del")
+    result = update_file(path, remove=["e2"])
+    assert result.dropped == len(b"aliaskit-del") and result.segments == 2
+    assert Resolver.load(path).entities == tuple(entities[1:2] + entities[3:])
+
+
+@pytest.mark.parametrize(("payload", "expected"), [
+    (b'{"remove":["nobody"],"add":[]}', r"update 1: cannot remove 1 id\(s\).*'nobody'"),
+    (b'{"remove":[],"add":[{"id":"z"}]}', r"field update 1\.add\[0\]: missing name"),
+    (b'{"remove":[3],"add":[]}', r"field update 1\.remove\[0\]: expected a string"),
+    (b'{"remove":[]}', r"field update 1: expected an object of remove and add"),
+    (b'[[[[', r"update 1 is not JSON"),
+])
+def test_a_bad_delta_segment_is_refused(tmp_path: Path, payload: bytes, expected: str) -> None:
+    path = tmp_path / "i.idx"
+    Resolver([Entity(id="a", name="Kabul")]).save(path)
+    path.write_bytes(path.read_bytes() + _delta_segment(payload))
+    with pytest.raises(DataFileError, match=r"i\.idx: .*" + expected):
+        Resolver.load(path)
+    damaged = bytearray(path.read_bytes())
+    damaged[-2] ^= 0x20
+    path.write_bytes(bytes(damaged))
+    with pytest.raises(DataFileError, match=r"update 1 \(at byte [\d,]+\) does not match its checksum"):
+        Resolver.load(path)
+    with pytest.raises(DataFileError, match="does not match its checksum"):
+        update_file(path, remove=["a"])
+
+
+def test_truncated_or_damaged_base_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "i.idx"
+    Resolver(_pool(random.Random(1), 30)).save(path)
+    data = path.read_bytes()
+    for size in (0, 10, 40, 200, len(data) // 2, len(data) - 1):
+        path.write_bytes(data[:size])
+        with pytest.raises(DataFileError, match=r"i\.idx: (not an aliaskit index|truncated)"):
+            Resolver.load(path)
+    for at in (len(data) // 2, len(data) - 3):
+        damaged = bytearray(data)
+        damaged[at] ^= 0x01
+        path.write_bytes(bytes(damaged))
+        with pytest.raises(DataFileError, match=r"section \w+ does not match its checksum"):
+            Resolver.load(path)
+
+
+def test_entities_and_postings_are_checked_when_first_used(tmp_path: Path) -> None:
+    """A file whose checksums fit but whose content does not: refused when the bad
+    entity or key is first needed, naming the field."""
+    path = tmp_path / "i.idx"
+    Resolver([Entity(id="a", name="Amir Khan Muttaqi", kind="person", aliases=["Mottaki"]),
+              Entity(id="b", name="Kabul", kind="place")]).save(path)
+    meta, sections, _ = _parts(path)
+    bad = dict(sections, entities=sections["entities"].replace(b'"kind":"place"', b'"kind":"plaza"'))
+    path.write_bytes(_assemble(meta, bad))
+    loaded = Resolver.load(path)
+    assert loaded.resolve("Mottaki")[0].entity.id == "a"
+    with pytest.raises(DataFileError, match=r"i\.idx: corrupt .*field entities\[1\]: kind must"):
+        loaded.resolve("Kabol")
+    keys = json.loads(sections["keys"])
+    from array import array
+
+    flat = array("q", sections["postings"])
+    flat[0] = 99
+    path.write_bytes(_assemble(meta, dict(sections, postings=flat.tobytes())))
+    with pytest.raises(DataFileError, match=rf"field postings\[{keys[0]!r}\]: row out of range"):
+        Resolver.load(path)._postings[keys[0]]

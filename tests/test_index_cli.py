@@ -10,7 +10,7 @@ import pytest
 from conftest import CASES
 from test_cli import run
 
-from aliaskit._resolve import INDEX_VERSION
+from aliaskit._index import INDEX_VERSION, _assemble, _parts
 
 pytestmark = pytest.mark.cli
 
@@ -60,18 +60,26 @@ def test_updated_index_is_the_rebuilt_one(tmp_path: Path) -> None:
     assert update.returncode == 0, update.stderr
     record = json.loads(update.stdout)
     assert (record["added"], record["replaced"], record["removed"]) == (1, 1, 4)
+    assert record["updates"] == 1 and record["bytes"] == (tmp_path / "u.idx").stat().st_size
     # Then re-add a removed one: it goes after the others, as in the rebuilt list.
     again = _write(tmp_path / "again.jsonl", [first[0]])
     run("index", "update", str(tmp_path / "u.idx"), "--add", str(again), "--json")
     expected = [*rest[4:], changed, new, first[0]]
     run("index", "build", str(_write(tmp_path / "expected.jsonl", expected)),
         "-o", str(tmp_path / "rebuilt.idx"))
-    assert (tmp_path / "u.idx").read_bytes() == (tmp_path / "rebuilt.idx").read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".idx") == ["rebuilt.idx", "u.idx"]
     for path in ("u.idx", "rebuilt.idx"):
         screened = run("screen", INPUT, "--index", str(tmp_path / path), "--threshold", "0.05")
         assert screened.stdout == run("screen", INPUT, "--against", str(tmp_path / "expected.jsonl"),
                                       "--threshold", "0.05").stdout
+    # Compacted, the updated file is the rebuilt one.
+    compacted = run("index", "compact", str(tmp_path / "u.idx"), "-o", str(tmp_path / "c.idx"))
+    assert json.loads(compacted.stdout)["updates"] == 0
+    assert (tmp_path / "c.idx").read_bytes() == (tmp_path / "rebuilt.idx").read_bytes()
+    run("index", "update", str(tmp_path / "u.idx"), "--remove", str(first[0]["id"]), "--compact")
+    run("index", "update", str(tmp_path / "rebuilt.idx"), "--remove", str(first[0]["id"]))
+    run("index", "compact", str(tmp_path / "rebuilt.idx"))
+    assert (tmp_path / "u.idx").read_bytes() == (tmp_path / "rebuilt.idx").read_bytes()
 
 
 def test_update_to_another_file_and_errors(tmp_path: Path) -> None:
@@ -90,36 +98,34 @@ def test_update_to_another_file_and_errors(tmp_path: Path) -> None:
     assert "(+0 added, 0 replaced, -1 removed)" in table.stdout
 
 
-def _gz(path: Path, document: object) -> Path:
-    with gzip.open(path, "wt", encoding="utf-8") as handle:
-        json.dump(document, handle)
-    return path
-
-
-@pytest.mark.parametrize("kind", ["stale", "corrupt", "version", "garbage", "truncated"])
+@pytest.mark.parametrize("kind", ["stale", "corrupt", "version", "garbage", "truncated", "old"])
 def test_bad_index_files_are_refused_on_one_line(tmp_path: Path, kind: str) -> None:
     good = tmp_path / "good.idx"
     run("index", "build", str(LIST), "-o", str(good))
-    with gzip.open(good, "rt", encoding="utf-8") as handle:
-        document = json.load(handle)
+    meta, sections, _ = _parts(good)
     bad = tmp_path / "bad.idx"
     if kind == "stale":
-        _gz(bad, {**document, "built_with": "0.1.0 data:0123456789ab"})
+        bad.write_bytes(_assemble({**meta, "built_with": "0.1.0 data:0123456789ab"}, sections))
         expected = "stale index: built with aliaskit 0.1.0 data:0123456789ab"
     elif kind == "corrupt":
-        document["rows"]["entity"][0] = 99
-        _gz(bad, document)
-        expected = "corrupt aliaskit index file: field rows.entity[0]: no entity 99"
+        ids = json.loads(sections["ids"])
+        ids[1] = ids[0]
+        bad.write_bytes(_assemble(meta, {**sections, "ids": json.dumps(ids).encode()}))
+        expected = f"corrupt aliaskit index file: field ids: duplicate id {ids[0]!r}"
     elif kind == "version":
-        _gz(bad, {**document, "version": INDEX_VERSION - 1})
+        bad.write_bytes(_assemble({**meta, "version": INDEX_VERSION - 1}, sections))
         expected = f"index version {INDEX_VERSION - 1} is not supported"
     elif kind == "garbage":
         bad.write_text("not an index", encoding="utf-8")
         expected = "not an aliaskit index file"
-    else:
+    elif kind == "truncated":
         bad.write_bytes(good.read_bytes()[:200])
         expected = "not an aliaskit index file"
-    for args in (["screen", INPUT, "--index", str(bad)], ["index", "update", str(bad), "--remove", "p1"]):
+    else:  # gzip'd JSON, as versions up to 5 wrote
+        bad.write_bytes(gzip.compress(b'{"format":"aliaskit-index","version":5,"entities":[]}'))
+        expected = "index version 5 is not supported (this aliaskit reads version 6); rebuild"
+    for args in (["screen", INPUT, "--index", str(bad)], ["index", "update", str(bad), "--remove", "p1"],
+                 ["index", "compact", str(bad)]):
         result = run(*args)
         assert result.returncode == 1 and result.stdout == "", args
         assert result.stderr.count("\n") == 1 and expected in result.stderr, result.stderr

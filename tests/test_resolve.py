@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
+from array import array
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import load_csv
@@ -18,7 +21,7 @@ from aliaskit import (
     normalize,
     read_gazetteer,
 )
-from aliaskit._resolve import INDEX_VERSION
+from aliaskit._index import _SECTIONS, INDEX_VERSION, _assemble, _parts
 
 SEEDS = load_csv("resolve_seeds.csv")
 
@@ -98,14 +101,6 @@ def test_load_rejects_foreign_and_corrupt_files(tmp_path: Path) -> None:
     garbage.write_bytes(b"\x00\x01 not gzip at all")
     with pytest.raises(DataFileError, match="not an aliaskit index"):
         Resolver.load(garbage)
-    broken = tmp_path / "broken.gz"
-    with gzip.open(broken, "wt", encoding="utf-8") as handle:
-        json.dump({"format": "aliaskit-index", "version": INDEX_VERSION, "entities": [],
-                   "rows": {"entity": [5], "name_index": [0], "normalized": ["x"],
-                            "sounds": ["X"], "keys": [[]]},
-                   "part_df": {}}, handle)
-    with pytest.raises(DataFileError, match="corrupt"):
-        Resolver.load(broken)
     old = tmp_path / "old.gz"
     with gzip.open(old, "wt", encoding="utf-8") as handle:
         json.dump({"format": "aliaskit-index", "version": INDEX_VERSION - 1}, handle)
@@ -113,6 +108,8 @@ def test_load_rejects_foreign_and_corrupt_files(tmp_path: Path) -> None:
         Resolver.load(old)
     with pytest.raises(DataFileError, match="file not found"):
         Resolver.load(tmp_path / "missing.gz")
+    with pytest.raises(DataFileError, match="a directory"):
+        Resolver.load(tmp_path)
 
 
 def test_bad_queries(resolver: Resolver) -> None:
@@ -162,29 +159,58 @@ def test_to_dict_records_are_json_and_shared() -> None:
 INDEX_ERRORS = load_csv("index_errors.csv")
 
 
-def _saved_document(tmp_path: Path) -> dict[str, object]:
+def _saved_parts(tmp_path: Path) -> tuple[dict[str, object], dict[str, bytes]]:
     resolver = Resolver([
         Entity(id="e0", name="Amir Khan Muttaqi", kind="person", aliases=["Mottaki"]),
         Entity(id="e1", name="Kabul", kind="place")])
-    path = tmp_path / "index.gz"
+    path = tmp_path / "index.idx"
     resolver.save(path)
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        document: dict[str, object] = json.load(handle)
-    return document
+    meta, sections, _ = _parts(path)
+    return meta, sections
 
 
-def _write(path: Path, text: str) -> Path:
-    with gzip.open(path, "wt", encoding="utf-8") as handle:
-        handle.write(text)
-    return path
+def _decoded(sections: dict[str, bytes]) -> dict[str, Any]:
+    """Each section as Python values: JSON, lists of integers, entity records."""
+    out: dict[str, Any] = {}
+    for name, code in _SECTIONS:
+        if code == "json":
+            out[name] = json.loads(sections[name])
+        elif code != "bytes":
+            out[name] = array(code, sections[name]).tolist()
+    blob, offsets = sections["entities"], out["entity_offsets"]
+    out["entities"] = [json.loads(blob[a:b]) for a, b in itertools.pairwise(offsets)]
+    return out
+
+
+def _encoded(values: dict[str, Any], offsets_given: bool) -> dict[str, bytes]:
+    lines = [json.dumps(e).encode() for e in values["entities"]]
+    if not offsets_given:
+        values["entity_offsets"] = [0, *itertools.accumulate(map(len, lines))]
+    out = {"entities": b"".join(lines)}
+    for name, code in _SECTIONS:
+        if code == "json":
+            out[name] = json.dumps(values[name]).encode()
+        elif code != "bytes":
+            out[name] = array(code, values[name]).tobytes()
+    return out
+
+
+def _use(resolver: Resolver) -> None:
+    """Everything a loaded index decodes on demand: every entity, every key's rows."""
+    assert resolver.entities is not None
+    for key in list(resolver._postings):
+        assert resolver._postings[key]
 
 
 @pytest.mark.parametrize("case", INDEX_ERRORS, ids=[c["note"] for c in INDEX_ERRORS])
 def test_load_validates_every_field(tmp_path: Path, case: dict[str, str]) -> None:
-    document = _saved_document(tmp_path)
-    assert Resolver.load(_write(tmp_path / "ok.gz", json.dumps(document)))  # unchanged: loads
+    """A file whose checksums fit (they are recomputed) but whose content does not:
+    refused on load, or when the damaged entity or key is first needed."""
+    meta, sections = _saved_parts(tmp_path)
+    values = _decoded(sections)
+    _use(Resolver.load(_write(tmp_path / "ok.idx", _assemble(meta, _encoded(values, False)))))
     *path, last = case["field"].split(".")
-    node: object = document
+    node: object = values
     for step in path:
         node = node[int(step)] if isinstance(node, list) else node[step]  # type: ignore[index]
     if isinstance(node, list):
@@ -192,17 +218,24 @@ def test_load_validates_every_field(tmp_path: Path, case: dict[str, str]) -> Non
     else:
         assert isinstance(node, dict)
         node[last] = json.loads(case["value"])
-    bad = _write(tmp_path / "bad.gz", json.dumps(document))
+    bad = _write(tmp_path / "bad.idx", _assemble(meta, _encoded(values, path[:1] == ["entity_offsets"]
+                                                                 or last == "entity_offsets")))
     with pytest.raises(DataFileError) as info:
-        Resolver.load(bad)
+        _use(Resolver.load(bad))
     assert case["expected"] in str(info.value)
-    assert str(bad) in str(info.value)
+    assert str(info.value).startswith(f"{bad}: corrupt aliaskit index file: ")
 
 
-@pytest.mark.parametrize("text", ["[" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000])
-def test_load_refuses_deep_nesting(tmp_path: Path, text: str) -> None:
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("text", [b"[" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000])
+def test_load_refuses_deep_nesting(tmp_path: Path, text: bytes) -> None:
+    meta, sections = _saved_parts(tmp_path)
     with pytest.raises(DataFileError, match="nested too deeply"):
-        Resolver.load(_write(tmp_path / "deep.gz", text))
+        Resolver.load(_write(tmp_path / "deep.idx", _assemble(meta, {**sections, "keys": text})))
 
 
 def test_saved_index_keeps_screening_fields(tmp_path: Path) -> None:
