@@ -476,14 +476,18 @@ def _cue_patterns() -> dict[str, tuple[re.Pattern[str], dict[str, _data.ContextC
 
 def _cues_at(text: str, start: int, end: int) -> list[_data.ContextCue]:
     """The context cues around ``text[start:end]`` (data/context.txt)."""
+    return list(_cues_between(text[max(0, start - CONTEXT_CHARS) : start],
+                              text[end : end + CONTEXT_CHARS]))
+
+
+@functools.lru_cache(maxsize=4096)  # the same words surround a name repeated in a text
+def _cues_between(before: str, after: str) -> tuple[_data.ContextCue, ...]:
     found = []
     for side, (pattern, cues) in _cue_patterns().items():
-        window = text[max(0, start - CONTEXT_CHARS) : start] if side == "before" else \
-            text[end : end + CONTEXT_CHARS]
-        m = pattern.search(window)
+        m = pattern.search(before if side == "before" else after)
         if m is not None:
             found.append(cues[" ".join(m.group(1).lower().split())])
-    return found
+    return tuple(found)
 
 
 def _named_plus_generic(entity: Entity, parts: set[str]) -> bool:
