@@ -10,10 +10,12 @@ Offsets always refer to the text as given.
 
 from __future__ import annotations
 
+import collections
 import functools
+import itertools
+import operator
 import re
-from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import NamedTuple
 
 import attrs
@@ -96,18 +98,27 @@ def _tail_words() -> frozenset[str]:
     return frozenset(word for (_, word), _ in _data.generic_words().items())
 
 
+@functools.lru_cache(maxsize=2)
+def _splitter(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` capturing the whole word: split() then returns gaps and words."""
+    return re.compile(f"({pattern.pattern})")
+
+
 def _tokens(text: str) -> list[_Tok]:
-    out = []
-    for m in _token_pattern(text).finditer(text):
-        word = m.group()
-        end = m.end()
+    # Built column by column with C-level maps, not a Python step per word: a text may
+    # hold millions of words. Split gives [gap, word, gap, word, ..., gap].
+    pieces = _splitter(_token_pattern(text)).split(text)
+    offsets = list(itertools.accumulate(map(len, pieces), initial=0))
+    words, starts, ends = pieces[1::2], offsets[1:-1:2], offsets[2::2]
+    for k, word in enumerate(words):
         if "'" in word or "\u2019" in word:
             possessive = _POSSESSIVE.search(word)
             if possessive:
-                word = word[: possessive.start()]
-                end = m.start() + len(word)
-        out.append(_Tok(m.start(), end, word, _kind(word)))
-    return out
+                words[k] = word[: possessive.start()]
+                ends[k] = starts[k] + len(words[k])
+    kinds = {word: _kind(word) for word in dict.fromkeys(words)}  # words recur
+    return list(map(tuple.__new__, itertools.repeat(_Tok),
+                    zip(starts, ends, words, map(kinds.__getitem__, words))))
 
 
 def _runs(text: str, tokens: Sequence[_Tok]) -> list[list[_Tok]]:
@@ -215,6 +226,61 @@ def _articles() -> frozenset[str]:
     return frozenset(f.lower() for p in _data.particles() if p.role == "particle" for f in p.forms)
 
 
+def _numbered(items: Iterable[Hashable]) -> list[int]:
+    """Each item's number: the position where an equal item first occurs."""
+    first: dict[Hashable, int] = {}
+    return list(map(first.setdefault, items, itertools.count()))
+
+
+class _Scan:
+    """The positions of a run where a span of one size may still be linked, in one mode
+    of _best_subspans; spans are decided when first needed, each distinct one once."""
+
+    def __init__(self, keys: list[int], counts: collections.Counter[int] | None = None
+                 ) -> None:
+        self.keys = keys  # by position: the span's number (the first position it occurs at)
+        self.counts = collections.Counter(keys) if counts is None else counts
+        self.open = bytearray(b"\x01") * len(keys)  # 0: the span there is refused
+        self.live = bytearray(b"\x01") * len(keys)  # by span number: 0 when refused
+        self.verdicts: dict[int, Match | None] = {}
+        self.undecided = len(self.counts)
+        self.accepted = 0
+        # Positions still open whose span is refused: when they are many (a name
+        # repeated), one pass in C closes them all, instead of a Python step each.
+        self.closable = 0
+
+    def first(self, lo: int, last: int, judge: Callable[[int], Match | None]
+              ) -> tuple[int, Match] | None:
+        """The leftmost position in [lo, last] whose span is linked, and its match."""
+        keys, open_, verdicts = self.keys, self.open, self.verdicts
+        while self.undecided or self.accepted:  # else every span here is refused
+            i = open_.find(1, lo, last + 1)
+            if i < 0:
+                return None
+            key = keys[i]
+            if key in verdicts:
+                best = verdicts[key]
+            else:
+                best = verdicts[key] = judge(key)
+                self.undecided -= 1
+                if best is None:
+                    self.live[key] = 0
+                    self.closable += self.counts[key]
+                else:
+                    self.accepted += 1
+            if best is not None:
+                return i, best
+            open_[i] = 0
+            self.closable -= 1
+            if self.closable > max(16, len(keys) >> 4):
+                # Each pass closes a sixteenth of the positions or more: at most
+                # sixteen passes per scan.
+                open_[:] = bytearray(map(self.live.__getitem__, keys))
+                self.closable = 0
+            lo = i + 1
+        return None
+
+
 def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
                    ) -> list[tuple[int, int, Match]]:
     """Non-overlapping sub-spans of a run that resolve: exact aliases first, longest first.
@@ -232,30 +298,49 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
     tails = _tail_words()
 
     # Each word's tests, once per run (a span test then costs no string work).
-    lowered = [t.text.lower() for t in run]
+    lower = {w: w.lower() for w in dict.fromkeys([t.text for t in run])}  # words recur
+    lowered = list(map(lower.__getitem__, [t.text for t in run]))
     kinds = [t.kind for t in run]
-    in_stop = [w in stop for w in lowered]
-    name_like = [k in ("cap", "script") and not s and w not in titles
-                 for k, s, w in zip(kinds, in_stop, lowered)]
+    in_stop = list(map(stop.__contains__, lowered))
+    name_like = list(map(operator.and_, map(operator.contains, itertools.repeat(
+        ("cap", "script")), kinds), map(operator.not_, map(
+            operator.or_, in_stop, map(titles.__contains__, lowered)))))
     # Prefix counts: words of the run up to k that are generic tail words, and that are
     # joining connectors written in lower case ("and", "of").
-    tail_count = [0]
-    join_count = [0]
-    for k, w in zip(kinds, lowered):
-        tail_count.append(tail_count[-1] + (w in tails))
-        join_count.append(join_count[-1] + (k == "lower" and w in joins))
+    tail_count = list(itertools.accumulate(map(tails.__contains__, lowered), initial=0))
+    join_count = list(itertools.accumulate(
+        (k == "lower" and w in joins for k, w in zip(kinds, lowered)), initial=0))
 
-    def namelike(k: int) -> bool:
-        return 0 <= k < len(run) and name_like[k]
+    # A span's verdict depends only on its text, its words' kinds, whether a name-like
+    # word stands just before and just after it, and the mode: in a long run the same
+    # spans recur (a name repeated, a list of initials), so each distinct span is judged
+    # once, whatever the length of the run. Spans are numbered, per size, by the first
+    # position where they occur; each number is made from the previous size's (maps
+    # over zipped lists, no per-position Python code).
+    # A word with whether a name-like word follows it (for a word inside a span, a
+    # function of the next word; for the last, the verdict's right-hand context).
+    words = _numbered(zip([t.text for t in run], kinds, [*name_like[1:], False]))
+    gaps = _numbered([text[a.end : b.start] for a, b in itertools.pairwise(run)])
+    # spans[size - 1][i]: the number of run[i : i + size] with its context.
+    # Numbers are positions, below len(run), so two combine into one integer (no tuples):
+    # joined[i - 1]: the gap before run[i] and run[i].
+    base = len(run)
+    joined = list(map(operator.add, map(operator.mul, gaps, itertools.repeat(base)), words[1:]))
+    spans = [_numbered(map(operator.add, map(operator.mul, words, itertools.repeat(2)),
+                           [False, *name_like[:-1]]))]
+    scans: dict[tuple[int, bool], _Scan] = {}
 
-    # Whether the span run[i : i + size] is linked, by mode (True: exact aliases only),
-    # is decided when first needed. A span's answer does not depend on the search range
-    # it is met in, so each is decided once: ``linked`` keeps the spans accepted, and
-    # per (size, mode) an array of skips, 0 for a position not yet decided, else the next
-    # position worth trying (path compression over refused ones). A run of thousands of
-    # names so costs time and memory linear in its length, not a scan per name found.
-    linked: dict[tuple[int, int, bool], Match] = {}
-    skips: dict[tuple[int, bool], array[int]] = {}
+    def scan(size: int, exact_only: bool) -> _Scan:
+        found = scans.get((size, exact_only))
+        if found is None:
+            while len(spans) < size:
+                k = len(spans)  # the size being numbered, less one
+                spans.append(_numbered(map(operator.add, map(
+                    operator.mul, spans[-1], itertools.repeat(base * base)), joined[k - 1 :])))
+            other = scans.get((size, not exact_only))
+            found = scans[(size, exact_only)] = _Scan(
+                spans[size - 1], other.counts if other is not None else None)
+        return found
 
     def judge(i: int, size: int, exact_only: bool) -> Match | None:
         j = i + size
@@ -279,36 +364,13 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
         if not matches:
             return None
         best = matches[0]
-        inside = namelike(i - 1) or namelike(j)
+        inside = (i > 0 and name_like[i - 1]) or (j < len(run) and name_like[j])
         if inside and not (exact and not best.alias.ambiguous and not best.ambiguous):
             return None
         short = len([p for p in name_parts(span) if p.is_identity]) == 1
         if best.score >= LINK_THRESHOLD or best.confirmed or (short and best.entity.id in named):
             return best
         return None
-
-    def first_accepted(size: int, exact_only: bool, lo: int, last: int) -> int | None:
-        """The leftmost position in [lo, last] where a span of ``size`` words is linked."""
-        skip = skips.get((size, exact_only))
-        if skip is None:
-            skip = skips[(size, exact_only)] = array("l", [0]) * (len(run) + 1)
-        refused = []
-        i = lo
-        while i <= last:
-            if (i, size, exact_only) in linked:
-                break
-            nxt = skip[i]
-            if nxt == 0:
-                best = judge(i, size, exact_only)
-                if best is not None:
-                    linked[(i, size, exact_only)] = best
-                    break
-                nxt = i + 1
-            refused.append(i)
-            i = nxt
-        for k in refused:  # every position in [k, i) is refused
-            skip[k] = i
-        return i if i <= last else None
 
     # Exact aliases first, longest first, leftmost first; then the parts of the run on
     # either side of what was found, the same way (a stack of ranges, not recursion: a
@@ -319,9 +381,11 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
         if lo >= hi:
             continue
         for size in range(min(hi - lo, MAX_SPAN_WORDS), 0, -1):
-            i = first_accepted(size, exact_only, lo, hi - size)
-            if i is not None:
-                found.append((i, i + size, linked[(i, size, exact_only)]))
+            first = scan(size, exact_only).first(lo, hi - size, functools.partial(
+                judge, size=size, exact_only=exact_only))
+            if first is not None:
+                i, match = first
+                found.append((i, i + size, match))
                 pending.append((i + size, hi, exact_only))
                 pending.append((lo, i, exact_only))
                 break
@@ -412,14 +476,18 @@ def _cue_patterns() -> dict[str, tuple[re.Pattern[str], dict[str, _data.ContextC
 
 def _cues_at(text: str, start: int, end: int) -> list[_data.ContextCue]:
     """The context cues around ``text[start:end]`` (data/context.txt)."""
+    return list(_cues_between(text[max(0, start - CONTEXT_CHARS) : start],
+                              text[end : end + CONTEXT_CHARS]))
+
+
+@functools.lru_cache(maxsize=4096)  # the same words surround a name repeated in a text
+def _cues_between(before: str, after: str) -> tuple[_data.ContextCue, ...]:
     found = []
     for side, (pattern, cues) in _cue_patterns().items():
-        window = text[max(0, start - CONTEXT_CHARS) : start] if side == "before" else \
-            text[end : end + CONTEXT_CHARS]
-        m = pattern.search(window)
+        m = pattern.search(before if side == "before" else after)
         if m is not None:
             found.append(cues[" ".join(m.group(1).lower().split())])
-    return found
+    return tuple(found)
 
 
 def _named_plus_generic(entity: Entity, parts: set[str]) -> bool:
@@ -508,8 +576,20 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     counts: dict[str, int] = {}
     named: set[str] = set()
     lines = _Lines(text)
+    # The sub-spans found in a run, by its text and kinds: a run recurs ("Dr.", a name
+    # repeated), and its answer changes only with what the text has named so far.
+    answers: dict[tuple[str, tuple[str, ...]], list[tuple[int, int, Match]]] = {}
+    state = (0, 0)
     for run in _runs(text, _tokens(text)):
-        for i, j, match in _best_subspans(linker, text, run, named):
+        now = (len(named), sum(map(len, seen_parts.values())))
+        if now != state or len(answers) >= MAX_CACHED_SPANS:
+            answers.clear()
+            state = now
+        key = (text[run[0].start : run[-1].end], tuple([t.kind for t in run]))
+        subspans = answers.get(key)
+        if subspans is None:
+            subspans = answers[key] = _best_subspans(linker, text, run, named)
+        for i, j, match in subspans:
             start, end = run[i].start, run[j - 1].end
             if end - start > MAX_NAME_LENGTH:
                 continue

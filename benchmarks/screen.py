@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import random
 import sys
 import time
@@ -57,6 +58,8 @@ def main() -> None:
     results = {}
     for workers in (1, 2):
         clear_comparison_caches()  # each run from cold caches (forked workers inherit them)
+        load = os.getloadavg()[0]
+        before = os.times()
         start = time.perf_counter()
         digest = hashlib.sha256()
         count = 0
@@ -64,9 +67,16 @@ def main() -> None:
             digest.update(text.encode())
             count += 1
         rate = len(names) / (time.perf_counter() - start)
+        after = os.times()
         assert count == len(names)
         results[workers] = (rate, digest.hexdigest())
-        print(f"screen, {workers} worker(s)       {rate:>8,.0f} names/s", flush=True)
+        # CPU seconds of this process and of the workers: when the workers' total is about
+        # one worker's, a ratio under 2 is the machine's other load (given before the run).
+        own = after.user + after.system - before.user - before.system
+        children = (after.children_user + after.children_system
+                    - before.children_user - before.children_system)
+        print(f"screen, {workers} worker(s)       {rate:>8,.0f} names/s  (CPU s: this process "
+              f"{own:.1f}, workers {children:.1f}; load average before {load:.1f})", flush=True)
     one, two = results[1][0], results[2][0]
     print(f"2 workers / 1 worker: {two / one:.2f}x; 1 worker / plain loop: {one / plain:.2f}x; "
           f"identical output: {results[1][1] == results[2][1]}")
