@@ -73,6 +73,10 @@ MAX_PAIR_PARTS = 5
 MAX_POSTINGS = 5000
 # Pairs of keys add their rows rarest first, until there are this many candidates.
 PAIR_TARGET = 40
+# When every pair of the query's keys is commoner than CANDIDATE_BUDGET, the rarest pair
+# still adds up to this many rows: rows sharing two parts are the best candidates there
+# are (a two-part query for a three-part organisation), and _shortlist pre-ranks them.
+PAIR_BUDGET = 400
 # Part keys this long are also indexed less one letter each (see _deletions); those rows
 # are added when fewer than PAIR_TARGET candidates were found, rarest key first.
 MIN_DELETION_KEY = 3
@@ -560,7 +564,8 @@ class Resolver:
         pair come first, rarest pair first, until PAIR_TARGET rows are found (a row with
         all the query's parts shares its rarest pair too); rows sharing only a single key
         are added when a single key is very rare (a distinctive surname), or when no pair
-        matched (a typo in one part).
+        matched (a typo in one part). When every pair is commoner than that, the rarest
+        pair still adds its rows if there are at most PAIR_BUDGET.
         Keys with more than CANDIDATE_BUDGET rows ("khan", "mohammad" alone) add nothing
         unless nothing else matched, and then at most MAX_POSTINGS rows of the rarest,
         so a common part can never flood the candidate list.
@@ -579,6 +584,13 @@ class Resolver:
                 break
             rows.update(plist)
         paired = bool(rows)
+        if not paired:
+            common = [p for k, p in found if "+" in k]
+            if common:
+                rarest = min(common, key=len)
+                if len(rarest) <= PAIR_BUDGET:
+                    rows.update(rarest)
+                    paired = True
         for key, plist in sorted(found, key=lambda kp: len(kp[1])):
             if "+" in key:
                 continue
