@@ -73,7 +73,7 @@ def visible(text: str) -> str:
 
     ```
     """
-    if text.isascii() and text.isprintable():
+    if text.isprintable():  # every unsafe character is unprintable: most text has none
         return text
     return "".join(_escape_char(c) if _is_unsafe(c) else c for c in text)
 
@@ -103,7 +103,7 @@ def _json(value: Any) -> str:
     """JSON text of ``value``, UTF-8 as is but the characters :func:`visible` escapes, which
     are written as JSON escapes (the same string once parsed)."""
     text = json.dumps(value, ensure_ascii=False)
-    if text.isascii() and text.isprintable():
+    if text.isprintable():  # as in visible(): the common case costs one C-level scan
         return text
     return "".join(_json_char(c) if _is_unsafe(c) else c for c in text)
 

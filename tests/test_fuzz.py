@@ -208,3 +208,15 @@ def test_one_megabyte_inputs() -> None:
             with pytest.raises(aliaskit.InvalidNameError):
                 function(text)
         assert aliaskit.variant_group(text) is None
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=())))
+def test_terminal_escaping_shortcut_is_the_per_character_rule(text: str) -> None:
+    # visible() and the CLI's JSON return printable text unchanged, without looking at
+    # each character: sound only while every unsafe character is unprintable.
+    from aliaskit._cli import _escape_char, _is_unsafe, _json, _json_char, visible
+
+    assert visible(text) == "".join(_escape_char(c) if _is_unsafe(c) else c for c in text)
+    dumped = json.dumps(text, ensure_ascii=False)
+    assert _json(text) == "".join(_json_char(c) if _is_unsafe(c) else c for c in dumped)
+    assert json.loads(_json(text)) == text
