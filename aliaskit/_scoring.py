@@ -75,8 +75,10 @@ MAX_UNEQUAL: Final = 0.99
 # are of the total weight of both names' identity parts (aligned pairs counted once).
 FEATURES: Final[tuple[str, ...]] = (
     "evidence",        # aligned parts: weight x similarity
-    "exact",           # aligned parts equal after normalisation
-    "listed",          # aligned as spellings or translations listed in data/
+    "exact",           # aligned parts equal after normalisation (fitted >= 0: see listed)
+    "listed",          # aligned as the same name: equal, or spellings or translations
+                       # listed in data/; so an equal part is never worth less than a
+                       # listed spelling, whatever the training pairs' look-alikes share
     "edit",            # aligned by edit similarity alone (a spelling nobody listed): weight x sim
     "edit_gap",        # ... weight x (1 - sim)^2: far spellings count more than near ones
     "script",          # aligned across scripts (letter-by-letter romanisation): weight x sim
@@ -720,6 +722,7 @@ def _add_aligned(features: list[float], w: float, sim: float, method: Method) ->
     features[_EVIDENCE] += w * sim
     if method == "exact":
         features[_EXACT_SHARE] += w
+        features[_LISTED] += w
     elif method == "edit" or method == "different":
         features[_EDIT] += w * sim
         features[_EDIT_GAP] += w * (1.0 - sim) * (1.0 - sim)

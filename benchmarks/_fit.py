@@ -2,7 +2,7 @@
 
 Shared by benchmarks/fit.py (writes the bundled model from every training pair) and
 benchmarks/realworld.py (fits on some entities, measures on the others). Needs the
-``fit`` extra (scikit-learn); aliaskit itself only reads the fitted numbers.
+``fit`` extra (SciPy); aliaskit itself only reads the fitted numbers.
 
 Training pairs come from two sources, never from anything scored later in the same run:
 - the real-world set (benchmarks/realworld/): pairs of names of one entity (positives);
@@ -41,6 +41,11 @@ MINED = 3  # names of other entities the resolver ranks highest, as negatives
 MIN_ORGS = 3
 # The lowest fitted weight of a word (as the resolver's gazetteer weights).
 MIN_WORD_WEIGHT = 0.2
+# Features that can only speak for a match: an equal part is worth at least a listed
+# spelling ("listed" counts equal parts too, "exact" is what equality adds). Unconstrained,
+# the fit made equality worth less, because the look-alike pairs were chosen for sharing
+# a word spelled alike (benchmarks/realworld/README.md), not because it is.
+NON_NEGATIVE = frozenset({"exact", "whole", "skeleton", "min_sim"})
 
 Pair = tuple[str, str, int]
 NEUTRAL = _data.Model(_scoring.FEATURES, (0.0,) * len(_scoring.FEATURES), 0.0,
@@ -225,13 +230,10 @@ def _rows(pairs: Sequence[Pair]) -> tuple[list[list[float]], list[int]]:
 def fit(pairs: Sequence[Pair], decisions: Sequence[Pair] = ()) -> _data.Model:
     """A model fitted on ``pairs``: logistic regression over FEATURES, and each profile's
     threshold chosen on the fitted probabilities of ``decisions`` (default: ``pairs``)."""
-    from sklearn.linear_model import LogisticRegression
-
     rows, labels = _rows(pairs)
-    regression = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000)
-    regression.fit(rows, labels)
-    coefficients = tuple(round(float(c), 4) for c in regression.coef_[0])
-    intercept = round(float(regression.intercept_[0]), 4)
+    weights, bias = _regression(rows, labels)
+    coefficients = tuple(round(c, 4) + 0.0 for c in weights)
+    intercept = round(bias, 4)
     words = _data.model().words
     model = _data.Model(_scoring.FEATURES, coefficients, intercept, (), words)
     previous = _data._ACTIVE[:]
@@ -244,6 +246,39 @@ def fit(pairs: Sequence[Pair], decisions: Sequence[Pair] = ()) -> _data.Model:
         _data.use_model(previous[0] if previous else None)
     return _data.Model(_scoring.FEATURES, coefficients, intercept, thresholds(scores, labels),
                        words)
+
+
+def _regression(rows: Sequence[Sequence[float]], labels: Sequence[int]
+                ) -> tuple[list[float], float]:
+    """Logistic regression as scikit-learn's LogisticRegression(C=1, class_weight=
+    "balanced") fits it (L2 penalty on the coefficients, not on the intercept), with the
+    coefficients of NON_NEGATIVE features bounded below by 0 (L-BFGS-B)."""
+    import numpy as np
+    from scipy.optimize import minimize
+    from scipy.special import expit, log_expit
+
+    x = np.asarray(rows, dtype=float)
+    y = np.asarray(labels, dtype=float)
+    positives = float(y.sum())
+    # "balanced": each class weighs as much as the other in total
+    sample = np.where(y == 1, len(y) / (2 * positives), len(y) / (2 * (len(y) - positives)))
+    sign = 2 * y - 1
+    n = x.shape[1]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:n], theta[n]
+        margin = sign * (x @ w + b)
+        value = 0.5 * float(w @ w) - float(sample @ log_expit(margin))
+        slope = -sample * sign * expit(-margin)
+        return value, np.concatenate([w + x.T @ slope, [slope.sum()]])
+
+    bounds = [(0.0, None) if name in NON_NEGATIVE else (None, None)
+              for name in _scoring.FEATURES] + [(None, None)]
+    found = minimize(loss, np.zeros(n + 1), jac=True, method="L-BFGS-B", bounds=bounds,
+                     options={"maxiter": 10_000, "gtol": 1e-8})
+    if not found.success:
+        raise RuntimeError(f"the fit did not converge: {found.message}")
+    return [float(v) for v in found.x[:n]], float(found.x[n])
 
 
 def decision_pairs(clusters: Sequence[dict], negatives: Iterable[dict]) -> list[Pair]:

