@@ -535,8 +535,12 @@ def _name_of(text: object, kind: Kind | None) -> _Name:
 def _better_joined(joined: str, parts: Sequence[_Slot], other: Sequence[_Slot]) -> bool:
     """Does ``joined`` match a part of ``other`` clearly better than its pieces do?"""
     for o in other:
-        # Cheap tests first: a join only helps when lengths and first letters agree.
-        if o.script or o.text[0] != joined[0] or abs(len(o.text) - len(joined)) > 3:
+        # Cheap tests first: a join only helps when lengths and first letters agree, the
+        # first letters folded when they differ (Qolamreza / Gholamreza: q, gh).
+        if o.script or abs(len(o.text) - len(joined)) > 3:
+            continue
+        if o.text[0] != joined[0] and not (
+                {f[:1] for f in o.spelling.folds()} & {f[:1] for f in _folds(joined)}):
             continue
         sim = _pair(joined, o.text, False, False)[0]
         if sim >= JOIN_MIN and sim > max(_pair(p.text, o.text, False, False)[0] for p in parts) + 0.2:
