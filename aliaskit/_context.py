@@ -29,7 +29,7 @@ from . import _data
 from ._errors import InvalidNameError
 from ._types import Entity
 
-__all__ = ["check_context", "context_evidence", "with_context"]
+__all__ = ["check_context", "confirming", "context_evidence", "with_context"]
 
 MIN_YEAR, MAX_YEAR = 1000, 2999
 NAME_ODDS_FLOOR = 0.01
@@ -83,6 +83,21 @@ def context_evidence(entity: Entity, *, birth_year: int | None = None,
             evidence += weights["country_same" if same else "country_other"]
             reasons.append(f"country {'/'.join(known)} vs {wanted}")
     return evidence, tuple(reasons)
+
+
+def confirming(evidence: float, score: float, threshold: float) -> float:
+    """The evidence that applies to a name score under a decision ``threshold``: context
+    confirms a name that matches on its own, it cannot make a match of one that does not
+    (data/context_weights.txt), so agreement below the threshold counts for nothing;
+    disagreement always counts.
+
+    ```pycon
+    >>> confirming(0.5, 0.9, 0.56), confirming(0.5, 0.45, 0.56), confirming(-4.36, 0.45, 0.56)
+    (0.5, 0.0, -4.36)
+
+    ```
+    """
+    return 0.0 if evidence > 0 and score < threshold else evidence
 
 
 def with_context(score: float, evidence: float) -> float:

@@ -30,7 +30,7 @@ import attrs
 from rapidfuzz import fuzz, process
 
 from ._compare import Profile, _profile, compare, pair_script, part_weight
-from ._context import check_context, context_evidence, with_context
+from ._context import check_context, confirming, context_evidence, with_context
 from ._errors import AliaskitError, DataFileError, InvalidArgumentError
 from ._index import load_file, save_index
 from ._judgements import Judgement, Judgements, name_key
@@ -703,6 +703,11 @@ class Resolver:
             for entity_index, value in best.items():
                 evidence, reasons = context_evidence(self._entities[entity_index],
                                                      birth_year=birth_year, country=country)
+                if evidence > 0:
+                    row, row_kind = value[2], value[3]
+                    decides = chosen.for_pair(row_kind, pair_script(name, self._rows.names[row])) \
+                        if chosen.groups else chosen
+                    evidence = confirming(evidence, value[0], decides.threshold)
                 context[entity_index] = (evidence, reasons, value[0])
                 best[entity_index] = (with_context(value[0], evidence), *value[1:])
         ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1],

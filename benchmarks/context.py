@@ -21,7 +21,7 @@ from pathlib import Path
 from _common import prf, roc_auc
 
 import aliaskit
-from aliaskit._context import context_evidence, with_context
+from aliaskit._context import confirming, context_evidence, with_context
 
 SET = Path(__file__).parent / "realworld"
 
@@ -50,7 +50,7 @@ def main() -> None:
         entity = aliaskit.Entity(id="x", name="x", birth_dates=[str(y) for y in years])
         evidence, _ = context_evidence(entity, birth_year=year)
         plain.append(score)
-        context.append(with_context(score, evidence))
+        context.append(with_context(score, confirming(evidence, score, threshold)))
         labels.append(label)
     print(f"{len(negatives)} look-alike negative pairs, {sum(labels)} positive pairs "
           f"({len(persons)} persons with birth years); default threshold {threshold:.3f}")

@@ -58,6 +58,21 @@ def test_resolver_context_reranks_and_explains() -> None:
         [m.score for m in resolver.resolve("Velma Orrin")]
 
 
+def test_agreeing_context_confirms_a_match_but_never_makes_one() -> None:
+    resolver = Resolver([Entity(id="t", name="Zarif Tabrizi", kind="person", birth_dates=["1956"]),
+                         Entity(id="k", name="Nadir Kolbaz", kind="person", birth_dates=["1956"])])
+    # "Zarif Tannuri" / "Zarif Tabrizi" is no match on the name (about 0.5): a birth year
+    # that agrees must not lift it over the threshold (data/context_weights.txt)
+    below = resolver.resolve("Zarif Tannuri", threshold=0.0, birth_year=1956)[0]
+    assert below.entity.id == "t" and not below.comparison.is_match
+    assert below.score == below.comparison.score and below.context_log_odds == 0.0
+    assert below.context and not resolver.resolve("Zarif Tannuri", birth_year=1956)
+    # a name that matches on its own is confirmed
+    above = resolver.resolve("Nadir Kolbadi", birth_year=1956)[0]
+    assert above.entity.id == "k" and above.comparison.is_match
+    assert above.context_log_odds > 0 and above.score > above.comparison.score
+
+
 def test_bad_context_is_rejected() -> None:
     resolver = Resolver(PEOPLE)
     with pytest.raises(InvalidNameError, match="birth_year"):
