@@ -27,7 +27,6 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 import attrs
-from rapidfuzz import fuzz, process
 
 from ._compare import Profile, _profile, compare, pair_script, part_weight
 from ._context import check_context, confirming, context_evidence, with_context
@@ -36,6 +35,7 @@ from ._index import load_file, save_index
 from ._judgements import Judgement, Judgements, name_key
 from ._keys import part_key
 from ._parsing import _parse, _require_str
+from ._prerank import MIN_RERANK, RERANK, key_overlap, shortlist
 from ._reference import load_reference
 from ._regional import load_regional
 from ._scoring import (
@@ -80,14 +80,6 @@ PAIR_BUDGET = 400
 # Part keys this long are also indexed less one letter each (see _deletions); those rows
 # are added when fewer than PAIR_TARGET candidates were found, rarest key first.
 MIN_DELETION_KEY = 3
-# How many candidates are pre-ranked by rapidfuzz, and how many leading entities are
-# compared (more when more answers are asked for: see Resolver.resolve's limit).
-PRERANK = 200
-RERANK = 8
-MIN_RERANK = 2
-# At most this many names of one leading entity are compared with the query.
-NAMES_PER_ENTITY = 2
-PRERANK_MARGIN = 25
 # Gazetteer-derived weights apply to parts at least this frequent among the aliases.
 MIN_DF_FOR_WEIGHT = 20
 # At most this many rows' key weights are kept between queries (see Resolver._overlap).
@@ -822,123 +814,21 @@ class Resolver:
         The distinctive words of a name carry its identity ("Khazar" of "Khazar Steel
         Co."): a row that shares them ranks high even when it adds or lacks common words.
         """
-        postings = self._postings
         n = max(self.alias_count, 1)  # live rows: an updated index weighs as a rebuilt one
         if self._row_weights[0] != n or len(self._row_weights[1]) > MAX_ROW_WEIGHTS:
             self._row_weights = (n, {})  # the index grew: every weight changed
-        index = {row: k for k, row in enumerate(rows)}
-        credit = [0.0] * len(rows)
-        total = 0.0
-        for group in groups:
-            best: dict[int, float] = {}
-            top = 0.0
-            for key in dict.fromkeys(group):
-                plist = postings.get(key)
-                df = len(plist) if plist is not None else 0
-                weight = math.log(1.0 + n / max(df, 1))
-                if weight > top:
-                    top = weight
-                if plist is None:
-                    continue
-                if df <= 4 * len(rows):
-                    for r in plist:
-                        k = index.get(r)
-                        if k is not None and weight > best.get(k, 0.0):
-                            best[k] = weight
-                else:  # a common key: look the rows up in its (ascending) postings
-                    for k, r in enumerate(rows):
-                        at = bisect.bisect_left(plist, r)
-                        if at < df and plist[at] == r and weight > best.get(k, 0.0):
-                            best[k] = weight
-            total += top
-            for k, weight in best.items():
-                credit[k] += weight
-        # Shared weight over the mean weight of the two names (Dice), so that words
-        # present on one side only lower it whichever side they are on.
-        column = self._rows.sounds
-        cached = self._row_weights[1]
-        out = []
-        for k, row in enumerate(rows):
-            own = cached.get(row)
-            if own is None:
-                own = 0.0
-                for key in dict.fromkeys(column[row].split(" ")):
-                    plist = postings.get(key)
-                    own += math.log(1.0 + n / max(len(plist) if plist is not None else 0, 1))
-                cached[row] = own
-            out.append(200.0 * credit[k] / (total + own) if total + own else 0.0)
-        return out
+        return key_overlap(rows, groups, self._postings, self._rows.sounds, n,
+                           self._row_weights[1])
 
     def _shortlist(self, rows: list[int], normalized: str, sounds: str, rerank: int,
                    groups: Sequence[Sequence[str]] = ()) -> list[int]:
         """The candidates worth scoring, best first: the best names of the ``rerank``
-        leading entities."""
+        leading entities (_prerank.shortlist)."""
         if len(rows) <= MIN_RERANK:
             return rows
-        # Pre-rank by the part keys in any order (sorted: "AMR MTK XN"): spellings of
-        # a name share its keys, so the pre-rank sees through transliteration; and by
-        # the share of the query's distinctive keys a row has (_overlap), which sees
-        # through translated and added generic words.
-        column = self._rows.sounds
-        ratios = process.extract(sounds, [column[r] for r in rows], scorer=fuzz.ratio,
-                                 limit=len(rows))
         overlap = self._overlap(rows, groups) if groups else [0.0] * len(rows)
-        # Compare the leaders only: candidates whose key similarity trails the best by
-        # more than PRERANK_MARGIN points, and whose share of distinctive keys does too,
-        # rarely win, and comparing is the cost. The rest are ranked by the mean of the
-        # two; among equal scores (the spellings of one name share its keys), the
-        # spelling closest to the query's comes first, then the shorter name ("Massoud"
-        # before "Commander Massoud" for the query "Massoud").
-        top_ratio = ratios[0][1]
-        top_share = max(overlap)
-        ranked = sorted((((score + overlap[k]) / 2, k) for _, score, k in ratios
-                         if score >= top_ratio - PRERANK_MARGIN
-                         or overlap[k] >= top_share - PRERANK_MARGIN),
-                        key=lambda item: (-item[0], item[1]))
-        texts = self._rows.normalized
-        close = []
-        for score, k in ranked[:PRERANK]:
-            text = texts[rows[k]]
-            close.append((-score, -fuzz.ratio(normalized, text), len(text), rows[k]))
-        close.sort()
-        kept = [r for *_, r in close]
-        leaders = self._diverse(kept)[: max(MIN_RERANK, min(rerank, len(kept)))]
-        owners = {self._rows.entity[r] for r in leaders}
-        if len(owners) < MIN_RERANK:
-            # Fewer than MIN_RERANK entities lead (one entity's several spellings, "Balkh"
-            # and "بلخ", can fill the places): the next entities by key similarity join.
-            for _, _, k in ratios:
-                if len(owners) >= MIN_RERANK:
-                    break
-                if self._rows.entity[rows[k]] not in owners:
-                    owners.add(self._rows.entity[rows[k]])
-                    leaders.append(rows[k])
-                    if rows[k] not in kept:
-                        kept.append(rows[k])
-        # A leading entity's first name may have more or fewer parts than the query
-        # ("Ahmad Shah Massoud" for "Massoud") while another of its names fits it
-        # better ("Massoud"): then compare a few more of its names.
-        entities = {self._rows.entity[r] for r in leaders}
-        quota: dict[int, int] = {}
-        open_entities = len(entities)
-        words = sounds.count(" ")
-        shortlist = []
-        for r in kept:
-            e = self._rows.entity[r]
-            left = quota.get(e)
-            if e not in entities or left == 0:
-                continue
-            shortlist.append(r)
-            if left is None:
-                left = NAMES_PER_ENTITY - 1 if column[r].count(" ") != words else 0
-            else:
-                left -= 1
-            quota[e] = left
-            if left == 0:
-                open_entities -= 1
-                if not open_entities:
-                    break
-        return shortlist
+        return shortlist(rows, normalized, sounds, rerank, overlap, self._rows.sounds,
+                         self._rows.normalized, self._rows.entity)
 
     def exact(self, name: str, *, profile: str | Profile = "default") -> list[Match]:
         """Entities with a name equal to ``name`` after normalisation, best first.
@@ -988,17 +878,6 @@ class Resolver:
         row = self._starts[index] + position
         return Match(entity, entity.alias(entity.names[position]), comparison, score, False, (),
                      self._row_layer[row], self._row_source[row])
-
-    def _diverse(self, rows: list[int]) -> list[int]:
-        """Keep the best row per entity first, so one entity's many aliases don't crowd out others."""
-        seen: set[int] = set()
-        first: list[int] = []
-        rest: list[int] = []
-        for row in rows:
-            entity = self._rows.entity[row]
-            (rest if entity in seen else first).append(row)
-            seen.add(entity)
-        return first + rest
 
     def resolve_many(
         self,

@@ -1,0 +1,202 @@
+"""The resolver's pre-rank: which of the candidate rows are worth comparing with a query.
+
+:func:`shortlist` ranks the candidates by their part keys and by :func:`key_overlap`,
+the share of the query's distinctive keys each holds, and keeps the best names of the
+leading entities. A module of its own so that it is compiled with mypyc (setup.py) like
+the comparison: at a million aliases this, not the comparison, was the largest cost of a
+query. Without a compiler the same source runs as plain Python.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+__all__ = ["MIN_RERANK", "NAMES_PER_ENTITY", "PRERANK", "PRERANK_MARGIN", "RERANK",
+           "key_overlap", "shortlist"]
+
+# How many candidates are pre-ranked by rapidfuzz, and how many leading entities are
+# compared (more when more answers are asked for: see Resolver.resolve's limit).
+PRERANK = 200
+RERANK = 8
+MIN_RERANK = 2
+# At most this many names of one leading entity are compared with the query.
+NAMES_PER_ENTITY = 2
+PRERANK_MARGIN = 25
+
+
+def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapping[str, Any],
+                sounds: Sequence[str], n: int, own_weights: dict[int, float]) -> list[float]:
+    """How much each of ``rows`` (ascending) shares with the query, 0-100.
+
+    Each of the query's parts (a group of the keys that stand for it) weighs the inverse
+    document frequency of its rarest key among the ``n`` rows, log(1 + n / df), and
+    counts for a row with the weight of its rarest key that the row has. The shared
+    weight is divided by the mean weight of the two names (a Dice coefficient): the
+    row's own weight, the sum over its part keys (``sounds``: "AMR MTK XN"), is kept in
+    ``own_weights`` between queries.
+
+    ```pycon
+    >>> postings = {"AMR": [0, 2], "MTK": [0], "KRM": [1, 2]}
+    >>> [round(x, 1) for x in key_overlap([0, 1, 2], [["AMR"], ["MTK"]], postings,
+    ...                                   ["AMR MTK", "KRM", "AMR KRM"], 3, {})]
+    [100.0, 0.0, 44.3]
+
+    ```
+    """
+    credit = [0.0] * len(rows)
+    total = 0.0
+    index: dict[int, int] = {}
+    own_keys: list[list[str]] = []
+    for group in groups:
+        # A part counts for a row by the weight of its rarest key the row has: keys are
+        # taken rarest first, so a row credited already needs no further look.
+        found: list[tuple[int, str, Any]] = []
+        for key in dict.fromkeys(group):
+            plist = postings.get(key)
+            found.append((len(plist) if plist is not None else 0, key, plist))
+        if not found:
+            continue
+        found.sort(key=_first)
+        total += math.log(1.0 + n / max(found[0][0], 1))
+        best: dict[int, float] = {}
+        for df, key, plist in found:
+            if plist is None:
+                continue
+            weight = math.log(1.0 + n / df)
+            if df <= 4 * len(rows):
+                if not index:
+                    index = {row: k for k, row in enumerate(rows)}
+                for r in plist:
+                    k = index.get(r, -1)
+                    if k >= 0 and k not in best:
+                        best[k] = weight
+                continue
+            # A common key: a row's own part keys say it has it; else the row is looked
+            # up in the key's (ascending) rows, which also hold rows that have the key as
+            # two of their parts joined.
+            if not own_keys:
+                own_keys = [sounds[row].split(" ") for row in rows]
+            at = 0
+            for k in range(len(rows)):
+                if k in best:
+                    continue
+                if key in own_keys[k]:
+                    best[k] = weight
+                    continue
+                r = rows[k]
+                at = bisect.bisect_left(plist, r, at)
+                if at == df:
+                    break
+                if plist[at] == r:
+                    best[k] = weight
+        for k, weight in best.items():
+            credit[k] += weight
+    # Shared weight over the mean weight of the two names (Dice), so that words present
+    # on one side only lower it whichever side they are on.
+    out: list[float] = []
+    for k in range(len(rows)):
+        row = rows[k]
+        own = own_weights.get(row, -1.0)
+        if own < 0.0:
+            own = 0.0
+            for key in dict.fromkeys(sounds[row].split(" ")):
+                plist = postings.get(key)
+                own += math.log(1.0 + n / max(len(plist) if plist is not None else 0, 1))
+            own_weights[row] = own
+        out.append(200.0 * credit[k] / (total + own) if total + own else 0.0)
+    return out
+
+
+def _first(item: tuple[int, str, Any]) -> int:
+    return item[0]
+
+
+def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
+              overlap: list[float], sounds_of: Sequence[str], texts: Sequence[str],
+              entity_of: Sequence[int]) -> list[int]:
+    """The candidates worth comparing with a query, best first: the best names of the
+    ``rerank`` leading entities among ``rows`` (at least 3), given the query's
+    normalised text, its sorted part keys (``sounds``) and each row's
+    :func:`key_overlap`; ``sounds_of``, ``texts`` and ``entity_of`` are the index's
+    columns (part keys, normalised text and entity of each row).
+    """
+    # Pre-rank by the part keys in any order (sorted: "AMR MTK XN"): spellings of a name
+    # share its keys, so the pre-rank sees through transliteration; and by the share of
+    # the query's distinctive keys a row has (key_overlap), which sees through
+    # translated and added generic words.
+    ratios = process.extract(sounds, [sounds_of[r] for r in rows], scorer=fuzz.ratio,
+                             limit=len(rows))
+    # Compare the leaders only: candidates whose key similarity trails the best by more
+    # than PRERANK_MARGIN points, and whose share of distinctive keys does too, rarely
+    # win, and comparing is the cost. The rest are ranked by the mean of the two; among
+    # equal scores (the spellings of one name share its keys), the spelling closest to
+    # the query's comes first, then the shorter name ("Massoud" before "Commander
+    # Massoud" for the query "Massoud").
+    top_ratio: float = ratios[0][1]
+    top_share = max(overlap)
+    ranked: list[tuple[float, int]] = []
+    for _, ratio, k in ratios:
+        if ratio >= top_ratio - PRERANK_MARGIN or overlap[k] >= top_share - PRERANK_MARGIN:
+            ranked.append((-(ratio + overlap[k]) / 2, k))
+    ranked.sort()
+    close: list[tuple[float, float, int, int]] = []
+    for negative, k in ranked[:PRERANK]:
+        text = texts[rows[k]]
+        close.append((negative, -fuzz.ratio(normalized, text), len(text), rows[k]))
+    close.sort()
+    kept = [item[3] for item in close]
+    leaders = _diverse(kept, entity_of)[: max(MIN_RERANK, min(rerank, len(kept)))]
+    owners = {entity_of[r] for r in leaders}
+    if len(owners) < MIN_RERANK:
+        # Fewer than MIN_RERANK entities lead (one entity's several spellings, "Balkh" and
+        # "بلخ", can fill the places): the next entities by key similarity join.
+        for _, _, k in ratios:
+            if len(owners) >= MIN_RERANK:
+                break
+            if entity_of[rows[k]] not in owners:
+                owners.add(entity_of[rows[k]])
+                leaders.append(rows[k])
+                if rows[k] not in kept:
+                    kept.append(rows[k])
+    # A leading entity's first name may have more or fewer parts than the query ("Ahmad
+    # Shah Massoud" for "Massoud") while another of its names fits it better
+    # ("Massoud"): then compare a few more of its names.
+    entities = {entity_of[r] for r in leaders}
+    quota: dict[int, int] = {}
+    open_entities = len(entities)
+    words = sounds.count(" ")
+    out: list[int] = []
+    for r in kept:
+        e = entity_of[r]
+        left = quota.get(e, -1)
+        if e not in entities or left == 0:
+            continue
+        out.append(r)
+        if left < 0:
+            left = NAMES_PER_ENTITY - 1 if sounds_of[r].count(" ") != words else 0
+        else:
+            left -= 1
+        quota[e] = left
+        if left == 0:
+            open_entities -= 1
+            if not open_entities:
+                break
+    return out
+
+
+def _diverse(rows: list[int], entity_of: Sequence[int]) -> list[int]:
+    """The best row of each entity first, so one entity's many aliases don't crowd out
+    the others."""
+    seen: set[int] = set()
+    first: list[int] = []
+    rest: list[int] = []
+    for row in rows:
+        entity = entity_of[row]
+        (rest if entity in seen else first).append(row)
+        seen.add(entity)
+    return first + rest

@@ -1,0 +1,62 @@
+"""The resolver's pre-rank (aliaskit/_prerank.py, compiled by mypyc) held equal to the
+plain definition of its key overlap."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aliaskit._prerank import key_overlap
+
+
+def reference(rows: list[int], groups: list[list[str]], postings: dict[str, list[int]],
+              sounds: list[str], n: int) -> list[float]:
+    """Each part: the weight log(1 + n / df) of its rarest key; a row gets, per part, the
+    weight of the rarest of the part's keys it is listed under; over the mean of the two
+    names' weights (Dice)."""
+    def weight(key: str) -> float:
+        return math.log(1.0 + n / max(len(postings.get(key, [])), 1))
+
+    total = sum(max(weight(k) for k in group) for group in groups if group)
+    out = []
+    for row in rows:
+        shared = sum(max((weight(k) for k in group if row in postings.get(k, [])), default=0.0)
+                     for group in groups)
+        own = sum(weight(k) for k in dict.fromkeys(sounds[row].split(" ")))
+        out.append(200.0 * shared / (total + own) if total + own else 0.0)
+    return out
+
+
+@st.composite
+def indexes(draw: st.DrawFn) -> tuple[list[int], list[list[str]], dict[str, list[int]],
+                                      list[str], int]:
+    vocabulary = [f"K{i}" for i in range(draw(st.integers(1, 10)))]
+    n = draw(st.integers(1, 80))
+    sounds = [" ".join(draw(st.lists(st.sampled_from(vocabulary), min_size=1, max_size=4)))
+              for _ in range(n)]
+    postings: dict[str, set[int]] = {}
+    for row, text in enumerate(sounds):  # a row is listed under each of its part keys ...
+        for key in text.split(" "):
+            postings.setdefault(key, set()).add(row)
+    extra = [*vocabulary, "=meaning", "^ab"]  # ... and under others (joined parts, meanings)
+    for key in draw(st.lists(st.sampled_from(extra), max_size=6)):
+        postings.setdefault(key, set()).update(draw(st.lists(st.integers(0, n - 1), max_size=n)))
+    rows = sorted(set(draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=12))))
+    keys = [*extra, "MISSING"]
+    groups = draw(st.lists(st.lists(st.sampled_from(keys), max_size=4), max_size=4))
+    return rows, groups, {k: sorted(v) for k, v in postings.items() if v}, sounds, n
+
+
+@settings(max_examples=200)
+@given(indexes())
+def test_key_overlap_is_its_definition(case: tuple[list[int], list[list[str]],
+                                                   dict[str, list[int]], list[str], int]) -> None:
+    rows, groups, postings, sounds, n = case
+    cache: dict[int, float] = {}
+    fast = key_overlap(rows, groups, postings, sounds, n, cache)
+    expected = reference(rows, groups, postings, sounds, n)
+    assert all(math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12) for a, b in zip(fast, expected)), \
+        (fast, expected)
+    assert key_overlap(rows, groups, postings, sounds, n, cache) == fast  # from the cache too
