@@ -30,7 +30,8 @@ PRERANK_MARGIN = 25
 
 
 def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapping[str, Any],
-                sounds: Sequence[str], n: int, own_weights: dict[int, float]) -> list[float]:
+                sounds: Sequence[str], n: int, own_weights: dict[int, float],
+                key_weights: dict[str, float] | None = None) -> list[float]:
     """How much each of ``rows`` (ascending) shares with the query, 0-100.
 
     Each of the query's parts (a group of the keys that stand for it) weighs the inverse
@@ -38,7 +39,8 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
     counts for a row with the weight of its rarest key that the row has. The shared
     weight is divided by the mean weight of the two names (a Dice coefficient): the
     row's own weight, the sum over its part keys (``sounds``: "AMR MTK XN"), is kept in
-    ``own_weights`` between queries.
+    ``own_weights`` between queries, and the weight of each part key in ``key_weights``
+    (both for this ``n``: the caller empties them when the index changes).
 
     ```pycon
     >>> postings = {"AMR": [0, 2], "MTK": [0], "KRM": [1, 2]}
@@ -48,6 +50,8 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
 
     ```
     """
+    if key_weights is None:
+        key_weights = {}
     credit = [0.0] * len(rows)
     total = 0.0
     index: dict[int, int] = {}
@@ -105,8 +109,12 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
         if own < 0.0:
             own = 0.0
             for key in dict.fromkeys(sounds[row].split(" ")):
-                plist = postings.get(key)
-                own += math.log(1.0 + n / max(len(plist) if plist is not None else 0, 1))
+                weight = key_weights.get(key, -1.0)
+                if weight < 0.0:
+                    plist = postings.get(key)
+                    weight = math.log(1.0 + n / max(len(plist) if plist is not None else 0, 1))
+                    key_weights[key] = weight
+                own += weight
             own_weights[row] = own
         out.append(200.0 * credit[k] / (total + own) if total + own else 0.0)
     return out

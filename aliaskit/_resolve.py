@@ -371,8 +371,9 @@ class Resolver:
         # every posting list and lookup; save() leaves them out.
         self._removed: set[int] = set()
         self._dead_rows = 0
-        # The summed key weights of rows (see _overlap), for an index of this many rows.
-        self._row_weights: tuple[int, dict[int, float]] = (0, {})
+        # The summed key weights of rows and the weights of part keys (see _overlap), for
+        # an index of this many rows.
+        self._row_weights: tuple[int, dict[int, float], dict[str, float]] = (0, {}, {})
         for entity in entities:
             self.add(entity)
 
@@ -515,7 +516,7 @@ class Resolver:
                 del self._postings[key]
         self._exact_rows = self._names_index = None
         self._weights_stale = True
-        self._row_weights = (0, {})
+        self._row_weights = (0, {}, {})
         return len(wanted)
 
     def __len__(self) -> int:
@@ -816,9 +817,9 @@ class Resolver:
         """
         n = max(self.alias_count, 1)  # live rows: an updated index weighs as a rebuilt one
         if self._row_weights[0] != n or len(self._row_weights[1]) > MAX_ROW_WEIGHTS:
-            self._row_weights = (n, {})  # the index grew: every weight changed
+            self._row_weights = (n, {}, {})  # the index grew: every weight changed
         return key_overlap(rows, groups, self._postings, self._rows.sounds, n,
-                           self._row_weights[1])
+                           self._row_weights[1], self._row_weights[2])
 
     def _shortlist(self, rows: list[int], normalized: str, sounds: str, rerank: int,
                    groups: Sequence[Sequence[str]] = ()) -> list[int]:
