@@ -110,12 +110,12 @@ def _tokens(text: str) -> list[_Tok]:
     pieces = _splitter(_token_pattern(text)).split(text)
     offsets = list(itertools.accumulate(map(len, pieces), initial=0))
     words, starts, ends = pieces[1::2], offsets[1:-1:2], offsets[2::2]
-    for k, word in enumerate(words):
-        if "'" in word or "\u2019" in word:
-            possessive = _POSSESSIVE.search(word)
-            if possessive:
-                words[k] = word[: possessive.start()]
-                ends[k] = starts[k] + len(words[k])
+    if "'" in text or "\u2019" in text:
+        # Possessives ("Masood's"): only the words that end in one take a Python step.
+        possessives = list(map(_POSSESSIVE.search, words))
+        for k in itertools.compress(itertools.count(), possessives):
+            words[k] = words[k][: possessives[k].start()]  # type: ignore[union-attr]
+            ends[k] = starts[k] + len(words[k])
     kinds = {word: _kind(word) for word in dict.fromkeys(words)}  # words recur
     return list(map(tuple.__new__, itertools.repeat(_Tok),
                     zip(starts, ends, words, map(kinds.__getitem__, words))))
@@ -138,9 +138,15 @@ def _runs(text: str, tokens: Sequence[_Tok]) -> list[list[_Tok]]:
             runs.append(list(current))
         current.clear()
 
+    # Whether each word is joined to the one before it (only spaces, a hyphen or an
+    # apostrophe between them); the text between two words of a run is always that
+    # between the word and the one before it. The gaps recur: each is tested once.
+    gaps = list(map(text.__getitem__, map(slice, map(operator.itemgetter(1), tokens),
+                                          map(operator.itemgetter(0), tokens[1:]))))
+    joinable = {gap: _JOINER.fullmatch(gap) is not None for gap in set(gaps)}
+    joined = [False, *map(joinable.__getitem__, gaps)]
     for i, tok in enumerate(tokens):
-        joined = bool(current) and _JOINER.fullmatch(text[current[-1].end : tok.start]) is not None
-        if current and not joined:
+        if current and not joined[i]:
             close()
         if tok.kind in ("cap", "acronym"):
             if current and current[-1].kind == "script":
@@ -236,9 +242,10 @@ class _Scan:
     """The positions of a run where a span of one size may still be linked, in one mode
     of _best_subspans; spans are decided when first needed, each distinct one once."""
 
-    def __init__(self, keys: list[int], counts: collections.Counter[int] | None = None
-                 ) -> None:
+    def __init__(self, keys: list[int], judge: Callable[[int], Match | None],
+                 counts: collections.Counter[int] | None = None) -> None:
         self.keys = keys  # by position: the span's number (the first position it occurs at)
+        self.judge = judge  # a span's match by its number, None when refused
         self.counts = collections.Counter(keys) if counts is None else counts
         self.open = bytearray(b"\x01") * len(keys)  # 0: the span there is refused
         self.live = bytearray(b"\x01") * len(keys)  # by span number: 0 when refused
@@ -246,14 +253,20 @@ class _Scan:
         self.undecided = len(self.counts)
         self.accepted = 0
         # Positions still open whose span is refused: when they are many (a name
-        # repeated), one pass in C closes them all, instead of a Python step each.
+        # repeated), one pass in C closes them all, instead of a Python step each. Each
+        # pass closes a sixteenth of the positions or more: at most sixteen per scan.
         self.closable = 0
+        self.pass_size = max(16, len(keys) >> 4)
 
-    def first(self, lo: int, last: int, judge: Callable[[int], Match | None]
-              ) -> tuple[int, Match] | None:
+    @property
+    def spent(self) -> bool:
+        """Every span is judged and refused: no position can be linked."""
+        return not (self.undecided or self.accepted)
+
+    def first(self, lo: int, last: int) -> tuple[int, Match] | None:
         """The leftmost position in [lo, last] whose span is linked, and its match."""
-        keys, open_, verdicts = self.keys, self.open, self.verdicts
-        while self.undecided or self.accepted:  # else every span here is refused
+        keys, open_, verdicts, judge = self.keys, self.open, self.verdicts, self.judge
+        while not self.spent:
             i = open_.find(1, lo, last + 1)
             if i < 0:
                 return None
@@ -272,9 +285,7 @@ class _Scan:
                 return i, best
             open_[i] = 0
             self.closable -= 1
-            if self.closable > max(16, len(keys) >> 4):
-                # Each pass closes a sixteenth of the positions or more: at most
-                # sixteen passes per scan.
+            if self.closable > self.pass_size and not self.spent:
                 open_[:] = bytearray(map(self.live.__getitem__, keys))
                 self.closable = 0
             lo = i + 1
@@ -339,7 +350,8 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
                     operator.mul, spans[-1], itertools.repeat(base * base)), joined[k - 1 :])))
             other = scans.get((size, not exact_only))
             found = scans[(size, exact_only)] = _Scan(
-                spans[size - 1], other.counts if other is not None else None)
+                spans[size - 1], functools.partial(judge, size=size, exact_only=exact_only),
+                other.counts if other is not None else None)
         return found
 
     def judge(i: int, size: int, exact_only: bool) -> Match | None:
@@ -381,8 +393,10 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
         if lo >= hi:
             continue
         for size in range(min(hi - lo, MAX_SPAN_WORDS), 0, -1):
-            first = scan(size, exact_only).first(lo, hi - size, functools.partial(
-                judge, size=size, exact_only=exact_only))
+            sized = scan(size, exact_only)
+            if sized.spent:
+                continue  # a name repeated: only its own size is still searched
+            first = sized.first(lo, hi - size)
             if first is not None:
                 i, match = first
                 found.append((i, i + size, match))
