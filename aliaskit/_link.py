@@ -556,6 +556,50 @@ def _context(text: str, start: int, end: int) -> str:
     return " ".join(text[left:right].split())
 
 
+class _Reading(NamedTuple):
+    """What a mention's own words and the words around it decide, whatever the rest of
+    the text says; offsets are within the window that _read() was given."""
+
+    start: int  # after leading titles
+    surface: str
+    entity: Entity
+    ambiguous: bool
+    alternatives: tuple[str, ...]
+    via: str
+    match: Match
+    identity: tuple[str, ...]  # the part keys of the mention's identity parts
+    context: str
+
+
+def _read(window: str, start: int, end: int, match: Match, resolver: Resolver) -> _Reading:
+    """The span ``window[start:end]`` that resolved to ``match``, read with the words
+    around it. ``window`` holds the text up to CONTEXT_CHARS on either side of the span
+    (less at the text's edges): all that the titles, the country before it, the context
+    cues and the context line look at, so the reading is the same for the whole text."""
+    lo, _ = _trim_titles(window[start:end], match)
+    start += lo
+    surface = window[start:end]
+    entity, ambiguous, via = match.entity, match.ambiguous, "name"
+    alternatives = match.alternatives
+    identity = tuple(part_key(p.text) for p in name_parts(surface) if p.is_identity)
+    country = _country_before(window, start) if match.ambiguous else None
+    if country is not None:
+        # "Iranian Foreign Ministry", "Iran's Foreign Ministry": the country decides.
+        fits = [e for e in (resolver.entity(i) for i in (match.entity.id, *match.alternatives))
+                if f" {country} " in f" {' '.join(p.text for p in name_parts(e.name))} "]
+        if len(fits) == 1:
+            entity, ambiguous, alternatives = fits[0], False, ()
+    steered = _steer(window, start, end, resolver, entity, alternatives)
+    if steered is not None:
+        # "Kandahar province", "interior minister Haqqani": the words around decide.
+        (entity, alternatives), via = steered, "context"
+        ambiguous = bool(alternatives)
+        if entity is not match.entity:
+            match = resolver.match(surface, entity.id)
+    return _Reading(start, surface, entity, ambiguous, alternatives, via, match, identity,
+                    _context(window, start, end))
+
+
 def link(text: str, *, resolver: Resolver | None = None, source: str | None = None,
          judgements: Judgements | None = None) -> list[LinkedMention]:
     """Find every mention of a known entity in ``text``, in order of position.
@@ -594,6 +638,7 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     # repeated), and its answer changes only with what the text has named so far.
     answers: dict[tuple[str, tuple[str, ...]], list[tuple[int, int, Match]]] = {}
     state = (0, 0)
+    readings: dict[tuple[str, int, int, int], tuple[Match, _Reading]] = {}
     for run in _runs(text, _tokens(text)):
         now = (len(named), sum(map(len, seen_parts.values())))
         if now != state or len(answers) >= MAX_CACHED_SPANS:
@@ -607,27 +652,24 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
             start, end = run[i].start, run[j - 1].end
             if end - start > MAX_NAME_LENGTH:
                 continue
-            lo, _ = _trim_titles(text[start:end], match)
-            start += lo
-            surface = text[start:end]
-            entity, ambiguous, via = match.entity, match.ambiguous, "name"
-            alternatives = match.alternatives
-            identity = [part_key(p.text) for p in name_parts(surface) if p.is_identity]
-            country = _country_before(text, start) if match.ambiguous else None
-            if country is not None:
-                # "Iranian Foreign Ministry", "Iran's Foreign Ministry": the country decides.
-                fits = [e for e in (linker.resolver.entity(i) for i in
-                                    (match.entity.id, *match.alternatives))
-                        if f" {country} " in f" {' '.join(p.text for p in name_parts(e.name))} "]
-                if len(fits) == 1:
-                    entity, ambiguous, alternatives = fits[0], False, ()
-            steered = _steer(text, start, end, linker.resolver, entity, alternatives)
-            if steered is not None:
-                # "Kandahar province", "interior minister Haqqani": the words around decide.
-                (entity, alternatives), via = steered, "context"
-                ambiguous = bool(alternatives)
-                if entity is not match.entity:
-                    match = linker.resolver.match(surface, entity.id)
+            # What the mention's words and the words around it decide is read once per
+            # distinct (window, match): a name repeated is mostly read in the same words.
+            left = max(0, start - CONTEXT_CHARS)
+            window = text[left : end + CONTEXT_CHARS]
+            # The key holds the match by id(); the value holds the match itself, so the
+            # id is not reused by another object while the entry lives.
+            where = (window, start - left, end - left, id(match))
+            known = readings.get(where)
+            if known is None:
+                if len(readings) >= MAX_CACHED_SPANS:
+                    readings.clear()
+                known = readings[where] = (match, _read(window, start - left, end - left, match,
+                                                      linker.resolver))
+            reading = known[1]
+            start = left + reading.start
+            match, entity, via = reading.match, reading.entity, reading.via
+            ambiguous, alternatives, identity = (reading.ambiguous, reading.alternatives,
+                                                 reading.identity)
             if ambiguous and identity:
                 # The name alone does not decide ("Massoud"): the entities this text has
                 # already named with this part do, the most mentioned one first.
@@ -646,11 +688,12 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
             counts[entity.id] = counts.get(entity.id, 0) + 1
             if match.score >= LINK_THRESHOLD:
                 named.add(entity.id)
-            line, context = lines.at(start), _context(text, start, end)
+            surface = reading.surface
             found.append(LinkedMention(
                 start=start, end=end, surface=surface, entity=entity, score=match.score,
                 ambiguous=ambiguous, alternatives=alternatives, via=via,  # type: ignore[arg-type]
-                mention=Mention(source or "", start, end, line, surface, context),
+                mention=Mention(source or "", start, end, lines.at(start), surface,
+                                reading.context),
                 match=match,
             ))
     return found
