@@ -252,41 +252,47 @@ class _Scan:
         self.verdicts: dict[int, Match | None] = {}
         self.undecided = len(self.counts)
         self.accepted = 0
+        self.spent = False  # every span is judged and refused: nothing here is linked
         # Positions still open whose span is refused: when they are many (a name
         # repeated), one pass in C closes them all, instead of a Python step each. Each
         # pass closes a sixteenth of the positions or more: at most sixteen per scan.
         self.closable = 0
         self.pass_size = max(16, len(keys) >> 4)
 
-    @property
-    def spent(self) -> bool:
-        """Every span is judged and refused: no position can be linked."""
-        return not (self.undecided or self.accepted)
+    def verdict(self, key: int) -> Match | None:
+        """The match of the span numbered ``key`` (None: refused), judged once."""
+        if key in self.verdicts:
+            return self.verdicts[key]
+        best = self.verdicts[key] = self.judge(key)
+        self.undecided -= 1
+        if best is None:
+            self.live[key] = 0
+            self.closable += self.counts[key]
+        else:
+            self.accepted += 1
+        self.spent = not (self.undecided or self.accepted)
+        return best
 
     def first(self, lo: int, last: int) -> tuple[int, Match] | None:
         """The leftmost position in [lo, last] whose span is linked, and its match."""
-        keys, open_, verdicts, judge = self.keys, self.open, self.verdicts, self.judge
+        keys, open_ = self.keys, self.open
         while not self.spent:
             i = open_.find(1, lo, last + 1)
             if i < 0:
                 return None
-            key = keys[i]
-            if key in verdicts:
-                best = verdicts[key]
-            else:
-                best = verdicts[key] = judge(key)
-                self.undecided -= 1
-                if best is None:
-                    self.live[key] = 0
-                    self.closable += self.counts[key]
-                else:
-                    self.accepted += 1
+            best = self.verdict(keys[i])
             if best is not None:
                 return i, best
             open_[i] = 0
             self.closable -= 1
-            if self.closable > self.pass_size and not self.spent:
-                open_[:] = bytearray(map(self.live.__getitem__, keys))
+            if self.closable > self.pass_size:
+                if self.undecided <= 16:
+                    # A few spans left to judge (those at the ends of a name repeated)
+                    # cost less than the pass, and may leave nothing to pass over.
+                    for key in [k for k in self.counts if k not in self.verdicts]:
+                        self.verdict(key)
+                if not self.spent:
+                    open_[:] = bytearray(map(self.live.__getitem__, keys))
                 self.closable = 0
             lo = i + 1
         return None
@@ -387,16 +393,21 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
     # Exact aliases first, longest first, leftmost first; then the parts of the run on
     # either side of what was found, the same way (a stack of ranges, not recursion: a
     # run may hold thousands of names).
+    # The sizes still searched in each mode, largest first: a size whose spans are all
+    # judged and refused is dropped (a name repeated: every size but its own).
+    searched = {mode: list(range(MAX_SPAN_WORDS, 0, -1)) for mode in (True, False)}
     pending: list[tuple[int, int, bool]] = [(0, len(run), True)]
     while pending:
         lo, hi, exact_only = pending.pop()
         if lo >= hi:
             continue
-        for size in range(min(hi - lo, MAX_SPAN_WORDS), 0, -1):
+        for size in searched[exact_only]:
+            if size > hi - lo:
+                continue
             sized = scan(size, exact_only)
-            if sized.spent:
-                continue  # a name repeated: only its own size is still searched
             first = sized.first(lo, hi - size)
+            if sized.spent:
+                searched[exact_only] = [s for s in searched[exact_only] if s != size]
             if first is not None:
                 i, match = first
                 found.append((i, i + size, match))
