@@ -15,7 +15,7 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable
 from typing import NamedTuple
 
 import attrs
@@ -45,13 +45,24 @@ _POSSESSIVE = re.compile(r"['\u2019][sS]$")
 _JOINER = re.compile(r"[ \t\u00a0\u200c-]{1,3}")
 
 
-class _Tok(NamedTuple):
-    """A word of the text (a named tuple: running text has many)."""
+class _Words(NamedTuple):
+    """The words of a text, column by column: a text may hold millions of words, and an
+    object per word costs its making and the garbage collector's passes over it."""
 
-    start: int
-    end: int
-    text: str
-    kind: str  # "cap", "acronym", "script", "lower", "tail", "other"
+    starts: list[int]
+    ends: list[int]
+    texts: list[str]
+    kinds: list[str]  # "cap", "acronym", "script", "lower", "other"
+    gaps: list[str]  # gaps[k]: the text between word k - 1 and word k (the first: before it)
+
+
+class _Run(NamedTuple):
+    """Words ``lo`` to ``hi - 1`` of a text, a run of name-like words; with ``tail``,
+    the last is a generic word that ends the name ("Herat province")."""
+
+    lo: int
+    hi: int
+    tail: bool
 
 
 def _kind(word: str) -> str:
@@ -104,7 +115,7 @@ def _splitter(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(f"({pattern.pattern})")
 
 
-def _tokens(text: str) -> list[_Tok]:
+def _tokens(text: str) -> _Words:
     # Built column by column with C-level maps, not a Python step per word: a text may
     # hold millions of words. Split gives [gap, word, gap, word, ..., gap].
     pieces = _splitter(_token_pattern(text)).split(text)
@@ -117,54 +128,59 @@ def _tokens(text: str) -> list[_Tok]:
             words[k] = words[k][: possessives[k].start()]  # type: ignore[union-attr]
             ends[k] = starts[k] + len(words[k])
     kinds = {word: _kind(word) for word in dict.fromkeys(words)}  # words recur
-    return list(map(tuple.__new__, itertools.repeat(_Tok),
-                    zip(starts, ends, words, map(kinds.__getitem__, words))))
+    gaps = list(map(text.__getitem__, map(slice, [0, *ends[:-1]], starts)))
+    return _Words(starts, ends, words, list(map(kinds.__getitem__, words)), gaps)
 
 
-def _runs(text: str, tokens: Sequence[_Tok]) -> list[list[_Tok]]:
+def _runs(words: _Words) -> list[_Run]:
     """Maximal runs of name-like words, joined only by spaces or hyphens."""
     stop = _data.stopwords()
     inner = _inner_words()
-    runs: list[list[_Tok]] = []
-    current: list[_Tok] = []
+    tails = _tail_words()
+    texts, kinds = words.texts, words.kinds
+    runs: list[_Run] = []
+    lo = -1  # the first word of the run being read; -1: none
 
-    def close() -> None:
-        while current and current[-1].kind == "lower":
-            current.pop()  # a name does not end in "of" or "al"
-        if all(t.text.lower() in stop for t in current) and not any(
-                t.kind == "acronym" for t in current):
-            current.clear()
-        if current:
-            runs.append(list(current))
-        current.clear()
+    def close(hi: int, tail: bool = False) -> None:
+        """The run being read ends before word ``hi``."""
+        nonlocal lo
+        if lo >= 0:
+            while not tail and hi > lo and kinds[hi - 1] == "lower":
+                hi -= 1  # a name does not end in "of" or "al"
+            if hi > lo and not (all(texts[k].lower() in stop for k in range(lo, hi)) and
+                                "acronym" not in kinds[lo:hi]):
+                runs.append(_Run(lo, hi, tail))
+        lo = -1
 
     # Whether each word is joined to the one before it (only spaces, a hyphen or an
-    # apostrophe between them); the text between two words of a run is always that
-    # between the word and the one before it. The gaps recur: each is tested once.
-    gaps = list(map(text.__getitem__, map(slice, map(operator.itemgetter(1), tokens),
-                                          map(operator.itemgetter(0), tokens[1:]))))
-    joinable = {gap: _JOINER.fullmatch(gap) is not None for gap in set(gaps)}
-    joined = [False, *map(joinable.__getitem__, gaps)]
-    for i, tok in enumerate(tokens):
-        if current and not joined[i]:
-            close()
-        if tok.kind in ("cap", "acronym"):
-            if current and current[-1].kind == "script":
-                close()  # one name is written in one script
-            current.append(tok)
-        elif tok.kind == "lower" and current and tok.text.lower() in _tail_words():
-            current.append(tok._replace(kind="tail"))
-            close()  # "Herat province and Ahmad Massoud": the generic word ends the name
-        elif tok.kind == "script":
-            if current and current[-1].kind != "script":
-                close()
-            current.append(tok)
-        elif tok.kind == "lower" and tok.text.lower() in inner and (
-                current or (i + 1 < len(tokens) and tokens[i + 1].kind == "cap")):
-            current.append(tok)  # "Hezb-i Islami", "Lion of Panjshir", "al-Qaeda"
+    # apostrophe between them). The gaps recur: each is tested once.
+    joinable = {gap: _JOINER.fullmatch(gap) is not None for gap in set(words.gaps)}
+    joined = list(map(joinable.__getitem__, words.gaps))
+    # A word of a run being read always follows the run's previous word: any word that
+    # does not join the run closes it.
+    for i, kind in enumerate(kinds):
+        if lo >= 0 and not joined[i]:
+            close(i)
+        if kind in ("cap", "acronym"):
+            if lo >= 0 and kinds[i - 1] == "script":
+                close(i)  # one name is written in one script
+            if lo < 0:
+                lo = i
+        elif kind == "lower" and lo >= 0 and texts[i].lower() in tails:
+            # "Herat province and Ahmad Massoud": the generic word ends the name.
+            close(i + 1, tail=True)
+        elif kind == "script":
+            if lo >= 0 and kinds[i - 1] != "script":
+                close(i)
+            if lo < 0:
+                lo = i
+        elif kind == "lower" and texts[i].lower() in inner and (
+                lo >= 0 or (i + 1 < len(kinds) and kinds[i + 1] == "cap")):
+            if lo < 0:
+                lo = i  # "Hezb-i Islami", "Lion of Panjshir", "al-Qaeda"
         else:
-            close()
-    close()
+            close(i)
+    close(len(kinds))
     return runs
 
 
@@ -298,7 +314,7 @@ class _Scan:
         return None
 
 
-def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
+def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, named: set[str]
                    ) -> list[tuple[int, int, Match]]:
     """Non-overlapping sub-spans of a run that resolve: exact aliases first, longest first.
 
@@ -314,10 +330,15 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
     titles = _title_set()
     tails = _tail_words()
 
+    # The run's columns; positions below are positions in the run.
+    starts, ends = run_words.starts[run.lo : run.hi], run_words.ends[run.lo : run.hi]
+    texts, kinds = run_words.texts[run.lo : run.hi], run_words.kinds[run.lo : run.hi]
+    if run.tail:
+        kinds[-1] = "tail"
+    size_of_run = len(texts)
     # Each word's tests, once per run (a span test then costs no string work).
-    lower = {w: w.lower() for w in dict.fromkeys([t.text for t in run])}  # words recur
-    lowered = list(map(lower.__getitem__, [t.text for t in run]))
-    kinds = [t.kind for t in run]
+    lower = {w: w.lower() for w in dict.fromkeys(texts)}  # words recur
+    lowered = list(map(lower.__getitem__, texts))
     in_stop = list(map(stop.__contains__, lowered))
     name_like = list(map(operator.and_, map(operator.contains, itertools.repeat(
         ("cap", "script")), kinds), map(operator.not_, map(
@@ -336,12 +357,12 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
     # over zipped lists, no per-position Python code).
     # A word with whether a name-like word follows it (for a word inside a span, a
     # function of the next word; for the last, the verdict's right-hand context).
-    words = _numbered(zip([t.text for t in run], kinds, [*name_like[1:], False]))
-    gaps = _numbered([text[a.end : b.start] for a, b in itertools.pairwise(run)])
-    # spans[size - 1][i]: the number of run[i : i + size] with its context.
-    # Numbers are positions, below len(run), so two combine into one integer (no tuples):
-    # joined[i - 1]: the gap before run[i] and run[i].
-    base = len(run)
+    words = _numbered(zip(texts, kinds, [*name_like[1:], False]))
+    gaps = _numbered(run_words.gaps[run.lo + 1 : run.hi])
+    # spans[size - 1][i]: the number of the run's words i to i + size - 1 with their
+    # context. Numbers are positions, below the run's length, so two combine into one
+    # integer (no tuples): joined[i - 1]: the gap before word i and word i.
+    base = size_of_run
     joined = list(map(operator.add, map(operator.mul, gaps, itertools.repeat(base)), words[1:]))
     spans = [_numbered(map(operator.add, map(operator.mul, words, itertools.repeat(2)),
                            [False, *name_like[:-1]]))]
@@ -367,7 +388,7 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
         if (first_kind in ("lower", "tail") and not starts_with_article) or \
                 last_kind == "lower":
             return None
-        span = text[run[i].start : run[j - 1].end]
+        span = text[starts[i] : ends[j - 1]]
         exact = _normal(span) in linker.exact
         needs_exact = (in_stop[i] or in_stop[j - 1] or last_kind == "tail"
                        or join_count[j - 1] - join_count[i + 1] > 0  # inside the span
@@ -382,7 +403,7 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
         if not matches:
             return None
         best = matches[0]
-        inside = (i > 0 and name_like[i - 1]) or (j < len(run) and name_like[j])
+        inside = (i > 0 and name_like[i - 1]) or (j < size_of_run and name_like[j])
         if inside and not (exact and not best.alias.ambiguous and not best.ambiguous):
             return None
         short = len([p for p in name_parts(span) if p.is_identity]) == 1
@@ -396,7 +417,7 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
     # The sizes still searched in each mode, largest first: a size whose spans are all
     # judged and refused is dropped (a name repeated: every size but its own).
     searched = {mode: list(range(MAX_SPAN_WORDS, 0, -1)) for mode in (True, False)}
-    pending: list[tuple[int, int, bool]] = [(0, len(run), True)]
+    pending: list[tuple[int, int, bool]] = [(0, size_of_run, True)]
     while pending:
         lo, hi, exact_only = pending.pop()
         if lo >= hi:
@@ -647,20 +668,22 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     lines = _Lines(text)
     # The sub-spans found in a run, by its text and kinds: a run recurs ("Dr.", a name
     # repeated), and its answer changes only with what the text has named so far.
-    answers: dict[tuple[str, tuple[str, ...]], list[tuple[int, int, Match]]] = {}
+    answers: dict[tuple[str, tuple[str, ...], bool], list[tuple[int, int, Match]]] = {}
     state = (0, 0)
     readings: dict[tuple[str, int, int, int], tuple[Match, _Reading]] = {}
-    for run in _runs(text, _tokens(text)):
+    words = _tokens(text)
+    for run in _runs(words):
         now = (len(named), sum(map(len, seen_parts.values())))
         if now != state or len(answers) >= MAX_CACHED_SPANS:
             answers.clear()
             state = now
-        key = (text[run[0].start : run[-1].end], tuple([t.kind for t in run]))
+        key = (text[words.starts[run.lo] : words.ends[run.hi - 1]],
+               tuple(words.kinds[run.lo : run.hi]), run.tail)
         subspans = answers.get(key)
         if subspans is None:
-            subspans = answers[key] = _best_subspans(linker, text, run, named)
+            subspans = answers[key] = _best_subspans(linker, text, words, run, named)
         for i, j, match in subspans:
-            start, end = run[i].start, run[j - 1].end
+            start, end = words.starts[run.lo + i], words.ends[run.lo + j - 1]
             if end - start > MAX_NAME_LENGTH:
                 continue
             # What the mention's words and the words around it decide is read once per
