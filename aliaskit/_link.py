@@ -438,7 +438,7 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
         else:
             if exact_only:
                 pending.append((lo, hi, False))
-    return sorted(found, key=lambda f: f[0])
+    return sorted(found)  # by position: no two found spans start at the same word
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -671,6 +671,7 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     answers: dict[tuple[str, tuple[str, ...], bool], list[tuple[int, int, Match]]] = {}
     state = (0, 0)
     readings: dict[tuple[str, int, int, int], tuple[Match, _Reading]] = {}
+    source_name = source or ""
     words = _tokens(text)
     for run in _runs(words):
         now = (len(named), sum(map(len, seen_parts.values())))
@@ -682,13 +683,16 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
         subspans = answers.get(key)
         if subspans is None:
             subspans = answers[key] = _best_subspans(linker, text, words, run, named)
+        # This loop runs once per mention, up to hundreds of thousands of times in a text:
+        # it does only what depends on the document so far.
+        starts, ends = words.starts[run.lo : run.hi], words.ends[run.lo : run.hi]
         for i, j, match in subspans:
-            start, end = words.starts[run.lo + i], words.ends[run.lo + j - 1]
+            start, end = starts[i], ends[j - 1]
             if end - start > MAX_NAME_LENGTH:
                 continue
             # What the mention's words and the words around it decide is read once per
             # distinct (window, match): a name repeated is mostly read in the same words.
-            left = max(0, start - CONTEXT_CHARS)
+            left = start - CONTEXT_CHARS if start > CONTEXT_CHARS else 0
             window = text[left : end + CONTEXT_CHARS]
             # The key holds the match by id(); the value holds the match itself, so the
             # id is not reused by another object while the entry lives.
@@ -723,13 +727,12 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
             if match.score >= LINK_THRESHOLD:
                 named.add(entity.id)
             surface = reading.surface
+            # start, end, surface, entity, score, ambiguous, alternatives, via, mention, match
             found.append(LinkedMention(
-                start=start, end=end, surface=surface, entity=entity, score=match.score,
-                ambiguous=ambiguous, alternatives=alternatives, via=via,  # type: ignore[arg-type]
-                mention=Mention(source or "", start, end, lines.at(start), surface,
-                                reading.context),
-                match=match,
-            ))
+                start, end, surface, entity, match.score, ambiguous, alternatives,
+                via,  # type: ignore[arg-type]
+                Mention(source_name, start, end, lines.at(start), surface, reading.context),
+                match))
     return found
 
 
