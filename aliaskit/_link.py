@@ -291,12 +291,13 @@ class _Scan:
 
     def first(self, lo: int, last: int) -> tuple[int, Match] | None:
         """The leftmost position in [lo, last] whose span is linked, and its match."""
-        keys, open_ = self.keys, self.open
+        keys, open_, verdicts = self.keys, self.open, self.verdicts
         while not self.spent:
             i = open_.find(1, lo, last + 1)
             if i < 0:
                 return None
-            best = self.verdict(keys[i])
+            key = keys[i]
+            best = verdicts[key] if key in verdicts else self.verdict(key)
             if best is not None:
                 return i, best
             open_[i] = 0
@@ -346,8 +347,9 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
     # Prefix counts: words of the run up to k that are generic tail words, and that are
     # joining connectors written in lower case ("and", "of").
     tail_count = list(itertools.accumulate(map(tails.__contains__, lowered), initial=0))
-    join_count = list(itertools.accumulate(
-        (k == "lower" and w in joins for k, w in zip(kinds, lowered)), initial=0))
+    join_count = list(itertools.accumulate(map(
+        operator.and_, map(operator.eq, kinds, itertools.repeat("lower")),
+        map(joins.__contains__, lowered)), initial=0))
 
     # A span's verdict depends only on its text, its words' kinds, whether a name-like
     # word stands just before and just after it, and the mode: in a long run the same
@@ -413,31 +415,35 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
 
     # Exact aliases first, longest first, leftmost first; then the parts of the run on
     # either side of what was found, the same way (a stack of ranges, not recursion: a
-    # run may hold thousands of names).
+    # run may hold thousands of names). Ranges are independent, and a span's verdict
+    # does not depend on when it is judged: the order in which they are searched does
+    # not change what is found. A range comes with the largest size it may hold: left
+    # of a span found there is no linked span as long, right of it none longer.
     # The sizes still searched in each mode, largest first: a size whose spans are all
     # judged and refused is dropped (a name repeated: every size but its own).
     searched = {mode: list(range(MAX_SPAN_WORDS, 0, -1)) for mode in (True, False)}
-    pending: list[tuple[int, int, bool]] = [(0, size_of_run, True)]
+    pending: list[tuple[int, int, bool, int]] = [(0, size_of_run, True, MAX_SPAN_WORDS)]
     while pending:
-        lo, hi, exact_only = pending.pop()
-        if lo >= hi:
-            continue
-        for size in searched[exact_only]:
-            if size > hi - lo:
-                continue
-            sized = scan(size, exact_only)
-            first = sized.first(lo, hi - size)
-            if sized.spent:
-                searched[exact_only] = [s for s in searched[exact_only] if s != size]
-            if first is not None:
-                i, match = first
-                found.append((i, i + size, match))
-                pending.append((i + size, hi, exact_only))
-                pending.append((lo, i, exact_only))
+        lo, hi, exact_only, largest = pending.pop()
+        while lo < hi:  # the part right of each span found is searched next
+            for size in searched[exact_only]:
+                if size > largest or size > hi - lo:
+                    continue
+                sized = scan(size, exact_only)
+                first = sized.first(lo, hi - size)
+                if sized.spent:
+                    searched[exact_only] = [s for s in searched[exact_only] if s != size]
+                if first is not None:
+                    i, match = first
+                    found.append((i, i + size, match))
+                    if i > lo:
+                        pending.append((lo, i, exact_only, size - 1))
+                    lo, largest = i + size, size
+                    break
+            else:
+                if exact_only:
+                    pending.append((lo, hi, False, MAX_SPAN_WORDS))
                 break
-        else:
-            if exact_only:
-                pending.append((lo, hi, False))
     return sorted(found)  # by position: no two found spans start at the same word
 
 
