@@ -315,8 +315,18 @@ class _Scan:
         return None
 
 
+class _Subspans(NamedTuple):
+    """The sub-spans linked in a run, in order: words ``firsts[k]`` to ``ends[k] - 1``
+    of the run, linked by ``matches[k]`` (lists, not a tuple per span: a run of a name
+    repeated holds hundreds of thousands)."""
+
+    firsts: list[int]
+    ends: list[int]
+    matches: list[Match]
+
+
 def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, named: set[str]
-                   ) -> list[tuple[int, int, Match]]:
+                   ) -> _Subspans:
     """Non-overlapping sub-spans of a run that resolve: exact aliases first, longest first.
 
     ``named`` holds the ids of entities this text has already linked: a one-word partial
@@ -324,7 +334,9 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
     A sub-span inside a longer run of names ("Khan" in "Imran Khan") is linked only when
     it is an exact alias that is not ambiguous in general.
     """
-    found: list[tuple[int, int, Match]] = []
+    # The spans found, by their first word.
+    found_ends: dict[int, int] = {}
+    found_matches: dict[int, Match] = {}
     stop = _data.stopwords()
     joins = _exact_only_words()
     articles = _articles()
@@ -435,7 +447,7 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
                     searched[exact_only] = [s for s in searched[exact_only] if s != size]
                 if first is not None:
                     i, match = first
-                    found.append((i, i + size, match))
+                    found_ends[i], found_matches[i] = i + size, match
                     if i > lo:
                         pending.append((lo, i, exact_only, size - 1))
                     lo, largest = i + size, size
@@ -444,7 +456,9 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
                 if exact_only:
                     pending.append((lo, hi, False, MAX_SPAN_WORDS))
                 break
-    return sorted(found)  # by position: no two found spans start at the same word
+    firsts = sorted(found_ends)
+    return _Subspans(firsts, list(map(found_ends.__getitem__, firsts)),
+                     list(map(found_matches.__getitem__, firsts)))
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -674,7 +688,7 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     lines = _Lines(text)
     # The sub-spans found in a run, by its text and kinds: a run recurs ("Dr.", a name
     # repeated), and its answer changes only with what the text has named so far.
-    answers: dict[tuple[str, tuple[str, ...], bool], list[tuple[int, int, Match]]] = {}
+    answers: dict[tuple[str, tuple[str, ...], bool], _Subspans] = {}
     state = (0, 0)
     readings: dict[tuple[str, int, int, int], tuple[Match, _Reading]] = {}
     source_name = source or ""
@@ -692,7 +706,7 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
         # This loop runs once per mention, up to hundreds of thousands of times in a text:
         # it does only what depends on the document so far.
         starts, ends = words.starts[run.lo : run.hi], words.ends[run.lo : run.hi]
-        for i, j, match in subspans:
+        for i, j, match in zip(*subspans):
             start, end = starts[i], ends[j - 1]
             if end - start > MAX_NAME_LENGTH:
                 continue
