@@ -723,11 +723,9 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
                     readings.clear()
                 known = readings[where] = (match, _read(window, start - left, end - left, match,
                                                       linker.resolver))
-            reading = known[1]
-            start = left + reading.start
-            match, entity, via = reading.match, reading.entity, reading.via
-            ambiguous, alternatives, identity = (reading.ambiguous, reading.alternatives,
-                                                 reading.identity)
+            (start, surface, entity, ambiguous, alternatives, via, match, identity,
+             context) = known[1]
+            start += left
             if ambiguous and identity:
                 # The name alone does not decide ("Massoud"): the entities this text has
                 # already named with this part do, the most mentioned one first.
@@ -740,18 +738,19 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
                     ambiguous = bool(alternatives)
             if not ambiguous:
                 for part in identity:
-                    bucket = seen_parts.setdefault(part, [])
-                    if entity not in bucket:
+                    bucket = seen_parts.get(part)
+                    if bucket is None:
+                        seen_parts[part] = [entity]
+                    elif entity not in bucket:
                         bucket.append(entity)
             counts[entity.id] = counts.get(entity.id, 0) + 1
             if match.score >= LINK_THRESHOLD:
                 named.add(entity.id)
-            surface = reading.surface
             # start, end, surface, entity, score, ambiguous, alternatives, via, mention, match
             found.append(LinkedMention(
                 start, end, surface, entity, match.score, ambiguous, alternatives,
                 via,  # type: ignore[arg-type]
-                Mention(source_name, start, end, lines.at(start), surface, reading.context),
+                Mention(source_name, start, end, lines.at(start), surface, context),
                 match))
     return found
 
