@@ -447,10 +447,17 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
                     searched[exact_only] = [s for s in searched[exact_only] if s != size]
                 if first is not None:
                     i, match = first
-                    found_ends[i], found_matches[i] = i + size, match
                     if i > lo:
                         pending.append((lo, i, exact_only, size - 1))
-                    lo, largest = i + size, size
+                    # The same span again right after it is the next one found (right of
+                    # it none is longer, and it is the leftmost): a name repeated is
+                    # linked in C passes, not a search per mention.
+                    repeats = len(list(itertools.takewhile(sized.keys[i].__eq__, itertools.islice(
+                        sized.keys, i, hi - size + 1, size))))
+                    past = i + repeats * size  # the first word after the last repeat
+                    found_ends.update(zip(range(i, past, size), range(i + size, past + size, size)))
+                    found_matches.update(zip(range(i, past, size), itertools.repeat(match)))
+                    lo, largest = past, size
                     break
             else:
                 if exact_only:
