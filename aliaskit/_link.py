@@ -121,14 +121,17 @@ def _tokens(text: str) -> _Words:
     pieces = _splitter(_token_pattern(text)).split(text)
     offsets = list(itertools.accumulate(map(len, pieces), initial=0))
     words, starts, ends = pieces[1::2], offsets[1:-1:2], offsets[2::2]
+    gaps = pieces[0:-1:2]  # the text before each word
     if "'" in text or "\u2019" in text:
         # Possessives ("Masood's"): only the words that end in one take a Python step.
+        # The "'s" goes to the gap after the word.
         possessives = list(map(_POSSESSIVE.search, words))
         for k in itertools.compress(itertools.count(), possessives):
             words[k] = words[k][: possessives[k].start()]  # type: ignore[union-attr]
             ends[k] = starts[k] + len(words[k])
+            if k + 1 < len(words):
+                gaps[k + 1] = text[ends[k] : starts[k + 1]]
     kinds = {word: _kind(word) for word in dict.fromkeys(words)}  # words recur
-    gaps = list(map(text.__getitem__, map(slice, [0, *ends[:-1]], starts)))
     return _Words(starts, ends, words, list(map(kinds.__getitem__, words)), gaps)
 
 
