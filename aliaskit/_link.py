@@ -455,8 +455,10 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
                     # The same span again right after it is the next one found (right of
                     # it none is longer, and it is the leftmost): a name repeated is
                     # linked in C passes, not a search per mention.
-                    repeats = len(list(itertools.takewhile(sized.keys[i].__eq__, itertools.islice(
-                        sized.keys, i, hi - size + 1, size))))
+                    # (map over a range, not islice: that would step through the
+                    # positions before i each time.)
+                    repeats = len(list(itertools.takewhile(sized.keys[i].__eq__, map(
+                        sized.keys.__getitem__, range(i, hi - size + 1, size)))))
                     past = i + repeats * size  # the first word after the last repeat
                     found_ends.update(zip(range(i, past, size), range(i + size, past + size, size)))
                     found_matches.update(zip(range(i, past, size), itertools.repeat(match)))
