@@ -15,7 +15,7 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable
 from typing import NamedTuple
 
 import attrs
@@ -45,13 +45,24 @@ _POSSESSIVE = re.compile(r"['\u2019][sS]$")
 _JOINER = re.compile(r"[ \t\u00a0\u200c-]{1,3}")
 
 
-class _Tok(NamedTuple):
-    """A word of the text (a named tuple: running text has many)."""
+class _Words(NamedTuple):
+    """The words of a text, column by column: a text may hold millions of words, and an
+    object per word costs its making and the garbage collector's passes over it."""
 
-    start: int
-    end: int
-    text: str
-    kind: str  # "cap", "acronym", "script", "lower", "tail", "other"
+    starts: list[int]
+    ends: list[int]
+    texts: list[str]
+    kinds: list[str]  # "cap", "acronym", "script", "lower", "other"
+    gaps: list[str]  # gaps[k]: the text between word k - 1 and word k (the first: before it)
+
+
+class _Run(NamedTuple):
+    """Words ``lo`` to ``hi - 1`` of a text, a run of name-like words; with ``tail``,
+    the last is a generic word that ends the name ("Herat province")."""
+
+    lo: int
+    hi: int
+    tail: bool
 
 
 def _kind(word: str) -> str:
@@ -104,61 +115,75 @@ def _splitter(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(f"({pattern.pattern})")
 
 
-def _tokens(text: str) -> list[_Tok]:
+def _tokens(text: str) -> _Words:
     # Built column by column with C-level maps, not a Python step per word: a text may
     # hold millions of words. Split gives [gap, word, gap, word, ..., gap].
     pieces = _splitter(_token_pattern(text)).split(text)
     offsets = list(itertools.accumulate(map(len, pieces), initial=0))
     words, starts, ends = pieces[1::2], offsets[1:-1:2], offsets[2::2]
-    for k, word in enumerate(words):
-        if "'" in word or "\u2019" in word:
-            possessive = _POSSESSIVE.search(word)
-            if possessive:
-                words[k] = word[: possessive.start()]
-                ends[k] = starts[k] + len(words[k])
+    gaps = pieces[0:-1:2]  # the text before each word
+    if "'" in text or "\u2019" in text:
+        # Possessives ("Masood's"): only the words that end in one take a Python step.
+        # The "'s" goes to the gap after the word.
+        possessives = list(map(_POSSESSIVE.search, words))
+        for k in itertools.compress(itertools.count(), possessives):
+            words[k] = words[k][: possessives[k].start()]  # type: ignore[union-attr]
+            ends[k] = starts[k] + len(words[k])
+            if k + 1 < len(words):
+                gaps[k + 1] = text[ends[k] : starts[k + 1]]
     kinds = {word: _kind(word) for word in dict.fromkeys(words)}  # words recur
-    return list(map(tuple.__new__, itertools.repeat(_Tok),
-                    zip(starts, ends, words, map(kinds.__getitem__, words))))
+    return _Words(starts, ends, words, list(map(kinds.__getitem__, words)), gaps)
 
 
-def _runs(text: str, tokens: Sequence[_Tok]) -> list[list[_Tok]]:
+def _runs(words: _Words) -> list[_Run]:
     """Maximal runs of name-like words, joined only by spaces or hyphens."""
     stop = _data.stopwords()
     inner = _inner_words()
-    runs: list[list[_Tok]] = []
-    current: list[_Tok] = []
+    tails = _tail_words()
+    texts, kinds = words.texts, words.kinds
+    runs: list[_Run] = []
+    lo = -1  # the first word of the run being read; -1: none
 
-    def close() -> None:
-        while current and current[-1].kind == "lower":
-            current.pop()  # a name does not end in "of" or "al"
-        if all(t.text.lower() in stop for t in current) and not any(
-                t.kind == "acronym" for t in current):
-            current.clear()
-        if current:
-            runs.append(list(current))
-        current.clear()
+    def close(hi: int, tail: bool = False) -> None:
+        """The run being read ends before word ``hi``."""
+        nonlocal lo
+        if lo >= 0:
+            while not tail and hi > lo and kinds[hi - 1] == "lower":
+                hi -= 1  # a name does not end in "of" or "al"
+            if hi > lo and not (all(texts[k].lower() in stop for k in range(lo, hi)) and
+                                "acronym" not in kinds[lo:hi]):
+                runs.append(_Run(lo, hi, tail))
+        lo = -1
 
-    for i, tok in enumerate(tokens):
-        joined = bool(current) and _JOINER.fullmatch(text[current[-1].end : tok.start]) is not None
-        if current and not joined:
-            close()
-        if tok.kind in ("cap", "acronym"):
-            if current and current[-1].kind == "script":
-                close()  # one name is written in one script
-            current.append(tok)
-        elif tok.kind == "lower" and current and tok.text.lower() in _tail_words():
-            current.append(tok._replace(kind="tail"))
-            close()  # "Herat province and Ahmad Massoud": the generic word ends the name
-        elif tok.kind == "script":
-            if current and current[-1].kind != "script":
-                close()
-            current.append(tok)
-        elif tok.kind == "lower" and tok.text.lower() in inner and (
-                current or (i + 1 < len(tokens) and tokens[i + 1].kind == "cap")):
-            current.append(tok)  # "Hezb-i Islami", "Lion of Panjshir", "al-Qaeda"
+    # Whether each word is joined to the one before it (only spaces, a hyphen or an
+    # apostrophe between them). The gaps recur: each is tested once.
+    joinable = {gap: _JOINER.fullmatch(gap) is not None for gap in set(words.gaps)}
+    joined = list(map(joinable.__getitem__, words.gaps))
+    # A word of a run being read always follows the run's previous word: any word that
+    # does not join the run closes it.
+    for i, kind in enumerate(kinds):
+        if lo >= 0 and not joined[i]:
+            close(i)
+        if kind in ("cap", "acronym"):
+            if lo >= 0 and kinds[i - 1] == "script":
+                close(i)  # one name is written in one script
+            if lo < 0:
+                lo = i
+        elif kind == "lower" and lo >= 0 and texts[i].lower() in tails:
+            # "Herat province and Ahmad Massoud": the generic word ends the name.
+            close(i + 1, tail=True)
+        elif kind == "script":
+            if lo >= 0 and kinds[i - 1] != "script":
+                close(i)
+            if lo < 0:
+                lo = i
+        elif kind == "lower" and texts[i].lower() in inner and (
+                lo >= 0 or (i + 1 < len(kinds) and kinds[i + 1] == "cap")):
+            if lo < 0:
+                lo = i  # "Hezb-i Islami", "Lion of Panjshir", "al-Qaeda"
         else:
-            close()
-    close()
+            close(i)
+    close(len(kinds))
     return runs
 
 
@@ -236,53 +261,75 @@ class _Scan:
     """The positions of a run where a span of one size may still be linked, in one mode
     of _best_subspans; spans are decided when first needed, each distinct one once."""
 
-    def __init__(self, keys: list[int], counts: collections.Counter[int] | None = None
-                 ) -> None:
+    def __init__(self, keys: list[int], judge: Callable[[int], Match | None],
+                 counts: collections.Counter[int] | None = None) -> None:
         self.keys = keys  # by position: the span's number (the first position it occurs at)
+        self.judge = judge  # a span's match by its number, None when refused
         self.counts = collections.Counter(keys) if counts is None else counts
         self.open = bytearray(b"\x01") * len(keys)  # 0: the span there is refused
         self.live = bytearray(b"\x01") * len(keys)  # by span number: 0 when refused
         self.verdicts: dict[int, Match | None] = {}
         self.undecided = len(self.counts)
         self.accepted = 0
+        self.spent = False  # every span is judged and refused: nothing here is linked
         # Positions still open whose span is refused: when they are many (a name
-        # repeated), one pass in C closes them all, instead of a Python step each.
+        # repeated), one pass in C closes them all, instead of a Python step each. Each
+        # pass closes a sixteenth of the positions or more: at most sixteen per scan.
         self.closable = 0
+        self.pass_size = max(16, len(keys) >> 4)
 
-    def first(self, lo: int, last: int, judge: Callable[[int], Match | None]
-              ) -> tuple[int, Match] | None:
+    def verdict(self, key: int) -> Match | None:
+        """The match of the span numbered ``key`` (None: refused), judged once."""
+        if key in self.verdicts:
+            return self.verdicts[key]
+        best = self.verdicts[key] = self.judge(key)
+        self.undecided -= 1
+        if best is None:
+            self.live[key] = 0
+            self.closable += self.counts[key]
+        else:
+            self.accepted += 1
+        self.spent = not (self.undecided or self.accepted)
+        return best
+
+    def first(self, lo: int, last: int) -> tuple[int, Match] | None:
         """The leftmost position in [lo, last] whose span is linked, and its match."""
         keys, open_, verdicts = self.keys, self.open, self.verdicts
-        while self.undecided or self.accepted:  # else every span here is refused
+        while not self.spent:
             i = open_.find(1, lo, last + 1)
             if i < 0:
                 return None
             key = keys[i]
-            if key in verdicts:
-                best = verdicts[key]
-            else:
-                best = verdicts[key] = judge(key)
-                self.undecided -= 1
-                if best is None:
-                    self.live[key] = 0
-                    self.closable += self.counts[key]
-                else:
-                    self.accepted += 1
+            best = verdicts[key] if key in verdicts else self.verdict(key)
             if best is not None:
                 return i, best
             open_[i] = 0
             self.closable -= 1
-            if self.closable > max(16, len(keys) >> 4):
-                # Each pass closes a sixteenth of the positions or more: at most
-                # sixteen passes per scan.
-                open_[:] = bytearray(map(self.live.__getitem__, keys))
+            if self.closable > self.pass_size:
+                if self.undecided <= 16:
+                    # A few spans left to judge (those at the ends of a name repeated)
+                    # cost less than the pass, and may leave nothing to pass over.
+                    for key in [k for k in self.counts if k not in self.verdicts]:
+                        self.verdict(key)
+                if not self.spent:
+                    open_[:] = bytearray(map(self.live.__getitem__, keys))
                 self.closable = 0
             lo = i + 1
         return None
 
 
-def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
-                   ) -> list[tuple[int, int, Match]]:
+class _Subspans(NamedTuple):
+    """The sub-spans linked in a run, in order: words ``firsts[k]`` to ``ends[k] - 1``
+    of the run, linked by ``matches[k]`` (lists, not a tuple per span: a run of a name
+    repeated holds hundreds of thousands)."""
+
+    firsts: list[int]
+    ends: list[int]
+    matches: list[Match]
+
+
+def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, named: set[str]
+                   ) -> _Subspans:
     """Non-overlapping sub-spans of a run that resolve: exact aliases first, longest first.
 
     ``named`` holds the ids of entities this text has already linked: a one-word partial
@@ -290,17 +337,24 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
     A sub-span inside a longer run of names ("Khan" in "Imran Khan") is linked only when
     it is an exact alias that is not ambiguous in general.
     """
-    found: list[tuple[int, int, Match]] = []
+    # The spans found, by their first word.
+    found_ends: dict[int, int] = {}
+    found_matches: dict[int, Match] = {}
     stop = _data.stopwords()
     joins = _exact_only_words()
     articles = _articles()
     titles = _title_set()
     tails = _tail_words()
 
+    # The run's columns; positions below are positions in the run.
+    starts, ends = run_words.starts[run.lo : run.hi], run_words.ends[run.lo : run.hi]
+    texts, kinds = run_words.texts[run.lo : run.hi], run_words.kinds[run.lo : run.hi]
+    if run.tail:
+        kinds[-1] = "tail"
+    size_of_run = len(texts)
     # Each word's tests, once per run (a span test then costs no string work).
-    lower = {w: w.lower() for w in dict.fromkeys([t.text for t in run])}  # words recur
-    lowered = list(map(lower.__getitem__, [t.text for t in run]))
-    kinds = [t.kind for t in run]
+    lower = {w: w.lower() for w in dict.fromkeys(texts)}  # words recur
+    lowered = list(map(lower.__getitem__, texts))
     in_stop = list(map(stop.__contains__, lowered))
     name_like = list(map(operator.and_, map(operator.contains, itertools.repeat(
         ("cap", "script")), kinds), map(operator.not_, map(
@@ -308,8 +362,9 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
     # Prefix counts: words of the run up to k that are generic tail words, and that are
     # joining connectors written in lower case ("and", "of").
     tail_count = list(itertools.accumulate(map(tails.__contains__, lowered), initial=0))
-    join_count = list(itertools.accumulate(
-        (k == "lower" and w in joins for k, w in zip(kinds, lowered)), initial=0))
+    join_count = list(itertools.accumulate(map(
+        operator.and_, map(operator.eq, kinds, itertools.repeat("lower")),
+        map(joins.__contains__, lowered)), initial=0))
 
     # A span's verdict depends only on its text, its words' kinds, whether a name-like
     # word stands just before and just after it, and the mode: in a long run the same
@@ -319,12 +374,12 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
     # over zipped lists, no per-position Python code).
     # A word with whether a name-like word follows it (for a word inside a span, a
     # function of the next word; for the last, the verdict's right-hand context).
-    words = _numbered(zip([t.text for t in run], kinds, [*name_like[1:], False]))
-    gaps = _numbered([text[a.end : b.start] for a, b in itertools.pairwise(run)])
-    # spans[size - 1][i]: the number of run[i : i + size] with its context.
-    # Numbers are positions, below len(run), so two combine into one integer (no tuples):
-    # joined[i - 1]: the gap before run[i] and run[i].
-    base = len(run)
+    words = _numbered(zip(texts, kinds, [*name_like[1:], False]))
+    gaps = _numbered(run_words.gaps[run.lo + 1 : run.hi])
+    # spans[size - 1][i]: the number of the run's words i to i + size - 1 with their
+    # context. Numbers are positions, below the run's length, so two combine into one
+    # integer (no tuples): joined[i - 1]: the gap before word i and word i.
+    base = size_of_run
     joined = list(map(operator.add, map(operator.mul, gaps, itertools.repeat(base)), words[1:]))
     spans = [_numbered(map(operator.add, map(operator.mul, words, itertools.repeat(2)),
                            [False, *name_like[:-1]]))]
@@ -339,7 +394,8 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
                     operator.mul, spans[-1], itertools.repeat(base * base)), joined[k - 1 :])))
             other = scans.get((size, not exact_only))
             found = scans[(size, exact_only)] = _Scan(
-                spans[size - 1], other.counts if other is not None else None)
+                spans[size - 1], functools.partial(judge, size=size, exact_only=exact_only),
+                other.counts if other is not None else None)
         return found
 
     def judge(i: int, size: int, exact_only: bool) -> Match | None:
@@ -349,7 +405,7 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
         if (first_kind in ("lower", "tail") and not starts_with_article) or \
                 last_kind == "lower":
             return None
-        span = text[run[i].start : run[j - 1].end]
+        span = text[starts[i] : ends[j - 1]]
         exact = _normal(span) in linker.exact
         needs_exact = (in_stop[i] or in_stop[j - 1] or last_kind == "tail"
                        or join_count[j - 1] - join_count[i + 1] > 0  # inside the span
@@ -364,7 +420,7 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
         if not matches:
             return None
         best = matches[0]
-        inside = (i > 0 and name_like[i - 1]) or (j < len(run) and name_like[j])
+        inside = (i > 0 and name_like[i - 1]) or (j < size_of_run and name_like[j])
         if inside and not (exact and not best.alias.ambiguous and not best.ambiguous):
             return None
         short = len([p for p in name_parts(span) if p.is_identity]) == 1
@@ -374,25 +430,47 @@ def _best_subspans(linker: _Linker, text: str, run: list[_Tok], named: set[str]
 
     # Exact aliases first, longest first, leftmost first; then the parts of the run on
     # either side of what was found, the same way (a stack of ranges, not recursion: a
-    # run may hold thousands of names).
-    pending: list[tuple[int, int, bool]] = [(0, len(run), True)]
+    # run may hold thousands of names). Ranges are independent, and a span's verdict
+    # does not depend on when it is judged: the order in which they are searched does
+    # not change what is found. A range comes with the largest size it may hold: left
+    # of a span found there is no linked span as long, right of it none longer.
+    # The sizes still searched in each mode, largest first: a size whose spans are all
+    # judged and refused is dropped (a name repeated: every size but its own).
+    searched = {mode: list(range(MAX_SPAN_WORDS, 0, -1)) for mode in (True, False)}
+    pending: list[tuple[int, int, bool, int]] = [(0, size_of_run, True, MAX_SPAN_WORDS)]
     while pending:
-        lo, hi, exact_only = pending.pop()
-        if lo >= hi:
-            continue
-        for size in range(min(hi - lo, MAX_SPAN_WORDS), 0, -1):
-            first = scan(size, exact_only).first(lo, hi - size, functools.partial(
-                judge, size=size, exact_only=exact_only))
-            if first is not None:
-                i, match = first
-                found.append((i, i + size, match))
-                pending.append((i + size, hi, exact_only))
-                pending.append((lo, i, exact_only))
+        lo, hi, exact_only, largest = pending.pop()
+        while lo < hi:  # the part right of each span found is searched next
+            for size in searched[exact_only]:
+                if size > largest or size > hi - lo:
+                    continue
+                sized = scan(size, exact_only)
+                first = sized.first(lo, hi - size)
+                if sized.spent:
+                    searched[exact_only] = [s for s in searched[exact_only] if s != size]
+                if first is not None:
+                    i, match = first
+                    if i > lo:
+                        pending.append((lo, i, exact_only, size - 1))
+                    # The same span again right after it is the next one found (right of
+                    # it none is longer, and it is the leftmost): a name repeated is
+                    # linked in C passes, not a search per mention.
+                    # (map over a range, not islice: that would step through the
+                    # positions before i each time.)
+                    repeats = len(list(itertools.takewhile(sized.keys[i].__eq__, map(
+                        sized.keys.__getitem__, range(i, hi - size + 1, size)))))
+                    past = i + repeats * size  # the first word after the last repeat
+                    found_ends.update(zip(range(i, past, size), range(i + size, past + size, size)))
+                    found_matches.update(zip(range(i, past, size), itertools.repeat(match)))
+                    lo, largest = past, size
+                    break
+            else:
+                if exact_only:
+                    pending.append((lo, hi, False, MAX_SPAN_WORDS))
                 break
-        else:
-            if exact_only:
-                pending.append((lo, hi, False))
-    return sorted(found, key=lambda f: f[0])
+    firsts = sorted(found_ends)
+    return _Subspans(firsts, list(map(found_ends.__getitem__, firsts)),
+                     list(map(found_matches.__getitem__, firsts)))
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -542,6 +620,50 @@ def _context(text: str, start: int, end: int) -> str:
     return " ".join(text[left:right].split())
 
 
+class _Reading(NamedTuple):
+    """What a mention's own words and the words around it decide, whatever the rest of
+    the text says; offsets are within the window that _read() was given."""
+
+    start: int  # after leading titles
+    surface: str
+    entity: Entity
+    ambiguous: bool
+    alternatives: tuple[str, ...]
+    via: str
+    match: Match
+    identity: tuple[str, ...]  # the part keys of the mention's identity parts
+    context: str
+
+
+def _read(window: str, start: int, end: int, match: Match, resolver: Resolver) -> _Reading:
+    """The span ``window[start:end]`` that resolved to ``match``, read with the words
+    around it. ``window`` holds the text up to CONTEXT_CHARS on either side of the span
+    (less at the text's edges): all that the titles, the country before it, the context
+    cues and the context line look at, so the reading is the same for the whole text."""
+    lo, _ = _trim_titles(window[start:end], match)
+    start += lo
+    surface = window[start:end]
+    entity, ambiguous, via = match.entity, match.ambiguous, "name"
+    alternatives = match.alternatives
+    identity = tuple(part_key(p.text) for p in name_parts(surface) if p.is_identity)
+    country = _country_before(window, start) if match.ambiguous else None
+    if country is not None:
+        # "Iranian Foreign Ministry", "Iran's Foreign Ministry": the country decides.
+        fits = [e for e in (resolver.entity(i) for i in (match.entity.id, *match.alternatives))
+                if f" {country} " in f" {' '.join(p.text for p in name_parts(e.name))} "]
+        if len(fits) == 1:
+            entity, ambiguous, alternatives = fits[0], False, ()
+    steered = _steer(window, start, end, resolver, entity, alternatives)
+    if steered is not None:
+        # "Kandahar province", "interior minister Haqqani": the words around decide.
+        (entity, alternatives), via = steered, "context"
+        ambiguous = bool(alternatives)
+        if entity is not match.entity:
+            match = resolver.match(surface, entity.id)
+    return _Reading(start, surface, entity, ambiguous, alternatives, via, match, identity,
+                    _context(window, start, end))
+
+
 def link(text: str, *, resolver: Resolver | None = None, source: str | None = None,
          judgements: Judgements | None = None) -> list[LinkedMention]:
     """Find every mention of a known entity in ``text``, in order of position.
@@ -578,42 +700,44 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     lines = _Lines(text)
     # The sub-spans found in a run, by its text and kinds: a run recurs ("Dr.", a name
     # repeated), and its answer changes only with what the text has named so far.
-    answers: dict[tuple[str, tuple[str, ...]], list[tuple[int, int, Match]]] = {}
+    answers: dict[tuple[str, tuple[str, ...], bool], _Subspans] = {}
     state = (0, 0)
-    for run in _runs(text, _tokens(text)):
+    readings: dict[tuple[str, int, int, int], tuple[Match, _Reading]] = {}
+    source_name = source or ""
+    words = _tokens(text)
+    for run in _runs(words):
         now = (len(named), sum(map(len, seen_parts.values())))
         if now != state or len(answers) >= MAX_CACHED_SPANS:
             answers.clear()
             state = now
-        key = (text[run[0].start : run[-1].end], tuple([t.kind for t in run]))
+        key = (text[words.starts[run.lo] : words.ends[run.hi - 1]],
+               tuple(words.kinds[run.lo : run.hi]), run.tail)
         subspans = answers.get(key)
         if subspans is None:
-            subspans = answers[key] = _best_subspans(linker, text, run, named)
-        for i, j, match in subspans:
-            start, end = run[i].start, run[j - 1].end
+            subspans = answers[key] = _best_subspans(linker, text, words, run, named)
+        # This loop runs once per mention, up to hundreds of thousands of times in a text:
+        # it does only what depends on the document so far.
+        starts, ends = words.starts[run.lo : run.hi], words.ends[run.lo : run.hi]
+        for i, j, match in zip(*subspans):
+            start, end = starts[i], ends[j - 1]
             if end - start > MAX_NAME_LENGTH:
                 continue
-            lo, _ = _trim_titles(text[start:end], match)
-            start += lo
-            surface = text[start:end]
-            entity, ambiguous, via = match.entity, match.ambiguous, "name"
-            alternatives = match.alternatives
-            identity = [part_key(p.text) for p in name_parts(surface) if p.is_identity]
-            country = _country_before(text, start) if match.ambiguous else None
-            if country is not None:
-                # "Iranian Foreign Ministry", "Iran's Foreign Ministry": the country decides.
-                fits = [e for e in (linker.resolver.entity(i) for i in
-                                    (match.entity.id, *match.alternatives))
-                        if f" {country} " in f" {' '.join(p.text for p in name_parts(e.name))} "]
-                if len(fits) == 1:
-                    entity, ambiguous, alternatives = fits[0], False, ()
-            steered = _steer(text, start, end, linker.resolver, entity, alternatives)
-            if steered is not None:
-                # "Kandahar province", "interior minister Haqqani": the words around decide.
-                (entity, alternatives), via = steered, "context"
-                ambiguous = bool(alternatives)
-                if entity is not match.entity:
-                    match = linker.resolver.match(surface, entity.id)
+            # What the mention's words and the words around it decide is read once per
+            # distinct (window, match): a name repeated is mostly read in the same words.
+            left = start - CONTEXT_CHARS if start > CONTEXT_CHARS else 0
+            window = text[left : end + CONTEXT_CHARS]
+            # The key holds the match by id(); the value holds the match itself, so the
+            # id is not reused by another object while the entry lives.
+            where = (window, start - left, end - left, id(match))
+            known = readings.get(where)
+            if known is None:
+                if len(readings) >= MAX_CACHED_SPANS:
+                    readings.clear()
+                known = readings[where] = (match, _read(window, start - left, end - left, match,
+                                                      linker.resolver))
+            (start, surface, entity, ambiguous, alternatives, via, match, identity,
+             context) = known[1]
+            start += left
             if ambiguous and identity:
                 # The name alone does not decide ("Massoud"): the entities this text has
                 # already named with this part do, the most mentioned one first.
@@ -626,19 +750,20 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
                     ambiguous = bool(alternatives)
             if not ambiguous:
                 for part in identity:
-                    bucket = seen_parts.setdefault(part, [])
-                    if entity not in bucket:
+                    bucket = seen_parts.get(part)
+                    if bucket is None:
+                        seen_parts[part] = [entity]
+                    elif entity not in bucket:
                         bucket.append(entity)
             counts[entity.id] = counts.get(entity.id, 0) + 1
             if match.score >= LINK_THRESHOLD:
                 named.add(entity.id)
-            line, context = lines.at(start), _context(text, start, end)
+            # start, end, surface, entity, score, ambiguous, alternatives, via, mention, match
             found.append(LinkedMention(
-                start=start, end=end, surface=surface, entity=entity, score=match.score,
-                ambiguous=ambiguous, alternatives=alternatives, via=via,  # type: ignore[arg-type]
-                mention=Mention(source or "", start, end, line, surface, context),
-                match=match,
-            ))
+                start, end, surface, entity, match.score, ambiguous, alternatives,
+                via,  # type: ignore[arg-type]
+                Mention(source_name, start, end, lines.at(start), surface, context),
+                match))
     return found
 
 

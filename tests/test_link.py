@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import itertools
 import json
+import types
 from pathlib import Path
 
 import pytest
 from conftest import CASES, REPO
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from aliaskit import Entity, Resolver, link, load_reference
+from aliaskit import Entity, Resolver, _link, link, load_reference
 
 SEEDS = REPO / "seeds"
 ARTICLES = CASES / "link"
@@ -112,6 +115,30 @@ def test_long_runs_of_names(text: str) -> None:
     assert found and all(text[m.start : m.end] == m.surface for m in found)
     assert [m.start for m in found] == sorted(m.start for m in found)
     assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+
+
+# Units that link, alone or next to each other, and words around them.
+REPEATED = ("Muttaqi ", "متقی ", "Amir Khan Muttaqi ", "Ahmad Massoud ", "Massoud ", "Kabul ",
+            "Hezb-i Islami ", "NRF ", "Kandahar province ", "Dr. ", "Khan ", "Abdul Qahar ")
+AROUND = ("said", "the", "Interior minister", "Haqqani", "and", "of", ".", "Iranian", "Mottaqi")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(REPEATED), min_size=1, max_size=3), st.integers(1, 60),
+       st.lists(st.sampled_from(AROUND), max_size=4), st.lists(st.sampled_from(AROUND), max_size=4))
+def test_repeats_linked_at_once_as_by_the_search(units: list[str], times: int, before: list[str],
+                                                   after: list[str]) -> None:
+    """_best_subspans() links a span repeated right after itself in one pass: the same
+    mentions as when each repeat is searched for (takewhile stopped after one)."""
+    text = " ".join([*before, "".join(units) * times, *after])
+    fast = [m.to_dict() for m in link(text)]
+    one_by_one = types.SimpleNamespace(**{
+        name: getattr(itertools, name) for name in dir(itertools) if not name.startswith("_")})
+    one_by_one.takewhile = lambda test, items: itertools.islice(itertools.takewhile(test, items), 1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_link, "itertools", one_by_one)
+        slow = [m.to_dict() for m in link(text)]
+    assert fast == slow
 
 
 def test_line_numbers_of_mentions() -> None:
