@@ -691,16 +691,18 @@ class Resolver:
             current = best.get(entity_index)
             if current is None or (score, exact) > current[:2]:
                 best[entity_index] = (score, exact, row, row_kind, query, parsed, plan)
+        def deciding(row: int, row_kind: Kind | None) -> Profile:
+            """The profile that decides a match with this row (per kind and script)."""
+            return chosen.for_pair(row_kind, pair_script(name, self._rows.names[row])) \
+                if chosen.groups else chosen
+
         context: dict[int, tuple[float, tuple[str, ...], float]] = {}
         if use_context:
             for entity_index, value in best.items():
                 evidence, reasons = context_evidence(self._entities[entity_index],
                                                      birth_year=birth_year, country=country)
                 if evidence > 0:
-                    row, row_kind = value[2], value[3]
-                    decides = chosen.for_pair(row_kind, pair_script(name, self._rows.names[row])) \
-                        if chosen.groups else chosen
-                    evidence = confirming(evidence, value[0], decides.threshold)
+                    evidence = confirming(evidence, value[0], deciding(value[2], value[3]).threshold)
                 context[entity_index] = (evidence, reasons, value[0])
                 best[entity_index] = (with_context(value[0], evidence), *value[1:])
         ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1],
@@ -709,8 +711,7 @@ class Resolver:
         for entity_index, (score, exact, row, row_kind, query, parsed, plan) in ordered:
             entity = self._entities[entity_index]
             verdict = judged.verdict(name, entity.names, entity.id) if judged else None
-            decides = chosen.for_pair(row_kind, pair_script(name, self._rows.names[row])) \
-                if chosen.groups else chosen
+            decides = deciding(row, row_kind)
             evidence, reasons, name_score = context.get(entity_index, (0.0, (), score))
             if (verdict is not None and verdict.judgement == "same") or (
                     score >= threshold if threshold is not None else
