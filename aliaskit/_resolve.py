@@ -701,8 +701,7 @@ class Resolver:
             for entity_index, value in best.items():
                 evidence, reasons = context_evidence(self._entities[entity_index],
                                                      birth_year=birth_year, country=country)
-                if evidence > 0:
-                    evidence = confirming(evidence, value[0], deciding(value[2], value[3]).threshold)
+                evidence = confirming(evidence, value[0], deciding(value[2], value[3]).threshold)
                 context[entity_index] = (evidence, reasons, value[0])
                 best[entity_index] = (with_context(value[0], evidence), *value[1:])
         ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1],
