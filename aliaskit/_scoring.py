@@ -230,9 +230,9 @@ class _Spelling:
         return self._folds
 
     def features(self) -> tuple[tuple[str, str, bool], ...]:
-        """Per folded spelling: the spelling, its consonant skeleton, whether it ends in a vowel."""
+        """Per folded spelling: the spelling, its consonant skeleton, whether it ends in i."""
         if self._features is None:
-            self._features = tuple([(f, f[:1] + _no_vowels(f[1:]), f[-1:] in ("a", "i", "u"))
+            self._features = tuple([(f, f[:1] + _no_vowels(f[1:]), f[-1:] == "i")
                                     for f in self.folds()])
         return self._features
 
@@ -276,8 +276,9 @@ def _edit_similarity(a: tuple[str, str, bool], b: tuple[str, str, bool]) -> tupl
     """Edit similarity of two folded spellings (see _Spelling.features), and their distance.
 
     Consonant edits cost 1, vowel-only edits cost VOWEL_COST (vowels are the least
-    reliable letters of a transliteration), and a final vowel present on one side
-    only costs 1 more: it is usually the -i of a family name (Karim / Karimi).
+    reliable letters of a transliteration), and a final i on one side only costs 1
+    more: it is usually the -i of a family name or adjective (Karim / Karimi). Another
+    final vowel is a spelling (Kerman / Carmana / Kermano).
     """
     fa, sa, va = a  # (flat: mypyc unpacks nested tuples through iterators)
     fb, sb, vb = b

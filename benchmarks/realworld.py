@@ -174,6 +174,8 @@ def pool(results: Sequence[dict]) -> dict:
             return out
         if isinstance(first, bool) or first is None or isinstance(first, str):
             return first
+        if isinstance(first, list):  # error examples: those of every fold
+            return [x for it in items for x in it]
         if isinstance(first, int):
             return sum(items)
         if isinstance(first, float):

@@ -68,7 +68,7 @@ def test_agreeing_context_confirms_a_match_but_never_makes_one() -> None:
     assert below.score == below.comparison.score and below.context_log_odds == 0.0
     assert below.context and not resolver.resolve("Zarif Tannuri", birth_year=1956)
     # a name that matches on its own is confirmed
-    above = resolver.resolve("Nadir Kolbadi", birth_year=1956)[0]
+    above = resolver.resolve("Nadir Kulbaz", birth_year=1956)[0]
     assert above.entity.id == "k" and above.comparison.is_match
     assert above.context_log_odds > 0 and above.score > above.comparison.score
 
