@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import gc
 import itertools
 import operator
 import re
@@ -28,7 +29,7 @@ from ._parsing import MAX_NAME_LENGTH, _is_arabic
 from ._parsing import _tokens as _token_pattern
 from ._resolve import Resolver
 from ._scoring import _parts as name_parts  # cached: spans recur within and across texts
-from ._types import Entity, LinkedMention, Match, Mention
+from ._types import Entity, LinkedMention, Match, Mention, _instances
 
 __all__ = ["LINK_THRESHOLD", "MAX_TEXT_LENGTH", "link"]
 
@@ -517,22 +518,6 @@ def _country_before(text: str, start: int) -> str | None:
     return " ".join(p.text for p in name_parts(country))
 
 
-class _Lines:
-    """Line numbers of offsets met in increasing order, counted once over the text."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.offset = 0
-        self.line = 1
-
-    def at(self, offset: int) -> int:
-        if offset < self.offset:  # not expected (mentions come in order), but exact
-            self.offset, self.line = 0, 1
-        self.line += self.text.count("\n", self.offset, offset)
-        self.offset = offset
-        return self.line
-
-
 @functools.lru_cache(maxsize=1)
 def _cue_patterns() -> dict[str, tuple[re.Pattern[str], dict[str, _data.ContextCue]]]:
     """One pattern per side of data/context.txt, and its cues by phrase."""
@@ -692,18 +677,23 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     chosen = resolver or _reference_resolver()
     linker = _Linker(chosen, exact=frozenset(chosen._exact_index()),
                      judgements=judgements if judgements else None)
-    found: list[LinkedMention] = []
+    # The mentions found, column by column: their objects are made at the end, all at
+    # once (see _results). What the rest of the text may change (the entity, whether it
+    # is ambiguous, the alternatives, how it was linked) is in ``decided``.
+    found_starts: list[int] = []
+    found_ends: list[int] = []
+    found_readings: list[_Reading] = []
+    decided: list[tuple[Entity, bool, tuple[str, ...], str]] = []
     # Entities named in full earlier in this text, by the identity parts of those names.
     seen_parts: dict[str, list[Entity]] = linker.seen
     counts: dict[str, int] = {}
     named: set[str] = set()
-    lines = _Lines(text)
     # The sub-spans found in a run, by its text and kinds: a run recurs ("Dr.", a name
     # repeated), and its answer changes only with what the text has named so far.
     answers: dict[tuple[str, tuple[str, ...], bool], _Subspans] = {}
     state = (0, 0)
-    readings: dict[tuple[str, int, int, int], tuple[Match, _Reading]] = {}
-    source_name = source or ""
+    readings: dict[tuple[str, int, int, int],
+                   tuple[Match, _Reading, tuple[Entity, bool, tuple[str, ...], str]]] = {}
     words = _tokens(text)
     for run in _runs(words):
         now = (len(named), sum(map(len, seen_parts.values())))
@@ -733,11 +723,12 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
             if known is None:
                 if len(readings) >= MAX_CACHED_SPANS:
                     readings.clear()
-                known = readings[where] = (match, _read(window, start - left, end - left, match,
-                                                      linker.resolver))
-            (start, surface, entity, ambiguous, alternatives, via, match, identity,
-             context) = known[1]
-            start += left
+                reading = _read(window, start - left, end - left, match, linker.resolver)
+                known = readings[where] = (match, reading, (
+                    reading.entity, reading.ambiguous, reading.alternatives, reading.via))
+            _, reading, decision = known
+            entity, ambiguous = reading.entity, reading.ambiguous
+            identity, match = reading.identity, reading.match
             if ambiguous and identity:
                 # The name alone does not decide ("Massoud"): the entities this text has
                 # already named with this part do, the most mentioned one first.
@@ -745,9 +736,10 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
                 earlier = [e for e in seen_parts.get(identity[-1], []) if e.id in allowed]
                 if earlier:
                     ranked = sorted(earlier, key=lambda e: -counts.get(e.id, 0))
-                    entity, via = ranked[0], "document"
+                    entity = ranked[0]
                     alternatives = tuple(e.id for e in ranked[1:])
                     ambiguous = bool(alternatives)
+                    decision = (entity, ambiguous, alternatives, "document")
             if not ambiguous:
                 for part in identity:
                     bucket = seen_parts.get(part)
@@ -758,13 +750,52 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
             counts[entity.id] = counts.get(entity.id, 0) + 1
             if match.score >= LINK_THRESHOLD:
                 named.add(entity.id)
-            # start, end, surface, entity, score, ambiguous, alternatives, via, mention, match
-            found.append(LinkedMention(
-                start, end, surface, entity, match.score, ambiguous, alternatives,
-                via,  # type: ignore[arg-type]
-                Mention(source_name, start, end, lines.at(start), surface, context),
-                match))
-    return found
+            found_starts.append(reading.start + left)
+            found_ends.append(end)
+            found_readings.append(reading)
+            decided.append(decision)
+    return _results(text, source or "", found_starts, found_ends, found_readings, decided)
+
+
+def _results(text: str, source: str, starts: list[int], ends: list[int],
+             readings: list[_Reading], decided: list[tuple[Entity, bool, tuple[str, ...], str]]
+             ) -> list[LinkedMention]:
+    """The LinkedMention of each mention found, from the columns that link() gathered
+    (mention ``k``: ``text[starts[k]:ends[k]]``, read as ``readings[k]``, with the
+    entity, ambiguity, alternatives and ``via`` of ``decided[k]``), in order of position."""
+    count = len(starts)
+    if not count:
+        return []
+    # Line numbers: the newlines from each mention to the next are counted, in one pass
+    # over the text. Mentions come in order of position; were they not, each line is
+    # counted from the start of the text (exact, slower).
+    if "\n" not in text:
+        lines: Iterable[int] = itertools.repeat(1, count)
+    elif all(map(operator.le, starts, itertools.islice(starts, 1, None))):
+        lines = list(itertools.accumulate(map(
+            text.count, itertools.repeat("\n"), [0, *starts[:-1]], starts), initial=1))[1:]
+    else:
+        lines = [text.count("\n", 0, start) + 1 for start in starts]
+    surfaces = list(map(operator.itemgetter(1), readings))
+    matches = list(map(operator.itemgetter(6), readings))
+    entities, ambiguous, alternatives, vias = zip(*decided)
+    # Two objects per mention, hundreds of thousands in a long text: the garbage
+    # collector, run every few hundred of them, would walk all those made so far again
+    # and again (a third of the time of link() on a name repeated 200,000 times), and
+    # they hold no reference cycle for it to find. It is paused while they are made
+    # (no other code runs meanwhile in this thread), and left as it was.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        mentions = _instances(Mention, count, itertools.repeat(source, count), starts, ends,
+                              lines, surfaces, list(map(operator.itemgetter(8), readings)),
+                              itertools.repeat(None, count))
+        return _instances(LinkedMention, count, starts, ends, surfaces, entities,
+                          list(map(operator.attrgetter("score"), matches)), ambiguous,
+                          alternatives, vias, mentions, matches)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @functools.lru_cache(maxsize=1)
