@@ -338,9 +338,9 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
     A sub-span inside a longer run of names ("Khan" in "Imran Khan") is linked only when
     it is an exact alias that is not ambiguous in general.
     """
-    # The spans found, by their first word.
-    found_ends: dict[int, int] = {}
-    found_matches: dict[int, Match] = {}
+    # The spans found, in stretches of one span repeated: words first, first + size, ...
+    # up to past (a name repeated is found in one stretch), with the match.
+    stretches: list[tuple[int, int, int, Match]] = []
     stop = _data.stopwords()
     joins = _exact_only_words()
     articles = _articles()
@@ -461,17 +461,20 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
                     repeats = len(list(itertools.takewhile(sized.keys[i].__eq__, map(
                         sized.keys.__getitem__, range(i, hi - size + 1, size)))))
                     past = i + repeats * size  # the first word after the last repeat
-                    found_ends.update(zip(range(i, past, size), range(i + size, past + size, size)))
-                    found_matches.update(zip(range(i, past, size), itertools.repeat(match)))
+                    stretches.append((i, past, size, match))
                     lo, largest = past, size
                     break
             else:
                 if exact_only:
                     pending.append((lo, hi, False, MAX_SPAN_WORDS))
                 break
-    firsts = sorted(found_ends)
-    return _Subspans(firsts, list(map(found_ends.__getitem__, firsts)),
-                     list(map(found_matches.__getitem__, firsts)))
+    stretches.sort(key=operator.itemgetter(0))  # stretches do not overlap
+    return _Subspans(
+        list(itertools.chain.from_iterable(range(i, past, size) for i, past, size, _ in stretches)),
+        list(itertools.chain.from_iterable(range(i + size, past + size, size)
+                                           for i, past, size, _ in stretches)),
+        list(itertools.chain.from_iterable(itertools.repeat(match, (past - i) // size)
+                                           for i, past, size, match in stretches)))
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -688,12 +691,24 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     seen_parts: dict[str, list[Entity]] = linker.seen
     counts: dict[str, int] = {}
     named: set[str] = set()
+
+    def record(entity: Entity, ambiguous: bool, identity: tuple[str, ...], score: float) -> None:
+        """What a mention of ``entity`` tells the rest of the text."""
+        if not ambiguous:
+            for part in identity:
+                bucket = seen_parts.get(part)
+                if bucket is None:
+                    seen_parts[part] = [entity]
+                elif entity not in bucket:
+                    bucket.append(entity)
+        if score >= LINK_THRESHOLD:
+            named.add(entity.id)
     # The sub-spans found in a run, by its text and kinds: a run recurs ("Dr.", a name
     # repeated), and its answer changes only with what the text has named so far.
     answers: dict[tuple[str, tuple[str, ...], bool], _Subspans] = {}
     state = (0, 0)
     readings: dict[tuple[str, int, int, int],
-                   tuple[Match, _Reading, tuple[Entity, bool, tuple[str, ...], str]]] = {}
+                   tuple[Match, _Reading, tuple[Entity, bool, tuple[str, ...], str], bool]] = {}
     words = _tokens(text)
     for run in _runs(words):
         now = (len(named), sum(map(len, seen_parts.values())))
@@ -724,32 +739,30 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
                 if len(readings) >= MAX_CACHED_SPANS:
                     readings.clear()
                 reading = _read(window, start - left, end - left, match, linker.resolver)
+                # Unless the text decides between the entities the name may denote, the
+                # reading's entity is the same wherever it recurs: what it tells the rest
+                # of the text is recorded at once, not again at each recurrence.
+                undecided = reading.ambiguous and bool(reading.identity)
                 known = readings[where] = (match, reading, (
-                    reading.entity, reading.ambiguous, reading.alternatives, reading.via))
-            _, reading, decision = known
-            entity, ambiguous = reading.entity, reading.ambiguous
-            identity, match = reading.identity, reading.match
-            if ambiguous and identity:
+                    reading.entity, reading.ambiguous, reading.alternatives, reading.via),
+                    undecided)
+                if not undecided:
+                    record(reading.entity, reading.ambiguous, reading.identity,
+                           reading.match.score)
+            _, reading, decision, undecided = known
+            if undecided:
                 # The name alone does not decide ("Massoud"): the entities this text has
                 # already named with this part do, the most mentioned one first.
+                match, identity = reading.match, reading.identity
                 allowed = {match.entity.id, *match.alternatives}
                 earlier = [e for e in seen_parts.get(identity[-1], []) if e.id in allowed]
                 if earlier:
                     ranked = sorted(earlier, key=lambda e: -counts.get(e.id, 0))
-                    entity = ranked[0]
                     alternatives = tuple(e.id for e in ranked[1:])
-                    ambiguous = bool(alternatives)
-                    decision = (entity, ambiguous, alternatives, "document")
-            if not ambiguous:
-                for part in identity:
-                    bucket = seen_parts.get(part)
-                    if bucket is None:
-                        seen_parts[part] = [entity]
-                    elif entity not in bucket:
-                        bucket.append(entity)
-            counts[entity.id] = counts.get(entity.id, 0) + 1
-            if match.score >= LINK_THRESHOLD:
-                named.add(entity.id)
+                    decision = (ranked[0], bool(alternatives), alternatives, "document")
+                record(decision[0], decision[1], identity, match.score)
+            entity_id = decision[0].id
+            counts[entity_id] = counts.get(entity_id, 0) + 1
             found_starts.append(reading.start + left)
             found_ends.append(end)
             found_readings.append(reading)
