@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import gc
 import itertools
 import operator
 import re
@@ -28,7 +29,7 @@ from ._parsing import MAX_NAME_LENGTH, _is_arabic
 from ._parsing import _tokens as _token_pattern
 from ._resolve import Resolver
 from ._scoring import _parts as name_parts  # cached: spans recur within and across texts
-from ._types import Entity, LinkedMention, Match, Mention
+from ._types import Entity, LinkedMention, Match, Mention, _instances
 
 __all__ = ["LINK_THRESHOLD", "MAX_TEXT_LENGTH", "link"]
 
@@ -337,9 +338,9 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
     A sub-span inside a longer run of names ("Khan" in "Imran Khan") is linked only when
     it is an exact alias that is not ambiguous in general.
     """
-    # The spans found, by their first word.
-    found_ends: dict[int, int] = {}
-    found_matches: dict[int, Match] = {}
+    # The spans found, in stretches of one span repeated: words first, first + size, ...
+    # up to past (a name repeated is found in one stretch), with the match.
+    stretches: list[tuple[int, int, int, Match]] = []
     stop = _data.stopwords()
     joins = _exact_only_words()
     articles = _articles()
@@ -460,17 +461,20 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
                     repeats = len(list(itertools.takewhile(sized.keys[i].__eq__, map(
                         sized.keys.__getitem__, range(i, hi - size + 1, size)))))
                     past = i + repeats * size  # the first word after the last repeat
-                    found_ends.update(zip(range(i, past, size), range(i + size, past + size, size)))
-                    found_matches.update(zip(range(i, past, size), itertools.repeat(match)))
+                    stretches.append((i, past, size, match))
                     lo, largest = past, size
                     break
             else:
                 if exact_only:
                     pending.append((lo, hi, False, MAX_SPAN_WORDS))
                 break
-    firsts = sorted(found_ends)
-    return _Subspans(firsts, list(map(found_ends.__getitem__, firsts)),
-                     list(map(found_matches.__getitem__, firsts)))
+    stretches.sort(key=operator.itemgetter(0))  # stretches do not overlap
+    return _Subspans(
+        list(itertools.chain.from_iterable(range(i, past, size) for i, past, size, _ in stretches)),
+        list(itertools.chain.from_iterable(range(i + size, past + size, size)
+                                           for i, past, size, _ in stretches)),
+        list(itertools.chain.from_iterable(itertools.repeat(match, (past - i) // size)
+                                           for i, past, size, match in stretches)))
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -515,22 +519,6 @@ def _country_before(text: str, start: int) -> str | None:
     if country is None:
         return None
     return " ".join(p.text for p in name_parts(country))
-
-
-class _Lines:
-    """Line numbers of offsets met in increasing order, counted once over the text."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.offset = 0
-        self.line = 1
-
-    def at(self, offset: int) -> int:
-        if offset < self.offset:  # not expected (mentions come in order), but exact
-            self.offset, self.line = 0, 1
-        self.line += self.text.count("\n", self.offset, offset)
-        self.offset = offset
-        return self.line
 
 
 @functools.lru_cache(maxsize=1)
@@ -692,18 +680,35 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     chosen = resolver or _reference_resolver()
     linker = _Linker(chosen, exact=frozenset(chosen._exact_index()),
                      judgements=judgements if judgements else None)
-    found: list[LinkedMention] = []
+    # The mentions found, column by column: their objects are made at the end, all at
+    # once (see _results). What the rest of the text may change (the entity, whether it
+    # is ambiguous, the alternatives, how it was linked) is in ``decided``.
+    found_starts: list[int] = []
+    found_ends: list[int] = []
+    found_readings: list[_Reading] = []
+    decided: list[tuple[Entity, bool, tuple[str, ...], str]] = []
     # Entities named in full earlier in this text, by the identity parts of those names.
     seen_parts: dict[str, list[Entity]] = linker.seen
     counts: dict[str, int] = {}
     named: set[str] = set()
-    lines = _Lines(text)
+
+    def record(entity: Entity, ambiguous: bool, identity: tuple[str, ...], score: float) -> None:
+        """What a mention of ``entity`` tells the rest of the text."""
+        if not ambiguous:
+            for part in identity:
+                bucket = seen_parts.get(part)
+                if bucket is None:
+                    seen_parts[part] = [entity]
+                elif entity not in bucket:
+                    bucket.append(entity)
+        if score >= LINK_THRESHOLD:
+            named.add(entity.id)
     # The sub-spans found in a run, by its text and kinds: a run recurs ("Dr.", a name
     # repeated), and its answer changes only with what the text has named so far.
     answers: dict[tuple[str, tuple[str, ...], bool], _Subspans] = {}
     state = (0, 0)
-    readings: dict[tuple[str, int, int, int], tuple[Match, _Reading]] = {}
-    source_name = source or ""
+    readings: dict[tuple[str, int, int, int],
+                   tuple[Match, _Reading, tuple[Entity, bool, tuple[str, ...], str], bool]] = {}
     words = _tokens(text)
     for run in _runs(words):
         now = (len(named), sum(map(len, seen_parts.values())))
@@ -733,38 +738,77 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
             if known is None:
                 if len(readings) >= MAX_CACHED_SPANS:
                     readings.clear()
-                known = readings[where] = (match, _read(window, start - left, end - left, match,
-                                                      linker.resolver))
-            (start, surface, entity, ambiguous, alternatives, via, match, identity,
-             context) = known[1]
-            start += left
-            if ambiguous and identity:
+                reading = _read(window, start - left, end - left, match, linker.resolver)
+                # Unless the text decides between the entities the name may denote, the
+                # reading's entity is the same wherever it recurs: what it tells the rest
+                # of the text is recorded at once, not again at each recurrence.
+                undecided = reading.ambiguous and bool(reading.identity)
+                known = readings[where] = (match, reading, (
+                    reading.entity, reading.ambiguous, reading.alternatives, reading.via),
+                    undecided)
+                if not undecided:
+                    record(reading.entity, reading.ambiguous, reading.identity,
+                           reading.match.score)
+            _, reading, decision, undecided = known
+            if undecided:
                 # The name alone does not decide ("Massoud"): the entities this text has
                 # already named with this part do, the most mentioned one first.
+                match, identity = reading.match, reading.identity
                 allowed = {match.entity.id, *match.alternatives}
                 earlier = [e for e in seen_parts.get(identity[-1], []) if e.id in allowed]
                 if earlier:
                     ranked = sorted(earlier, key=lambda e: -counts.get(e.id, 0))
-                    entity, via = ranked[0], "document"
                     alternatives = tuple(e.id for e in ranked[1:])
-                    ambiguous = bool(alternatives)
-            if not ambiguous:
-                for part in identity:
-                    bucket = seen_parts.get(part)
-                    if bucket is None:
-                        seen_parts[part] = [entity]
-                    elif entity not in bucket:
-                        bucket.append(entity)
-            counts[entity.id] = counts.get(entity.id, 0) + 1
-            if match.score >= LINK_THRESHOLD:
-                named.add(entity.id)
-            # start, end, surface, entity, score, ambiguous, alternatives, via, mention, match
-            found.append(LinkedMention(
-                start, end, surface, entity, match.score, ambiguous, alternatives,
-                via,  # type: ignore[arg-type]
-                Mention(source_name, start, end, lines.at(start), surface, context),
-                match))
-    return found
+                    decision = (ranked[0], bool(alternatives), alternatives, "document")
+                record(decision[0], decision[1], identity, match.score)
+            entity_id = decision[0].id
+            counts[entity_id] = counts.get(entity_id, 0) + 1
+            found_starts.append(reading.start + left)
+            found_ends.append(end)
+            found_readings.append(reading)
+            decided.append(decision)
+    return _results(text, source or "", found_starts, found_ends, found_readings, decided)
+
+
+def _results(text: str, source: str, starts: list[int], ends: list[int],
+             readings: list[_Reading], decided: list[tuple[Entity, bool, tuple[str, ...], str]]
+             ) -> list[LinkedMention]:
+    """The LinkedMention of each mention found, from the columns that link() gathered
+    (mention ``k``: ``text[starts[k]:ends[k]]``, read as ``readings[k]``, with the
+    entity, ambiguity, alternatives and ``via`` of ``decided[k]``), in order of position."""
+    count = len(starts)
+    if not count:
+        return []
+    # Line numbers: the newlines from each mention to the next are counted, in one pass
+    # over the text. Mentions come in order of position; were they not, each line is
+    # counted from the start of the text (exact, slower).
+    if "\n" not in text:
+        lines: Iterable[int] = itertools.repeat(1, count)
+    elif all(map(operator.le, starts, itertools.islice(starts, 1, None))):
+        lines = list(itertools.accumulate(map(
+            text.count, itertools.repeat("\n"), [0, *starts[:-1]], starts), initial=1))[1:]
+    else:
+        lines = [text.count("\n", 0, start) + 1 for start in starts]
+    surfaces = list(map(operator.itemgetter(1), readings))
+    matches = list(map(operator.itemgetter(6), readings))
+    entities, ambiguous, alternatives, vias = zip(*decided)
+    # Two objects per mention, hundreds of thousands in a long text: the garbage
+    # collector, run every few hundred of them, would walk all those made so far again
+    # and again (a third of the time of link() on a name repeated 200,000 times), and
+    # they hold no reference cycle for it to find. It is paused while they are made
+    # (no other code runs meanwhile in this thread), and left as it was.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        mentions = _instances(Mention, count, itertools.repeat(source, count), starts, ends,
+                              lines, surfaces, list(map(operator.itemgetter(8), readings)),
+                              itertools.repeat(None, count))
+        return _instances(LinkedMention, count, starts, ends, surfaces, entities,
+                          list(map(operator.attrgetter("score"), matches)), ambiguous,
+                          alternatives, vias, mentions, matches)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @functools.lru_cache(maxsize=1)

@@ -6,9 +6,12 @@ hashable, and printable. Provenance is data (source, offsets, text), never prose
 
 from __future__ import annotations
 
+import collections
+import itertools
 import math
+import operator
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import attrs
 
@@ -636,3 +639,23 @@ class LinkedMention:
                 "name": self.entity.name, "kind": self.entity.kind, "score": self.score,
                 "ambiguous": self.ambiguous, "alternatives": list(self.alternatives),
                 "via": self.via, "layer": self.match.layer, "layer_source": self.match.source}
+
+
+_A = TypeVar("_A", bound=attrs.AttrsInstance)
+
+
+def _instances(cls: type[_A], count: int, *columns: Iterable[Any]) -> list[_A]:
+    """``count`` instances of the frozen, slotted attrs class ``cls``, given one column of
+    values per field, in the order of its fields: what ``cls(*row)`` makes for each row,
+    for a class without validators, converters or post-init. link() makes two results per
+    mention, hundreds of thousands in a text: here each field is written in a C-level
+    map over all of them, not by a Python call per instance."""
+    setters = [cls.__dict__[field.name].__set__ for field in attrs.fields(cls)]
+    if len(columns) != len(setters) or any(
+            operator.length_hint(column, -1) != count for column in columns):
+        # A short column would leave fields unset: every column must say its length.
+        raise ValueError(f"{cls.__name__} needs {len(setters)} columns of {count} values")
+    made = list(map(object.__new__, itertools.repeat(cls, count)))
+    for setter, column in zip(setters, columns):
+        collections.deque(map(setter, made, column), maxlen=0)
+    return made

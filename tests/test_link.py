@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import types
 from pathlib import Path
 
+import attrs
 import pytest
 from conftest import CASES, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aliaskit import Entity, Resolver, _link, link, load_reference
+from aliaskit._types import LinkedMention, Mention, _instances
 
 SEEDS = REPO / "seeds"
 ARTICLES = CASES / "link"
@@ -147,3 +150,26 @@ def test_line_numbers_of_mentions() -> None:
     assert [(m.surface, m.mention.line) for m in found] == [
         (m.surface, text.count("\n", 0, m.start) + 1) for m in found]
     assert len({m.mention.line for m in found}) == 3
+
+
+def test_results_are_those_of_their_constructors() -> None:
+    """link() makes its results column by column (_types._instances), with the garbage
+    collector paused meanwhile: the same objects as the classes' constructors make, and
+    the collector left as it was."""
+    text = "Amir Khan Muttaqi met\nAhmad Massoud. Mottaqi said " * 3
+    found = link(text, source="a.txt")
+    assert gc.isenabled()
+    for m in found:
+        mention = Mention(*(getattr(m.mention, a.name) for a in attrs.fields(Mention)))
+        again = LinkedMention(*(mention if a.name == "mention" else getattr(m, a.name)
+                                for a in attrs.fields(LinkedMention)))
+        assert type(m) is LinkedMention and type(m.mention) is Mention
+        assert (m, repr(m), hash(m)) == (again, repr(again), hash(again))
+    gc.disable()
+    try:
+        assert link(text, source="a.txt") == found
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError, match="columns"):
+        _instances(Mention, 2, ["a"] * 2, [0] * 2, [1] * 2, [1] * 2, ["x"] * 2, ["c"] * 2, [None])
