@@ -128,7 +128,8 @@ class ScriptRules:
     """Folding table, digits, letter sequences and per-letter romanisation."""
 
     fold: dict[int, str]
-    sequences: tuple[tuple[str, str, bool], ...]  # (letters, latin, anchored at word end)
+    # (letters, latin, anchored at the word's start, anchored at its end)
+    sequences: tuple[tuple[str, str, bool, bool], ...]
     letters: dict[str, LetterRule]
 
 
@@ -138,7 +139,7 @@ _ROMAN_KEYS = {"initial", "final", "after-vowel", "final-after-vowel"}
 @functools.cache
 def script_rules() -> ScriptRules:
     fold: dict[int, str] = {}
-    sequences: list[tuple[str, str, bool]] = []
+    sequences: list[tuple[str, str, bool, bool]] = []
     letters: dict[str, LetterRule] = {}
     for row in read_rows("script.txt", min_fields=3, max_fields=7):
         kind = row.fields[0]
@@ -151,8 +152,11 @@ def script_rules() -> ScriptRules:
                 fold[ord(char)] = row.fields[2]
         elif kind == "seq":
             letters_field, latin = row.fields[1], row.fields[2]
-            anchored = letters_field.endswith("$")
-            sequences.append((letters_field.rstrip("$"), latin, anchored))
+            start, end = letters_field.startswith("^"), letters_field.endswith("$")
+            bare = letters_field.removeprefix("^").removesuffix("$")
+            if not bare:
+                raise row.error("'seq' needs letters")
+            sequences.append((bare, latin, start, end))
         elif kind == "roman":
             letter = row.fields[1]
             if len(letter) != 1:
@@ -353,6 +357,8 @@ def fold_table() -> dict[str, tuple[str, ...]]:
 def _regex_rules(name: str) -> RewriteRules:
     rules: list[tuple[re.Pattern[str], str]] = []
     for row in read_rows(name, min_fields=2, separator="=>"):
+        if row.fields[0].startswith(READING):
+            continue  # a symbol's readings (fold_readings), not a rule
         try:
             pattern = re.compile(row.fields[0])
         except re.error as exc:
@@ -371,6 +377,27 @@ def key_rules() -> RewriteRules:
 def fold_rules() -> RewriteRules:
     """The ordered rewrite rules of data/fold.txt."""
     return _regex_rules("fold.txt")
+
+
+# A line of data/fold.txt that gives the readings of a symbol: "@E => a, i".
+READING = "@"
+
+
+@functools.cache
+def fold_readings() -> dict[str, tuple[str, ...]]:
+    """The symbols of data/fold.txt that read more than one way, with their readings
+    ("E" is a or i: Ahmed / Ahmad, Esmail / Ismail)."""
+    readings: dict[str, tuple[str, ...]] = {}
+    for row in read_rows("fold.txt", min_fields=2, separator="=>"):
+        if not row.fields[0].startswith(READING):
+            continue
+        symbol, options = row.fields[0][len(READING):], split_list(row.fields[1])
+        if len(symbol) != 1 or not symbol.isupper() or len(options) < 2 \
+                or not all(o.isascii() and o.isalpha() and o.islower() for o in options):
+            raise row.error("expected '@SYMBOL => reading, reading' (one upper-case letter, "
+                            "lower-case readings)")
+        readings[symbol] = options
+    return readings
 
 
 # --- variant groups ------------------------------------------------------------------

@@ -132,8 +132,9 @@ def _romanise(word: str) -> str:
     previous_vowel = False
     i, n = 0, len(word)
     while i < n:
-        for letters, latin, anchored in rules.sequences:
-            if word.startswith(letters, i) and (not anchored or i + len(letters) == n):
+        for letters, latin, at_start, at_end in rules.sequences:
+            if word.startswith(letters, i) and (not at_start or i == 0) \
+                    and (not at_end or i + len(letters) == n):
                 out.append(latin)
                 i += len(letters)
                 previous_vowel = bool(latin) and latin[-1] in "aeiou"

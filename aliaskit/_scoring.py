@@ -68,6 +68,9 @@ VOWEL_COST: Final = 0.4
 ALIGN_MIN: Final = 0.5
 # Joining two parts to match one on the other side needs at least this similarity.
 JOIN_MIN: Final = 0.89
+# The most readings of one part (data/fold.txt's @ lines): a part of many ambiguous
+# letters is compared by the first ones in sorted order.
+MAX_READINGS: Final = 8
 # A score of 1.0 is reserved for names equal after normalisation.
 MAX_UNEQUAL: Final = 0.99
 
@@ -142,14 +145,22 @@ def _folds(text: str) -> tuple[str, ...]:
 def _fold_spelling(text: str) -> tuple[str, ...]:
     """:func:`_folds` worked out from the rules of data/fold.txt."""
     folded = _rewrite(_data.fold_rules(), text)
-    if "E" not in folded and folded.isalpha():
+    readings = _data.fold_readings()
+    ambiguous = [ch for ch in dict.fromkeys(folded) if ch in readings]
+    if not ambiguous and folded.isalpha():
         # One reading, and fold.txt's last rule left no doubled letter (digits it leaves).
         return (folded.lower(),)
-    variants = {folded.replace("E", "A"), folded.replace("E", "I")}
+    variants = {folded}
+    for symbol in ambiguous:
+        # Every symbol is read each of its ways (E: a and i), at most MAX_READINGS in all.
+        variants = {v.replace(symbol, r) for v in variants for r in readings[symbol]}
+        if len(variants) > MAX_READINGS:
+            variants = set(sorted(variants)[:MAX_READINGS])
     out = []
     for v in sorted(variants):
+        v = v.lower()
         collapsed = "".join(ch for i, ch in enumerate(v) if i == 0 or ch != v[i - 1])
-        out.append(collapsed.lower())
+        out.append(collapsed)
     return tuple(dict.fromkeys(out))
 
 
@@ -335,11 +346,13 @@ def _similarity_of(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool
         return (SIM_INITIAL, "initial") if a[0] == b[0] else (0.0, "conflict")
     if a_script or b_script:
         # A letter-by-letter romanisation has no short vowels: compare skeletons.
-        ka, kb = part_key(a), part_key(b)
-        if ka == kb:
-            return SIM_CROSS_SCRIPT, "cross-script"
-        s = 1.0 - _levenshtein(ka, kb) / max(len(ka), len(kb))
-        return SIM_CROSS_SCRIPT * s, "cross-script"
+        best = 0.0
+        for ka in _script_keys(a) if a_script else (part_key(a),):
+            for kb in _script_keys(b) if b_script else (part_key(b),):
+                if ka == kb:
+                    return SIM_CROSS_SCRIPT, "cross-script"
+                best = max(best, 1.0 - _levenshtein(ka, kb) / max(len(ka), len(kb)))
+        return SIM_CROSS_SCRIPT * best, "cross-script"
     s, distance = _fold_similarity(sa, sb)
     if distance == 0:
         return SIM_TRANSLITERATION, "transliteration"
@@ -354,6 +367,16 @@ def _similarity_of(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool
         if long_.startswith(prefixes) or long_.endswith(suffixes):
             return SIM_COMPOUND, "compound"
     return s, "edit"
+
+
+@functools.lru_cache(maxsize=65536)
+def _script_keys(text: str) -> tuple[str, ...]:
+    """The skeleton keys of a part romanised letter by letter: waw is read as a vowel
+    after a consonant (محمود mahmud), but as often it is a v between unwritten vowels
+    (قروه Qorveh, راور Ravar), so the key with waw as v is kept too."""
+    key = part_key(text)
+    consonant = part_key(text[:1] + text[1:].replace("u", "v").replace("w", "v"))
+    return (key,) if consonant == key else (key, consonant)
 
 
 # Cached by text for the alignment records and joins. The alignment itself calls _align()
@@ -536,9 +559,17 @@ def _name_of(text: object, kind: Kind | None) -> _Name:
 def _better_joined(joined: str, parts: Sequence[_Slot], other: Sequence[_Slot]) -> bool:
     """Does ``joined`` match a part of ``other`` clearly better than its pieces do?"""
     for o in other:
+        if o.script:
+            # Perso-Arabic writes some compounds as one word (مسجدسلیمان, Masjed Soleyman):
+            # the join must have the same skeleton, and the pieces a far worse one.
+            sim = _pair(joined, o.text, False, True)[0]
+            if sim >= SIM_CROSS_SCRIPT and sim > max(
+                    _pair(p.text, o.text, False, True)[0] for p in parts) + 0.2:
+                return True
+            continue
         # Cheap tests first: a join only helps when lengths and first letters agree, the
         # first letters folded when they differ (Qolamreza / Gholamreza: q, gh).
-        if o.script or abs(len(o.text) - len(joined)) > 3:
+        if abs(len(o.text) - len(joined)) > 3:
             continue
         if o.text[0] != joined[0] and not (
                 {f[:1] for f in o.spelling.folds()} & {f[:1] for f in _folds(joined)}):

@@ -113,3 +113,23 @@ def test_fold_table_of_other_rules_is_ignored_and_reported(tmp_path: Path,
             _data.fold_table()
     finally:
         _data.fold_table.cache_clear()
+
+
+def test_fold_readings_are_data_and_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aliaskit import _data
+    from aliaskit._scoring import _fold_spelling
+
+    assert _data.fold_readings()["E"] == ("a", "i")
+    # kh is read as kh and as the h of Russian romanisations; each reading is kept.
+    assert set(_fold_spelling("tekheran")) == {"taxaran", "tixiran", "taharan", "tihiran"}
+    for path in _data.data_dir().iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    with (tmp_path / "fold.txt").open("a", encoding="utf-8") as handle:
+        handle.write("@X => h\n")  # one reading is no choice
+    monkeypatch.setattr(_data, "data_dir", lambda: tmp_path)
+    _data.fold_readings.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match=r"fold\.txt.*@SYMBOL"):
+            _data.fold_readings()
+    finally:
+        _data.fold_readings.cache_clear()
