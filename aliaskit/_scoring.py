@@ -71,6 +71,9 @@ JOIN_MIN: Final = 0.89
 # The most readings of one part (data/fold.txt's @ lines): a part of many ambiguous
 # letters is compared by the first ones in sorted order.
 MAX_READINGS: Final = 8
+# Words at least this long are looked up in data/translations.txt by their folded
+# spellings too (shorter ones fold onto too many other words).
+MIN_FOLDED_TRANSLATION: Final = 4
 # A score of 1.0 is reserved for names equal after normalisation.
 MAX_UNEQUAL: Final = 0.99
 
@@ -263,8 +266,20 @@ def _spelling(text: str) -> _Spelling:
     here replaces several)."""
     index = variant_index()
     group = index.group_of.get(text)
-    return _Spelling(text, group, index.groups[group].related if group is not None else (),
-                     _translation_index().get(text))
+    translations = _translation_index().get(text)
+    folds: tuple[str, ...] | None = None
+    if translations is None and len(text) >= MIN_FOLDED_TRANSLATION:
+        # A spelling the list does not give, of a word it does (Foolad: Foulad, Fulad).
+        by_fold = _translation_folds()
+        folds = _folds(text)
+        for fold in folds:
+            translations = by_fold.get(fold)
+            if translations is not None:
+                break
+    spelling = _Spelling(text, group, index.groups[group].related if group is not None else (),
+                         translations)
+    spelling._folds = folds
+    return spelling
 
 
 def _fold_similarity(a: _Spelling, b: _Spelling) -> tuple[float, int]:
@@ -323,6 +338,18 @@ def _translation_index() -> dict[str, frozenset[str]]:
             for form in term.forms:
                 found.setdefault(form.replace(" ", ""), set()).add("org:" + term.symbol)
     return {word: frozenset(ids) for word, ids in found.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _translation_folds() -> dict[str, frozenset[str]]:
+    """The folded spellings of the words of data/translations.txt → their ids (words
+    whose folds belong to several ids are left out: folding must not pick a meaning)."""
+    found: dict[str, set[frozenset[str]]] = {}
+    for word, ids in _translation_index().items():
+        if len(word) >= MIN_FOLDED_TRANSLATION and word.isascii():
+            for fold in _folds(word):
+                found.setdefault(fold, set()).add(ids)
+    return {fold: next(iter(meanings)) for fold, meanings in found.items() if len(meanings) == 1}
 
 
 def _similarity(a: str, b: str, a_script: bool, b_script: bool) -> tuple[float, Method]:
