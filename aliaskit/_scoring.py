@@ -379,6 +379,13 @@ def _similarity_of(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool
                 if ka == kb:
                     return SIM_CROSS_SCRIPT, "cross-script"
                 best = max(best, 1.0 - _levenshtein(ka, kb) / max(len(ka), len(kb)))
+        # As below (حمید الله / Obaidullah differ by what is left), for suffixes only: a
+        # prefix folded from a script's unwritten vowels cuts the rest elsewhere (عبداللهی).
+        stems = _shared_affix_stems(sa.folds()[0], sb.folds()[0], prefixes=False)
+        if stems is not None:
+            ka, kb = part_key(stems[0]), part_key(stems[1])
+            if ka != kb:
+                best = min(best, 1.0 - _levenshtein(ka, kb) / max(len(ka), len(kb), 1))
         return SIM_CROSS_SCRIPT * best, "cross-script"
     s, distance = _fold_similarity(sa, sb)
     if distance == 0:
@@ -393,7 +400,52 @@ def _similarity_of(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool
         prefixes, suffixes = _compound_affixes()
         if long_.startswith(prefixes) or long_.endswith(suffixes):
             return SIM_COMPOUND, "compound"
+    stems = _shared_affix_stems(fa, fb)
+    if stems is not None:
+        # Hamidullah / Obaidullah: what tells two compounds apart is what they do not
+        # share, so the shared -ullah (Abdul-, -zada, -pour) must not make them alike.
+        a_stem, b_stem = stems
+        s = min(s, _edit_similarity((a_stem, a_stem[:1] + _no_vowels(a_stem[1:]), a_stem[-1:] == "i"),
+                                    (b_stem, b_stem[:1] + _no_vowels(b_stem[1:]), b_stem[-1:] == "i"))[0])
+        # Stems that are spellings of different names (Ahmad-zada / Mahmud-zada).
+        sga, sgb = _spelling(a_stem).group, _spelling(b_stem).group
+        if sga is not None and sgb is not None and sga != sgb:
+            s = min(s, SIM_RELATED if sgb in _spelling(a_stem).related else SIM_DIFFERENT)
     return s, "edit"
+
+
+@functools.lru_cache(maxsize=1)
+def _name_affixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The folded forms of every prefix and suffix of data/particles.txt (Abdul-, -ullah,
+    -uddin, -zada, -nejad, -pour), longest first."""
+    # Each form is folded as part of a word ("brb" stands for the rest of it): folding
+    # treats the end of a word otherwise than a word on its own (-zada, zada).
+    out: dict[str, set[str]] = {"prefix": set(), "suffix": set()}
+    for particle in _data.particles():
+        for form in particle.forms if particle.role in out else ():
+            if particle.role == "suffix":
+                found = [f[3:] for f in _folds("brb" + form) if f.startswith("brb")]
+            else:
+                found = [f[:-3] for f in _folds(form + "brb") if f.endswith("brb")]
+            out[particle.role].update(f for f in found if len(f) >= 3 and f.isalpha())
+    return (tuple(sorted(out["prefix"], key=lambda f: (-len(f), f))),
+            tuple(sorted(out["suffix"], key=lambda f: (-len(f), f))))
+
+
+def _shared_affix_stems(fa: str, fb: str, *, prefixes: bool = True) -> tuple[str, str] | None:
+    """Two folded spellings less the suffix (or, with ``prefixes``, the prefix) they both
+    have ("hamidula", "ubaidula": "hamid", "ubaid"), when what is left of each is 3
+    letters or more."""
+    starts, suffixes = _name_affixes()
+    for suffix in suffixes:
+        if fa.endswith(suffix) and fb.endswith(suffix):
+            a, b = fa[: -len(suffix)], fb[: -len(suffix)]
+            return (a, b) if len(a) >= 3 and len(b) >= 3 else None
+    for prefix in starts if prefixes else ():
+        if fa.startswith(prefix) and fb.startswith(prefix):
+            a, b = fa[len(prefix):], fb[len(prefix):]
+            return (a, b) if len(a) >= 3 and len(b) >= 3 else None
+    return None
 
 
 @functools.lru_cache(maxsize=65536)
