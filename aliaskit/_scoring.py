@@ -489,10 +489,11 @@ def _align(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool) -> tupl
 class _Slot:
     """An identity part, or two adjacent ones joined, on one side of a comparison."""
 
-    __slots__ = ("link", "parts", "script", "spelling", "text", "weight")
+    __slots__ = ("acronym", "link", "parts", "script", "spelling", "text", "weight")
 
     def __init__(self, parts: tuple[int, ...], spelling: _Spelling, script: bool, weight: float,
                  link: str = "") -> None:
+        self.acronym = False  # parts of a run joined as the initials of a part of the other name
         self.parts = parts  # positions in the name's parts
         self.spelling = spelling  # the record of its text
         self.text = spelling.text
@@ -501,7 +502,7 @@ class _Slot:
         self.link = link  # a connector written between this part and the next ("i" in Mazar-i-Sharif)
 
     def _fields(self) -> tuple[object, ...]:
-        return (self.parts, self.text, self.script, self.weight, self.link)
+        return (self.parts, self.text, self.script, self.weight, self.link, self.acronym)
 
 
 class _Name:
@@ -683,6 +684,32 @@ def _join_split(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], lis
     return left, right
 
 
+def _inner_acronyms(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list[_Slot]]:
+    """Join the run of parts on one side whose initials are a part of the other
+    ("EN Bank" / "Eghtesad Novin Bank", "IRISL MTI" / "IRISL Maritime Training
+    Institute"): the run becomes one slot, aligned with the acronym (_ACRONYM_SLOT)."""
+    for side, other in ((left, right), (right, left)):
+        if len(other) < 2:
+            continue
+        initials = "".join(o.text[0] for o in other)
+        texts = {o.text for o in other}
+        for short in side:
+            text = short.text
+            if not 2 <= len(text) <= 6 or short.script or short.spelling.group is not None \
+                    or text in texts or len(text) > len(other):
+                continue
+            start = initials.find(text)
+            if start < 0:
+                continue
+            run = other[start : start + len(text)]
+            joined = _Slot(tuple(p for o in run for p in o.parts), _spelling(text), False,
+                           max(o.weight for o in run), run[-1].link)
+            joined.acronym = True
+            other[start : start + len(text)] = [joined]
+            return left, right  # one acronym per comparison: names rarely hold two
+    return left, right
+
+
 def _is_acronym(short: Sequence[_Slot], long_: Sequence[_Slot], long_texts: Sequence[str]
                 ) -> bool:
     """Is the one-part name ``short`` the initials of the identity parts or words of ``long_``?"""
@@ -717,6 +744,7 @@ class _Plan:
 
 _NOTHING: Final[frozenset[tuple[bool, int]]] = frozenset()
 _EXACT: Final[tuple[float, Method]] = (1.0, "exact")
+_ACRONYM_PAIR: Final[tuple[float, Method]] = (SIM_ACRONYM, "acronym")
 
 
 def _plan(na: _Name, nb: _Name) -> _Plan:
@@ -736,14 +764,16 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
                          features)
     if len(left) != len(right) or na.links or nb.links:
         left, right = _join_split(left, right)
+    if len(left) != len(right):
+        left, right = _inner_acronyms(left, right)
 
     # Every pair of slots, best first; ties broken symmetrically so that
     # compare(a, b) and compare(b, a) align the same way.
     candidates = []
     for i, sa in enumerate(left):
         for j, sb in enumerate(right):
-            sim, method = _EXACT if sa.text == sb.text else _align(
-                sa.spelling, sb.spelling, sa.script, sb.script)
+            sim, method = (_ACRONYM_PAIR if sa.acronym or sb.acronym else _EXACT) \
+                if sa.text == sb.text else _align(sa.spelling, sb.spelling, sa.script, sb.script)
             if sim >= ALIGN_MIN:
                 if method == "cross-script" and sa.script == sb.script:
                     method = "edit"
