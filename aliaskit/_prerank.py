@@ -52,10 +52,12 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
     """
     if key_weights is None:
         key_weights = {}
-    credit = [0.0] * len(rows)
+    size = len(rows)
+    credit = [0.0] * size
     total = 0.0
     index: dict[int, int] = {}
-    own_keys: list[list[str]] = []
+    # Each row's part keys, split once: for the common keys below and its own weight.
+    own_keys = [sounds[row].split(" ") for row in rows]
     for group in groups:
         # A part counts for a row by the weight of its rarest key the row has: keys are
         # taken rarest first, so a row credited already needs no further look.
@@ -67,27 +69,25 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
             continue
         found.sort(key=_first)
         total += math.log(1.0 + n / max(found[0][0], 1))
-        best: dict[int, float] = {}
+        best = [0.0] * size  # the weight a row is credited with (0: none yet)
         for df, key, plist in found:
             if plist is None:
                 continue
             weight = math.log(1.0 + n / df)
-            if df <= 4 * len(rows):
+            if df <= 4 * size:
                 if not index:
                     index = {row: k for k, row in enumerate(rows)}
                 for r in plist:
                     k = index.get(r, -1)
-                    if k >= 0 and k not in best:
+                    if k >= 0 and best[k] == 0.0:
                         best[k] = weight
                 continue
             # A common key: a row's own part keys say it has it; else the row is looked
             # up in the key's (ascending) rows, which also hold rows that have the key as
             # two of their parts joined.
-            if not own_keys:
-                own_keys = [sounds[row].split(" ") for row in rows]
             at = 0
-            for k in range(len(rows)):
-                if k in best:
+            for k in range(size):
+                if best[k] != 0.0:
                     continue
                 if key in own_keys[k]:
                     best[k] = weight
@@ -98,17 +98,18 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
                     break
                 if plist[at] == r:
                     best[k] = weight
-        for k, weight in best.items():
-            credit[k] += weight
+        for k in range(size):
+            if best[k] != 0.0:
+                credit[k] += best[k]
     # Shared weight over the mean weight of the two names (Dice), so that words present
     # on one side only lower it whichever side they are on.
     out: list[float] = []
-    for k in range(len(rows)):
+    for k in range(size):
         row = rows[k]
         own = own_weights.get(row, -1.0)
         if own < 0.0:
             own = 0.0
-            for key in dict.fromkeys(sounds[row].split(" ")):
+            for key in dict.fromkeys(own_keys[k]):
                 weight = key_weights.get(key, -1.0)
                 if weight < 0.0:
                     plist = postings.get(key)
