@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableSequence, Sequence
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -30,7 +30,7 @@ PRERANK_MARGIN = 25
 
 
 def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapping[str, Any],
-                sounds: Sequence[str], n: int, own_weights: dict[int, float],
+                sounds: Sequence[str], n: int, own_weights: MutableSequence[float],
                 key_weights: dict[str, float] | None = None) -> list[float]:
     """How much each of ``rows`` (ascending) shares with the query, 0-100.
 
@@ -39,13 +39,14 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
     counts for a row with the weight of its rarest key that the row has. The shared
     weight is divided by the mean weight of the two names (a Dice coefficient): the
     row's own weight, the sum over its part keys (``sounds``: "AMR MTK XN"), is kept in
-    ``own_weights`` between queries, and the weight of each part key in ``key_weights``
+    ``own_weights`` between queries (one number per row of ``sounds``, negative while
+    not known yet), and the weight of each part key in ``key_weights``
     (both for this ``n``: the caller empties them when the index changes).
 
     ```pycon
     >>> postings = {"AMR": [0, 2], "MTK": [0], "KRM": [1, 2]}
     >>> [round(x, 1) for x in key_overlap([0, 1, 2], [["AMR"], ["MTK"]], postings,
-    ...                                   ["AMR MTK", "KRM", "AMR KRM"], 3, {})]
+    ...                                   ["AMR MTK", "KRM", "AMR KRM"], 3, [-1.0] * 3)]
     [100.0, 0.0, 44.3]
 
     ```
@@ -106,7 +107,7 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
     out: list[float] = []
     for k in range(size):
         row = rows[k]
-        own = own_weights.get(row, -1.0)
+        own = own_weights[row]
         if own < 0.0:
             own = 0.0
             for key in dict.fromkeys(own_keys[k]):
