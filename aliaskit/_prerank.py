@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableSequence, Sequence
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -30,7 +30,7 @@ PRERANK_MARGIN = 25
 
 
 def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapping[str, Any],
-                sounds: Sequence[str], n: int, own_weights: dict[int, float],
+                sounds: Sequence[str], n: int, own_weights: MutableSequence[float],
                 key_weights: dict[str, float] | None = None) -> list[float]:
     """How much each of ``rows`` (ascending) shares with the query, 0-100.
 
@@ -39,23 +39,26 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
     counts for a row with the weight of its rarest key that the row has. The shared
     weight is divided by the mean weight of the two names (a Dice coefficient): the
     row's own weight, the sum over its part keys (``sounds``: "AMR MTK XN"), is kept in
-    ``own_weights`` between queries, and the weight of each part key in ``key_weights``
+    ``own_weights`` between queries (one number per row of ``sounds``, negative while
+    not known yet), and the weight of each part key in ``key_weights``
     (both for this ``n``: the caller empties them when the index changes).
 
     ```pycon
     >>> postings = {"AMR": [0, 2], "MTK": [0], "KRM": [1, 2]}
     >>> [round(x, 1) for x in key_overlap([0, 1, 2], [["AMR"], ["MTK"]], postings,
-    ...                                   ["AMR MTK", "KRM", "AMR KRM"], 3, {})]
+    ...                                   ["AMR MTK", "KRM", "AMR KRM"], 3, [-1.0] * 3)]
     [100.0, 0.0, 44.3]
 
     ```
     """
     if key_weights is None:
         key_weights = {}
-    credit = [0.0] * len(rows)
+    size = len(rows)
+    credit = [0.0] * size
     total = 0.0
     index: dict[int, int] = {}
-    own_keys: list[list[str]] = []
+    # Each row's part keys, split once: for the common keys below and its own weight.
+    own_keys = [sounds[row].split(" ") for row in rows]
     for group in groups:
         # A part counts for a row by the weight of its rarest key the row has: keys are
         # taken rarest first, so a row credited already needs no further look.
@@ -67,27 +70,25 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
             continue
         found.sort(key=_first)
         total += math.log(1.0 + n / max(found[0][0], 1))
-        best: dict[int, float] = {}
+        best = [0.0] * size  # the weight a row is credited with (0: none yet)
         for df, key, plist in found:
             if plist is None:
                 continue
             weight = math.log(1.0 + n / df)
-            if df <= 4 * len(rows):
+            if df <= 4 * size:
                 if not index:
                     index = {row: k for k, row in enumerate(rows)}
                 for r in plist:
                     k = index.get(r, -1)
-                    if k >= 0 and k not in best:
+                    if k >= 0 and best[k] == 0.0:
                         best[k] = weight
                 continue
             # A common key: a row's own part keys say it has it; else the row is looked
             # up in the key's (ascending) rows, which also hold rows that have the key as
             # two of their parts joined.
-            if not own_keys:
-                own_keys = [sounds[row].split(" ") for row in rows]
             at = 0
-            for k in range(len(rows)):
-                if k in best:
+            for k in range(size):
+                if best[k] != 0.0:
                     continue
                 if key in own_keys[k]:
                     best[k] = weight
@@ -98,17 +99,18 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
                     break
                 if plist[at] == r:
                     best[k] = weight
-        for k, weight in best.items():
-            credit[k] += weight
+        for k in range(size):
+            if best[k] != 0.0:
+                credit[k] += best[k]
     # Shared weight over the mean weight of the two names (Dice), so that words present
     # on one side only lower it whichever side they are on.
     out: list[float] = []
-    for k in range(len(rows)):
+    for k in range(size):
         row = rows[k]
-        own = own_weights.get(row, -1.0)
+        own = own_weights[row]
         if own < 0.0:
             own = 0.0
-            for key in dict.fromkeys(sounds[row].split(" ")):
+            for key in dict.fromkeys(own_keys[k]):
                 weight = key_weights.get(key, -1.0)
                 if weight < 0.0:
                     plist = postings.get(key)

@@ -82,8 +82,6 @@ PAIR_BUDGET = 400
 MIN_DELETION_KEY = 3
 # Gazetteer-derived weights apply to parts at least this frequent among the aliases.
 MIN_DF_FOR_WEIGHT = 20
-# At most this many rows' key weights are kept between queries (see Resolver._overlap).
-MAX_ROW_WEIGHTS = 200_000
 # A one-word name this long may be an acronym (as _scoring._is_acronym reads one).
 ACRONYM_SIZES = (2, 6)
 # The bundled data files that shape an index's rows (normalisation, parts, keys): an
@@ -373,7 +371,7 @@ class Resolver:
         self._dead_rows = 0
         # The summed key weights of rows and the weights of part keys (see _overlap), for
         # an index of this many rows.
-        self._row_weights: tuple[int, dict[int, float], dict[str, float]] = (0, {}, {})
+        self._row_weights: tuple[int, array[float], dict[str, float]] = (0, array("d"), {})
         for entity in entities:
             self.add(entity)
 
@@ -516,7 +514,7 @@ class Resolver:
                 del self._postings[key]
         self._exact_rows = self._names_index = None
         self._weights_stale = True
-        self._row_weights = (0, {}, {})
+        self._row_weights = (0, array("d"), {})
         return len(wanted)
 
     def __len__(self) -> int:
@@ -816,8 +814,10 @@ class Resolver:
         Co."): a row that shares them ranks high even when it adds or lacks common words.
         """
         n = max(self.alias_count, 1)  # live rows: an updated index weighs as a rebuilt one
-        if self._row_weights[0] != n or len(self._row_weights[1]) > MAX_ROW_WEIGHTS:
-            self._row_weights = (n, {}, {})  # the index grew: every weight changed
+        if self._row_weights[0] != n or len(self._row_weights[1]) != len(self._rows.sounds):
+            # The index changed: every weight did. One number per row (8 bytes), none
+            # known yet (negative).
+            self._row_weights = (n, array("d", [-1.0]) * len(self._rows.sounds), {})
         return key_overlap(rows, groups, self._postings, self._rows.sounds, n,
                            self._row_weights[1], self._row_weights[2])
 

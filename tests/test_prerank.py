@@ -54,7 +54,7 @@ def indexes(draw: st.DrawFn) -> tuple[list[int], list[list[str]], dict[str, list
 def test_key_overlap_is_its_definition(case: tuple[list[int], list[list[str]],
                                                    dict[str, list[int]], list[str], int]) -> None:
     rows, groups, postings, sounds, n = case
-    cache: dict[int, float] = {}
+    cache = [-1.0] * n
     fast = key_overlap(rows, groups, postings, sounds, n, cache)
     expected = reference(rows, groups, postings, sounds, n)
     assert all(math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12) for a, b in zip(fast, expected)), \
