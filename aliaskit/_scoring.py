@@ -227,13 +227,14 @@ class _Spelling:
     __slots__ = ("_features", "_folds", "_weights", "group", "related", "text", "translations")
 
     def __init__(self, text: str, group: str | None, related: tuple[str, ...],
-                 translations: frozenset[str] | None) -> None:
+                 translations: frozenset[str] | None, folds: tuple[str, ...] | None = None
+                 ) -> None:
         self.text = text
         self.group = group  # its variant group (data/variants.txt), if attested
         self.related = related  # the groups of related names (Karim / Karimi)
         self.translations = translations  # ids of data/translations.txt it belongs to
-        # Worked out when first needed (see below):
-        self._folds: tuple[str, ...] | None = None
+        # Worked out when first needed (see below), unless already known:
+        self._folds = folds
         self._features: tuple[tuple[str, str, bool], ...] | None = None
         self._weights: dict[Kind | None, float] | None = None
 
@@ -246,8 +247,7 @@ class _Spelling:
     def features(self) -> tuple[tuple[str, str, bool], ...]:
         """Per folded spelling: the spelling, its consonant skeleton, whether it ends in i."""
         if self._features is None:
-            self._features = tuple([(f, f[:1] + _no_vowels(f[1:]), f[-1:] == "i")
-                                    for f in self.folds()])
+            self._features = tuple([_fold_features(f) for f in self.folds()])
         return self._features
 
     def weight(self, kind: Kind | None) -> float:
@@ -276,10 +276,19 @@ def _spelling(text: str) -> _Spelling:
             translations = by_fold.get(fold)
             if translations is not None:
                 break
-    spelling = _Spelling(text, group, index.groups[group].related if group is not None else (),
-                         translations)
-    spelling._folds = folds
-    return spelling
+    return _Spelling(text, group, index.groups[group].related if group is not None else (),
+                     translations, folds)
+
+
+def _fold_features(fold: str) -> tuple[str, str, bool]:
+    """A folded spelling, its consonant skeleton, and whether it ends in i (what
+    :func:`_edit_similarity` compares)."""
+    return fold, fold[:1] + _no_vowels(fold[1:]), fold[-1:] == "i"
+
+
+def _key_similarity(ka: str, kb: str) -> float:
+    """1 - the edit distance of two skeleton keys over the longer one's length."""
+    return 1.0 - _levenshtein(ka, kb) / max(len(ka), len(kb), 1)
 
 
 def _fold_similarity(a: _Spelling, b: _Spelling) -> tuple[float, int]:
@@ -378,14 +387,14 @@ def _similarity_of(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool
             for kb in _script_keys(b) if b_script else (part_key(b),):
                 if ka == kb:
                     return SIM_CROSS_SCRIPT, "cross-script"
-                best = max(best, 1.0 - _levenshtein(ka, kb) / max(len(ka), len(kb)))
+                best = max(best, _key_similarity(ka, kb))
         # As below (حمید الله / Obaidullah differ by what is left), for suffixes only: a
         # prefix folded from a script's unwritten vowels cuts the rest elsewhere (عبداللهی).
         stems = _shared_affix_stems(sa.folds()[0], sb.folds()[0], prefixes=False)
         if stems is not None:
             ka, kb = part_key(stems[0]), part_key(stems[1])
             if ka != kb:
-                best = min(best, 1.0 - _levenshtein(ka, kb) / max(len(ka), len(kb), 1))
+                best = min(best, _key_similarity(ka, kb))
         return SIM_CROSS_SCRIPT * best, "cross-script"
     s, distance = _fold_similarity(sa, sb)
     if distance == 0:
@@ -405,12 +414,11 @@ def _similarity_of(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool
         # Hamidullah / Obaidullah: what tells two compounds apart is what they do not
         # share, so the shared -ullah (Abdul-, -zada, -pour) must not make them alike.
         a_stem, b_stem = stems
-        s = min(s, _edit_similarity((a_stem, a_stem[:1] + _no_vowels(a_stem[1:]), a_stem[-1:] == "i"),
-                                    (b_stem, b_stem[:1] + _no_vowels(b_stem[1:]), b_stem[-1:] == "i"))[0])
+        s = min(s, _edit_similarity(_fold_features(a_stem), _fold_features(b_stem))[0])
         # Stems that are spellings of different names (Ahmad-zada / Mahmud-zada).
-        sga, sgb = _spelling(a_stem).group, _spelling(b_stem).group
-        if sga is not None and sgb is not None and sga != sgb:
-            s = min(s, SIM_RELATED if sgb in _spelling(a_stem).related else SIM_DIFFERENT)
+        stem_a, stem_b = _spelling(a_stem), _spelling(b_stem)
+        if stem_a.group is not None and stem_b.group is not None and stem_a.group != stem_b.group:
+            s = min(s, SIM_RELATED if stem_b.group in stem_a.related else SIM_DIFFERENT)
     return s, "edit"
 
 
@@ -687,7 +695,7 @@ def _join_split(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], lis
 def _inner_acronyms(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list[_Slot]]:
     """Join the run of parts on one side whose initials are a part of the other
     ("EN Bank" / "Eghtesad Novin Bank", "IRISL MTI" / "IRISL Maritime Training
-    Institute"): the run becomes one slot, aligned with the acronym (_ACRONYM_SLOT)."""
+    Institute"): the run becomes one slot, aligned with the acronym (_ACRONYM_PAIR)."""
     for side, other in ((left, right), (right, left)):
         if len(other) < 2:
             continue
