@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Container, Iterable, Sequence
 from typing import Final
 
@@ -283,12 +284,17 @@ class _Lexicon:
     on every full parse: see _Word)."""
 
     __slots__ = ("legal", "legal_sizes", "prefix_sizes", "prefixes", "role_sizes", "roles",
-                 "suffix_sizes", "suffixes", "title_sizes", "titles")
+                 "script_titles", "suffix_sizes", "suffixes", "title_sizes", "titles")
 
     def __init__(self, titles: dict[tuple[str, ...], bool], roles: dict[tuple[str, ...], PartRole],
                  suffixes: frozenset[tuple[str, ...]], prefixes: frozenset[tuple[str, ...]],
-                 legal: dict[tuple[str, ...], str]) -> None:
+                 legal: dict[tuple[str, ...], str],
+                 script_titles: dict[tuple[str, ...], frozenset[str]]) -> None:
         self.titles = titles  # form → also a given name
+        # Forms known only in Perso-Arabic script → their letters. Their romanisation may
+        # be a name too (والی governor and ولی Wali both read "wali"): such a form is a
+        # title only when written in script, with these letters.
+        self.script_titles = script_titles
         self.roles = roles  # connector / particle forms
         self.suffixes = suffixes
         self.prefixes = prefixes
@@ -300,6 +306,11 @@ class _Lexicon:
         self.suffix_sizes = _sizes(suffixes)
         self.prefix_sizes = _sizes(prefixes)
         self.legal_sizes = _sizes(legal)
+
+
+def _form_letters(form: str) -> str:
+    """The folded Perso-Arabic letters of a form, across its words."""
+    return "".join(raw for token in _TOKEN.findall(form) for _, _, raw in _word_forms(token))
 
 
 def _form_words(form: str) -> tuple[str, ...]:
@@ -328,11 +339,17 @@ def _lexicon() -> _Lexicon:
                 roles.setdefault(words, "connector")
             else:
                 roles.setdefault(words, "particle")
+    latin_titles: set[tuple[str, ...]] = set()
+    script_titles: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for title in _data.titles():
         for form in (*title.forms, *title.script_forms):
             words = _join_compounds_text(_form_words(form), suffixes, prefixes)
             if words:
                 titles[words] = titles.get(words, False) or title.also_name
+                if form in title.script_forms:
+                    script_titles[words].add(_form_letters(form))
+                else:
+                    latin_titles.add(words)
     legal: dict[tuple[str, ...], str] = {}
     for term in _data.org_terms():
         if term.role == "form":
@@ -341,7 +358,9 @@ def _lexicon() -> _Lexicon:
                 # A title, connector or particle keeps its role ("of", "the").
                 if words and words not in titles and words not in roles:
                     legal.setdefault(words, term.symbol)
-    return _Lexicon(titles, roles, frozenset(suffixes), frozenset(prefixes), legal)
+    return _Lexicon(titles, roles, frozenset(suffixes), frozenset(prefixes), legal,
+                    {words: frozenset(letters) for words, letters in script_titles.items()
+                     if words not in latin_titles})
 
 
 def _sizes(forms: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
@@ -541,6 +560,9 @@ def _parse(text: object) -> tuple[_Part, ...]:
     while i < len(words):
         size = _match_at(texts, i, lexicon.titles, lexicon.title_sizes)
         if not size:
+            break
+        letters = lexicon.script_titles.get(tuple(texts[i : i + size]))
+        if letters is not None and "".join(w.raw for w in words[i : i + size]) not in letters:
             break
         rest = len(words) - i - size
         if lexicon.titles[tuple(texts[i : i + size])] and rest < 2:

@@ -47,6 +47,7 @@ from ._scoring import (
     _name_of,
     _Plan,
     _plan,
+    _script_keys,
     _spelling,
     _with_weights,
 )
@@ -143,6 +144,27 @@ def _identity_keys(name: str, *, cached: bool = True, initials: bool = True
     # million candidates' words at every query.
     return (" ".join([p.text for p in parts]), texts, " ".join(sorted(sounds)),
             tuple(single + pairs + extra + _deletions(single)), groups)
+
+
+def _with_readings(name: str, keys: tuple[str, ...], groups: list[list[str]]
+                   ) -> tuple[tuple[str, ...], list[list[str]], frozenset[str]]:
+    """A query's keys and key groups (_identity_keys) with the other skeleton readings
+    of its parts in Perso-Arabic script, which has no short vowels (waw as v, an h apart
+    from the letter before: _script_keys), and its extra keys (_extra_keys), which they
+    are not: they are the part's own keys. Queries only: an index keeps the keys it was
+    built with, so that a saved index answers as before."""
+    extra = _extra_keys(groups)
+    parts = [p for p in _light(name) if p.role == "name"]
+    if all(p.script != "arabic" for p in parts):
+        return keys, groups, extra
+    readings: list[str] = []
+    groups = [list(group) for group in groups]
+    for group, part in zip(groups, parts):
+        if part.script == "arabic":
+            more = [k for k in _script_keys(part.text)[1:] if k not in group]
+            group += more
+            readings += more
+    return tuple(dict.fromkeys(keys + tuple(readings) + tuple(_deletions(readings)))), groups, extra
 
 
 def _key_groups(texts: Sequence[str], sounds: Sequence[str]) -> list[list[str]]:
@@ -667,7 +689,8 @@ class Resolver:
         # Only judgements about this name can apply (cheap to ask, most names have none).
         judged = judgements if judgements and judgements.names(name) else None
         normalized, _, sounds, keys, groups = _identity_keys(name)
-        rows = self._shortlist(self._candidates(keys, kind, _extra_keys(groups)), normalized,
+        keys, groups, extra = _with_readings(name, keys, groups)
+        rows = self._shortlist(self._candidates(keys, kind, extra), normalized,
                                sounds, max(RERANK, limit), groups)
         weights = self._gazetteer_weights() or None
         # Candidates are scored without writing their alignment records (the cost of a

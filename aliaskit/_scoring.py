@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import math
 import operator
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final, cast
 
@@ -25,7 +26,7 @@ from rapidfuzz.fuzz import token_sort_ratio
 
 from . import _data
 from ._errors import DataFileError, InvalidArgumentError
-from ._keys import part_key, variant_index
+from ._keys import part_key, rule_key, variant_index
 from ._normalize import normalize
 from ._parsing import (
     _first_words,
@@ -457,13 +458,35 @@ def _shared_affix_stems(fa: str, fb: str, *, prefixes: bool = True) -> tuple[str
 
 
 @functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536)
 def _script_keys(text: str) -> tuple[str, ...]:
     """The skeleton keys of a part romanised letter by letter: waw is read as a vowel
     after a consonant (محمود mahmud), but as often it is a v between unwritten vowels
-    (قروه Qorveh, راور Ravar), so the key with waw as v is kept too."""
-    key = part_key(text)
-    consonant = part_key(text[:1] + text[1:].replace("u", "v").replace("w", "v"))
-    return (key,) if consonant == key else (key, consonant)
+    (قروه Qorveh, راور Ravar), so the key with waw as v is kept too. Two letters
+    romanised side by side can spell a digraph that no single letter stands for (ت + ه
+    in طهران is "th", read as one letter): the key with that h kept apart is kept too
+    (Tehran), beside the one that reads the digraph (فتح "fth" as Fath)."""
+    keys = [part_key(text)]
+    keys.append(part_key(text[:1] + text[1:].replace("u", "v").replace("w", "v")))
+    apart = _false_digraph().sub("H", text)
+    if apart != text:
+        keys.append(rule_key(apart))
+    return tuple(dict.fromkeys(keys))
+
+
+@functools.lru_cache(maxsize=1)
+def _false_digraph() -> re.Pattern[str]:
+    """An h that follows a consonant in a letter-by-letter romanisation, where the two
+    are not the romanisation of one letter (data/script.txt): "th", "dh", "ph" (ث is s,
+    ذ is z), but not "kh", "sh", "gh" or "zh"."""
+    rules = _data.script_rules()
+    spelt = [r for rule in rules.letters.values()
+             for r in (rule.default, rule.initial, rule.final, rule.after_vowel,
+                       rule.final_after_vowel) if r]
+    spelt += [latin for _, latin, _, _ in rules.sequences]
+    single = {ch for r in spelt for ch in r if ch not in "aeiouy"}
+    alone = sorted(ch for ch in single if not any(ch + "h" in r for r in spelt))
+    return re.compile(f"(?<=[{''.join(alone)}])h")
 
 
 # Cached by text for the alignment records and joins. The alignment itself calls _align()
@@ -659,6 +682,10 @@ def _better_joined(joined: str, parts: Sequence[_Slot], other: Sequence[_Slot]) 
         # first letters folded when they differ (Qolamreza / Gholamreza: q, gh).
         if abs(len(o.text) - len(joined)) > 3:
             continue
+        # Two words that translate one ("Middle East" / Khavarmianeh: data/translations.txt).
+        meanings = o.spelling.translations
+        if meanings and meanings & (_spelling(joined).translations or frozenset()):
+            return True
         if o.text[0] != joined[0] and not (
                 {f[:1] for f in o.spelling.folds()} & {f[:1] for f in _folds(joined)}):
             continue

@@ -298,3 +298,19 @@ def test_a_common_pair_of_parts_still_gives_candidates() -> None:
                  for i, w in enumerate(words * 2)]
     found = Resolver(entities).resolve("Ittilaat Basij", threshold=0.0, limit=200)
     assert "target" in {m.entity.id for m in found}
+
+
+PLACES = ["Tehran", "Tiran", "Ahvaz", "Rezvanshahr", "Ravar", "Kavar", "Qorveh", "Isfahan",
+          "Esfarayen", "Shahr-e Rey", "Rasht", "Sari"]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("رضوانشهر", "Rezvanshahr"),  # waw read as v, and ش + ه as sh + h
+    ("ئەھواز", "Ahvaz"),  # Kurdish letters: a silent initial ئ, the vowel ە
+    ("راور", "Ravar"),
+    ("ئەسفەھان", "Isfahan"),
+])
+def test_script_queries_find_places_by_their_other_readings(query: str, expected: str) -> None:
+    resolver = Resolver(Entity(id=n, name=n, kind="place") for n in PLACES)
+    found = resolver.resolve(query, threshold=0.0, limit=3)
+    assert found and found[0].entity.name == expected, [(m.entity.name, m.score) for m in found]
