@@ -23,7 +23,7 @@ import itertools
 import math
 from array import array
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -165,6 +165,28 @@ def _with_readings(name: str, keys: tuple[str, ...], groups: list[list[str]]
             group += more
             readings += more
     return tuple(dict.fromkeys(keys + tuple(readings) + tuple(_deletions(readings)))), groups, extra
+
+
+def _with_inner_acronyms(texts: Sequence[str], keys: tuple[str, ...], groups: list[list[str]],
+                         extra: frozenset[str], postings: Mapping[str, object]
+                         ) -> tuple[tuple[str, ...], list[list[str]], frozenset[str]]:
+    """A query's keys with those of a short part read as the initials of several words of
+    an indexed name ("EN Bank" for Eghtesad Novin Bank: "^enb", the initials that an
+    organisation's name is indexed under), where some row has them. They stand for that
+    part, so that the pre-rank credits the rows that have them."""
+    if len(texts) < 2:
+        return keys, groups, extra
+    found: list[str] = []
+    for i, text in enumerate(texts):
+        if ACRONYM_SIZES[0] <= len(text) <= ACRONYM_SIZES[1]:
+            key = "^" + "".join(t if j == i else t[0] for j, t in enumerate(texts))
+            if key in postings and key not in groups[i] and key not in found:
+                groups = [list(g) for g in groups] if not found else groups
+                groups[i].append(key)
+                found.append(key)
+    if not found:
+        return keys, groups, extra
+    return keys + tuple(found), groups, extra | frozenset(found)
 
 
 def _key_groups(texts: Sequence[str], sounds: Sequence[str]) -> list[list[str]]:
@@ -688,8 +710,9 @@ class Resolver:
         chosen = _profile(profile)
         # Only judgements about this name can apply (cheap to ask, most names have none).
         judged = judgements if judgements and judgements.names(name) else None
-        normalized, _, sounds, keys, groups = _identity_keys(name)
+        normalized, texts, sounds, keys, groups = _identity_keys(name)
         keys, groups, extra = _with_readings(name, keys, groups)
+        keys, groups, extra = _with_inner_acronyms(texts, keys, groups, extra, self._postings)
         rows = self._shortlist(self._candidates(keys, kind, extra), normalized,
                                sounds, max(RERANK, limit), groups)
         weights = self._gazetteer_weights() or None

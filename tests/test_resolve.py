@@ -314,3 +314,15 @@ def test_script_queries_find_places_by_their_other_readings(query: str, expected
     resolver = Resolver(Entity(id=n, name=n, kind="place") for n in PLACES)
     found = resolver.resolve(query, threshold=0.0, limit=3)
     assert found and found[0].entity.name == expected, [(m.entity.name, m.score) for m in found]
+
+
+def test_a_short_part_read_as_initials_is_credited_in_the_pre_rank() -> None:
+    # "EN Bank" is Eghtesad Novin Bank: the row is found by the initials it is indexed
+    # under ("^enb"), and must not be left out of the pre-rank by banks whose keys look
+    # more like the query's ("Ansar Bank", "Iran Zamin Bank").
+    words = ["Ansar", "Iran", "Aman", "Anis", "Enam", "Amin", "Anvar", "Inam", "Arman", "Azin"]
+    entities = [Entity(id=w, name=f"{w} Bank", kind="org") for w in words]
+    entities += [Entity(id=f"{w}-zamin", name=f"{w} Zamin Bank", kind="org") for w in words]
+    entities.append(Entity(id="target", name="Eghtesad Novin Bank", kind="org"))
+    found = Resolver(entities).resolve("EN Bank PJSC", threshold=0.0, limit=3)
+    assert found and found[0].entity.id == "target", [(m.entity.name, m.score) for m in found]
