@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import bisect
 import math
+from array import array
 from collections.abc import Mapping, MutableSequence, Sequence
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
 __all__ = ["MIN_RERANK", "NAMES_PER_ENTITY", "PRERANK", "PRERANK_MARGIN", "RERANK",
-           "key_overlap", "shortlist"]
+           "has_key", "key_overlap", "own_weight", "own_weights", "shortlist"]
 
 # How many candidates are pre-ranked by rapidfuzz, and how many leading entities are
 # compared (more when more answers are asked for: see Resolver.resolve's limit).
@@ -57,8 +58,6 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
     credit = [0.0] * size
     total = 0.0
     index: dict[int, int] = {}
-    # Each row's part keys, split once: for the common keys below and its own weight.
-    own_keys = [sounds[row].split(" ") for row in rows]
     for group in groups:
         # A part counts for a row by the weight of its rarest key the row has: keys are
         # taken rarest first, so a row credited already needs no further look.
@@ -90,10 +89,10 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
             for k in range(size):
                 if best[k] != 0.0:
                     continue
-                if key in own_keys[k]:
+                r = rows[k]
+                if has_key(sounds[r], key):
                     best[k] = weight
                     continue
-                r = rows[k]
                 at = bisect.bisect_left(plist, r, at)
                 if at == df:
                     break
@@ -109,17 +108,51 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
         row = rows[k]
         own = own_weights[row]
         if own < 0.0:
-            own = 0.0
-            for key in dict.fromkeys(own_keys[k]):
-                weight = key_weights.get(key, -1.0)
-                if weight < 0.0:
-                    plist = postings.get(key)
-                    weight = math.log(1.0 + n / max(len(plist) if plist is not None else 0, 1))
-                    key_weights[key] = weight
-                own += weight
-            own_weights[row] = own
+            own = own_weights[row] = own_weight(sounds[row], postings, n, key_weights)
         out.append(200.0 * credit[k] / (total + own) if total + own else 0.0)
     return out
+
+
+def own_weight(keys: str, postings: Mapping[str, Any], n: int,
+               key_weights: dict[str, float]) -> float:
+    """The weight of a row for key_overlap: the sum of log(1 + n / df) over its distinct
+    part keys (``keys``: "AMR MTK XN"), each key's weight kept in ``key_weights``."""
+    own = 0.0
+    for key in dict.fromkeys(keys.split(" ")):
+        weight = key_weights.get(key, -1.0)
+        if weight < 0.0:
+            plist = postings.get(key)
+            weight = math.log(1.0 + n / max(len(plist) if plist is not None else 0, 1))
+            key_weights[key] = weight
+        own += weight
+    return own
+
+
+def own_weights(sounds: Sequence[str], postings: Mapping[str, Any], n: int,
+                key_weights: dict[str, float], live: Sequence[bool] | None = None
+                ) -> array[float]:
+    """:func:`own_weight` of every row of ``sounds`` at once (-1.0 for rows not
+    ``live``), as key_overlap keeps them: a resolver works them out when it is built,
+    not a few at each query."""
+    out = array("d", [-1.0]) * len(sounds)
+    for row, keys in enumerate(sounds):
+        if live is None or live[row]:
+            out[row] = own_weight(keys, postings, n, key_weights)
+    return out
+
+
+def has_key(keys: str, key: str) -> bool:
+    """Is ``key`` one of the space-separated ``keys`` ("AMR MTK XN")? Without splitting
+    them: a row's keys are looked at for a few keys of each query."""
+    size = len(key)
+    end = len(keys)
+    at = keys.find(key)
+    while at >= 0:
+        after = at + size
+        if (at == 0 or keys[at - 1] == " ") and (after == end or keys[after] == " "):
+            return True
+        at = keys.find(key, at + 1)
+    return False
 
 
 def _first(item: tuple[int, str, Any]) -> int:

@@ -8,7 +8,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aliaskit._prerank import key_overlap
+from aliaskit._prerank import has_key, key_overlap, own_weights
 
 
 def reference(rows: list[int], groups: list[list[str]], postings: dict[str, list[int]],
@@ -60,3 +60,22 @@ def test_key_overlap_is_its_definition(case: tuple[list[int], list[list[str]],
     assert all(math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12) for a, b in zip(fast, expected)), \
         (fast, expected)
     assert key_overlap(rows, groups, postings, sounds, n, cache) == fast  # from the cache too
+
+
+@settings(max_examples=100)
+@given(indexes())
+def test_weights_worked_out_at_build_are_those_of_the_query_path(
+        case: tuple[list[int], list[list[str]], dict[str, list[int]], list[str], int]) -> None:
+    # A resolver works out every row's weight when it is built (own_weights); a query
+    # must answer as it would with weights worked out as it meets the rows.
+    rows, groups, postings, sounds, n = case
+    built = own_weights(sounds, postings, n, {})
+    assert key_overlap(rows, groups, postings, sounds, n, built) == \
+        key_overlap(rows, groups, postings, sounds, n, [-1.0] * n)
+
+
+@given(st.lists(st.sampled_from(["K1", "K10", "K2", "AMR", "MTK", "A"]), min_size=1, max_size=5),
+       st.sampled_from(["K1", "K10", "K2", "AMR", "MTK", "A", "MT", "K"]))
+def test_has_key_is_membership_of_the_split_keys(keys: list[str], key: str) -> None:
+    text = " ".join(keys)
+    assert has_key(text, key) == (key in text.split(" "))
