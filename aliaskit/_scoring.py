@@ -695,6 +695,33 @@ def _better_joined(joined: str, parts: Sequence[_Slot], other: Sequence[_Slot]) 
     return False
 
 
+def _izafe_stems(side: list[_Slot], other: list[_Slot]) -> list[_Slot]:
+    """``side`` with the izafe taken off a place word that has it written onto it and
+    that the other name has alone ("Mazari Sharif" / مزار شریف, "Puli Khumri" / پل خمری):
+    a word before another, ending in the vowel, whose stem is a place word of
+    data/variants.txt and not the same name as the whole word."""
+    out = side
+    for k in range(len(side) - 1):
+        slot = side[k]
+        text = slot.text
+        if len(text) < 4 or text[-1] not in "ie" or slot.script:
+            continue
+        stem = _spelling(text[:-1])
+        group = stem.group
+        if group is None or group == slot.spelling.group or not _is_place_group(group):
+            continue
+        if any(o.spelling.group == group for o in other):
+            if out is side:
+                out = list(side)
+            out[k] = _Slot(slot.parts, stem, False, slot.weight, "i")
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_place_group(group: str) -> bool:
+    return variant_index().groups[group].type == "place"
+
+
 def _join_split(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list[_Slot]]:
     """Join parts on one side that the other side writes as one word.
 
@@ -797,6 +824,8 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
             features[_WHOLE] = _whole(na, nb)
             return _Plan(_probability(features), left, right, [], [], [], _NOTHING, acronym_left,
                          features)
+    if len(left) > 1 or len(right) > 1:
+        left, right = _izafe_stems(left, right), _izafe_stems(right, left)
     if len(left) != len(right) or na.links or nb.links:
         left, right = _join_split(left, right)
     if len(left) != len(right):
