@@ -31,7 +31,7 @@ PRERANK_MARGIN = 25
 
 
 def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapping[str, Any],
-                sounds: Sequence[str], n: int, own_weights: MutableSequence[float],
+                sounds: list[str], n: int, own_weights: MutableSequence[float],
                 key_weights: dict[str, float] | None = None) -> list[float]:
     """How much each of ``rows`` (ascending) shares with the query, 0-100.
 
@@ -128,7 +128,7 @@ def own_weight(keys: str, postings: Mapping[str, Any], n: int,
     return own
 
 
-def own_weights(sounds: Sequence[str], postings: Mapping[str, Any], n: int,
+def own_weights(sounds: list[str], postings: Mapping[str, Any], n: int,
                 key_weights: dict[str, float], live: Sequence[bool] | None = None
                 ) -> array[float]:
     """:func:`own_weight` of every row of ``sounds`` at once (-1.0 for rows not
@@ -160,7 +160,7 @@ def _first(item: tuple[int, str, Any]) -> int:
 
 
 def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
-              overlap: list[float], sounds_of: Sequence[str], texts: Sequence[str],
+              overlap: list[float], sounds_of: list[str], texts: list[str],
               entity_of: Sequence[int]) -> list[int]:
     """The candidates worth comparing with a query, best first: the best names of the
     ``rerank`` leading entities among ``rows`` (at least 3), given the query's
