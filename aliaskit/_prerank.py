@@ -129,15 +129,12 @@ def own_weight(keys: str, postings: Mapping[str, Any], n: int,
 
 
 def own_weights(sounds: list[str], postings: Mapping[str, Any], n: int,
-                key_weights: dict[str, float], live: Sequence[bool] | None = None
-                ) -> array[float]:
-    """:func:`own_weight` of every row of ``sounds`` at once (-1.0 for rows not
-    ``live``), as key_overlap keeps them: a resolver works them out when it is built,
-    not a few at each query."""
+                key_weights: dict[str, float]) -> array[float]:
+    """:func:`own_weight` of every row of ``sounds`` at once, as key_overlap keeps them:
+    a resolver works them out when it is built, not a few at each query."""
     out = array("d", [-1.0]) * len(sounds)
     for row, keys in enumerate(sounds):
-        if live is None or live[row]:
-            out[row] = own_weight(keys, postings, n, key_weights)
+        out[row] = own_weight(keys, postings, n, key_weights)
     return out
 
 
