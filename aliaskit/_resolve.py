@@ -39,6 +39,7 @@ from ._prerank import MIN_RERANK, RERANK, key_overlap, own_weights, shortlist
 from ._reference import load_reference
 from ._regional import load_regional
 from ._scoring import (
+    ACRONYM_SIZES,
     _comparison,
     _final_score,
     _light,
@@ -83,8 +84,6 @@ PAIR_BUDGET = 400
 MIN_DELETION_KEY = 3
 # Gazetteer-derived weights apply to parts at least this frequent among the aliases.
 MIN_DF_FOR_WEIGHT = 20
-# A one-word name this long may be an acronym (as _scoring._is_acronym reads one).
-ACRONYM_SIZES = (2, 6)
 # The bundled data files that shape an index's rows (normalisation, parts, keys): an
 # index written with other versions of them is stale (its keys are not this aliaskit's).
 INDEX_DATA_FILES = (

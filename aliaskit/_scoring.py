@@ -75,6 +75,8 @@ MAX_READINGS: Final = 8
 # Words at least this long are looked up in data/translations.txt by their folded
 # spellings too (shorter ones fold onto too many other words).
 MIN_FOLDED_TRANSLATION: Final = 4
+# A part this long may be an acronym (the initials of parts of the other name).
+ACRONYM_SIZES: Final = (2, 6)
 # A score of 1.0 is reserved for names equal after normalisation.
 MAX_UNEQUAL: Final = 0.99
 
@@ -458,7 +460,6 @@ def _shared_affix_stems(fa: str, fb: str, *, prefixes: bool = True) -> tuple[str
 
 
 @functools.lru_cache(maxsize=65536)
-@functools.lru_cache(maxsize=65536)
 def _script_keys(text: str) -> tuple[str, ...]:
     """The skeleton keys of a part romanised letter by letter: waw is read as a vowel
     after a consonant (محمود mahmud), but as often it is a v between unwritten vowels
@@ -669,6 +670,7 @@ def _name_of(text: object, kind: Kind | None) -> _Name:
 
 def _better_joined(joined: str, parts: Sequence[_Slot], other: Sequence[_Slot]) -> bool:
     """Does ``joined`` match a part of ``other`` clearly better than its pieces do?"""
+    joined_meanings: frozenset[str] | None = None
     for o in other:
         if o.script:
             # Perso-Arabic writes some compounds as one word (مسجدسلیمان, Masjed Soleyman):
@@ -684,8 +686,11 @@ def _better_joined(joined: str, parts: Sequence[_Slot], other: Sequence[_Slot]) 
             continue
         # Two words that translate one ("Middle East" / Khavarmianeh: data/translations.txt).
         meanings = o.spelling.translations
-        if meanings and meanings & (_spelling(joined).translations or frozenset()):
-            return True
+        if meanings:
+            if joined_meanings is None:
+                joined_meanings = _spelling(joined).translations or frozenset()
+            if meanings & joined_meanings:
+                return True
         if o.text[0] != joined[0] and not (
                 {f[:1] for f in o.spelling.folds()} & {f[:1] for f in _folds(joined)}):
             continue
@@ -700,6 +705,11 @@ def _izafe_stems(side: list[_Slot], other: list[_Slot]) -> list[_Slot]:
     that the other name has alone ("Mazari Sharif" / مزار شریف, "Puli Khumri" / پل خمری):
     a word before another, ending in the vowel, whose stem is a place word of
     data/variants.txt and not the same name as the whole word."""
+    # The other name's place words first: most names have none, and then no word of
+    # this one is looked up.
+    places = {g for o in other if (g := o.spelling.group) is not None and _is_place_group(g)}
+    if not places:
+        return side
     out = side
     for k in range(len(side) - 1):
         slot = side[k]
@@ -707,10 +717,7 @@ def _izafe_stems(side: list[_Slot], other: list[_Slot]) -> list[_Slot]:
         if len(text) < 4 or text[-1] not in "ie" or slot.script:
             continue
         stem = _spelling(text[:-1])
-        group = stem.group
-        if group is None or group == slot.spelling.group or not _is_place_group(group):
-            continue
-        if any(o.spelling.group == group for o in other):
+        if stem.group in places and stem.group != slot.spelling.group:
             if out is side:
                 out = list(side)
             out[k] = _Slot(slot.parts, stem, False, slot.weight, "i")
@@ -757,7 +764,8 @@ def _inner_acronyms(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot],
         texts = {o.text for o in other}
         for short in side:
             text = short.text
-            if not 2 <= len(text) <= 6 or short.script or short.spelling.group is not None \
+            if not ACRONYM_SIZES[0] <= len(text) <= ACRONYM_SIZES[1] or short.script \
+                    or short.spelling.group is not None \
                     or text in texts or len(text) > len(other):
                 continue
             start = initials.find(text)
@@ -776,7 +784,8 @@ def _is_acronym(short: Sequence[_Slot], long_: Sequence[_Slot], long_texts: Sequ
                 ) -> bool:
     """Is the one-part name ``short`` the initials of the identity parts or words of ``long_``?"""
     text = short[0].text
-    return len(short) == 1 and len(long_) >= 2 and 2 <= len(text) <= 6 and text in (
+    return len(short) == 1 and len(long_) >= 2 and \
+        ACRONYM_SIZES[0] <= len(text) <= ACRONYM_SIZES[1] and text in (
         "".join(s.text[0] for s in long_), "".join(t[0] for t in long_texts))
 
 
