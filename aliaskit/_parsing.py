@@ -561,11 +561,12 @@ def _parse(text: object) -> tuple[_Part, ...]:
         size = _match_at(texts, i, lexicon.titles, lexicon.title_sizes)
         if not size:
             break
-        letters = lexicon.script_titles.get(tuple(texts[i : i + size]))
+        form = tuple(texts[i : i + size])
+        letters = lexicon.script_titles.get(form)
         if letters is not None and "".join(w.raw for w in words[i : i + size]) not in letters:
             break
         rest = len(words) - i - size
-        if lexicon.titles[tuple(texts[i : i + size])] and rest < 2:
+        if lexicon.titles[form] and rest < 2:
             break
         roles[i : i + size] = ["title"] * size
         i += size

@@ -18,7 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 __all__ = ["MIN_RERANK", "NAMES_PER_ENTITY", "PRERANK", "PRERANK_MARGIN", "RERANK",
-           "has_key", "key_overlap", "own_weight", "own_weights", "shortlist"]
+           "has_key", "key_overlap", "own_weight", "row_weights", "shortlist"]
 
 # How many candidates are pre-ranked by rapidfuzz, and how many leading entities are
 # compared (more when more answers are asked for: see Resolver.resolve's limit).
@@ -128,7 +128,7 @@ def own_weight(keys: str, postings: Mapping[str, Any], n: int,
     return own
 
 
-def own_weights(sounds: list[str], postings: Mapping[str, Any], n: int,
+def row_weights(sounds: list[str], postings: Mapping[str, Any], n: int,
                 key_weights: dict[str, float]) -> array[float]:
     """:func:`own_weight` of every row of ``sounds`` at once, as key_overlap keeps them:
     a resolver works them out when it is built, not a few at each query."""

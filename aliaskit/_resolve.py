@@ -35,7 +35,7 @@ from ._index import load_file, save_index
 from ._judgements import Judgement, Judgements, name_key
 from ._keys import part_key
 from ._parsing import _parse, _require_str
-from ._prerank import MIN_RERANK, RERANK, key_overlap, own_weights, shortlist
+from ._prerank import MIN_RERANK, RERANK, key_overlap, row_weights, shortlist
 from ._reference import load_reference
 from ._regional import load_regional
 from ._scoring import (
@@ -421,7 +421,7 @@ class Resolver:
             # Every row's pre-rank weight now, with the index (about a microsecond a row),
             # rather than a hundred of them at each query that meets new rows.
             n, key_weights = self.alias_count, dict[str, float]()
-            self._row_weights = (n, own_weights(self._rows.sounds, self._postings, n, key_weights),
+            self._row_weights = (n, row_weights(self._rows.sounds, self._postings, n, key_weights),
                                  key_weights)
 
     @classmethod

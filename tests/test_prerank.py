@@ -8,7 +8,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aliaskit._prerank import has_key, key_overlap, own_weights
+from aliaskit._prerank import has_key, key_overlap, row_weights
 
 
 def reference(rows: list[int], groups: list[list[str]], postings: dict[str, list[int]],
@@ -66,10 +66,10 @@ def test_key_overlap_is_its_definition(case: tuple[list[int], list[list[str]],
 @given(indexes())
 def test_weights_worked_out_at_build_are_those_of_the_query_path(
         case: tuple[list[int], list[list[str]], dict[str, list[int]], list[str], int]) -> None:
-    # A resolver works out every row's weight when it is built (own_weights); a query
+    # A resolver works out every row's weight when it is built (row_weights); a query
     # must answer as it would with weights worked out as it meets the rows.
     rows, groups, postings, sounds, n = case
-    built = own_weights(sounds, postings, n, {})
+    built = row_weights(sounds, postings, n, {})
     assert key_overlap(rows, groups, postings, sounds, n, built) == \
         key_overlap(rows, groups, postings, sounds, n, [-1.0] * n)
 
