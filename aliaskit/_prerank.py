@@ -23,7 +23,7 @@ __all__ = ["MIN_RERANK", "NAMES_PER_ENTITY", "PRERANK", "PRERANK_MARGIN", "RERAN
 # How many candidates are pre-ranked by rapidfuzz, and how many leading entities are
 # compared (more when more answers are asked for: see Resolver.resolve's limit).
 PRERANK = 200
-RERANK = 8
+RERANK = 6
 MIN_RERANK = 2
 # At most this many names of one leading entity are compared with the query.
 NAMES_PER_ENTITY = 2
@@ -160,7 +160,7 @@ def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
               overlap: list[float], sounds_of: list[str], texts: list[str],
               entity_of: Sequence[int]) -> list[int]:
     """The candidates worth comparing with a query, best first: the best names of the
-    ``rerank`` leading entities among ``rows`` (at least 3), given the query's
+    ``rerank`` leading entities among ``rows`` (at least MIN_RERANK), given the query's
     normalised text, its sorted part keys (``sounds``) and each row's
     :func:`key_overlap`; ``sounds_of``, ``texts`` and ``entity_of`` are the index's
     columns (part keys, normalised text and entity of each row).

@@ -36,6 +36,10 @@ SEED = 20261204
 CAP_POSITIVE = 15  # pairs of one entity's names, at most (a few entities have 30 names)
 NEAREST = 3  # nearest names of other entities per name, as negatives
 MINED = 3  # names of other entities the resolver ranks highest, as negatives
+# Mining compares this many leading entities per name, more than a query does by
+# default (RERANK): the negatives are the names a resolver could rank high, and the
+# model must not move when the resolver's speed settings do.
+MINING_DEPTH = 8
 
 # A word found in at least this many training organisations gets a fitted weight.
 MIN_ORGS = 3
@@ -176,7 +180,7 @@ def mined_pairs(clusters: Sequence[dict]) -> list[Pair]:
         for c in clusters:
             for name in c["names"]:
                 try:
-                    found = resolver.resolve(name, limit=MINED + 1, threshold=0.0)
+                    found = resolver.resolve(name, limit=MINING_DEPTH, threshold=0.0)
                 except aliaskit.AliaskitError:
                     continue
                 pairs += [(name, m.alias.name, 0) for m in found if m.entity.id != c["id"]][:MINED]
