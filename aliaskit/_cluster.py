@@ -49,7 +49,8 @@ def cluster(
     Identical strings are grouped first; every distinct name ends up in exactly one
     cluster (a name that matches nothing is a cluster of one). The representative is
     the name with the most matches (ties: the most frequent, then the one written
-    with the most canonical spellings of data/variants.txt, then the longest).
+    with the most canonical spellings of data/variants.txt, then the longest), and a
+    name that matches several representatives joins the one it matches best.
 
     ```pycon
     >>> groups = cluster(["Amir Khan Muttaqi", "Amir Khan Mottaki", "Mohammad Karim",
@@ -105,22 +106,22 @@ def cluster(
         -len(edges[i]), -len(positions[distinct[i]]), -_canonical_parts(distinct[i]),
         -len(distinct[i]), distinct[i]))
     assigned: set[int] = set()
-    clusters: list[Cluster] = []
+    built: list[tuple[int, list[tuple[int, ClusterMember]]]] = []
     for rep in order:
         if rep in assigned:
             continue
         rep_name = distinct[rep]
-        members = [ClusterMember(rep_name, tuple(positions[rep_name]),
-                                 compare(rep_name, rep_name, kind=kind, profile=profile))]
+        members = [(rep, ClusterMember(rep_name, tuple(positions[rep_name]),
+                                       compare(rep_name, rep_name, kind=kind, profile=profile)))]
         unit = groups.get(rep, [rep])
         blocked: set[int] = set()
         for m in unit:
             assigned.add(m)
             blocked |= cannot[m]
             if m != rep:
-                members.append(ClusterMember(distinct[m], tuple(positions[distinct[m]]),
-                                             compare(rep_name, distinct[m], kind=kind, profile=profile),
-                                             why.get(m)))
+                members.append((m, ClusterMember(
+                    distinct[m], tuple(positions[distinct[m]]),
+                    compare(rep_name, distinct[m], kind=kind, profile=profile), why.get(m))))
         for j in sorted(edges[rep], key=lambda j: (-edges[rep][j], distinct[j])):
             if j in assigned or j in blocked:
                 continue
@@ -132,14 +133,57 @@ def cluster(
                 for m in joined:
                     assigned.add(m)
                     blocked |= cannot[m]
-                    members.append(ClusterMember(
+                    members.append((m, ClusterMember(
                         distinct[m], tuple(positions[distinct[m]]),
                         evidence if m == j else compare(rep_name, distinct[m], kind=kind,
                                                         profile=profile),
-                        None if m == j else why.get(m)))
-        clusters.append(Cluster(rep_name, tuple(members)))
+                        None if m == j else why.get(m))))
+        built.append((rep, members))
+    clusters = [Cluster(distinct[rep], tuple(m for _, m in members))
+                for rep, members in _closest(built, edges, groups, cannot, distinct, kind, profile)]
     clusters.sort(key=lambda c: (-c.size, c.representative))
     return clusters
+
+
+def _closest(built: list[tuple[int, list[tuple[int, ClusterMember]]]],
+             edges: dict[int, dict[int, float]], groups: dict[int, list[int]],
+             cannot: defaultdict[int, set[int]], distinct: list[str], kind: Kind | None,
+             profile: str | Profile) -> list[tuple[int, list[tuple[int, ClusterMember]]]]:
+    """The clusters with each member moved to the representative it matches best.
+
+    Representatives take their matches in turn, the one with most matches first, so a
+    name that matches two of them went to the first ("Ahmed Masoud" to the father
+    "Ahmad Shah Masood" before the son "Ahmad Massoud" had his turn). A member that
+    matches another representative better moves there, unless a reviewer put it where
+    it is (a group judged the same) or judged it different from a name there.
+    """
+    cluster_of_rep = {rep: k for k, (rep, _) in enumerate(built)}
+    names_in = [{m for m, _ in members} for _, members in built]
+    moves: list[tuple[int, int, int]] = []  # (member, from cluster, to cluster)
+    for k, (rep, members) in enumerate(built):
+        for m, member in members:
+            if m == rep or len(groups.get(m, ())) > 1:
+                continue
+            best, target = member.comparison.score, k
+            for other, score in edges[m].items():
+                to = cluster_of_rep.get(other)
+                if to is None or to == k or score <= best or cannot[m] & names_in[to]:
+                    continue
+                best, target = score, to
+            if target != k:
+                moves.append((m, k, target))
+    if not moves:
+        return built
+    out = [(rep, list(members)) for rep, members in built]
+    for m, source, target in moves:
+        before = next(c for i, c in out[source][1] if i == m)
+        evidence = compare(distinct[out[target][0]], distinct[m], kind=kind, profile=profile)
+        if (not evidence.is_match or evidence.score <= before.comparison.score
+                or any(i in cannot[m] for i, _ in out[target][1])):
+            continue
+        out[source] = (out[source][0], [(i, c) for i, c in out[source][1] if i != m])
+        out[target][1].append((m, ClusterMember(before.name, before.positions, evidence)))
+    return out
 
 
 def _constraints(distinct: list[str], judgements: Judgements | None

@@ -29,3 +29,18 @@ def test_common_tokens_do_not_chain() -> None:
 def test_bad_name_is_reported_with_its_position() -> None:
     with pytest.raises(InvalidNameError, match="position 1"):
         cluster(["Ahmad", "  "])
+
+
+def test_a_name_joins_the_representative_it_matches_best() -> None:
+    # Names are taken by representatives in turn, the one with most matches first: the
+    # father's "Ahmad Shah Masood" matches all three others. Once a reviewer has split
+    # son and father, the son's spelling "Ahmed Masoud" belongs with the son, whom it
+    # matches better (0.93 against 0.87), not with whoever took it first.
+    from aliaskit import Judgement, Judgements, compare
+
+    names = ["Ahmad Massoud", "Ahmad Shah Massoud", "Ahmed Masoud", "Ahmad Shah Masood"]
+    split = Judgements([Judgement("Ahmad Massoud", "Ahmad Shah Massoud", "different")])
+    assert compare("Ahmed Masoud", "Ahmad Massoud").score > compare("Ahmed Masoud", "Ahmad Shah Masood").score
+    groups = {m.name: g.representative for g in cluster(names, judgements=split) for m in g.members}
+    assert groups["Ahmed Masoud"] == groups["Ahmad Massoud"] != groups["Ahmad Shah Massoud"]
+    assert groups["Ahmad Shah Masood"] == groups["Ahmad Shah Massoud"]
