@@ -103,7 +103,8 @@ def test_custom_resolver_and_bad_input() -> None:
 
 
 def test_held_out_article() -> None:
-    """Regression guard for the article kept out of development (measured 0.990 / 1.000)."""
+    """Regression guard for the article kept out of development (measured 0.990 / 1.000
+    with the hand-set scorer, 0.953 / 1.000 with the fitted model of 2026-12-06)."""
     precision, recall = _articles(CASES / "link_heldout")
     assert precision >= 0.95 and recall >= 0.95, (precision, recall)
 
