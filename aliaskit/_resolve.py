@@ -41,6 +41,7 @@ from ._regional import load_regional
 from ._scoring import (
     ACRONYM_SIZES,
     _comparison,
+    _compound_affixes,
     _final_score,
     _light,
     _Name,
@@ -92,10 +93,17 @@ INDEX_DATA_FILES = (
     "titles.txt", "translations.txt", "variants.txt")
 
 
+# The scheme of the keys a name is indexed under: raised when they change (2: compound
+# parts also under the name they are made from), so that an index saved before is
+# refused as stale rather than answering without the new keys.
+KEY_SCHEME = 2
+
+
 @functools.lru_cache(maxsize=1)
 def index_fingerprint() -> str:
-    """What a saved index depends on besides its entities: the aliaskit version and a
-    digest of :data:`INDEX_DATA_FILES` ("0.5.0 data:1a2b3c4d5e6f")."""
+    """What a saved index depends on besides its entities: the aliaskit version, the
+    scheme of its keys (:data:`KEY_SCHEME`) and a digest of :data:`INDEX_DATA_FILES`
+    ("0.5.0 keys:2 data:1a2b3c4d5e6f")."""
     from . import __version__
     from ._data import data_dir
 
@@ -105,7 +113,7 @@ def index_fingerprint() -> str:
         digest.update(name.encode() + b"\0")
         if path.is_file():
             digest.update(path.read_bytes())
-    return f"{__version__} data:{digest.hexdigest()[:12]}"
+    return f"{__version__} keys:{KEY_SCHEME} data:{digest.hexdigest()[:12]}"
 
 
 def _identity_keys(name: str, *, cached: bool = True, initials: bool = True
@@ -198,6 +206,13 @@ def _key_groups(texts: Sequence[str], sounds: Sequence[str]) -> list[list[str]]:
     names it may be the acronym of ("^irgc")."""
     groups = [[key, *sorted("=" + t for t in _spelling(text).translations or ())]
               for text, key in zip(texts, sounds)]
+    for text, group in zip(texts, groups):
+        # A compound is also found by the name it is made from (Rahmatullah by "Qari
+        # Rahmat", Abdul Kabir by "A. Kabir"): data/particles.txt says they align as a
+        # compound, so the index must bring them together.
+        stem = _compound_stem(text)
+        if stem is not None and (stem_key := part_key(stem)) not in group:
+            group.append(stem_key)
     for i in range(len(texts) - 1):
         joined = part_key(texts[i] + texts[i + 1])
         if joined not in sounds:
@@ -206,6 +221,53 @@ def _key_groups(texts: Sequence[str], sounds: Sequence[str]) -> list[list[str]]:
     if len(texts) == 1 and ACRONYM_SIZES[0] <= len(texts[0]) <= ACRONYM_SIZES[1]:
         groups[0].append("^" + texts[0])  # may be an acronym: the initials of a name
     return groups
+
+
+@functools.lru_cache(maxsize=1)
+def _compound_ends() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The compound prefixes and suffixes of data/particles.txt (_compound_affixes),
+    longest first."""
+    prefixes, suffixes = _compound_affixes()
+    return (tuple(sorted(prefixes, key=lambda f: (-len(f), f))),
+            tuple(sorted(suffixes, key=lambda f: (-len(f), f))))
+
+
+def _compound_stem(text: str) -> str | None:
+    """The name a compound part is made from ("rahmat" of "rahmatullah", "kabir" of
+    "abdulkabir"), when what is left has 3 letters or more; None for any other part."""
+    prefixes, suffixes = _compound_ends()
+    for suffix in suffixes:
+        if text.endswith(suffix) and len(text) - len(suffix) >= 3:
+            return text[: -len(suffix)]
+    for prefix in prefixes:
+        if text.startswith(prefix) and len(text) - len(prefix) >= 3:
+            return text[len(prefix):]
+    return None
+
+
+def _with_splits(texts: Sequence[str], keys: tuple[str, ...], groups: list[list[str]],
+                 extra: frozenset[str], postings: Mapping[str, object]
+                 ) -> tuple[tuple[str, ...], list[list[str]], frozenset[str]]:
+    """A query's keys with those of two words that a part no row has may be written
+    together ("Jabalussaraj": jabal + ussaraj, as "Jabal os Saraj" is indexed), where
+    rows have both. They stand for that part, as its extra keys."""
+    found: list[str] = []
+    for i, text in enumerate(texts):
+        if groups[i][0] in postings or len(text) < 6 or not text.isascii():
+            continue
+        for cut in range(3, len(text) - 2):
+            a, b = part_key(text[:cut]), part_key(text[cut:])
+            if a != b and a in postings and b in postings:
+                if not found:
+                    groups = [list(g) for g in groups]
+                for key in (a, b):
+                    if key not in groups[i]:
+                        groups[i].append(key)
+                    if key not in found:
+                        found.append(key)
+    if not found:
+        return keys, groups, extra
+    return keys + tuple(k for k in found if k not in keys), groups, extra | frozenset(found)
 
 
 def _extra_keys(groups: Sequence[Sequence[str]]) -> frozenset[str]:
@@ -718,6 +780,7 @@ class Resolver:
         normalized, texts, sounds, keys, groups = _identity_keys(name)
         keys, groups, extra = _with_readings(name, keys, groups)
         keys, groups, extra = _with_inner_acronyms(texts, keys, groups, extra, self._postings)
+        keys, groups, extra = _with_splits(texts, keys, groups, extra, self._postings)
         rows = self._shortlist(self._candidates(keys, kind, extra), normalized,
                                sounds, max(RERANK, limit), groups)
         weights = self._gazetteer_weights() or None

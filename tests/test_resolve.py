@@ -326,3 +326,12 @@ def test_a_short_part_read_as_initials_is_credited_in_the_pre_rank() -> None:
     entities.append(Entity(id="target", name="Eghtesad Novin Bank", kind="org"))
     found = Resolver(entities).resolve("EN Bank PJSC", threshold=0.0, limit=3)
     assert found and found[0].entity.id == "target", [(m.entity.name, m.score) for m in found]
+
+
+@pytest.mark.parametrize("case", load_csv("candidates.csv"), ids=lambda c: c["query"])
+def test_candidates_found_by_compound_stems_and_splits(case: dict[str, str]) -> None:
+    # Each query finds its entity only through the keys of resolve's candidate
+    # generation named in the note: before them it found nothing, or the distractor.
+    resolver = Resolver(Entity(id=str(i), name=n) for i, n in enumerate(case["names"].split("|")))
+    found = resolver.resolve(case["query"], threshold=0.0, limit=1)
+    assert [m.entity.name for m in found] == [case["expected"]], case["note"]
