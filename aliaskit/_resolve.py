@@ -93,6 +93,10 @@ INDEX_DATA_FILES = (
     "titles.txt", "translations.txt", "variants.txt")
 
 
+# A query part longer than this is not looked up as two words written together (each
+# cut costs two keys; two joined names are far shorter).
+MAX_SPLIT = 40
+
 # The scheme of the keys a name is indexed under: raised when they change (2: compound
 # parts also under the name they are made from), so that an index saved before is
 # refused as stale rather than answering without the new keys.
@@ -257,7 +261,7 @@ def _with_splits(texts: Sequence[str], keys: tuple[str, ...], groups: list[list[
     rows have both. They stand for that part, as its extra keys."""
     found: list[str] = []
     for i, text in enumerate(texts):
-        if groups[i][0] in postings or len(text) < 6 or not text.isascii():
+        if groups[i][0] in postings or not 6 <= len(text) <= MAX_SPLIT or not text.isascii():
             continue
         for cut in range(3, len(text) - 2):
             a, b = part_key(text[:cut]), part_key(text[cut:])
