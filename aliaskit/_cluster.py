@@ -159,7 +159,7 @@ def _closest(built: list[tuple[int, list[tuple[int, ClusterMember]]]],
     """
     cluster_of_rep = {rep: k for k, (rep, _) in enumerate(built)}
     names_in = [{m for m, _ in members} for _, members in built]
-    moves: list[tuple[int, int, int]] = []  # (member, from cluster, to cluster)
+    moves: list[tuple[int, ClusterMember, int, int]] = []  # (name, member, from, to cluster)
     for k, (rep, members) in enumerate(built):
         for m, member in members:
             if m == rep or len(groups.get(m, ())) > 1:
@@ -171,12 +171,11 @@ def _closest(built: list[tuple[int, list[tuple[int, ClusterMember]]]],
                     continue
                 best, target = score, to
             if target != k:
-                moves.append((m, k, target))
+                moves.append((m, member, k, target))
     if not moves:
         return built
     out = [(rep, list(members)) for rep, members in built]
-    for m, source, target in moves:
-        before = next(c for i, c in out[source][1] if i == m)
+    for m, before, source, target in moves:
         evidence = compare(distinct[out[target][0]], distinct[m], kind=kind, profile=profile)
         if (not evidence.is_match or evidence.score <= before.comparison.score
                 or any(i in cannot[m] for i, _ in out[target][1])):

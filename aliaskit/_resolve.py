@@ -227,21 +227,12 @@ def _key_groups(texts: Sequence[str], sounds: Sequence[str]) -> list[list[str]]:
     return groups
 
 
-@functools.lru_cache(maxsize=1)
-def _compound_ends() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The compound prefixes and suffixes of data/particles.txt (_compound_affixes),
-    longest first."""
-    prefixes, suffixes = _compound_affixes()
-    return (tuple(sorted(prefixes, key=lambda f: (-len(f), f))),
-            tuple(sorted(suffixes, key=lambda f: (-len(f), f))))
-
-
 @functools.lru_cache(maxsize=65536)
 def _compound_stem(text: str) -> str | None:
     """The name a compound part is made from ("rahmat" of "rahmatullah", "kabir" of
     "abdulkabir"), when what is left has 3 letters or more; None for any other part.
     (Cached: a gazetteer's millions of parts are a few thousand words.)"""
-    prefixes, suffixes = _compound_ends()
+    prefixes, suffixes = _compound_affixes()  # longest first
     if text.endswith(suffixes):
         for suffix in suffixes:
             if text.endswith(suffix) and len(text) - len(suffix) >= 3:

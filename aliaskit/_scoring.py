@@ -126,7 +126,8 @@ def _parts(text: str) -> tuple[NamePart, ...]:
 def _compound_affixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The prefixes and suffixes flagged "compound" in data/particles.txt, as they
     appear inside a folded name ("abdul", "ula", "udin"): each single-word form, as
-    written and folded (prefixes of four letters or more, suffixes of three)."""
+    written and folded (prefixes of four letters or more, suffixes of three), longest
+    first (the resolver cuts the longest one off: _resolve._compound_stem)."""
     out: dict[str, set[str]] = {"prefix": set(), "suffix": set()}
     for particle in _data.particles():
         if particle.compound:
@@ -135,7 +136,8 @@ def _compound_affixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
                     # "abd" alone would make a compound of any name starting with it.
                     least = 4 if particle.role == "prefix" else 3
                     out[particle.role].update(f for f in (form, _folds(form)[0]) if len(f) >= least)
-    return tuple(sorted(out["prefix"])), tuple(sorted(out["suffix"]))
+    return (tuple(sorted(out["prefix"], key=lambda f: (-len(f), f))),
+            tuple(sorted(out["suffix"], key=lambda f: (-len(f), f))))
 
 
 def _folds(text: str) -> tuple[str, ...]:
