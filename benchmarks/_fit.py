@@ -18,14 +18,15 @@ import importlib.util
 import json
 import math
 import random
+import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import attrs
-from _common import has_script, load_pairs
+from _common import clear_comparison_caches, has_script, load_pairs
 
 import aliaskit
 from aliaskit import _data, _scoring
@@ -200,6 +201,23 @@ def fit_twice(clusters: Sequence[dict], negatives: Iterable[dict]) -> tuple[_dat
         _data.use_model(fit(pairs))
         pairs += mined_pairs(clusters)
         return fit(pairs, decision_pairs(clusters, negatives)), len(pairs)
+    finally:
+        _data.use_model(None)
+
+
+def held_out_models(clusters: Sequence[dict], negatives: Sequence[dict], k: int
+                    ) -> Iterator[tuple[set[str], float]]:
+    """Each of ``k`` folds (:func:`folds`): its entity ids and the seconds it took to fit
+    the model on the other folds' entities (:func:`fit_twice`), which is in use, from
+    cold comparison caches, while the caller works on the fold; the bundled model
+    again afterwards."""
+    try:
+        for held in folds(clusters, negatives, k):
+            start = time.perf_counter()
+            model, _ = fit_twice([c for c in clusters if c["id"] not in held], negatives)
+            _data.use_model(model)
+            clear_comparison_caches()
+            yield held, time.perf_counter() - start
     finally:
         _data.use_model(None)
 

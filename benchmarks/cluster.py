@@ -18,10 +18,9 @@ import itertools
 import time
 
 import _fit
-from _common import clear_comparison_caches, load_pairs, machine, save
+from _common import load_pairs, machine, save
 
 import aliaskit
-from aliaskit import _data
 
 
 def main() -> None:
@@ -57,10 +56,7 @@ def realworld() -> dict[str, float | int]:
     clusters, negatives = _fit.load_set()
     tp = fp = fn = tn = names = groups = 0
     elapsed = 0.0
-    for held in _fit.folds(clusters, negatives, 2):
-        model, _ = _fit.fit_twice([c for c in clusters if c["id"] not in held], negatives)
-        _data.use_model(model)
-        clear_comparison_caches()
+    for held, _ in _fit.held_out_models(clusters, negatives, 2):
         owner: dict[str, set[str]] = {}
         for c in clusters:
             if c["id"] in held:
@@ -86,7 +82,6 @@ def realworld() -> dict[str, float | int]:
             tn += (not same) and not truth
         names += len(fold)
         groups += len(found)
-    _data.use_model(None)
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     print(f"real-world, held out: {names} names -> {groups} clusters in {elapsed:.2f} s; "
           f"pairwise precision {precision:.3f}, recall {recall:.3f} (tp {tp}, fp {fp}, fn {fn})")

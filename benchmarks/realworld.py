@@ -28,7 +28,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import _fit
-from _common import clear_comparison_caches, machine, save
+from _common import machine, save
 
 import aliaskit
 from aliaskit import _data
@@ -196,22 +196,16 @@ def evaluate(names: set[str] | None, k: int, examples: int) -> dict:
         for s in chosen:
             per_system[s.name].append(run_fold(s, clusters, negatives, examples))
     else:
-        groups = _fit.folds(clusters, negatives, k)
-        out["fold_sizes"] = [len(g) for g in groups]
-        for f, held_out in enumerate(groups):
-            training = [c for c in clusters if c["id"] not in held_out]
+        out["fold_sizes"] = []
+        for f, (held_out, seconds) in enumerate(_fit.held_out_models(clusters, negatives, k)):
+            out["fold_sizes"].append(len(held_out))
             testing = [c for c in clusters if c["id"] in held_out]
-            t0 = time.perf_counter()
-            model, _ = _fit.fit_twice(training, negatives)
-            print(f"fold {f + 1}/{k}: fitted on {len(training)} entities in "
-                  f"{time.perf_counter() - t0:.1f} s, scoring {len(testing)}", file=sys.stderr)
-            _data.use_model(model)
-            clear_comparison_caches()
+            print(f"fold {f + 1}/{k}: fitted on {len(clusters) - len(testing)} entities in "
+                  f"{seconds:.1f} s, scoring {len(testing)}", file=sys.stderr)
             for s in chosen:
                 t0 = time.perf_counter()
                 per_system[s.name].append(run_fold(s, testing, negatives, examples))
                 print(f"  {s.name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        _data.use_model(None)
     for name, results in per_system.items():
         out["systems"][name] = pool(results) if len(results) > 1 else results[0]
     return out
