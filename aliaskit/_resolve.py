@@ -52,6 +52,7 @@ from ._scoring import (
     _script_keys,
     _spelling,
     _with_weights,
+    acronym_words,
 )
 from ._types import Alias, Comparison, Entity, Kind, Layer, Match, _require_kind
 
@@ -98,9 +99,10 @@ INDEX_DATA_FILES = (
 MAX_SPLIT = 40
 
 # The scheme of the keys a name is indexed under: raised when they change (2: compound
-# parts also under the name they are made from), so that an index saved before is
-# refused as stale rather than answering without the new keys.
-KEY_SCHEME = 2
+# parts also under the name they are made from; 3: an organisation also under the
+# initials of its words without connectors), so that an index saved before is refused
+# as stale rather than answering without the new keys.
+KEY_SCHEME = 3
 
 
 @functools.lru_cache(maxsize=1)
@@ -147,10 +149,11 @@ def _identity_keys(name: str, *, cached: bool = True, initials: bool = True
     extra = list(dict.fromkeys(k for group in groups for k in group if k not in single))
     if initials and len(texts) >= 2:
         # The initials, for a query that is the acronym of this name (IRGC, N.I.O.C.),
-        # of its identity parts and of all its words (the C of Company); not indexed for
-        # people and places (``initials``), whose names are not written as acronyms.
+        # of its identity parts and of its words (the C of Company: acronym_words); not
+        # indexed for people and places (``initials``), whose names are not written as
+        # acronyms.
         extra += list(dict.fromkeys("^" + "".join(w[0] for w in words) for words in (
-            texts, [p.text for p in parts])))
+            texts, *acronym_words([p.text for p in parts], [p.role for p in parts]))))
     # The keys sorted: fuzz.ratio on them is token_sort_ratio without re-sorting a
     # million candidates' words at every query.
     return (" ".join([p.text for p in parts]), texts, " ".join(sorted(sounds)),
@@ -224,6 +227,10 @@ def _key_groups(texts: Sequence[str], sounds: Sequence[str]) -> list[list[str]]:
             groups[i + 1].append(joined)
     if len(texts) == 1 and ACRONYM_SIZES[0] <= len(texts[0]) <= ACRONYM_SIZES[1]:
         groups[0].append("^" + texts[0])  # may be an acronym: the initials of a name
+        if len(texts[0]) >= 4:
+            # or with the last word's first two letters (IKCO: Iran Khodro COmpany); the
+            # comparison checks the second letter.
+            groups[0].append("^" + texts[0][:-1])
     return groups
 
 

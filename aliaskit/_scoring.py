@@ -770,10 +770,15 @@ def _inner_acronyms(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot],
                     or short.spelling.group is not None \
                     or text in texts or len(text) > len(other):
                 continue
-            start = initials.find(text)
+            start, size = initials.find(text), len(text)
+            if start < 0 and len(text) >= 4:
+                # The run's last word by its first two letters (IKCO: Iran Khodro Co.).
+                start, size = initials.find(text[:-1]), len(text) - 1
+                if start >= 0 and other[start + size - 1].text[1:2] != text[-1]:
+                    start = -1
             if start < 0:
                 continue
-            run = other[start : start + len(text)]
+            run = other[start : start + size]
             joined = _Slot(tuple(p for o in run for p in o.parts), _spelling(text), False,
                            max(o.weight for o in run), run[-1].link)
             joined.acronym = True
@@ -782,13 +787,31 @@ def _inner_acronyms(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot],
     return left, right
 
 
-def _is_acronym(short: Sequence[_Slot], long_: Sequence[_Slot], long_texts: Sequence[str]
-                ) -> bool:
+def _is_acronym(short: Sequence[_Slot], long_: Sequence[_Slot], long_name: _Name) -> bool:
     """Is the one-part name ``short`` the initials of the identity parts or words of ``long_``?"""
     text = short[0].text
     return len(short) == 1 and len(long_) >= 2 and \
-        ACRONYM_SIZES[0] <= len(text) <= ACRONYM_SIZES[1] and text in (
-        "".join(s.text[0] for s in long_), "".join(t[0] for t in long_texts))
+        ACRONYM_SIZES[0] <= len(text) <= ACRONYM_SIZES[1] and (
+            _spells_initials(text, [s.text for s in long_])
+            or any(_spells_initials(text, words)
+                   for words in acronym_words(long_name.texts, long_name.roles)))
+
+
+def acronym_words(texts: Sequence[str], roles: Sequence[PartRole]) -> tuple[Sequence[str], ...]:
+    """The words of a name whose initials an acronym of it may spell besides its identity
+    parts: all of them, and those left without its connectors and particles, legal form
+    included (PEDC: Petroleum Engineering and Development Company)."""
+    kept = [t for t, r in zip(texts, roles) if r != "connector" and r != "particle"]
+    return (texts, kept) if len(kept) != len(texts) else (texts,)
+
+
+def _spells_initials(text: str, words: Sequence[str]) -> bool:
+    """Is ``text`` the initials of ``words``, the last word's perhaps by its first two
+    letters? Company acronyms are often written so: IKCO (Iran Khodro Company), NICICO
+    (National Iranian Copper Industries Company)."""
+    initials = "".join(w[0] for w in words)
+    return text == initials or (
+        len(text) >= 4 and len(words[-1]) > 1 and text == initials + words[-1][1])
 
 
 class _Plan:
@@ -829,7 +852,7 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
                      [], [], _NOTHING)
     for acronym_left in (True, False):
         short, long_, long_name = (left, right, nb) if acronym_left else (right, left, na)
-        if len(short) == 1 and _is_acronym(short, long_, long_name.texts):
+        if len(short) == 1 and _is_acronym(short, long_, long_name):
             features = [0.0] * len(FEATURES)
             features[_ACRONYM] = 1.0
             features[_WHOLE] = _whole(na, nb)

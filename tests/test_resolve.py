@@ -329,7 +329,7 @@ def test_a_short_part_read_as_initials_is_credited_in_the_pre_rank() -> None:
 
 
 @pytest.mark.parametrize("case", load_csv("candidates.csv"), ids=lambda c: c["query"])
-def test_candidates_found_by_compound_stems_and_splits(case: dict[str, str]) -> None:
+def test_candidates_found_by_extra_keys(case: dict[str, str]) -> None:
     # Each query finds its entity only through the keys of resolve's candidate
     # generation named in the note: before them it found nothing, or the distractor.
     resolver = Resolver(Entity(id=str(i), name=n) for i, n in enumerate(case["names"].split("|")))
