@@ -132,10 +132,7 @@ def row_weights(sounds: list[str], postings: Mapping[str, Any], n: int,
                 key_weights: dict[str, float]) -> array[float]:
     """:func:`own_weight` of every row of ``sounds`` at once, as key_overlap keeps them:
     a resolver works them out when it is built, not a few at each query."""
-    out = array("d", [-1.0]) * len(sounds)
-    for row, keys in enumerate(sounds):
-        out[row] = own_weight(keys, postings, n, key_weights)
-    return out
+    return array("d", (own_weight(keys, postings, n, key_weights) for keys in sounds))
 
 
 def has_key(keys: str, key: str) -> bool:

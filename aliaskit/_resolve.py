@@ -40,6 +40,7 @@ from ._reference import load_reference
 from ._regional import load_regional
 from ._scoring import (
     ACRONYM_SIZES,
+    MIN_TWO_LETTER_END,
     _comparison,
     _compound_affixes,
     _final_score,
@@ -109,7 +110,7 @@ KEY_SCHEME = 3
 def index_fingerprint() -> str:
     """What a saved index depends on besides its entities: the aliaskit version, the
     scheme of its keys (:data:`KEY_SCHEME`) and a digest of :data:`INDEX_DATA_FILES`
-    ("0.5.0 keys:2 data:1a2b3c4d5e6f")."""
+    ("0.5.0 keys:3 data:1a2b3c4d5e6f")."""
     from . import __version__
     from ._data import data_dir
 
@@ -227,7 +228,7 @@ def _key_groups(texts: Sequence[str], sounds: Sequence[str]) -> list[list[str]]:
             groups[i + 1].append(joined)
     if len(texts) == 1 and ACRONYM_SIZES[0] <= len(texts[0]) <= ACRONYM_SIZES[1]:
         groups[0].append("^" + texts[0])  # may be an acronym: the initials of a name
-        if len(texts[0]) >= 4:
+        if len(texts[0]) >= MIN_TWO_LETTER_END:
             # or with the last word's first two letters (IKCO: Iran Khodro COmpany); the
             # comparison checks the second letter.
             groups[0].append("^" + texts[0][:-1])

@@ -77,6 +77,9 @@ MAX_READINGS: Final = 8
 MIN_FOLDED_TRANSLATION: Final = 4
 # A part this long may be an acronym (the initials of parts of the other name).
 ACRONYM_SIZES: Final = (2, 6)
+# An acronym this long may end in its last word's first two letters (IKCO: Iran Khodro
+# COmpany), the rest being at least three initials.
+MIN_TWO_LETTER_END: Final = 4
 # A score of 1.0 is reserved for names equal after normalisation.
 MAX_UNEQUAL: Final = 0.99
 
@@ -771,7 +774,7 @@ def _inner_acronyms(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot],
                     or text in texts or len(text) > len(other):
                 continue
             start, size = initials.find(text), len(text)
-            if start < 0 and len(text) >= 4:
+            if start < 0 and len(text) >= MIN_TWO_LETTER_END:
                 # The run's last word by its first two letters (IKCO: Iran Khodro Co.).
                 start, size = initials.find(text[:-1]), len(text) - 1
                 if start >= 0 and other[start + size - 1].text[1:2] != text[-1]:
@@ -811,7 +814,8 @@ def _spells_initials(text: str, words: Sequence[str]) -> bool:
     (National Iranian Copper Industries Company)."""
     initials = "".join(w[0] for w in words)
     return text == initials or (
-        len(text) >= 4 and len(words[-1]) > 1 and text == initials + words[-1][1])
+        len(text) >= MIN_TWO_LETTER_END and len(words[-1]) > 1
+        and text == initials + words[-1][1])
 
 
 class _Plan:

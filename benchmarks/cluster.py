@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections import Counter
+from collections.abc import Iterable
 
 import _fit
 from _common import load_pairs, machine, save
@@ -32,14 +34,8 @@ def main() -> None:
         clusters = aliaskit.cluster(names)
         elapsed = time.perf_counter() - start
         where = {m.name: i for i, c in enumerate(clusters) for m in c.members}
-        tp = fp = fn = tn = 0
-        for r in rows:
-            same = where[r["name1"]] == where[r["name2"]]
-            truth = r["is_match"] == "1"
-            tp += same and truth
-            fp += same and not truth
-            fn += (not same) and truth
-            tn += (not same) and not truth
+        tp, fp, fn, tn = pair_counts(
+            (where[r["name1"]] == where[r["name2"]], r["is_match"] == "1") for r in rows)
         precision = tp / (tp + fp) if tp + fp else 1.0
         recall = tp / (tp + fn) if tp + fn else 1.0
         report["splits"][split] = {"names": len(names), "clusters": len(clusters),
@@ -50,6 +46,12 @@ def main() -> None:
               f"(tp {tp}, fp {fp}, fn {fn}, tn {tn})")
     report["splits"]["real-world, held out"] = realworld()
     print(f"wrote {save('cluster', report)}")
+
+
+def pair_counts(outcomes: Iterable[tuple[bool, bool]]) -> tuple[int, int, int, int]:
+    """(tp, fp, fn, tn) of pairs given as (clustered together, truly the same)."""
+    counts = Counter(outcomes)
+    return counts[True, True], counts[True, False], counts[False, True], counts[False, False]
 
 
 def realworld() -> dict[str, float | int]:
@@ -74,12 +76,9 @@ def realworld() -> dict[str, float | int]:
         found = aliaskit.cluster(fold)
         elapsed += time.perf_counter() - start
         where = {m.name: i for i, g in enumerate(found) for m in g.members}
-        for a, b in itertools.combinations(fold, 2):
-            same, truth = where[a] == where[b], owner[a] == owner[b]
-            tp += same and truth
-            fp += same and not truth
-            fn += (not same) and truth
-            tn += (not same) and not truth
+        counts = pair_counts((where[a] == where[b], owner[a] == owner[b])
+                             for a, b in itertools.combinations(fold, 2))
+        tp, fp, fn, tn = (total + c for total, c in zip((tp, fp, fn, tn), counts))
         names += len(fold)
         groups += len(found)
     precision, recall = tp / (tp + fp), tp / (tp + fn)
