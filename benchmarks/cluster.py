@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import time
 from collections import Counter
-from collections.abc import Iterable
 
 import _fit
 from _common import load_pairs, machine, save
@@ -34,8 +33,8 @@ def main() -> None:
         clusters = aliaskit.cluster(names)
         elapsed = time.perf_counter() - start
         where = {m.name: i for i, c in enumerate(clusters) for m in c.members}
-        tp, fp, fn, tn = pair_counts(
-            (where[r["name1"]] == where[r["name2"]], r["is_match"] == "1") for r in rows)
+        tp, fp, fn, tn = pair_counts(Counter(
+            (where[r["name1"]] == where[r["name2"]], r["is_match"] == "1") for r in rows))
         precision = tp / (tp + fp) if tp + fp else 1.0
         recall = tp / (tp + fn) if tp + fn else 1.0
         report["splits"][split] = {"names": len(names), "clusters": len(clusters),
@@ -48,15 +47,16 @@ def main() -> None:
     print(f"wrote {save('cluster', report)}")
 
 
-def pair_counts(outcomes: Iterable[tuple[bool, bool]]) -> tuple[int, int, int, int]:
-    """(tp, fp, fn, tn) of pairs given as (clustered together, truly the same)."""
-    counts = Counter(outcomes)
-    return counts[True, True], counts[True, False], counts[False, True], counts[False, False]
+def pair_counts(outcomes: Counter[tuple[bool, bool]]) -> tuple[int, int, int, int]:
+    """(tp, fp, fn, tn) of pairs counted by (clustered together, truly the same)."""
+    return (outcomes[True, True], outcomes[True, False], outcomes[False, True],
+            outcomes[False, False])
 
 
 def realworld() -> dict[str, float | int]:
     clusters, negatives = _fit.load_set()
-    tp = fp = fn = tn = names = groups = 0
+    outcomes: Counter[tuple[bool, bool]] = Counter()
+    names = groups = 0
     elapsed = 0.0
     for held, _ in _fit.held_out_models(clusters, negatives, 2):
         owner: dict[str, set[str]] = {}
@@ -76,11 +76,11 @@ def realworld() -> dict[str, float | int]:
         found = aliaskit.cluster(fold)
         elapsed += time.perf_counter() - start
         where = {m.name: i for i, g in enumerate(found) for m in g.members}
-        counts = pair_counts((where[a] == where[b], owner[a] == owner[b])
-                             for a, b in itertools.combinations(fold, 2))
-        tp, fp, fn, tn = (total + c for total, c in zip((tp, fp, fn, tn), counts))
+        outcomes.update((where[a] == where[b], owner[a] == owner[b])
+                        for a, b in itertools.combinations(fold, 2))
         names += len(fold)
         groups += len(found)
+    tp, fp, fn, _ = pair_counts(outcomes)
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     print(f"real-world, held out: {names} names -> {groups} clusters in {elapsed:.2f} s; "
           f"pairwise precision {precision:.3f}, recall {recall:.3f} (tp {tp}, fp {fp}, fn {fn})")
