@@ -64,3 +64,12 @@ def test_examples_in_pages_run(page: str) -> None:
     result = doctest.testfile(str(REPO / page), module_relative=False,
                               optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_benchmark_helper_examples(monkeypatch: pytest.MonkeyPatch) -> None:
+    # benchmarks/_common.py decides whether CI's regenerated files (the fitted model)
+    # are up to date: its examples say what a rounding difference is, and is not.
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    module = importlib.import_module("_common")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 3 and result.failed == 0
