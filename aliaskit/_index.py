@@ -5,7 +5,7 @@ An index is a :class:`~aliaskit.Resolver` written by :meth:`~aliaskit.Resolver.s
 there is replaced); the updated index answers exactly as one built from scratch from the
 same entities would, and its saved file is byte for byte the one that index writes.
 
-The file (format version 6) is data only: a magic line, a JSON header naming each
+The file (format version 7) is data only: a magic line, a JSON header naming each
 section with its length and CRC-32, then the sections: integer columns as
 little-endian binary arrays, string columns as JSON lists, entities as JSON Lines.
 Loading reads the columns whole but decodes an entity, or a key's rows, only when an
@@ -39,8 +39,7 @@ from typing import IO, TYPE_CHECKING, Any, SupportsIndex, overload
 import attrs
 
 from ._errors import AliaskitError, DataFileError, InvalidArgumentError, parse_json
-from ._keys import part_key
-from ._parsing import _parse
+from ._prerank import SIGNATURE_BITS
 from ._types import Alias, Entity, Mention
 
 if TYPE_CHECKING:
@@ -50,7 +49,7 @@ __all__ = ["COMPACT_FRACTION", "FileUpdate", "IndexDelta", "build_index", "compa
            "load_index", "read_ids", "update_file", "update_index"]
 
 INDEX_FORMAT = "aliaskit-index"
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 MAGIC = b"aliaskit-index\n"
 DELTA_MAGIC = b"aliaskit-delta\n"
 # After each magic: the length of what follows (8 bytes) and its CRC-32 (4 bytes).
@@ -66,7 +65,7 @@ _SECTIONS = (
     ("ids", "json"), ("starts", "q"), ("entity_offsets", "q"), ("entities", "bytes"),
     ("row_entity", "q"), ("row_name", "q"), ("names", "json"), ("normalized", "json"),
     ("sounds", "json"), ("row_layer", "json"), ("row_source", "json"), ("keys", "json"),
-    ("key_offsets", "q"), ("postings", "q"), ("part_df", "json"))
+    ("key_offsets", "q"), ("postings", "q"), ("part_df", "json"), ("signatures", "q"))
 # Rows and offsets as in memory (array "l" is what Resolver uses); a platform whose
 # "l" is narrower converts on load.
 _WIDE = "l" if array("l").itemsize == 8 else "q"
@@ -274,14 +273,14 @@ def entity_from_record(raw: object, where: str) -> Entity:
 
 def _ints(raw: bytes, code: str, field: str) -> array[int]:
     """A little-endian binary array as an array of ``code`` (its width as in the file,
-    "q" for "l")."""
-    out: array[int] = array("i" if code == "i" else _WIDE)
+    "q" for "l"; signatures stay "q": 61 bits on every platform)."""
+    out: array[int] = array("i" if code == "i" else "q" if field == "signatures" else _WIDE)
     if len(raw) % out.itemsize:
         raise _BadField(field, f"{len(raw):,} bytes is not a whole number of items")
     out.frombytes(raw)
     if sys.byteorder != "little":
         out.byteswap()
-    if code == "q" and _WIDE != "l":
+    if code == "q" and _WIDE != "l" and field != "signatures":
         out = array("l", out)
     return out
 
@@ -311,7 +310,7 @@ class _Entities(list["Entity"]):
         super().__init__(itertools.repeat(None, len(ids)))  # type: ignore[arg-type]
         self._path, self._blob, self._offsets = path, blob, offsets
         self._ids, self._starts, self._positions = ids, starts, rows.name_index
-        self._names, self._normalized, self._sounds = rows.names, rows.normalized, rows.sounds
+        self._names = rows.names
 
     def raw(self, index: int) -> bytes | None:
         """The record of an entity not decoded yet, as the file has it."""
@@ -340,14 +339,10 @@ class _Entities(list["Entity"]):
             if stop > len(self._names) or self._names[first:stop] != list(names) or (
                     stop < len(self._names) and self._positions[stop] != 0):
                 raise _BadField(where, "its names are not the rows of the entity")
-            # What the rows say of each name is what indexing it says: answers rely on it.
-            for row, name in zip(range(first, stop), names):
-                parts = _parse(name)
-                sounds = " ".join(sorted(part_key(p.text) for p in parts if p.role == "name"))
-                if (self._normalized[row], self._sounds[row]) != (
-                        " ".join([p.text for p in parts]), sounds):
-                    raise _BadField(f"normalized[{row}]", f"not the normalised text and keys "
-                                    f"of {name!r}")
+            # The rows' normalised text and keys are not worked out again: that parsed
+            # every name of each entity an answer meets, an eighth of a loaded index's
+            # query time at 1M aliases. The checksums catch damage; the fingerprint
+            # (aliaskit version, data, Unicode version) a file whose keys would differ.
         except _BadField as exc:
             raise _corrupt(self._path, exc) from None
         list.__setitem__(self, index, entity)
@@ -485,7 +480,7 @@ def save_index(resolver: Resolver, path: str | Path) -> None:
     columns: dict[str, list[Any]] = {"names": rows.names, "normalized": rows.normalized,
                                      "sounds": rows.sounds, "row_layer": resolver._row_layer,
                                      "row_source": resolver._row_source}
-    owners, positions = rows.entity, rows.name_index
+    owners, positions, signatures = rows.entity, rows.name_index, rows.signature
     starts = array(_WIDE, (resolver._starts[i] for i in live))
     renumber: array[int] | None = None
     if removed:
@@ -496,6 +491,7 @@ def save_index(resolver: Resolver, path: str | Path) -> None:
             new_entity[old] = new
         owners = array(_WIDE, (new_entity[rows.entity[r]] for r in kept))
         positions = array(_WIDE, (rows.name_index[r] for r in kept))
+        signatures = array("q", (rows.signature[r] for r in kept))
         renumber = array(_WIDE, itertools.repeat(-1, total))
         for new, old in enumerate(kept):
             renumber[old] = new
@@ -530,6 +526,7 @@ def save_index(resolver: Resolver, path: str | Path) -> None:
         "keys": _dumps(keys), "key_offsets": _int_bytes(key_offsets, "q"),
         "postings": _int_bytes(flat, "q"),
         "part_df": _dumps(dict(sorted(resolver._part_df.items()))),
+        "signatures": _int_bytes(signatures, "q"),
     }
     meta = {"format": INDEX_FORMAT, "version": INDEX_VERSION, "writer": "aliaskit",
             "built_with": index_fingerprint(), "entities": len(live),
@@ -763,12 +760,14 @@ def load_file(path: str | Path) -> Resolver:
         for name, column, size in (("starts", starts, count), ("row_entity", owners, total),
                                    ("row_name", positions, total),
                                    ("entity_offsets", offsets, count + 1),
-                                   ("key_offsets", key_offsets, len(keys) + 1)):
+                                   ("key_offsets", key_offsets, len(keys) + 1),
+                                   ("signatures", data["signatures"], total)):
             if len(column) != size:
                 raise _BadField(name, f"has {len(column):,} items, expected {size:,}")
         _in_range(owners, "row_entity", 0, count)
         _in_range(positions, "row_name", 0, _MAX_INT)
         _in_range(starts, "starts", 0, max(total, 1))
+        _in_range(data["signatures"], "signatures", 0, 1 << SIGNATURE_BITS)
         # Each row is name k of its entity, k rows after the entity's first: in C.
         if not all(map(operator.eq, range(total),
                        map(operator.add, map(starts.__getitem__, owners), positions))):
@@ -793,7 +792,7 @@ def load_file(path: str | Path) -> Resolver:
             raise _BadField("part_df", "expected an object of non-negative integers")
     except _BadField as exc:
         raise _corrupt(where, exc) from None
-    resolver._rows = _Rows(owners, positions, normalized, sounds, names)
+    resolver._rows = _Rows(owners, positions, normalized, sounds, names, data["signatures"])
     resolver._entities = _Entities(where, entities_blob, offsets, ids, starts, resolver._rows)
     resolver._starts = starts
     resolver._row_layer, resolver._row_source = layer, source

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import zlib
 from array import array
 from collections.abc import Mapping, MutableSequence, Sequence
 from typing import Any
@@ -18,7 +19,8 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 __all__ = ["MIN_RERANK", "NAMES_PER_ENTITY", "PRERANK", "PRERANK_MARGIN", "RERANK",
-           "has_key", "key_overlap", "own_weight", "row_weights", "shortlist"]
+           "SIGNATURE_BITS", "has_key", "key_mask", "key_overlap", "key_signature", "own_weight",
+           "row_weights", "shortlist"]
 
 # How many candidates are pre-ranked by rapidfuzz, and how many leading entities are
 # compared (more when more answers are asked for: see Resolver.resolve's limit).
@@ -28,11 +30,15 @@ MIN_RERANK = 2
 # At most this many names of one leading entity are compared with the query.
 NAMES_PER_ENTITY = 2
 PRERANK_MARGIN = 25
+# A row's signature (key_signature) sets two of this many bits for each of its keys:
+# below 63, so that a signature is a small int, never a long, to a compiled build.
+SIGNATURE_BITS = 61
 
 
 def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapping[str, Any],
                 sounds: list[str], n: int, own_weights: MutableSequence[float],
-                key_weights: dict[str, float] | None = None) -> list[float]:
+                key_weights: dict[str, float] | None = None,
+                signatures: Sequence[int] | None = None) -> list[float]:
     """How much each of ``rows`` (ascending) shares with the query, 0-100.
 
     Each of the query's parts (a group of the keys that stand for it) weighs the inverse
@@ -43,6 +49,8 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
     ``own_weights`` between queries (one number per row of ``sounds``, negative while
     not known yet), and the weight of each part key in ``key_weights``
     (both for this ``n``: the caller empties them when the index changes).
+    ``signatures``, when given, holds each row's :func:`key_signature`: a row whose
+    signature lacks a key's bits does not have the key, and is not looked up.
 
     ```pycon
     >>> postings = {"AMR": [0, 2], "MTK": [0], "KRM": [1, 2]}
@@ -58,6 +66,7 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
     credit = [0.0] * size
     total = 0.0
     index: dict[int, int] = {}
+    marks: list[int] = []  # the signatures of rows, in their order
     for group in groups:
         # A part counts for a row by the weight of its rarest key the row has: keys are
         # taken rarest first, so a row credited already needs no further look.
@@ -82,12 +91,19 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
                     if k >= 0 and best[k] == 0.0:
                         best[k] = weight
                 continue
-            # A common key: a row's own part keys say it has it; else the row is looked
-            # up in the key's (ascending) rows, which also hold rows that have the key as
-            # two of their parts joined.
+            # A common key: a row's signature says it may have it (most rows that lack
+            # it are known so at once); then its own part keys say it has it; else the
+            # row is looked up in the key's (ascending) rows, which also hold rows that
+            # have the key as two of their parts joined, as a stem or as a meaning.
             at = 0
+            mask = key_mask(key) if signatures is not None and key[0] != "~" and "+" not in key \
+                else 0
+            if mask and not marks and signatures is not None:
+                marks = [int(signatures[r]) for r in rows]
             for k in range(size):
                 if best[k] != 0.0:
+                    continue
+                if mask and marks[k] & mask != mask:
                     continue
                 r = rows[k]
                 if has_key(sounds[r], key):
@@ -133,6 +149,40 @@ def row_weights(sounds: list[str], postings: Mapping[str, Any], n: int,
     """:func:`own_weight` of every row of ``sounds`` at once, as key_overlap keeps them:
     a resolver works them out when it is built, not a few at each query."""
     return array("d", (own_weight(keys, postings, n, key_weights) for keys in sounds))
+
+
+def key_mask(key: str) -> int:
+    """The two bits of :data:`SIGNATURE_BITS` that stand for ``key`` in a signature
+    (from its CRC-32: the same in every process, so a saved index keeps its signatures).
+
+    ```pycon
+    >>> bin(key_mask("MTK")).count("1") <= 2
+    True
+
+    ```
+    """
+    code = zlib.crc32(key.encode())
+    return (1 << code % SIGNATURE_BITS) | (1 << (code >> 16) % SIGNATURE_BITS)
+
+
+def key_signature(keys: Sequence[str]) -> int:
+    """A row's signature: the bits of its index keys (:func:`key_mask`), less those of
+    its pairs of parts ("AMR+MTK") and of its keys less a letter ("~MTK"), which never
+    stand for a part. A key whose bits a signature lacks is not among the row's keys;
+    one whose bits it has may be (a Bloom filter in one int).
+
+    ```pycon
+    >>> signature = key_signature(["AMR", "MTK", "AMR+MTK", "~MT"])
+    >>> signature & key_mask("MTK") == key_mask("MTK")
+    True
+
+    ```
+    """
+    signature = 0
+    for key in keys:
+        if key[0] != "~" and "+" not in key:
+            signature |= key_mask(key)
+    return signature
 
 
 def has_key(keys: str, key: str) -> bool:

@@ -21,6 +21,7 @@ import functools
 import hashlib
 import itertools
 import math
+import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -35,7 +36,7 @@ from ._index import load_file, save_index
 from ._judgements import Judgement, Judgements, name_key
 from ._keys import part_key
 from ._parsing import _parse, _require_str
-from ._prerank import MIN_RERANK, RERANK, key_overlap, row_weights, shortlist
+from ._prerank import MIN_RERANK, RERANK, key_overlap, key_signature, row_weights, shortlist
 from ._reference import load_reference
 from ._regional import load_regional
 from ._scoring import (
@@ -109,8 +110,8 @@ KEY_SCHEME = 3
 @functools.lru_cache(maxsize=1)
 def index_fingerprint() -> str:
     """What a saved index depends on besides its entities: the aliaskit version, the
-    scheme of its keys (:data:`KEY_SCHEME`) and a digest of :data:`INDEX_DATA_FILES`
-    ("0.5.0 keys:3 data:1a2b3c4d5e6f")."""
+    scheme of its keys (:data:`KEY_SCHEME`) and a digest of :data:`INDEX_DATA_FILES` and
+    of the Unicode version of this Python ("0.5.0 keys:3 data:1a2b3c4d5e6f")."""
     from . import __version__
     from ._data import data_dir
 
@@ -120,6 +121,10 @@ def index_fingerprint() -> str:
         digest.update(name.encode() + b"\0")
         if path.is_file():
             digest.update(path.read_bytes())
+    # Normalising (NFKC, which characters are letters) follows Python's Unicode data: an
+    # index saved under other Unicode data may hold other normalised text and keys than
+    # its names get here, and loading does not parse every name again to find out.
+    digest.update(b"unicode\0" + unicodedata.unidata_version.encode())
     return f"{__version__} keys:{KEY_SCHEME} data:{digest.hexdigest()[:12]}"
 
 
@@ -316,6 +321,9 @@ class _Rows:
     normalized: list[str] = attrs.field(factory=list)
     sounds: list[str] = attrs.field(factory=list)  # the part keys of the name, sorted ("AMR MTK XN")
     names: list[str] = attrs.field(factory=list)  # the name itself (entity.names[name_index])
+    # The signature of the row's index keys (_prerank.key_signature): the pre-rank looks
+    # a row up in a common key's rows only when its signature may have the key.
+    signature: array[int] = attrs.field(factory=lambda: array("q"))
 
 
 REFERENCE_SOURCE = "seed articles (data/entities.toml, built into data/reference.json)"
@@ -574,6 +582,7 @@ class Resolver:
         self._rows.normalized.append(normalized)
         self._rows.sounds.append(sounds)
         self._rows.names.append(name)
+        self._rows.signature.append(key_signature(keys))
         for key in keys:
             postings = self._postings.get(key)
             if postings is None:
@@ -859,10 +868,11 @@ class Resolver:
         matches: list[Match] = []
         for (entity, alias, comparison, score, decisive, verdict, kept_row, reasons,
              evidence) in found[:limit]:
-            rivals = tuple(
-                other.id for other, _, _, other_score, other_decisive, *_ in found
-                if other is not entity and abs(other_score - score) <= AMBIGUITY_MARGIN
-                and other_decisive == decisive and verdict is None
+            # Indexing, not unpacking the records: this runs for every pair of answers.
+            rivals = () if verdict is not None else tuple(
+                other[0].id for other in found
+                if other[0] is not entity and abs(other[3] - score) <= AMBIGUITY_MARGIN
+                and other[4] == decisive
             )
             matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals,
                                  *self._provenance(kept_row), verdict, reasons, evidence))
@@ -940,7 +950,7 @@ class Resolver:
             # known yet (negative).
             self._row_weights = (n, array("d", [-1.0]) * len(self._rows.sounds), {})
         return key_overlap(rows, groups, self._postings, self._rows.sounds, n,
-                           self._row_weights[1], self._row_weights[2])
+                           self._row_weights[1], self._row_weights[2], self._rows.signature)
 
     def _shortlist(self, rows: list[int], normalized: str, sounds: str, rerank: int,
                    groups: Sequence[Sequence[str]] = ()) -> list[int]:

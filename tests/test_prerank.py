@@ -8,7 +8,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aliaskit._prerank import has_key, key_overlap, row_weights
+from aliaskit._prerank import has_key, key_mask, key_overlap, key_signature, row_weights
 
 
 def reference(rows: list[int], groups: list[list[str]], postings: dict[str, list[int]],
@@ -79,3 +79,31 @@ def test_weights_worked_out_at_build_are_those_of_the_query_path(
 def test_has_key_is_membership_of_the_split_keys(keys: list[str], key: str) -> None:
     text = " ".join(keys)
     assert has_key(text, key) == (key in text.split(" "))
+
+
+@settings(max_examples=200)
+@given(indexes(), st.integers(0, 2**61 - 1))
+def test_signatures_skip_only_rows_that_lack_the_key(
+        case: tuple[list[int], list[list[str]], dict[str, list[int]], list[str], int],
+        noise: int) -> None:
+    # A row's signature holds the bits of every key it is listed under (and, as a Bloom
+    # filter, maybe others: ``noise``); skipping the rows whose signature lacks a key's
+    # bits must not change a single overlap.
+    rows, groups, postings, sounds, n = case
+    listed = [[k for k, v in postings.items() if row in v] for row in range(n)]
+    exact = [key_signature(keys) for keys in listed]
+    noisy = [signature | noise for signature in exact]
+    plain = key_overlap(rows, groups, postings, sounds, n, [-1.0] * n)
+    assert key_overlap(rows, groups, postings, sounds, n, [-1.0] * n, signatures=exact) == plain
+    assert key_overlap(rows, groups, postings, sounds, n, [-1.0] * n, signatures=noisy) == plain
+
+
+@given(st.lists(st.text(min_size=1, max_size=6), max_size=8), st.text(min_size=1, max_size=6))
+def test_a_signature_has_the_bits_of_its_keys(keys: list[str], key: str) -> None:
+    signature = key_signature(keys)
+    assert 0 <= signature < 2**61
+    for k in keys:
+        # Pairs of parts and keys less a letter never stand for a part: left out.
+        if k[0] != "~" and "+" not in k:
+            assert signature & key_mask(k) == key_mask(k)
+    assert 1 <= bin(key_mask(key)).count("1") <= 2
