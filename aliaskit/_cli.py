@@ -43,6 +43,9 @@ Record = dict[str, Any]
 
 # Invisible but meaningful in Persian text: the zero-width (non-)joiner stays as it is.
 _KEEP = frozenset("\u200c\u200d")
+# Deletes the kept characters: a text that is printable without them has nothing unsafe,
+# and Persian names often carry a zero-width non-joiner.
+_WITHOUT_KEPT = str.maketrans(dict.fromkeys(_KEEP))
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -73,7 +76,8 @@ def visible(text: str) -> str:
 
     ```
     """
-    if text.isprintable():  # every unsafe character is unprintable: most text has none
+    # Every unsafe character is unprintable: most text has none (checked in C).
+    if text.isprintable() or text.translate(_WITHOUT_KEPT).isprintable():
         return text
     return "".join(_escape_char(c) if _is_unsafe(c) else c for c in text)
 
@@ -103,7 +107,7 @@ def _json(value: Any) -> str:
     """JSON text of ``value``, UTF-8 as is but the characters :func:`visible` escapes, which
     are written as JSON escapes (the same string once parsed)."""
     text = json.dumps(value, ensure_ascii=False)
-    if text.isprintable():  # as in visible(): the common case costs one C-level scan
+    if text.isprintable() or text.translate(_WITHOUT_KEPT).isprintable():  # as in visible()
         return text
     return "".join(_json_char(c) if _is_unsafe(c) else c for c in text)
 
