@@ -49,6 +49,12 @@ _WITHOUT_KEPT = str.maketrans(dict.fromkeys(_KEEP))
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
+def _nothing_unsafe(text: str) -> bool:
+    """A shortcut checked in C: every unsafe character is unprintable, and most text has
+    none but the kept joiners."""
+    return text.isprintable() or text.translate(_WITHOUT_KEPT).isprintable()
+
+
 @functools.lru_cache(maxsize=4096)
 def _is_unsafe(char: str) -> bool:
     """Control characters (C0, DEL, C1), format characters such as the bidi overrides
@@ -76,8 +82,7 @@ def visible(text: str) -> str:
 
     ```
     """
-    # Every unsafe character is unprintable: most text has none (checked in C).
-    if text.isprintable() or text.translate(_WITHOUT_KEPT).isprintable():
+    if _nothing_unsafe(text):
         return text
     return "".join(_escape_char(c) if _is_unsafe(c) else c for c in text)
 
@@ -107,7 +112,7 @@ def _json(value: Any) -> str:
     """JSON text of ``value``, UTF-8 as is but the characters :func:`visible` escapes, which
     are written as JSON escapes (the same string once parsed)."""
     text = json.dumps(value, ensure_ascii=False)
-    if text.isprintable() or text.translate(_WITHOUT_KEPT).isprintable():  # as in visible()
+    if _nothing_unsafe(text):
         return text
     return "".join(_json_char(c) if _is_unsafe(c) else c for c in text)
 

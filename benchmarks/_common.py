@@ -58,22 +58,21 @@ def same_but_rounding(old: str, new: str) -> bool:
     if len(old_lines) != len(new_lines):
         return False
     for a, b in zip(old_lines, new_lines):
-        if a == b:
-            continue
         old_words, new_words = a.split(), b.split()
-        if len(old_words) != len(new_words):
+        if a != b and (len(old_words) != len(new_words) or not all(
+                x == y or _one_unit_apart(x, y) for x, y in zip(old_words, new_words))):
             return False
-        for x, y in zip(old_words, new_words):
-            if x == y:
-                continue
-            places = [len(w.partition(".")[2]) for w in (x, y)]
-            try:
-                gap = abs(float(x) - float(y))
-            except ValueError:
-                return False
-            if places[0] != places[1] or gap > 1.01 * 10.0 ** -places[0]:
-                return False
     return True
+
+
+def _one_unit_apart(x: str, y: str) -> bool:
+    """Two numbers printed with the same decimals, at most one unit of the last apart."""
+    places = len(x.partition(".")[2])
+    try:
+        gap = abs(float(x) - float(y))
+    except ValueError:
+        return False
+    return places == len(y.partition(".")[2]) and gap <= 1.01 * 10.0 ** -places
 
 
 def has_script(text: str) -> bool:
