@@ -393,9 +393,12 @@ def _similarity_of(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool
         best = 0.0
         for ka in _script_keys(a) if a_script else (part_key(a),):
             for kb in _script_keys(b) if b_script else (part_key(b),):
-                if ka == kb:
+                if ka == kb and len(ka) > 1:
                     return SIM_CROSS_SCRIPT, "cross-script"
-                best = max(best, _key_similarity(ka, kb))
+                # A skeleton of one consonant says little (Daud and الدوحة, duha, are
+                # both "D"): then the letters decide.
+                best = max(best, _key_similarity(ka, kb) if ka != kb else
+                           _fold_similarity(sa, sb)[0])
         # As below (حمید الله / Obaidullah differ by what is left), for suffixes only: a
         # prefix folded from a script's unwritten vowels cuts the rest elsewhere (عبداللهی).
         stems = _shared_affix_stems(sa.folds()[0], sb.folds()[0], prefixes=False)
@@ -751,10 +754,49 @@ def _join_split(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], lis
                 plain = a.text + b.text
                 for joined in (plain,) if not a.link else (plain, a.text + a.link + b.text):
                     if _better_joined(joined, [a, b], other):
-                        side[i : i + 2] = [_Slot(a.parts + b.parts, _spelling(joined), False,
-                                                 max(a.weight, b.weight), b.link)]
+                        side[i : i + 2] = [_joined(a, b, joined)]
                         break
             i += 1
+    return left, right
+
+
+def _joined(a: _Slot, b: _Slot, text: str) -> _Slot:
+    """Two adjacent slots as one, written ``text``."""
+    return _Slot(a.parts + b.parts, _spelling(text), False, max(a.weight, b.weight), b.link)
+
+
+def _resegment(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list[_Slot]]:
+    """Join two adjacent parts on each side where the two names divide the same letters
+    at another place: "Reza Pour-Karimi" / "Reza Pourkarimi" (pour, read as the end of
+    the word before it, begins the next), "Hassanpour Farzaneh" / "Hasan Purfarzaneh".
+    Each side's pair becomes one slot, aligned as a whole, when the joined texts are as
+    alike as a join needs (JOIN_MIN) and clearly more alike than the parts aligned one
+    by one."""
+    if len(left) < 2 or len(right) < 2:
+        return left, right
+    for i in range(len(left) - 1):
+        a, a2 = left[i], left[i + 1]
+        if a.script or a2.script or a.acronym or a2.acronym:
+            continue
+        joined_a = a.text + a2.text
+        for j in range(len(right) - 1):
+            b, b2 = right[j], right[j + 1]
+            if b.script or b2.script or b.acronym or b2.acronym:
+                continue
+            # Cheap tests first: the same letters split elsewhere start alike, are about
+            # as long, and the parts themselves are not already the same.
+            if a.text == b.text or a2.text == b2.text or joined_a[0] != b.text[0]:
+                continue
+            joined_b = b.text + b2.text
+            if abs(len(joined_a) - len(joined_b)) > 3 or len(a.text) == len(b.text):
+                continue
+            sim = _pair(joined_a, joined_b, False, False)[0]
+            if sim < JOIN_MIN or sim <= min(_pair(a.text, b.text, False, False)[0],
+                                             _pair(a2.text, b2.text, False, False)[0]) + 0.2:
+                continue
+            left[i : i + 2] = [_joined(a, a2, joined_a)]
+            right[j : j + 2] = [_joined(b, b2, joined_b)]
+            return left, right
     return left, right
 
 
@@ -868,6 +910,7 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
         left, right = _join_split(left, right)
     if len(left) != len(right):
         left, right = _inner_acronyms(left, right)
+    left, right = _resegment(left, right)
 
     # Every pair of slots, best first; ties broken symmetrically so that
     # compare(a, b) and compare(b, a) align the same way.
