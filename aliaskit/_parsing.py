@@ -537,6 +537,27 @@ def _is_spelt_acronym(texts: Sequence[str]) -> bool:
     return len(texts) >= 2 and all(len(t) == 1 and t.isalpha() for t in texts)
 
 
+def _title_run(words: Sequence[_Word], texts: Sequence[str], lexicon: _Lexicon,
+               roles: list[PartRole], start: int, others: int) -> int:
+    """Mark the titles of a run from ``start`` in ``roles``; return where the run ends.
+    ``others``: the words before ``start`` that are not titles. A word that is also a
+    given name ("Hafiz") only counts as a title when at least two other words remain."""
+    i = start
+    while i < len(words):
+        size = _match_at(texts, i, lexicon.titles, lexicon.title_sizes)
+        if not size:
+            break
+        form = tuple(texts[i : i + size])
+        letters = lexicon.script_titles.get(form)
+        if letters is not None and "".join(w.raw for w in words[i : i + size]) not in letters:
+            break
+        if lexicon.titles[form] and others + len(words) - i - size < 2:
+            break
+        roles[i : i + size] = ["title"] * size
+        i += size
+    return i
+
+
 def _parse(text: object) -> tuple[_Part, ...]:
     """The parts of a name (the work behind :func:`name_parts`)."""
     text = _check_input(text)
@@ -556,25 +577,18 @@ def _parse(text: object) -> tuple[_Part, ...]:
 
     # Titles: a run at the start. A word that is also a given name ("Hafiz") only
     # counts as a title when at least two other words follow it.
-    i = 0
-    while i < len(words):
-        size = _match_at(texts, i, lexicon.titles, lexicon.title_sizes)
-        if not size:
-            break
-        form = tuple(texts[i : i + size])
-        letters = lexicon.script_titles.get(form)
-        if letters is not None and "".join(w.raw for w in words[i : i + size]) not in letters:
-            break
-        rest = len(words) - i - size
-        if lexicon.titles[form] and rest < 2:
-            break
-        roles[i : i + size] = ["title"] * size
-        i += size
+    i = _title_run(words, texts, lexicon, roles, 0, 0)
+    # And a run after the comma of a name written surname first, as lists write them
+    # ("Naqshbandi, Hajji Karim"): the surname counts among the other words.
+    comma = next((k for k in range(i + 1, len(words))
+                  if "," in text[words[k - 1].end : words[k].start]), 0)
+    if comma:
+        _title_run(words, texts, lexicon, roles, comma, comma - i)
     # Connectors and particles, anywhere after the titles but never the first name word.
     j = i + 1
     while j < len(words):
         size = _match_at(texts, j, lexicon.roles, lexicon.role_sizes)
-        if size:
+        if size and "title" not in roles[j : j + size]:
             role = lexicon.roles[tuple(texts[j : j + size])]
             roles[j : j + size] = [role] * size
             j += size

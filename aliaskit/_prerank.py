@@ -42,8 +42,9 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
     """How much each of ``rows`` (ascending) shares with the query, 0-100.
 
     Each of the query's parts (a group of the keys that stand for it) weighs the inverse
-    document frequency of its rarest key among the ``n`` rows, log(1 + n / df), and
-    counts for a row with the weight of its rarest key that the row has. The shared
+    document frequency of its rarest key among the ``n`` rows, log(1 + n / df), not
+    counting keys that other groups have too (two parts joined as one word), and counts
+    for a row with the weight of its rarest key that the row has, at most its own. The shared
     weight is divided by the mean weight of the two names (a Dice coefficient): the
     row's own weight, the sum over its part keys (``sounds``: "AMR MTK XN"), is kept in
     ``own_weights`` between queries (one number per row of ``sounds``, negative while
@@ -67,9 +68,16 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
     total = 0.0
     index: dict[int, int] = {}
     marks: list[int] = []  # the signatures of rows, in their order
+    # A key of two groups stands for two parts written as one word (_key_groups' joined
+    # keys): how rare that word is says nothing of how rare either part is.
+    groups_of: dict[str, int] = {}
     for group in groups:
-        # A part counts for a row by the weight of its rarest key the row has: keys are
-        # taken rarest first, so a row credited already needs no further look.
+        for key in dict.fromkeys(group):
+            groups_of[key] = groups_of.get(key, 0) + 1
+    for group in groups:
+        # A part counts for a row by the weight of its rarest key the row has, at most
+        # the part's own weight: keys are taken rarest first, so a row credited already
+        # needs no further look.
         found: list[tuple[int, str, Any]] = []
         for key in dict.fromkeys(group):
             plist = postings.get(key)
@@ -77,12 +85,19 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
         if not found:
             continue
         found.sort(key=_first)
-        total += math.log(1.0 + n / max(found[0][0], 1))
+        # The part weighs as its rarest key of its own (a key of this group alone).
+        own_df = found[0][0]
+        for df, key, _ in found:
+            if groups_of[key] == 1:
+                own_df = df
+                break
+        part = math.log(1.0 + n / max(own_df, 1))
+        total += part
         best = [0.0] * size  # the weight a row is credited with (0: none yet)
         for df, key, plist in found:
             if plist is None:
                 continue
-            weight = math.log(1.0 + n / df)
+            weight = min(math.log(1.0 + n / df), part)
             if df <= 4 * size:
                 if not index:
                     index = {row: k for k, row in enumerate(rows)}

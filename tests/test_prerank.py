@@ -13,17 +13,23 @@ from aliaskit._prerank import has_key, key_mask, key_overlap, key_signature, row
 
 def reference(rows: list[int], groups: list[list[str]], postings: dict[str, list[int]],
               sounds: list[str], n: int) -> list[float]:
-    """Each part: the weight log(1 + n / df) of its rarest key; a row gets, per part, the
-    weight of the rarest of the part's keys it is listed under; over the mean of the two
-    names' weights (Dice)."""
+    """Each part: the weight log(1 + n / df) of its rarest key found in no other part's
+    group (of its rarest key, when every key is shared); a row gets, per part, the weight
+    of the rarest of the part's keys it is listed under, at most the part's weight; over
+    the mean of the two names' weights (Dice)."""
     def weight(key: str) -> float:
         return math.log(1.0 + n / max(len(postings.get(key, [])), 1))
 
-    total = sum(max(weight(k) for k in group) for group in groups if group)
+    def part(group: list[str]) -> float:
+        alone = [k for k in group if sum(k in other for other in groups) == 1]
+        return max(weight(k) for k in (alone or group))
+
+    total = sum(part(group) for group in groups if group)
     out = []
     for row in rows:
-        shared = sum(max((weight(k) for k in group if row in postings.get(k, [])), default=0.0)
-                     for group in groups)
+        shared = sum(min(part(group), max((weight(k) for k in group
+                                           if row in postings.get(k, [])), default=0.0))
+                     for group in groups if group)
         own = sum(weight(k) for k in dict.fromkeys(sounds[row].split(" ")))
         out.append(200.0 * shared / (total + own) if total + own else 0.0)
     return out
