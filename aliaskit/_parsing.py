@@ -578,10 +578,11 @@ def _parse(text: object) -> tuple[_Part, ...]:
     # Titles: a run at the start. A word that is also a given name ("Hafiz") only
     # counts as a title when at least two other words follow it.
     i = _title_run(words, texts, lexicon, roles, 0, 0)
-    # And a run after the comma of a name written surname first, as lists write them
-    # ("Naqshbandi, Hajji Karim"): the surname counts among the other words.
+    # And a run after the comma (Latin or Arabic) of a name written surname first, as
+    # lists write them ("Naqshbandi, Hajji Karim"): the surname counts among the other
+    # words.
     comma = next((k for k in range(i + 1, len(words))
-                  if "," in text[words[k - 1].end : words[k].start]), 0)
+                  if any(c in text[words[k - 1].end : words[k].start] for c in ",\u060c")), 0)
     if comma:
         _title_run(words, texts, lexicon, roles, comma, comma - i)
     # Connectors and particles, anywhere after the titles but never the first name word.

@@ -742,8 +742,11 @@ def _join_split(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], lis
 
     Two adjacent parts ("Mazar-i Sharif" / "Mazarisharif", "Miram Shah" / "Miranshah"),
     or a part with the izafe written after it ("Pul-e Khumri" / "Puli Khumri").
+    Each side is joined against the other as given, not as joined already, so that
+    compare(a, b) and compare(b, a) join the same parts.
     """
-    for side, other in ((left, right), (right, left)):
+    given_left, given_right = list(left), list(right)
+    for side, other in ((left, given_right), (right, given_left)):
         i = 0
         while i < len(side):
             a = side[i]
@@ -771,9 +774,11 @@ def _resegment(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list
     the word before it, begins the next), "Hassanpour Farzaneh" / "Hasan Purfarzaneh".
     Each side's pair becomes one slot, aligned as a whole, when the joined texts are as
     alike as a join needs (JOIN_MIN) and clearly more alike than the parts aligned one
-    by one."""
+    by one. The most alike pair of pairs is joined, ties broken by their texts, so that
+    compare(a, b) and compare(b, a) join the same parts."""
     if len(left) < 2 or len(right) < 2:
         return left, right
+    best: tuple[float, str, str, int, int] | None = None
     for i in range(len(left) - 1):
         a, a2 = left[i], left[i + 1]
         if a.script or a2.script or a.acronym or a2.acronym:
@@ -794,9 +799,13 @@ def _resegment(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list
             if sim < JOIN_MIN or sim <= min(_pair(a.text, b.text, False, False)[0],
                                              _pair(a2.text, b2.text, False, False)[0]) + 0.2:
                 continue
-            left[i : i + 2] = [_joined(a, a2, joined_a)]
-            right[j : j + 2] = [_joined(b, b2, joined_b)]
-            return left, right
+            lo, hi = (joined_a, joined_b) if joined_a <= joined_b else (joined_b, joined_a)
+            if best is None or (-sim, lo, hi) < (-best[0], best[1], best[2]):
+                best = (sim, lo, hi, i, j)
+    if best is not None:
+        i, j = best[3], best[4]
+        left[i : i + 2] = [_joined(left[i], left[i + 1], left[i].text + left[i + 1].text)]
+        right[j : j + 2] = [_joined(right[j], right[j + 1], right[j].text + right[j + 1].text)]
     return left, right
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import load_csv
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from aliaskit import (
@@ -149,6 +149,30 @@ def test_score_in_unit_interval_and_symmetric(a: str, b: str) -> None:
     assert 0.0 <= ab.score <= 1.0
     assert ab.score == ba.score
     assert ab.is_match == ba.is_match
+
+
+# Names made of the same few words divided at other places ("Reza Pour Karimi" /
+# "Rezapour Karimi" / "Reza Pourkarimi"), where several pairs of parts could be
+# re-divided (_resegment) and the choice must not depend on the argument order.
+SYLLABLES = ["reza", "pour", "karimi", "hassan", "amiri", "ali", "zadeh", "mohammad", "rezai",
+             "rezaee"]
+
+
+@st.composite
+def redivided(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(SYLLABLES), min_size=2, max_size=6))
+    cuts = draw(st.lists(st.booleans(), min_size=len(words) - 1, max_size=len(words) - 1))
+    return words[0] + "".join((" " if cut else "") + w for cut, w in zip(cuts, words[1:]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(redivided(), redivided())
+# Found by a random search: joining one side against the other side as already joined.
+@example("zadeh rezaee zadehrezai", "zadeh rezai")
+@example("rezapour rezaee rezai rezairezai", "reza rezai amirirezaihassan")
+def test_redivided_names_compare_symmetrically(a: str, b: str) -> None:
+    ab, ba = compare(a, b), compare(b, a)
+    assert ab.score == ba.score and ab.is_match == ba.is_match
 
 
 @settings(max_examples=200, deadline=None)
