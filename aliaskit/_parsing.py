@@ -10,6 +10,7 @@ All word lists and letter rules come from ``data/`` (see docs/normalisation.md).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -42,6 +43,8 @@ _TOKEN: Final = re.compile(rf"{_WORD_CHAR}+(?:[{_APOSTROPHES}]+{_WORD_CHAR}+)*")
 _ASCII_APOSTROPHES: Final = "".join(ch for ch in _APOSTROPHES if ch.isascii())
 _ASCII_TOKEN: Final = re.compile(rf"[A-Za-z0-9]+(?:[{_ASCII_APOSTROPHES}]+[A-Za-z0-9]+)*")
 _POSSESSIVE: Final = re.compile(rf"[{_APOSTROPHES}][sS]$")
+# What joins two words of one name: hyphen-minus, hyphen, non-breaking hyphen, en dash.
+_HYPHENS: Final = frozenset({"-", "\u2010", "\u2011", "\u2013"})
 _NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
 _LETTER: Final = re.compile(r"[^\W\d_]")
 # Format characters (zero-width space/joiners, bidi controls, soft hyphen), the
@@ -81,7 +84,7 @@ def _is_latin(ch: str) -> bool:
 class _Word:
     """A normalised word before roles are assigned."""
 
-    __slots__ = ("end", "raw", "script", "start", "text")
+    __slots__ = ("end", "hyphen", "raw", "script", "start", "text")
 
     def __init__(self, text: str, start: int, end: int, script: Script, raw: str) -> None:
         self.text = text
@@ -89,6 +92,7 @@ class _Word:
         self.end = end
         self.script = script
         self.raw = raw  # the folded Perso-Arabic letters, for whole-compound look-ups; else ""
+        self.hyphen = False  # written with a hyphen, and nothing else, before the next word
 
 
 class _Part:
@@ -395,7 +399,9 @@ def _join(words: Sequence[_Word]) -> _Word:
         # A compound written apart in script may be known whole (حبیب الله → habibullah).
         text = _script_index().get(raw, text)
     script = words[0].script if all(w.script == words[0].script for w in words) else "latin"
-    return _Word(text, words[0].start, words[-1].end, script, raw)
+    joined = _Word(text, words[0].start, words[-1].end, script, raw)
+    joined.hyphen = words[-1].hyphen
+    return joined
 
 
 @functools.lru_cache(maxsize=1)
@@ -434,6 +440,11 @@ def _join_pass(
     i = 0
     while i < len(words):
         size = _match_at(texts, i, suffixes, suffix_sizes) if out else 0
+        if size and i + size < len(words) and words[i + size - 1].hyphen and \
+                not out[-1].hyphen and tuple(texts[i : i + size]) in prefixes:
+            # A form that both ends and begins names (pour) belongs to the word it is
+            # hyphenated to: "Mostafa Pour-Mohammadi" is Mostafa Pourmohammadi.
+            size = 0
         if size:
             out[-1] = _join([out[-1], *words[i : i + size]])
             i += size
@@ -480,6 +491,8 @@ def _words(text: str) -> list[_Word]:
         start, end = match.span()
         for word, script, raw in _word_forms(match.group()):
             words.append(_Word(word, start, end, script, raw))
+    for before, after in itertools.pairwise(words):
+        before.hyphen = text[before.end : after.start] in _HYPHENS
     return words
 
 
