@@ -1183,14 +1183,23 @@ def _final_score(na: _Name, nb: _Name, raw: float) -> float:
     return round(raw, 6) if raw > 0.0 else 0.0
 
 
+# How a pair with a joined slot may align, reported as "joined" (an acronym, a conflict
+# or a missing part keeps its own name).
+_JOINABLE: Final = frozenset({"exact", "variant", "transliteration", "edit", "cross-script",
+                              "translation", "compound"})
+
+
 def _record(parts_a: Sequence[NamePart], slot_a: _Slot | None, parts_b: Sequence[NamePart],
             slot_b: _Slot | None, method: Method, sim: float, weight: float, contribution: float
             ) -> list[AlignedPart]:
     """Alignment records for two slots; a joined slot yields one record per part (each with
-    an equal share of the contribution)."""
+    an equal share of the contribution), and a pair aligned as a whole with a joined
+    slot reads "joined" (the model saw its own method: exact, edit, ...)."""
     if slot_a is not None and slot_b is not None and len(slot_a.parts) == len(slot_b.parts) == 1:
         return [AlignedPart(parts_a[slot_a.parts[0]], parts_b[slot_b.parts[0]], method, sim,
                             weight, round(contribution, 6))]
+    if slot_a is not None and slot_b is not None and method in _JOINABLE:
+        method = "joined"
     side_a = [parts_a[k] for k in slot_a.parts] if slot_a else []
     side_b = [parts_b[k] for k in slot_b.parts] if slot_b else []
     n = max(len(side_a), len(side_b))

@@ -271,7 +271,7 @@ METHOD_HELP: dict[str, str] = {
     "exact": "same normalised spelling",
     "variant": "attested spellings of the same name (data/variants.txt)",
     "transliteration": "same after folding transliteration alternations (q/k, o/u, e/i, ...)",
-    "joined": "one side writes as one word what the other writes as two",
+    "joined": "the same letters written as one word on one side, or divided at another place",
     "compound": "one side is part of a compound name on the other (Abdul Ghani / Ghani)",
     "initial": "an initial that fits the name",
     "acronym": "an acronym of the other name's words",

@@ -75,6 +75,20 @@ def test_alignment_lists_every_part_once() -> None:
     assert "Mullah" in result.explain() and "title" in str(result)
 
 
+@pytest.mark.parametrize(("a", "b", "methods"), [
+    # One side writes two parts as one word: both of its lines read "joined".
+    ("Arvan Cloud", "Arvancloud", ["joined", "joined"]),
+    # Both sides divide the same letters elsewhere.
+    ("Reza Pour Karimi", "Reza Pourkarimi", ["joined", "joined"]),
+    # A part aligned with a part keeps its own method.
+    ("Amir Khan Muttaqi", "Amir Khan Mottaki", ["exact", "exact", "variant"]),
+])
+def test_joined_parts_read_joined(a: str, b: str, methods: list[str]) -> None:
+    result = compare(a, b)
+    assert [r.method for r in result.alignment] == methods
+    assert "joined" not in result.explain() or "as one word on one side" in result.explain()
+
+
 def test_profiles_and_kind() -> None:
     result = compare("Muttaqi", "Amir Khan Muttaqi", profile="screening")
     assert result.profile == "screening" and result.threshold < 0.82
