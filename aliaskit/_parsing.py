@@ -84,7 +84,7 @@ def _is_latin(ch: str) -> bool:
 class _Word:
     """A normalised word before roles are assigned."""
 
-    __slots__ = ("end", "hyphen", "raw", "script", "start", "text")
+    __slots__ = ("end", "gap", "raw", "script", "start", "text")
 
     def __init__(self, text: str, start: int, end: int, script: Script, raw: str) -> None:
         self.text = text
@@ -92,7 +92,7 @@ class _Word:
         self.end = end
         self.script = script
         self.raw = raw  # the folded Perso-Arabic letters, for whole-compound look-ups; else ""
-        self.hyphen = False  # written with a hyphen, and nothing else, before the next word
+        self.gap = ""  # what the text has between this word and the next ("" for the last)
 
 
 class _Part:
@@ -400,7 +400,7 @@ def _join(words: Sequence[_Word]) -> _Word:
         text = _script_index().get(raw, text)
     script = words[0].script if all(w.script == words[0].script for w in words) else "latin"
     joined = _Word(text, words[0].start, words[-1].end, script, raw)
-    joined.hyphen = words[-1].hyphen
+    joined.gap = words[-1].gap
     return joined
 
 
@@ -440,8 +440,8 @@ def _join_pass(
     i = 0
     while i < len(words):
         size = _match_at(texts, i, suffixes, suffix_sizes) if out else 0
-        if size and i + size < len(words) and words[i + size - 1].hyphen and \
-                not out[-1].hyphen and tuple(texts[i : i + size]) in prefixes:
+        if size and i + size < len(words) and words[i + size - 1].gap in _HYPHENS and \
+                out[-1].gap not in _HYPHENS and tuple(texts[i : i + size]) in prefixes:
             # A form that both ends and begins names (pour) belongs to the word it is
             # hyphenated to: "Mostafa Pour-Mohammadi" is Mostafa Pourmohammadi.
             size = 0
@@ -492,7 +492,7 @@ def _words(text: str) -> list[_Word]:
         for word, script, raw in _word_forms(match.group()):
             words.append(_Word(word, start, end, script, raw))
     for before, after in itertools.pairwise(words):
-        before.hyphen = text[before.end : after.start] in _HYPHENS
+        before.gap = text[before.end : after.start]
     return words
 
 
@@ -588,14 +588,13 @@ def _parse(text: object) -> tuple[_Part, ...]:
     texts = [w.text for w in words]
     roles: list[PartRole] = ["name"] * len(words)
 
-    # Titles: a run at the start. A word that is also a given name ("Hafiz") only
-    # counts as a title when at least two other words follow it.
+    # Titles: a run at the start (_title_run).
     i = _title_run(words, texts, lexicon, roles, 0, 0)
     # And a run after the comma (Latin or Arabic) of a name written surname first, as
     # lists write them ("Naqshbandi, Hajji Karim"): the surname counts among the other
     # words.
     comma = next((k for k in range(i + 1, len(words))
-                  if any(c in text[words[k - 1].end : words[k].start] for c in ",\u060c")), 0)
+                  if "," in words[k - 1].gap or "\u060c" in words[k - 1].gap), 0)
     if comma:
         _title_run(words, texts, lexicon, roles, comma, comma - i)
     # Connectors and particles, anywhere after the titles but never the first name word.

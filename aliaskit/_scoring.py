@@ -778,7 +778,7 @@ def _resegment(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list
     compare(a, b) and compare(b, a) join the same parts."""
     if len(left) < 2 or len(right) < 2:
         return left, right
-    best: tuple[float, str, str, int, int] | None = None
+    best: tuple[tuple[float, str, str], int, int] | None = None  # (-sim, texts), i, j
     for i in range(len(left) - 1):
         a, a2 = left[i], left[i + 1]
         if a.script or a2.script or a.acronym or a2.acronym:
@@ -790,7 +790,7 @@ def _resegment(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list
                 continue
             # Cheap tests first: the same letters split elsewhere start alike, are about
             # as long, and the parts themselves are not already the same.
-            if a.text == b.text or a2.text == b2.text or joined_a[0] != b.text[0]:
+            if a.text == b.text or a2.text == b2.text or a.text[0] != b.text[0]:
                 continue
             joined_b = b.text + b2.text
             if abs(len(joined_a) - len(joined_b)) > 3 or len(a.text) == len(b.text):
@@ -799,11 +799,11 @@ def _resegment(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list
             if sim < JOIN_MIN or sim <= min(_pair(a.text, b.text, False, False)[0],
                                              _pair(a2.text, b2.text, False, False)[0]) + 0.2:
                 continue
-            lo, hi = (joined_a, joined_b) if joined_a <= joined_b else (joined_b, joined_a)
-            if best is None or (-sim, lo, hi) < (-best[0], best[1], best[2]):
-                best = (sim, lo, hi, i, j)
+            key = (-sim, min(joined_a, joined_b), max(joined_a, joined_b))
+            if best is None or key < best[0]:
+                best = (key, i, j)
     if best is not None:
-        i, j = best[3], best[4]
+        _, i, j = best
         left[i : i + 2] = [_joined(left[i], left[i + 1], left[i].text + left[i + 1].text)]
         right[j : j + 2] = [_joined(right[j], right[j + 1], right[j].text + right[j + 1].text)]
     return left, right
