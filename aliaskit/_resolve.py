@@ -102,9 +102,10 @@ MAX_SPLIT = 40
 
 # The scheme of the keys a name is indexed under: raised when they change (2: compound
 # parts also under the name they are made from; 3: an organisation also under the
-# initials of its words without connectors), so that an index saved before is refused
-# as stale rather than answering without the new keys.
-KEY_SCHEME = 3
+# initials of its words without connectors; 4: and of its translation in English
+# order), so that an index saved before is refused as stale rather than answering
+# without the new keys.
+KEY_SCHEME = 4
 
 
 @functools.lru_cache(maxsize=1)
@@ -155,7 +156,8 @@ def _identity_keys(name: str, *, cached: bool = True, initials: bool = True
     extra = list(dict.fromkeys(k for group in groups for k in group if k not in single))
     if initials and len(texts) >= 2:
         # The initials, for a query that is the acronym of this name (IRGC, N.I.O.C.),
-        # of its identity parts and of its words (the C of Company: acronym_words); not
+        # of its identity parts, of its words (the C of Company) and of its translation
+        # (Sepah-e Pasdaran-e Enqelab-e Eslami: acronym_words); not
         # indexed for people and places (``initials``), whose names are not written as
         # acronyms.
         extra += list(dict.fromkeys("^" + "".join(w[0] for w in words) for words in (

@@ -15,6 +15,7 @@ parts are similar enough to be aligned.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import operator
 import re
@@ -854,9 +855,62 @@ def _is_acronym(short: Sequence[_Slot], long_: Sequence[_Slot], long_name: _Name
 def acronym_words(texts: Sequence[str], roles: Sequence[PartRole]) -> tuple[Sequence[str], ...]:
     """The words of a name whose initials an acronym of it may spell besides its identity
     parts: all of them, and those left without its connectors and particles, legal form
-    included (PEDC: Petroleum Engineering and Development Company)."""
+    included (PEDC: Petroleum Engineering and Development Company), and its translation
+    in English order (IRGC: Sepah-e Pasdaran-e Enqelab-e Eslami; _translated_orders)."""
     kept = [t for t, r in zip(texts, roles) if r != "connector" and r != "particle"]
-    return (texts, kept) if len(kept) != len(texts) else (texts,)
+    found: tuple[Sequence[str], ...] = (texts, kept) if len(kept) != len(texts) else (texts,)
+    translated = _translated_orders(tuple([t for t, r in zip(texts, roles) if r == "name"]))
+    return found + translated if translated else found
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated_orders(names: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The name's words in English, in English order, when it is a Persian phrase whose
+    words data/translations.txt translates. Persian puts the head first and English
+    last: Sepah-e Pasdaran-e Enqelab-e Eslami is the corps of the guards of the Islamic
+    revolution, the Islamic Revolutionary Guard Corps (IRGC). A last word without a
+    translation is a proper name and stays last ("of Iran": Bank-e Keshavarzi Iran, the
+    Agricultural Bank of Iran). A word of translations with other initials gives one
+    order for each (Sepah: Corps or Army; at most MAX_READINGS)."""
+    english = _english_words()
+    proper = names[-1:] if _spelling(names[-1]).translations is None else ()
+    body = names[: len(names) - len(proper)]
+    if len(body) < 2 or all(text in english for text in body):
+        return ()  # too short, or English already, in English order
+    meanings: list[tuple[str, ...]] = []
+    for k, text in enumerate(reversed(body)):
+        last = k == len(body) - 1 and not proper  # its translation ends the order
+        if text in english:
+            meanings.append((text,))
+            continue
+        ids = _spelling(text).translations
+        if not ids:
+            return ()  # not all of it is a phrase that data/ translates
+        # Only the initials count (and the last word's second letter: _spells_initials),
+        # so one translation stands for all that begin alike: Guard for Guards.
+        found: dict[str, str] = {}
+        for word in sorted({word for tid in ids for word in english.get(tid, ())}):
+            found.setdefault(word[:2] if last else word[:1], word)
+        if not found:
+            return ()
+        meanings.append(tuple(found.values()))
+    orders: list[tuple[str, ...]] = []
+    for choice in itertools.islice(itertools.product(*meanings), MAX_READINGS):
+        orders.append(tuple(w for meaning in choice for w in meaning.split()) + proper)
+    return tuple(orders)
+
+
+@functools.lru_cache(maxsize=1)
+def _english_words() -> dict[str, tuple[str, ...]]:
+    """The English words of data/translations.txt: each normalised word (itself a key),
+    and each translation id → its English words, normalised ("corps" → corps, army)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for tid, english, _, _ in _data.translations():
+        words = tuple(dict.fromkeys(normalize(w) for w in english))
+        found[tid] = words
+        for word in words:
+            found.setdefault(word.replace(" ", ""), (word,))
+    return found
 
 
 def _spells_initials(text: str, words: Sequence[str]) -> bool:
