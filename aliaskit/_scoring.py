@@ -530,11 +530,14 @@ def _align(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool) -> tupl
 class _Slot:
     """An identity part, or two adjacent ones joined, on one side of a comparison."""
 
-    __slots__ = ("acronym", "link", "parts", "script", "spelling", "text", "weight")
+    __slots__ = ("fixed", "link", "parts", "script", "spelling", "text", "weight")
 
     def __init__(self, parts: tuple[int, ...], spelling: _Spelling, script: bool, weight: float,
                  link: str = "") -> None:
-        self.acronym = False  # parts of a run joined as the initials of a part of the other name
+        # Parts joined to stand for a part of the other name whose text it takes, and how
+        # they align with it: a run as its acronym (_inner_acronyms), an initial and the
+        # name after it as a compound (_initial_compounds).
+        self.fixed: tuple[float, Method] | None = None
         self.parts = parts  # positions in the name's parts
         self.spelling = spelling  # the record of its text
         self.text = spelling.text
@@ -543,7 +546,7 @@ class _Slot:
         self.link = link  # a connector written between this part and the next ("i" in Mazar-i-Sharif)
 
     def _fields(self) -> tuple[object, ...]:
-        return (self.parts, self.text, self.script, self.weight, self.link, self.acronym)
+        return (self.parts, self.text, self.script, self.weight, self.link, self.fixed)
 
 
 class _Name:
@@ -782,12 +785,12 @@ def _resegment(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list
     best: tuple[tuple[float, str, str], int, int] | None = None  # (-sim, texts), i, j
     for i in range(len(left) - 1):
         a, a2 = left[i], left[i + 1]
-        if a.script or a2.script or a.acronym or a2.acronym:
+        if a.script or a2.script or a.fixed or a2.fixed:
             continue
         joined_a = a.text + a2.text
         for j in range(len(right) - 1):
             b, b2 = right[j], right[j + 1]
-            if b.script or b2.script or b.acronym or b2.acronym:
+            if b.script or b2.script or b.fixed or b2.fixed:
                 continue
             # Cheap tests first: the same letters split elsewhere start alike, are about
             # as long, and the parts themselves are not already the same.
@@ -836,10 +839,51 @@ def _inner_acronyms(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot],
             run = other[start : start + size]
             joined = _Slot(tuple(p for o in run for p in o.parts), _spelling(text), False,
                            max(o.weight for o in run), run[-1].link)
-            joined.acronym = True
+            joined.fixed = _ACRONYM_PAIR
             other[start : start + len(text)] = [joined]
             return left, right  # one acronym per comparison: names rarely hold two
     return left, right
+
+
+def _has_initial(slots: Sequence[_Slot]) -> bool:
+    return any(len(slot.text) == 1 for slot in slots)
+
+
+def _initial_compounds(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list[_Slot]]:
+    """Join an initial and the name after it that the other name writes as one compound
+    whose prefix has that initial: "A. Kabir" / "Abdul Kabir" (parsed as one part,
+    Abdulkabir), "A. Rahman" / "Abdurrahman". Lists shorten the prefix of such a compound
+    as they shorten a given name ("M. Anwar" / "Mohammad Anwar"), so the two align as an
+    initial that fits (_INITIAL_COMPOUND), not as the different names Kabir and
+    Abdulkabir."""
+    prefixes = _compound_affixes()[0]
+    for side, other in ((left, right), (right, left)):
+        for i in range(len(side) - 1):
+            initial, name = side[i], side[i + 1]
+            if len(initial.text) != 1 or name.script or name.fixed or len(name.text) < 2:
+                continue
+            for o in other:
+                if o.script or o.fixed or len(o.text) <= len(name.text) + 1:
+                    continue
+                prefix = next((p for p in prefixes if p[0] == initial.text
+                               and o.text.startswith(p)
+                               and _same_stem(o.text[len(p):], name.text)), None)
+                if prefix is not None:
+                    joined = _Slot(initial.parts + name.parts, o.spelling, False,
+                                   max(initial.weight, name.weight), name.link)
+                    joined.fixed = _INITIAL_COMPOUND
+                    side[i : i + 2] = [joined]
+                    return left, right  # one per comparison: names rarely hold two
+    return left, right
+
+
+def _same_stem(stem: str, text: str) -> bool:
+    """Is ``stem`` (a compound without its prefix) the name ``text``, in another
+    spelling perhaps (folded alike, or attested spellings of one name)?"""
+    if stem == text:
+        return True
+    a, b = _spelling(stem), _spelling(text)
+    return (a.group is not None and a.group == b.group) or bool(set(a.folds()) & set(b.folds()))
 
 
 def _is_acronym(short: Sequence[_Slot], long_: Sequence[_Slot], long_name: _Name) -> bool:
@@ -950,6 +994,8 @@ class _Plan:
 _NOTHING: Final[frozenset[tuple[bool, int]]] = frozenset()
 _EXACT: Final[tuple[float, Method]] = (1.0, "exact")
 _ACRONYM_PAIR: Final[tuple[float, Method]] = (SIM_ACRONYM, "acronym")
+# An initial and a name that are a compound of the other name ("A. Kabir" / Abdulkabir).
+_INITIAL_COMPOUND: Final[tuple[float, Method]] = (SIM_COMPOUND, "initial")
 
 
 def _plan(na: _Name, nb: _Name) -> _Plan:
@@ -973,6 +1019,8 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
         left, right = _join_split(left, right)
     if len(left) != len(right):
         left, right = _inner_acronyms(left, right)
+    if _has_initial(left) or _has_initial(right):
+        left, right = _initial_compounds(left, right)
     left, right = _resegment(left, right)
 
     # Every pair of slots, best first; ties broken symmetrically so that
@@ -980,7 +1028,7 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
     candidates = []
     for i, sa in enumerate(left):
         for j, sb in enumerate(right):
-            sim, method = (_ACRONYM_PAIR if sa.acronym or sb.acronym else _EXACT) \
+            sim, method = (sa.fixed or sb.fixed or _EXACT) \
                 if sa.text == sb.text else _align(sa.spelling, sb.spelling, sa.script, sb.script)
             if sim >= ALIGN_MIN:
                 if method == "cross-script" and sa.script == sb.script:
