@@ -857,24 +857,35 @@ def _initial_compounds(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slo
     initial that fits (_INITIAL_COMPOUND), not as the different names Kabir and
     Abdulkabir."""
     prefixes = _compound_affixes()[0]
-    for side, other in ((left, right), (right, left)):
-        for i in range(len(side) - 1):
-            initial, name = side[i], side[i + 1]
-            if len(initial.text) != 1 or name.script or name.fixed or len(name.text) < 2:
-                continue
-            for o in other:
-                if o.script or o.fixed or len(o.text) <= len(name.text) + 1:
-                    continue
-                prefix = next((p for p in prefixes if p[0] == initial.text
-                               and o.text.startswith(p)
-                               and _same_stem(o.text[len(p):], name.text)), None)
-                if prefix is not None:
-                    joined = _Slot(initial.parts + name.parts, o.spelling, False,
-                                   max(initial.weight, name.weight), name.link)
-                    joined.fixed = _INITIAL_COMPOUND
-                    side[i : i + 2] = [joined]
-                    return left, right  # one per comparison: names rarely hold two
+    # Each side against the other as given, so that compare(a, b) and compare(b, a) join
+    # the same parts; one join a side (names rarely hold two).
+    given_left, given_right = list(left), list(right)
+    for side, other in ((left, given_right), (right, given_left)):
+        joined = _initial_compound(side, other, prefixes)
+        if joined is not None:
+            i, slot = joined
+            side[i : i + 2] = [slot]
     return left, right
+
+
+def _initial_compound(side: list[_Slot], other: list[_Slot], prefixes: tuple[str, ...]
+                      ) -> tuple[int, _Slot] | None:
+    """The first initial of ``side`` and the name after it that are a compound of
+    ``other`` (_initial_compounds): its position and the joined slot."""
+    for i in range(len(side) - 1):
+        initial, name = side[i], side[i + 1]
+        if len(initial.text) != 1 or name.script or name.fixed or len(name.text) < 2:
+            continue
+        for o in other:
+            if o.script or o.fixed or len(o.text) <= len(name.text) + 1:
+                continue
+            if any(p[0] == initial.text and o.text.startswith(p)
+                   and _same_stem(o.text[len(p):], name.text) for p in prefixes):
+                joined = _Slot(initial.parts + name.parts, o.spelling, False,
+                               max(initial.weight, name.weight), name.link)
+                joined.fixed = _INITIAL_COMPOUND
+                return i, joined
+    return None
 
 
 def _same_stem(stem: str, text: str) -> bool:
@@ -916,7 +927,9 @@ def _translated_orders(names: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     translation is a proper name and stays last ("of Iran": Bank-e Keshavarzi Iran, the
     Agricultural Bank of Iran). A word of translations with other initials gives one
     order for each (Sepah: Corps or Army; at most MAX_READINGS)."""
-    english = _english_words()
+    if len(names) < 2:
+        return ()
+    english, of_id = _english_words()
     proper = names[-1:] if _spelling(names[-1]).translations is None else ()
     body = names[: len(names) - len(proper)]
     if len(body) < 2 or all(text in english for text in body):
@@ -933,7 +946,7 @@ def _translated_orders(names: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         # Only the initials count (and the last word's second letter: _spells_initials),
         # so one translation stands for all that begin alike: Guard for Guards.
         found: dict[str, str] = {}
-        for word in sorted({word for tid in ids for word in english.get(tid, ())}):
+        for word in sorted({word for tid in ids for word in of_id.get(tid, ())}):
             found.setdefault(word[:2] if last else word[:1], word)
         if not found:
             return ()
@@ -945,16 +958,15 @@ def _translated_orders(names: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
 
 
 @functools.lru_cache(maxsize=1)
-def _english_words() -> dict[str, tuple[str, ...]]:
-    """The English words of data/translations.txt: each normalised word (itself a key),
-    and each translation id → its English words, normalised ("corps" → corps, army)."""
-    found: dict[str, tuple[str, ...]] = {}
+def _english_words() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """The English words of data/translations.txt, normalised as name parts are, and
+    each translation id's English words ("corps": corps, army)."""
+    words: set[str] = set()
+    of_id: dict[str, tuple[str, ...]] = {}
     for tid, english, _, _ in _data.translations():
-        words = tuple(dict.fromkeys(normalize(w) for w in english))
-        found[tid] = words
-        for word in words:
-            found.setdefault(word.replace(" ", ""), (word,))
-    return found
+        of_id[tid] = tuple(dict.fromkeys(normalize(w) for w in english))
+        words.update(w.replace(" ", "") for w in of_id[tid])
+    return frozenset(words), of_id
 
 
 def _spells_initials(text: str, words: Sequence[str]) -> bool:

@@ -168,7 +168,7 @@ def test_score_in_unit_interval_and_symmetric(a: str, b: str) -> None:
 # "Rezapour Karimi" / "Reza Pourkarimi"), where several pairs of parts could be
 # re-divided (_resegment) and the choice must not depend on the argument order.
 SYLLABLES = ["reza", "pour", "karimi", "hassan", "amiri", "ali", "zadeh", "mohammad", "rezai",
-             "rezaee"]
+             "rezaee", "a", "abdul", "kabir"]
 
 
 @st.composite
@@ -183,6 +183,8 @@ def redivided(draw: st.DrawFn) -> str:
 # Found by a random search: joining one side against the other side as already joined.
 @example("zadeh rezaee zadehrezai", "zadeh rezai")
 @example("rezapour rezaee rezai rezairezai", "reza rezai amirirezaihassan")
+# Initials joined to the name after them, each side against the other as given.
+@example("a kabir abdurrahman", "abdulkabir a rahman")
 def test_redivided_names_compare_symmetrically(a: str, b: str) -> None:
     ab, ba = compare(a, b), compare(b, a)
     assert ab.score == ba.score and ab.is_match == ba.is_match
