@@ -178,5 +178,6 @@ def clear_name_caches() -> None:
     """Forget every per-name result; keep what is known about words and pairs of words."""
     from aliaskit import _scoring
 
-    for cached in (_scoring._light, _scoring._parts, _scoring._name):
+    for cached in (_scoring._light, _scoring._parts, _scoring._name,
+                   _scoring._translated_orders):
         cached.cache_clear()
