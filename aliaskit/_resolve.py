@@ -96,6 +96,8 @@ INDEX_DATA_FILES = (
     "titles.txt", "translations.txt", "variants.txt")
 
 
+# At most this many acronyms written one after the other are read as one ("IRGC QF").
+MAX_ACRONYM_RUN = 3
 # A query part longer than this is not looked up as two words written together (each
 # cut costs two keys; two joined names are far shorter).
 MAX_SPLIT = 40
@@ -192,19 +194,27 @@ def _with_readings(name: str, keys: tuple[str, ...], groups: list[list[str]]
 def _with_inner_acronyms(texts: Sequence[str], keys: tuple[str, ...], groups: list[list[str]],
                          extra: frozenset[str], postings: Mapping[str, object]
                          ) -> tuple[tuple[str, ...], list[list[str]], frozenset[str]]:
-    """A query's keys with those of a short part read as the initials of several words of
-    an indexed name ("EN Bank" for Eghtesad Novin Bank: "^enb", the initials that an
-    organisation's name is indexed under), where some row has them. They stand for that
-    part, so that the pre-rank credits the rows that have them."""
+    """A query's keys with those of a short part, or a run of them, read as the initials
+    of several words of an indexed name ("EN Bank" for Eghtesad Novin Bank: "^enb", the
+    initials that an organisation's name is indexed under; "IRGC QF": "^irgcqf"), where
+    some row has them. They stand for those parts, so that the pre-rank credits the rows
+    that have them."""
     if len(texts) < 2:
         return keys, groups, extra
     found: list[str] = []
-    for i, text in enumerate(texts):
-        if ACRONYM_SIZES[0] <= len(text) <= ACRONYM_SIZES[1]:
-            key = "^" + "".join(t if j == i else t[0] for j, t in enumerate(texts))
-            if key in postings and key not in groups[i] and key not in found:
+    short = [ACRONYM_SIZES[0] <= len(text) <= ACRONYM_SIZES[1] for text in texts]
+    # A run of such parts may be acronyms one after the other ("IRGC QF": Islamic
+    # Revolutionary Guard Corps Quds Force), each standing for the run's key.
+    for i in range(len(texts)):
+        for j in range(i + 1, min(i + MAX_ACRONYM_RUN, len(texts)) + 1):
+            if not short[j - 1]:
+                break
+            key = "^" + "".join(t[0] for t in texts[:i]) + "".join(texts[i:j]) + \
+                "".join(t[0] for t in texts[j:])
+            if key in postings and key not in found and key not in groups[i]:
                 groups = [list(g) for g in groups] if not found else groups
-                groups[i].append(key)
+                for k in range(i, j):
+                    groups[k].append(key)
                 found.append(key)
     if not found:
         return keys, groups, extra

@@ -816,18 +816,21 @@ def _resegment(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list
 def _inner_acronyms(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list[_Slot]]:
     """Join the run of parts on one side whose initials are a part of the other
     ("EN Bank" / "Eghtesad Novin Bank", "IRISL MTI" / "IRISL Maritime Training
-    Institute"): the run becomes one slot, aligned with the acronym (_ACRONYM_PAIR)."""
+    Institute"): the run becomes one slot, aligned with the acronym (_ACRONYM_PAIR).
+    A name may hold several ("IRGC QF" / "Islamic Revolutionary Guard Corps Quds
+    Force"); runs do not overlap."""
     for side, other in ((left, right), (right, left)):
         if len(other) < 2:
             continue
-        initials = "".join(o.text[0] for o in other)
         texts = {o.text for o in other}
         for short in side:
             text = short.text
             if not ACRONYM_SIZES[0] <= len(text) <= ACRONYM_SIZES[1] or short.script \
-                    or short.spelling.group is not None \
+                    or short.spelling.group is not None or short.fixed \
                     or text in texts or len(text) > len(other):
                 continue
+            # A run already joined is no initial of another ("\0" matches no letter).
+            initials = "".join("\0" if o.fixed else o.text[0] for o in other)
             start, size = initials.find(text), len(text)
             if start < 0 and len(text) >= MIN_TWO_LETTER_END:
                 # The run's last word by its first two letters (IKCO: Iran Khodro Co.).
@@ -840,8 +843,7 @@ def _inner_acronyms(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot],
             joined = _Slot(tuple(p for o in run for p in o.parts), _spelling(text), False,
                            max(o.weight for o in run), run[-1].link)
             joined.fixed = _ACRONYM_PAIR
-            other[start : start + len(text)] = [joined]
-            return left, right  # one acronym per comparison: names rarely hold two
+            other[start : start + size] = [joined]
     return left, right
 
 

@@ -88,6 +88,20 @@ def test_joined_parts_read_joined(a: str, b: str, methods: list[str]) -> None:
     assert "joined" not in result.explain() or "as one word on one side" in result.explain()
 
 
+@pytest.mark.parametrize(("a", "b", "methods"), [
+    # Two acronyms one after the other, each aligned with the run it is the initials of.
+    ("IRGC-QF", "Islamic Revolutionary Guard Corps Quds Force", ["acronym"] * 6),
+    # An acronym ending in its last word's first two letters takes that run only: the
+    # word after it aligns on its own.
+    ("SACO Trading", "Saman Arya Construction Trading", ["acronym"] * 3 + ["exact"]),
+])
+def test_inner_acronyms(a: str, b: str, methods: list[str]) -> None:
+    for left, right in ((a, b), (b, a)):
+        result = compare(left, right, kind="org")
+        assert sorted(r.method for r in result.alignment) == sorted(methods), result.explain()
+        assert result.score > 0.95
+
+
 def test_profiles_and_kind() -> None:
     result = compare("Muttaqi", "Amir Khan Muttaqi", profile="screening")
     assert result.profile == "screening" and result.threshold < 0.82
