@@ -335,12 +335,21 @@ def _edit_similarity(a: tuple[str, str, bool], b: tuple[str, str, bool]) -> tupl
 
 
 @functools.lru_cache(maxsize=1)
+def _normal_translations() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """The rows of data/translations.txt, normalised as name parts are: (id, English
+    words, native words); a word of several keeps its spaces ("holy defence")."""
+    return tuple((tid, tuple(dict.fromkeys(normalize(w) for w in english)),
+                  tuple(normalize(w) for w in native))
+                 for tid, english, native, _ in _data.translations())
+
+
+@functools.lru_cache(maxsize=1)
 def _translation_index() -> dict[str, frozenset[str]]:
     """Normalised word → ids of data/translations.txt (and org symbols) it belongs to."""
     index = variant_index()
     found: dict[str, set[str]] = {}
-    for tid, english, native, _ in _data.translations():
-        words = {normalize(w).replace(" ", "") for w in (*english, *native)}
+    for tid, english, native in _normal_translations():
+        words = {w.replace(" ", "") for w in (*english, *native)}
         for word in list(words):
             group = index.group_of.get(word)
             if group is not None:
@@ -823,14 +832,14 @@ def _inner_acronyms(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot],
         if len(other) < 2:
             continue
         texts = {o.text for o in other}
+        # A run already joined is no initial of another ("\0" matches no letter).
+        initials = "".join("\0" if o.fixed else o.text[0] for o in other)
         for short in side:
             text = short.text
             if not ACRONYM_SIZES[0] <= len(text) <= ACRONYM_SIZES[1] or short.script \
                     or short.spelling.group is not None or short.fixed \
                     or text in texts or len(text) > len(other):
                 continue
-            # A run already joined is no initial of another ("\0" matches no letter).
-            initials = "".join("\0" if o.fixed else o.text[0] for o in other)
             start, size = initials.find(text), len(text)
             if start < 0 and len(text) >= MIN_TWO_LETTER_END:
                 # The run's last word by its first two letters (IKCO: Iran Khodro Co.).
@@ -844,6 +853,7 @@ def _inner_acronyms(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot],
                            max(o.weight for o in run), run[-1].link)
             joined.fixed = _ACRONYM_PAIR
             other[start : start + size] = [joined]
+            initials = initials[:start] + "\0" + initials[start + size :]
     return left, right
 
 
@@ -932,7 +942,7 @@ def _translated_orders(names: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     if len(names) < 2:
         return ()
     english, of_id = _english_words()
-    proper = names[-1:] if _spelling(names[-1]).translations is None else ()
+    proper = () if _spelling(names[-1]).translations else names[-1:]
     body = names[: len(names) - len(proper)]
     if len(body) < 2 or all(text in english for text in body):
         return ()  # too short, or English already, in English order
@@ -965,9 +975,9 @@ def _english_words() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     each translation id's English words ("corps": corps, army)."""
     words: set[str] = set()
     of_id: dict[str, tuple[str, ...]] = {}
-    for tid, english, _, _ in _data.translations():
-        of_id[tid] = tuple(dict.fromkeys(normalize(w) for w in english))
-        words.update(w.replace(" ", "") for w in of_id[tid])
+    for tid, english, _ in _normal_translations():
+        of_id[tid] = english
+        words.update(w.replace(" ", "") for w in english)
     return frozenset(words), of_id
 
 
