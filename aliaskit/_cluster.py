@@ -17,7 +17,7 @@ from ._compare import Profile, _profile, compare
 from ._errors import AliaskitError, InvalidNameError
 from ._judgements import Judgement, Judgements, name_key
 from ._keys import variant_index
-from ._normalize import name_parts
+from ._normalize import name_parts, normalize
 from ._resolve import Resolver
 from ._types import Cluster, ClusterMember, Entity, Kind, _require_kind
 
@@ -72,13 +72,19 @@ def cluster(
     """
     _require_kind(kind)
     _profile(profile)
+    if isinstance(names, str):
+        raise TypeError("names must be a list of names, not one string")
     positions: dict[str, list[int]] = defaultdict(list)
     for position, name in enumerate(names):
+        if not isinstance(name, str):
+            raise TypeError(f"name at position {position} is a {type(name).__name__}, "
+                            "not a string")
         positions[name].append(position)
     distinct = list(positions)
     entities = []
     for i, name in enumerate(distinct):
         try:
+            normalize(name)  # to name the position of a name that cannot be indexed
             entities.append(Entity(id=str(i), name=name, kind=kind))
         except AliaskitError as exc:
             raise InvalidNameError(f"name at position {positions[name][0]}: {exc}") from None

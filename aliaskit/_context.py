@@ -26,24 +26,32 @@ from __future__ import annotations
 import math
 
 from . import _data
-from ._errors import InvalidNameError
-from ._types import Entity
+from ._errors import InvalidArgumentError
+from ._types import MAX_YEAR, MIN_YEAR, Entity
 
 __all__ = ["check_context", "confirming", "context_evidence", "with_context"]
 
-MIN_YEAR, MAX_YEAR = 1000, 2999
+
 NAME_ODDS_FLOOR = 0.01
 """Name scores are clipped to [0.01, 0.99] before context evidence is added."""
 
 
 def check_context(birth_year: object, country: object) -> None:
-    """Raise InvalidNameError unless ``birth_year`` is a year (int) or None and
-    ``country`` a non-empty string or None."""
-    if birth_year is not None and (isinstance(birth_year, bool) or not isinstance(birth_year, int)
-                                   or not MIN_YEAR <= birth_year <= MAX_YEAR):
-        raise InvalidNameError(f"birth_year must be a year such as 1956, not {birth_year!r}")
-    if country is not None and (not isinstance(country, str) or not country.strip()):
-        raise InvalidNameError(f"country must be a non-empty string, not {country!r}")
+    """Check a query's context: TypeError unless ``birth_year`` is an int (not a bool)
+    or None and ``country`` a string or None; InvalidArgumentError for a year outside
+    [MIN_YEAR, MAX_YEAR] or a blank country."""
+    if birth_year is not None:
+        if isinstance(birth_year, bool) or not isinstance(birth_year, int):
+            raise TypeError(f"birth_year must be an int such as 1956, not "
+                            f"{type(birth_year).__name__}")
+        if not MIN_YEAR <= birth_year <= MAX_YEAR:
+            raise InvalidArgumentError(
+                f"birth_year must be a year such as 1956, not {birth_year!r}")
+    if country is not None:
+        if not isinstance(country, str):
+            raise TypeError(f"country must be a string, not {type(country).__name__}")
+        if not country.strip():
+            raise InvalidArgumentError(f"country must be a non-empty string, not {country!r}")
 
 
 def _comparable(a: str, b: str) -> bool:
@@ -77,7 +85,7 @@ def context_evidence(entity: Entity, *, birth_year: int | None = None,
         reasons.append(f"born {listed} vs {birth_year}")
     if country is not None:
         wanted = country.strip().lower()
-        known = [c for c in entity.countries if _comparable(c, wanted)]
+        known = [c.lower() for c in entity.countries if _comparable(c, wanted)]
         if known:
             same = wanted in known
             evidence += weights["country_same" if same else "country_other"]

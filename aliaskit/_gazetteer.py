@@ -52,37 +52,10 @@ def check_names(entity: Entity) -> Entity:
     return entity
 
 
-def _strings(record: dict[str, Any], field: str) -> list[str]:
-    values = record.get(field) or []
-    if not isinstance(values, list) or not all(isinstance(a, str) for a in values):
-        raise RowError(f"'{field}' must be a list of strings")
-    return values
-
-
 def _entity(record: Any) -> Entity:
     if not isinstance(record, dict):
         raise RowError(f"expected an object, found {type(record).__name__}")
-    unknown = set(record) - _OWN_FIELDS
-    if unknown:
-        raise RowError(f"unknown field(s): {', '.join(sorted(unknown))}")
-    for field in ("id", "name"):
-        if not isinstance(record.get(field), str):
-            raise RowError(f"'{field}' is required and must be a string")
-    aliases = _strings(record, "aliases")
-    source = record.get("source") or ""
-    if not isinstance(source, str):
-        raise RowError("'source' must be a string")
-    kind = record.get("kind") or None
-    if not isinstance(record.get("kind") or "", str):
-        raise RowError(f"'kind' must be a string, not {type(kind).__name__}")
-    if not isinstance(record.get("description") or "", str):
-        raise RowError("'description' must be a string")
-    entity = Entity(id=record["id"], name=record["name"], kind=kind, aliases=aliases,
-                    description=record.get("description") or "",
-                    birth_dates=_strings(record, "birth_dates"),
-                    countries=[c.strip().lower() for c in _strings(record, "countries")],
-                    source=source)
-    return check_names(entity)
+    return check_names(Entity.from_dict(record))
 
 
 def decoded_lines(handle: BinaryIO) -> Iterator[tuple[int, str | RowError]]:
@@ -193,6 +166,10 @@ def _rows_csv(handle: BinaryIO) -> Iterator[tuple[int, Any]]:
         yield first
         return
     header = [h.strip() for h in first[1]]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        yield 1, RowError(f"header repeats column(s): {', '.join(repeated)}")
+        return
     missing = {"id", "name"} - set(header)
     if missing:
         yield 1, RowError(f"header lacks column(s): {', '.join(sorted(missing))}")
@@ -240,19 +217,22 @@ def detect_format(path: Path) -> str:
     return fmt
 
 
-def _open(path: Path) -> BinaryIO:
+def open_file(path: Path) -> BinaryIO:
+    """``path`` opened to read bytes; a DataFileError naming it when it cannot be."""
     try:
         return path.open("rb")
     except FileNotFoundError:
         raise DataFileError("file not found", path=str(path)) from None
     except IsADirectoryError:
         raise DataFileError("is a directory, not a file", path=str(path)) from None
+    except OSError as exc:
+        raise DataFileError(f"cannot read the file ({exc.strerror})", path=str(path)) from None
 
 
 def _records(path: Path, fmt: str) -> Iterator[tuple[str, int, Entity | RowError]]:
     """(file, line, entity or error) for every record of the file, in file order."""
     if fmt in ("jsonl", "csv"):
-        with _open(path) as handle:
+        with open_file(path) as handle:
             for number, item in _own(handle, fmt):
                 yield str(path), number, item
         return
@@ -270,6 +250,12 @@ def iter_gazetteer(path: str | Path, *, format: str | None = None,
     on; without, the problems are gathered and raised as one DataFileError once the file
     has been read.
     """
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a str or Path, not {type(path).__name__}")
+    if format is not None and not isinstance(format, str):
+        raise TypeError(f"format must be a string, not {type(format).__name__}")
+    if errors is not None and not callable(errors):
+        raise TypeError(f"errors must be a function, not {type(errors).__name__}")
     path = Path(path)
     if format is not None and format not in FORMATS:
         raise DataFileError(f"unknown gazetteer format {format!r}; choose one of "

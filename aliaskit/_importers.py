@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ._errors import AliaskitError, DataFileError, parse_json
-from ._gazetteer import RowError, alias_list, check_names, csv_rows, decoded_lines
+from ._gazetteer import RowError, alias_list, check_names, csv_rows, decoded_lines, open_file
 from ._types import Alias, Entity, Kind
 
 __all__ = ["READERS", "sniff"]
@@ -87,7 +87,7 @@ def _ftm_entity(record: Any) -> Entity | None:
 
 def read_ftm(path: Path) -> Iterator[Record]:
     where = str(path)
-    with path.open("rb") as handle:
+    with open_file(path) as handle:
         for number, line in decoded_lines(handle):
             if isinstance(line, RowError):
                 yield where, number, line
@@ -144,7 +144,7 @@ def _ofac_side(path: Path, columns: tuple[str, ...], keep: tuple[int, ...],
     rows: dict[int, str] = {}
     if not path.exists():
         return rows
-    with path.open("rb") as handle:
+    with open_file(path) as handle:
         for number, row in csv_rows(handle):
             if isinstance(row, RowError):
                 problems.append((str(path), number, row))
@@ -153,7 +153,7 @@ def _ofac_side(path: Path, columns: tuple[str, ...], keep: tuple[int, ...],
                 problems.append((str(path), number, RowError(
                     f"expected {len(columns)} columns ({', '.join(columns)}), found {len(row)}")))
                 continue
-            if not row[0].strip().isdigit():
+            if not row[0].strip().isdecimal():
                 problems.append((str(path), number, RowError(f"ent_num {row[0]!r} is not a number")))
                 continue
             ent_num = int(row[0])
@@ -175,7 +175,7 @@ def read_ofac(path: Path) -> Iterator[Record]:
     yield from problems
     where = str(path)
     used: set[int] = set()
-    with path.open("rb") as handle:
+    with open_file(path) as handle:
         for number, row in csv_rows(handle):
             if isinstance(row, RowError):
                 yield where, number, row
@@ -187,7 +187,7 @@ def read_ofac(path: Path) -> Iterator[Record]:
                     f"expected {len(SDN_COLUMNS)} columns (ent_num, SDN_Name, SDN_Type, ..., "
                     f"Remarks), found {len(row)}")
                 continue
-            if not row[0].strip().isdigit():
+            if not row[0].strip().isdecimal():
                 yield where, number, RowError(f"ent_num {row[0]!r} is not a number")
                 continue
             ent_num = int(row[0])
@@ -273,8 +273,13 @@ def read_un(path: Path) -> Iterator[Record]:
     where = str(path)
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
     stack: list[ET.Element] = []
-    with path.open("rb") as handle:
+    with open_file(path) as handle:
         for number, raw in enumerate(handle, start=1):
+            # The list is UTF-8. In UTF-16 (zero bytes, or its byte-order mark) the
+            # declarations refused below would not be seen, so such a file is refused.
+            if b"\x00" in raw or (number == 1 and raw[:2] in (b"\xff\xfe", b"\xfe\xff")):
+                raise DataFileError("not UTF-8 XML (the list is published in UTF-8)",
+                                    path=where, line=number)
             if any(mark in raw for mark in _FORBIDDEN):
                 raise DataFileError("DOCTYPE and ENTITY declarations are refused "
                                     "(entity expansion)", path=where, line=number)
@@ -319,7 +324,7 @@ def _alternates(path: Path, ids: set[int], problems: list[Record]
     """alternateNamesV2.txt rows of the places in ``ids``: (name, language, colloquial,
     historic)."""
     found: dict[int, list[tuple[str, str, bool, bool]]] = {}
-    with path.open("rb") as handle:
+    with open_file(path) as handle:
         for number, line in decoded_lines(handle):
             if isinstance(line, RowError):
                 problems.append((str(path), number, line))
@@ -331,7 +336,7 @@ def _alternates(path: Path, ids: set[int], problems: list[Record]
                 problems.append((str(path), number, RowError(
                     f"expected {ALTERNATE_COLUMNS} tab-separated columns, found {len(fields)}")))
                 continue
-            if not fields[1].strip().isdigit():
+            if not fields[1].strip().isdecimal():
                 problems.append((str(path), number,
                                  RowError(f"geonameid {fields[1]!r} is not a number")))
                 continue
@@ -352,7 +357,7 @@ def read_geonames(path: Path) -> Iterator[Record]:
     alternates: dict[int, list[tuple[str, str, bool, bool]]] | None = None
     if alternate_path.exists() and alternate_path != path:
         ids: set[int] = set()
-        with path.open("rb") as handle:
+        with open_file(path) as handle:
             for raw in handle:
                 head = raw.split(b"\t", 1)[0]
                 if head.isdigit():
@@ -360,7 +365,7 @@ def read_geonames(path: Path) -> Iterator[Record]:
         problems: list[Record] = []
         alternates = _alternates(alternate_path, ids, problems)
         yield from problems
-    with path.open("rb") as handle:
+    with open_file(path) as handle:
         for number, line in decoded_lines(handle):
             if isinstance(line, RowError):
                 yield where, number, line
@@ -372,7 +377,7 @@ def read_geonames(path: Path) -> Iterator[Record]:
                 yield where, number, RowError(
                     f"expected {GEONAMES_COLUMNS} tab-separated columns, found {len(fields)}")
                 continue
-            if not fields[0].strip().isdigit():
+            if not fields[0].strip().isdecimal():
                 yield where, number, RowError(f"geonameid {fields[0]!r} is not a number")
                 continue
             place = int(fields[0])

@@ -445,15 +445,29 @@ class _Postings(dict[str, "array[int]"]):
 
 
 def _atomic_write(target: Path, write: Any) -> None:
-    """Write a file aside, then rename it over ``target``: a reader never sees half."""
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                     dir=target.parent)
+    """Write a file aside, then rename it over ``target``: a reader never sees half.
+
+    The file gets the mode a new file gets (mkstemp's is private to the owner; an index
+    is shared like any data file). A directory that is missing or not writable is a
+    DataFileError naming the file.
+    """
     try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                         dir=target.parent)
+    except OSError as exc:
+        raise DataFileError(f"cannot write the file ({exc.strerror})", path=str(target)) from None
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)
         with os.fdopen(fd, "wb") as handle:
             write(handle)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as exc:
         os.unlink(temporary)
+        if isinstance(exc, OSError) and not isinstance(exc, DataFileError):
+            raise DataFileError(f"cannot write the file ({exc.strerror or exc})",
+                                path=str(target)) from None
         raise
 
 
@@ -892,7 +906,7 @@ def update_file(path: str | Path, *, add: Iterable[Entity] = (), remove: Iterabl
         counts[entity.id] = len(entity.names)
     result = FileUpdate(delta, len(counts), sum(counts.values()), len(segments) + 1, size - end)
     if target.resolve() == Path(path).resolve():
-        with open(target, "r+b") as appended:
+        with _opened(target, "r+b") as appended:
             appended.truncate(end)  # an interrupted update's part, if any
             appended.seek(end)
             appended.write(framed)
@@ -906,6 +920,14 @@ def update_file(path: str | Path, *, add: Iterable[Entity] = (), remove: Iterabl
 
         _atomic_write(target, write)
     return result
+
+
+def _opened(path: Path, mode: str) -> IO[bytes]:
+    """``open(path, mode)``, with an OSError as a DataFileError naming the file."""
+    try:
+        return open(path, mode)
+    except OSError as exc:
+        raise DataFileError(f"cannot open the file ({exc.strerror})", path=str(path)) from None
 
 
 def _copy(source: IO[bytes], out: IO[bytes], size: int) -> None:

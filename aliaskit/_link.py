@@ -677,7 +677,12 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
         raise InvalidArgumentError(f"text is {len(text):,} characters; the limit is {MAX_TEXT_LENGTH:,}")
     if judgements is not None and not isinstance(judgements, Judgements):
         raise TypeError(f"judgements must be a Judgements collection, not {type(judgements).__name__}")
-    chosen = resolver or _reference_resolver()
+    if resolver is not None and not isinstance(resolver, Resolver):
+        raise TypeError(f"resolver must be a Resolver, not {type(resolver).__name__}")
+    if source is not None and not isinstance(source, str):
+        raise TypeError(f"source must be a string, not {type(source).__name__}")
+    # (An empty resolver is a resolver: it links nothing, rather than the bundled names.)
+    chosen = resolver if resolver is not None else _reference_resolver()
     linker = _Linker(chosen, exact=frozenset(chosen._exact_index()),
                      judgements=judgements if judgements else None)
     # The mentions found, column by column: their objects are made at the end, all at

@@ -114,8 +114,9 @@ def iso_names() -> dict[str, IsoNames]:
         code, names, persian = row.fields
         if code in table:
             raise row.error(f"code {code!r} listed twice")
-        table[code] = IsoNames(code, tuple(n for n in names.split(";") if n.strip()),
-                               tuple(n for n in persian.split(";") if n.strip() and n != "-"))
+        table[code] = IsoNames(code, tuple(n.strip() for n in names.split(";") if n.strip()),
+                               tuple(n.strip() for n in persian.split(";")
+                                     if n.strip() and n.strip() != "-"))
     return table
 
 

@@ -31,7 +31,7 @@ import attrs
 
 from ._compare import Profile, _profile, compare, pair_script, part_weight
 from ._context import check_context, confirming, context_evidence, with_context
-from ._errors import AliaskitError, DataFileError, InvalidArgumentError
+from ._errors import AliaskitError, DataFileError, InvalidArgumentError, InvalidNameError
 from ._index import load_file, save_index
 from ._judgements import Judgement, Judgements, name_key
 from ._keys import part_key
@@ -538,7 +538,12 @@ class Resolver:
         ```
         """
         resolver = cls()
+        if isinstance(layers, (str, Layer)):
+            raise TypeError(f"layers must be a list of Layer, not {type(layers).__name__}")
         layers = list(layers)
+        for layer in layers:
+            if not isinstance(layer, Layer):
+                raise TypeError(f"expected a Layer, not {type(layer).__name__}")
         resolver._layers = [layer.name for layer in layers]
         for entity, provenance in merge_layers(layers):
             resolver._add(entity, provenance)
@@ -569,18 +574,27 @@ class Resolver:
         if not isinstance(entity, Entity):
             raise TypeError(f"expected an Entity, not {type(entity).__name__}")
         if entity.id in self._ids:
-            raise AliaskitError(f"an entity with id {entity.id!r} is already in the resolver")
+            raise InvalidArgumentError(
+                f"an entity with id {entity.id!r} is already in the resolver")
         self._add(entity, ())
 
     def _add(self, entity: Entity, provenance: Sequence[tuple[str, str]]) -> None:
+        # Every name is analysed before anything changes, so that a name that cannot be
+        # indexed leaves the resolver as it was (and says which entity it belongs to).
+        analysed = []
+        for name in entity.names:
+            try:
+                analysed.append(_identity_keys(
+                    name, cached=False, initials=entity.kind in (None, "org")))
+            except InvalidNameError as error:
+                raise type(error)(f"entity {entity.id!r}: {error}") from None
         index = len(self._entities)
         self._entities.append(entity)
         self._ids[entity.id] = index
         self._starts.append(len(self._rows.normalized))
         self._exact_rows = self._names_index = None
-        for position, name in enumerate(entity.names):
-            normalized, texts, sounds, keys, _ = _identity_keys(
-                name, cached=False, initials=entity.kind in (None, "org"))
+        for position, (name, (normalized, texts, sounds, keys, _)) in enumerate(
+                zip(entity.names, analysed)):
             layer, source = provenance[position] if provenance else (None, None)
             self._row_layer.append(layer)
             self._row_source.append(source)
@@ -1010,6 +1024,8 @@ class Resolver:
         :func:`aliaskit.link` uses it for a surname alone that names the person the text
         named in full before.
         """
+        if not isinstance(entity_id, str):
+            raise TypeError(f"entity_id must be a string, not {type(entity_id).__name__}")
         index = self._ids[entity_id]
         entity = self._entities[index]
         best: tuple[float, int, Comparison] | None = None
@@ -1042,6 +1058,8 @@ class Resolver:
         Repeated names are resolved once. The options are checked first: a bad
         ``limit``, ``kind`` or ``profile`` raises instead, like :meth:`resolve`.
         """
+        if isinstance(names, str):
+            raise TypeError("names must be a list of names, not one string")
         _check_limit(limit)
         _require_kind(kind)
         _profile(profile)

@@ -37,7 +37,7 @@ def _year(value: object) -> int | None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         return int(value.strip())
     raise InvalidNameError(f"birth_year must be a year such as 1956, not {value!r}")
 

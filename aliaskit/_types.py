@@ -10,7 +10,7 @@ import collections
 import itertools
 import math
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import attrs
@@ -51,6 +51,57 @@ a ``"connector"`` (izafe -i/-e, "of", "and"), a ``"particle"`` (the article al-,
 
 Script = Literal["latin", "arabic", "other", "digits"]
 """The script a name part was written in, before romanisation."""
+
+
+def _of_type(*types: type, optional: bool = False) -> Callable[[object, Any, object], None]:
+    """An attrs validator: TypeError unless the value is one of ``types`` (or None)."""
+    def check(instance: object, attribute: Any, value: object) -> None:
+        if (value is None and optional) or (
+                isinstance(value, types) and not (isinstance(value, bool) and bool not in types)):
+            return
+        names = " or ".join(t.__name__ for t in types) + (" or None" if optional else "")
+        raise TypeError(f"{type(instance).__name__}.{attribute.name} must be {names}, "
+                        f"not {type(value).__name__}")
+    return check
+
+
+def _not_negative(instance: object, attribute: Any, value: object) -> None:
+    if isinstance(value, int) and value < 0:
+        raise InvalidArgumentError(
+            f"{type(instance).__name__}.{attribute.name} must not be negative, not {value}")
+
+
+def _field(kind: type, default: Any = attrs.NOTHING, *, optional: bool = False,
+           counts: bool = False) -> Any:
+    """An attrs field checked to be of ``kind`` (an int that ``counts`` is at least 0)."""
+    validators = [_of_type(kind, optional=optional)]
+    if counts:
+        validators.append(_not_negative)
+    return attrs.field(default=default, validator=validators)
+
+
+def _mapping(record: object, what: str) -> dict[str, Any]:
+    """``record`` as a dict of str keys; TypeError if it is not a mapping."""
+    if not isinstance(record, Mapping):
+        raise TypeError(f"a {what} record must be a mapping, not {type(record).__name__}")
+    return dict(record)
+
+
+def _from_fields(cls: Any, record: dict[str, Any], what: str, required: tuple[str, ...]) -> Any:
+    """``cls(**record)``, with a record's bad fields reported as InvalidArgumentError
+    naming the field (the record is data, not a call)."""
+    known = {a.name for a in attrs.fields(cls)}
+    unknown = sorted(set(record) - known)
+    if unknown:
+        raise InvalidArgumentError(f"unknown field(s) of {what}: {', '.join(unknown)}")
+    missing = [f for f in required if f not in record]
+    if missing:
+        raise InvalidArgumentError(f"{' and '.join(repr(f) for f in missing)} "
+                                   f"{'is' if len(missing) == 1 else 'are'} required")
+    try:
+        return cls(**record)
+    except TypeError as exc:
+        raise InvalidArgumentError(str(exc)) from None
 
 
 @attrs.frozen(slots=True)
@@ -97,13 +148,18 @@ class Mention:
     the entity (see docs/data.md), else ``None``.
     """
 
-    source: str
-    start: int
-    end: int
-    line: int
-    text: str
-    context: str = ""
-    decision: str | None = None
+    source: str = _field(str)
+    start: int = _field(int, counts=True)
+    end: int = _field(int, counts=True)
+    line: int = _field(int, counts=True)
+    text: str = _field(str)
+    context: str = _field(str, "")
+    decision: str | None = _field(str, None, optional=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise InvalidArgumentError(
+                f"Mention.end ({self.end}) must not be before its start ({self.start})")
 
     def to_dict(self) -> dict[str, Any]:
         """The mention as a JSON-ready dict: ``source, start, end, line, text, context,
@@ -111,34 +167,85 @@ class Mention:
         return {"source": self.source, "start": self.start, "end": self.end, "line": self.line,
                 "text": self.text, "context": self.context, "decision": self.decision}
 
+    @classmethod
+    def from_dict(cls, record: Any) -> Mention:
+        """The mention of a :meth:`to_dict` record; a bad field raises
+        :class:`~aliaskit.InvalidArgumentError` naming it."""
+        fields = _mapping(record, "mention")
+        return cast(Mention, _from_fields(cls, fields, "mention",
+                                          ("source", "start", "end", "line", "text")))
+
 
 AliasOrigin = Literal["canonical", "seed", "curated", "user"]
 """Where an alias comes from: the entity's canonical name, seen in the seed articles,
 curated from other sources, or given by the user's own gazetteer."""
 
 
+ALIAS_ORIGINS: tuple[AliasOrigin, ...] = ("canonical", "seed", "curated", "user")
+
+
+def _check_origin(instance: object, attribute: object, value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"Alias.origin must be a string, not {type(value).__name__}")
+    if value not in ALIAS_ORIGINS:
+        raise InvalidArgumentError(
+            f"Alias.origin must be one of {', '.join(ALIAS_ORIGINS)}, not {value!r}")
+
+
+def _to_mentions(values: object) -> tuple[Mention, ...]:
+    if isinstance(values, (str, Mention)) or not isinstance(values, Iterable):
+        raise TypeError(f"mentions must be a list of Mention, not {type(values).__name__}")
+    out = tuple(values)
+    for value in out:
+        if not isinstance(value, Mention):
+            raise TypeError(f"a mention must be a Mention, not {type(value).__name__}")
+    return out
+
+
+def _check_text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{type(instance).__name__}.{attribute.name} must be a string, "
+                        f"not {type(value).__name__}")
+    if not value.strip():
+        raise InvalidNameError(
+            f"{type(instance).__name__}.{attribute.name} must be a non-empty string, not {value!r}")
+
+
 @attrs.frozen(slots=True)
 class Alias:
     """One name under which an entity is known, with its provenance."""
 
-    name: str
-    origin: AliasOrigin = "user"
-    ambiguous: bool = False
-    note: str | None = None
-    mentions: tuple[Mention, ...] = ()
-    weak: bool = False
+    name: str = attrs.field(validator=_check_text)
+    origin: AliasOrigin = attrs.field(default="user", validator=_check_origin)
+    ambiguous: bool = _field(bool, False)
+    note: str | None = _field(str, None, optional=True)
+    mentions: tuple[Mention, ...] = attrs.field(default=(), converter=_to_mentions)
+    weak: bool = _field(bool, False)
     """A weak alias (a list's "low quality" or ``weakAlias``: a nickname, a short or
     generic form): kept for review, flagged on every hit through it."""
 
     def to_dict(self) -> dict[str, Any]:
         """The alias as a JSON-ready dict, with its mentions (:meth:`Mention.to_dict`)."""
         return {"name": self.name, "origin": self.origin, "ambiguous": self.ambiguous,
-                "note": self.note, "mentions": [m.to_dict() for m in self.mentions]}
+                "note": self.note, "mentions": [m.to_dict() for m in self.mentions],
+                "weak": self.weak}
+
+    @classmethod
+    def from_dict(cls, record: Any) -> Alias:
+        """The alias of a :meth:`to_dict` record; a bad field raises
+        :class:`~aliaskit.InvalidArgumentError` naming it."""
+        fields = _mapping(record, "alias")
+        if isinstance(fields.get("mentions"), list):
+            fields["mentions"] = [Mention.from_dict(m) if isinstance(m, Mapping) else m
+                                  for m in fields["mentions"]]
+        return cast(Alias, _from_fields(cls, fields, "alias", ("name",)))
 
 
 def _to_aliases(values: Iterable[str | Alias]) -> tuple[Alias, ...]:
     if isinstance(values, str):
         raise TypeError("aliases must be a list of names, not one string")
+    if isinstance(values, Mapping) or not isinstance(values, Iterable):
+        raise TypeError(f"aliases must be a list of names, not {type(values).__name__}")
     aliases: list[Alias] = []
     for value in values:
         if isinstance(value, Alias):
@@ -150,20 +257,40 @@ def _to_aliases(values: Iterable[str | Alias]) -> tuple[Alias, ...]:
     return tuple(aliases)
 
 
+MIN_YEAR, MAX_YEAR = 1000, 2999
+"""Birth years outside these are not years ("0000" is a list's placeholder)."""
+
+
 def _year(text: str) -> int | None:
-    """The year a date starts with ("1956-03-01" -> 1956), else None."""
+    """The year a date starts with ("1956-03-01" -> 1956), else None. Digits of any
+    script count (Persian ۱۹۵۶ too), as int() reads them."""
     text = text.strip()
-    return int(text[:4]) if len(text) >= 4 and text[:4].isdigit() and (
-        len(text) == 4 or not text[4].isdigit()) else None
+    if len(text) < 4 or not text[:4].isdecimal() or (len(text) > 4 and text[4].isdecimal()):
+        return None
+    year = int(text[:4])
+    return year if MIN_YEAR <= year <= MAX_YEAR else None
 
 
 def _to_strings(values: Iterable[str]) -> tuple[str, ...]:
     if isinstance(values, str):
-        raise InvalidNameError("expected a list of strings, not one string")
+        raise TypeError("expected a list of strings, not one string")
+    if isinstance(values, Mapping) or not isinstance(values, Iterable):
+        raise TypeError(f"expected a list of strings, not {type(values).__name__}")
     out = tuple(values)
-    if not all(isinstance(v, str) for v in out):
-        raise InvalidNameError("expected a list of strings")
+    for value in out:
+        if not isinstance(value, str):
+            raise TypeError(f"expected a list of strings, found {type(value).__name__}")
     return out
+
+
+def _to_countries(values: Iterable[str]) -> tuple[str, ...]:
+    """Countries without blanks; ISO codes in lower case, as context compares them."""
+    out = []
+    for value in _to_strings(values):
+        value = value.strip()
+        if value:
+            out.append(value.lower() if len(value) == 2 and value.isascii() else value)
+    return tuple(out)
 
 
 def _require_kind(value: object) -> None:
@@ -177,13 +304,6 @@ def _require_kind(value: object) -> None:
 
 def _check_kind(instance: object, attribute: object, value: object) -> None:
     _require_kind(value)
-
-
-def _check_text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str):
-        raise TypeError(f"entity {attribute.name} must be a string, not {type(value).__name__}")
-    if not value.strip():
-        raise InvalidNameError(f"entity {attribute.name} must be a non-empty string, not {value!r}")
 
 
 @attrs.frozen(slots=True)
@@ -205,14 +325,15 @@ class Entity:
     name: str = attrs.field(validator=_check_text)
     kind: Kind | None = attrs.field(default=None, validator=_check_kind)
     aliases: tuple[Alias, ...] = attrs.field(default=(), converter=_to_aliases)
-    description: str = ""
+    description: str = _field(str, "")
     birth_dates: tuple[str, ...] = attrs.field(default=(), converter=_to_strings)
     """Dates of birth as the source gives them: "1956", "1956-03-01", or a range of years
     "1955/1958"; see :attr:`birth_years`."""
-    countries: tuple[str, ...] = attrs.field(default=(), converter=_to_strings)
+    countries: tuple[str, ...] = attrs.field(default=(), converter=_to_countries)
     """Countries the entity is tied to (nationality, citizenship, location), as ISO
-    3166-1 alpha-2 codes where the source gives codes ("af", "ir"), else as written."""
-    source: str = ""
+    3166-1 alpha-2 codes where the source gives codes (in lower case: "af", "ir"), else
+    as written; blank values are left out."""
+    source: str = _field(str, "")
     """The list the entity was read from ("ofac-sdn", "un-sc", "opensanctions", ...)."""
 
     @property
@@ -254,10 +375,38 @@ class Entity:
         raise KeyError(name)
 
     def to_dict(self) -> dict[str, Any]:
-        """The entity as a JSON-ready dict: ``id, name, kind, description`` and its
-        ``aliases`` (:meth:`Alias.to_dict`, with their mentions)."""
+        """The entity as a JSON-ready dict: ``id, name, kind, description``, its
+        ``aliases`` (:meth:`Alias.to_dict`, with their mentions), ``birth_dates``,
+        ``countries`` and ``source``. :meth:`from_dict` (and a JSON Lines gazetteer)
+        reads it back.
+
+        ```pycon
+        >>> e = Entity(id="x", name="Kabul", kind="place", aliases=["Kabol"], countries=["AF"])
+        >>> Entity.from_dict(e.to_dict()) == e
+        True
+
+        ```
+        """
         return {"id": self.id, "name": self.name, "kind": self.kind,
-                "description": self.description, "aliases": [a.to_dict() for a in self.aliases]}
+                "description": self.description, "aliases": [a.to_dict() for a in self.aliases],
+                "birth_dates": list(self.birth_dates), "countries": list(self.countries),
+                "source": self.source}
+
+    @classmethod
+    def from_dict(cls, record: Any) -> Entity:
+        """The entity of a :meth:`to_dict` record, or of a row of a JSON Lines gazetteer
+        (where aliases may be plain strings and only ``id`` and ``name`` are required).
+        A bad field raises :class:`~aliaskit.InvalidArgumentError` naming it; a record
+        that is not a mapping, TypeError."""
+        fields = _mapping(record, "entity")
+        aliases = fields.get("aliases")
+        if isinstance(aliases, list):
+            fields["aliases"] = [Alias.from_dict(a) if isinstance(a, Mapping) else a
+                                 for a in aliases]
+        for name in ("kind", "description", "source", "aliases", "birth_dates", "countries"):
+            if name in fields and (fields[name] is None or fields[name] == ""):
+                del fields[name]  # JSON null or an empty field: the default
+        return cast(Entity, _from_fields(cls, fields, "entity", ("id", "name")))
 
 
 Method = Literal[

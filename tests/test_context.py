@@ -7,7 +7,7 @@ from conftest import load_csv
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aliaskit import Entity, InvalidNameError, Resolver
+from aliaskit import Entity, InvalidArgumentError, InvalidNameError, Resolver
 from aliaskit._context import context_evidence, with_context
 
 CASES = load_csv("context.csv")
@@ -74,8 +74,38 @@ def test_agreeing_context_confirms_a_match_but_never_makes_one() -> None:
 
 
 def test_bad_context_is_rejected() -> None:
+    """A wrong type is a TypeError, a bad value an InvalidArgumentError (not a name
+    error: neither is a name)."""
     resolver = Resolver(PEOPLE)
-    with pytest.raises(InvalidNameError, match="birth_year"):
-        resolver.resolve("Zarif", birth_year="1956")  # type: ignore[arg-type]
-    with pytest.raises(InvalidNameError, match="country"):
-        resolver.resolve("Zarif", country="")
+    for year in ("1956", 1956.0, True):
+        with pytest.raises(TypeError, match="birth_year"):
+            resolver.resolve("Zarif", birth_year=year)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="country"):
+        resolver.resolve("Zarif", country=3)  # type: ignore[arg-type]
+    for bad in ({"birth_year": -5}, {"birth_year": 0}, {"country": ""}, {"country": " "}):
+        with pytest.raises(InvalidArgumentError) as info:
+            resolver.resolve("Zarif", **bad)  # type: ignore[arg-type]
+        assert not isinstance(info.value, InvalidNameError)
+
+
+def test_country_codes_ignore_case() -> None:
+    """A list's "AF" and a query's "af" (or the other way round) are one country."""
+    person = Entity(id="x", name="Amir Khan Muttaqi", kind="person", countries=["AF", " ", ""])
+    assert person.countries == ("af",)
+    resolver = Resolver([person])
+    plain = resolver.resolve("Amir Muttaki")[0].score
+    for country in ("AF", "af", " Af "):
+        assert resolver.resolve("Amir Muttaki", country=country)[0].score >= plain
+    named = Entity(id="y", name="Amir Khan Muttaqi", countries=["Afghanistan"])
+    assert context_evidence(named, country="AFGHANISTAN")[0] > 0
+
+
+@pytest.mark.parametrize("date, years", [
+    ("۱۹۵۶", ((1956, 1956),)),       # Persian digits are digits
+    ("¹⁹⁵⁶", ()),                    # superscripts are not (int() refuses them)
+    ("0000", ()),                    # a list's placeholder, not year 0
+    ("1956-03-01", ((1956, 1956),)),
+    ("1955/1958", ((1955, 1958),)),
+])
+def test_birth_years_of_any_digits(date: str, years: tuple[tuple[int, int], ...]) -> None:
+    assert Entity(id="x", name="A B", birth_dates=[date]).birth_years == years

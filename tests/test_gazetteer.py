@@ -50,3 +50,26 @@ def test_entity_from_plain_strings_validates() -> None:
         Entity(id="x1", name="A", kind="city")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="list of names"):
         Entity(id="x1", name="A", aliases="Mottaki")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('{"id": "x", "name": "Kabul", "kind": false}\n', "kind must be a string"),
+    ('{"id": "x", "name": "Kabul", "aliases": {}}\n', "aliases must be a list"),
+    ('{"id": "x", "name": "Kabul", "countries": {}}\n', "expected a list of strings"),
+    ('{"id": "x", "name": "Kabul", "aliases": [{"name": "Kabol", "weak": "yes"}]}\n',
+     "Alias.weak must be bool"),
+])
+def test_json_values_of_the_wrong_kind(tmp_path: Path, text: str, expected: str) -> None:
+    """Falsy values of the wrong type ({} for a list, false for a kind) were taken as
+    missing; they are malformed rows."""
+    path = tmp_path / "g.jsonl"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError, match=expected):
+        read_gazetteer(path)
+
+
+def test_a_repeated_csv_column_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "g.csv"
+    path.write_text("id,name,name\nx,Kabul,Kabol\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="header repeats column"):
+        read_gazetteer(path)

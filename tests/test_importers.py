@@ -92,3 +92,35 @@ def test_ambiguous_format(tmp_path: Path) -> None:
         read_gazetteer(path)
     with pytest.raises(DataFileError, match="unknown gazetteer format 'xls'"):
         read_gazetteer(path, format="xls")
+
+
+def test_doctype_in_utf16_refused(tmp_path: Path) -> None:
+    """The declarations were looked for in UTF-8 bytes only: the same file in UTF-16
+    was read, its entities expanded."""
+    path = tmp_path / "consolidated.xml"
+    text = (LISTS / "un/doctype.xml").read_text(encoding="utf-8")
+    path.write_bytes(text.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
+                     .encode("utf-16"))
+    with pytest.raises(DataFileError, match="not UTF-8 XML"):
+        read_gazetteer(path, format="un")
+
+
+@pytest.mark.parametrize("fmt, name, line", [
+    ("ofac", "sdn.csv", '9²,"TANNURI, Zarif","individual","SDGT",' + ",".join(['"-0- "'] * 8)),
+    ("geonames", "XX.txt", "8²\tOrrin Valley\tOrrin Valley\t\t41.6\t44.9\tT\tVAL\tGE\t\t01"
+                           "\t\t\t\t0\t\t800\tAsia/Tbilisi\t2026-01-01"),
+])
+def test_digits_int_refuses_are_a_bad_row(tmp_path: Path, fmt: str, name: str, line: str) -> None:
+    """"²" is a digit to str.isdigit() but not to int(): a ValueError escaped."""
+    path = tmp_path / name
+    path.write_text(line + "\n", encoding="utf-8")
+    problems: list[DataFileError] = []
+    assert read_gazetteer(path, format=fmt, errors=problems.append) == []
+    assert len(problems) == 1 and problems[0].line == 1
+
+
+def test_an_unreadable_side_file_is_a_data_file_error(tmp_path: Path) -> None:
+    shutil.copy(LISTS / "ofac/sdn.csv", tmp_path / "sdn.csv")
+    (tmp_path / "alt.csv").mkdir()
+    with pytest.raises(DataFileError, match=r"alt\.csv"):
+        read_gazetteer(tmp_path / "sdn.csv", errors=lambda _: None)

@@ -167,7 +167,7 @@ def test_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         raise OSError("disk full")
 
     monkeypatch.setattr("aliaskit._index.os.replace", fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(DataFileError, match="disk full"):
         Resolver([Entity(id="b", name="Herat")]).save(path)
     assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["i.idx"]
 

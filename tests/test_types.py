@@ -3,6 +3,7 @@ AliaskitError), a bad value of the right type an InvalidArgumentError (a ValueEr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -81,3 +82,104 @@ def test_results_of_cluster_are_exported() -> None:
     assert isinstance(groups[0], aliaskit.Cluster)
     assert isinstance(groups[0].members[0], aliaskit.ClusterMember)
     assert {"Cluster", "ClusterMember", "InvalidArgumentError"} <= set(aliaskit.__all__)
+
+
+# --- found by a user's audit of the API (session 18) ------------------------------------
+
+def test_a_failed_add_leaves_the_resolver_as_it_was(tmp_path: Any) -> None:
+    """An entity with one name that cannot be indexed was half added: listed, found,
+    not removable, and saved as an index that load refused."""
+    resolver = Resolver([Entity(id="a", name="Kabul")])
+    with pytest.raises(InvalidNameError, match="entity 'b'"):
+        resolver.add(Entity(id="b", name="Herat", aliases=["Hirat", "123"]))
+    assert [e.id for e in resolver.entities] == ["a"] and len(resolver) == 1
+    assert all(m.entity.id == "a" for m in resolver.resolve("Herat"))
+    resolver.add(Entity(id="b", name="Herat", aliases=["Hirat"]))  # no "already present"
+    assert resolver.remove(["b"]) == 1
+    resolver.save(tmp_path / "i.idx")
+    assert [e.id for e in Resolver.load(tmp_path / "i.idx").entities] == ["a"]
+    with pytest.raises(InvalidArgumentError, match="already in the resolver"):
+        resolver.add(Entity(id="a", name="Kabol"))
+
+
+@pytest.mark.parametrize("call", [
+    lambda r: r.resolve_many("Kabul"), lambda r: aliaskit.cluster("Kabul"),
+    lambda r: Resolver.from_layers([1]), lambda r: Resolver.from_layers("layer"),
+    lambda r: aliaskit.link("Kabul", resolver="x"), lambda r: aliaskit.link("Kabul", source=3),
+    lambda r: r.match("Muttaqi", None), lambda r: aliaskit.read_gazetteer("x.jsonl", format=3),
+    lambda r: aliaskit.cluster(["Kabul", None]),
+    lambda r: Entity(id="x", name="A", birth_dates=[1956]),
+    lambda r: Entity(id="x", name="A", countries=[None]),
+    lambda r: Entity(id="x", name="A", aliases={"Kabol": 1}),
+    lambda r: Entity(id="x", name="A", description=None),
+    lambda r: Entity(id="x", name="A", source=3),
+    lambda r: aliaskit.Alias(None), lambda r: aliaskit.Alias("x", weak="no"),
+    lambda r: aliaskit.Mention(None, 0, 1, 1, "a"),
+    lambda r: aliaskit.Mention("s", 0, 1.5, 1, "a"),
+])
+def test_wrong_types_found_by_the_audit(resolver: Resolver, call: Callable[[Resolver], object]
+                                        ) -> None:
+    with pytest.raises(TypeError) as info:
+        call(resolver)
+    assert not isinstance(info.value, AliaskitError)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: aliaskit.Alias(""), lambda: aliaskit.Alias("x", origin="bogus"),
+    lambda: aliaskit.Mention("s", 5, 3, 1, "a"), lambda: aliaskit.Mention("s", -1, 3, 1, "a"),
+])
+def test_bad_values_of_records(call: Callable[[], object]) -> None:
+    with pytest.raises(InvalidArgumentError):
+        call()
+
+
+def test_positions_of_bad_names_in_a_batch() -> None:
+    with pytest.raises(InvalidNameError, match="position 2"):
+        aliaskit.cluster(["Kabul", "Herat", "123"])
+    with pytest.raises(TypeError, match="position 1"):
+        aliaskit.cluster(["Kabul", 5])  # type: ignore[list-item]
+
+
+def test_entity_records_round_trip(tmp_path: Any) -> None:
+    """to_dict() kept neither the context nor weak aliases, and nothing read it back."""
+    mention = aliaskit.Mention("a.txt", 3, 8, 1, "Kabol", context="in Kabol", decision=None)
+    entity = Entity(id="x", name="Kabul", kind="place", description="a city",
+                    aliases=[aliaskit.Alias("Kabol", origin="seed", mentions=(mention,)),
+                             aliaskit.Alias("KBL", weak=True, note="quality low")],
+                    birth_dates=["1956"], countries=["AF", "Afghanistan"], source="mine")
+    record = entity.to_dict()
+    assert record["countries"] == ["af", "Afghanistan"] and record["aliases"][1]["weak"]
+    assert Entity.from_dict(record) == entity
+    path = tmp_path / "g.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert aliaskit.read_gazetteer(path) == [entity]
+    with pytest.raises(InvalidArgumentError, match="unknown field"):
+        Entity.from_dict({**record, "extra": 1})
+    with pytest.raises(InvalidArgumentError, match="'name' is required"):
+        Entity.from_dict({"id": "x"})
+    with pytest.raises(TypeError):
+        Entity.from_dict(["x"])
+
+
+def test_bundled_names_have_no_stray_spaces() -> None:
+    bundled = Resolver.bundled()
+    assert all(n == n.strip() for e in bundled.entities for n in e.names)
+    assert bundled.resolve("Islamic Republic of Pakistan")[0].alias.name == \
+        "Islamic Republic of Pakistan"
+
+
+def test_saving_where_it_cannot_be_written(tmp_path: Any) -> None:
+    """A missing directory or a directory in the file's place is a DataFileError naming
+    the file, not an OSError; a saved index gets the mode of any new file."""
+    import os
+
+    small = Resolver([Entity(id="a", name="Kabul")])
+    for target in (tmp_path / "missing" / "i.idx", tmp_path):
+        with pytest.raises(aliaskit.DataFileError, match="cannot write"):
+            small.save(target)
+    mask = os.umask(0o022)
+    try:
+        small.save(tmp_path / "i.idx")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "i.idx").stat().st_mode & 0o777 == 0o644
