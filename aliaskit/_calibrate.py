@@ -12,7 +12,6 @@ and :func:`profile_text` writes it in data/profiles.txt's format.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import random
@@ -167,25 +166,30 @@ def _read_jsonl(text: str, where: str) -> list[LabelledPair]:
 
 
 def _read_csv(text: str, where: str) -> list[LabelledPair]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = reader.fieldnames or []
+    # The CSV reader of gazetteers: a record's line is where it starts, and a quote left
+    # open is reported on its own line.
+    from ._gazetteer import RowError, csv_rows
+
+    rows = csv_rows(io.BytesIO(text.removeprefix("\ufeff").encode("utf-8", "surrogateescape")))
+    first = next(rows, None)
+    columns = [] if first is None or isinstance(first[1], RowError) else [c.strip() for c in first[1]]
     missing = [c for c in ("name1", "name2", "is_match") if c not in columns]
     if missing:
         raise DataFileError(f"missing column(s) {', '.join(missing)} (columns: {', '.join(columns)}); "
                             "expected name1, name2, is_match and optionally kind", path=where)
     pairs = []
-    try:
-        for row in reader:
-            number = reader.line_num
-            try:
-                if row.get("name1") is None or row.get("name2") is None or row.get("is_match") is None:
-                    raise ValueError("missing fields")
-                pairs.append(LabelledPair(row["name1"], row["name2"], _label(row["is_match"], ""),
-                                          _kind(row.get("kind")), number))
-            except ValueError as exc:
-                raise DataFileError(str(exc), path=where, line=number) from None
-    except csv.Error as exc:
-        raise DataFileError(f"malformed CSV ({exc})", path=where, line=reader.line_num) from None
+    for number, row in rows:
+        if isinstance(row, RowError):
+            raise DataFileError(f"malformed CSV ({row})", path=where, line=number)
+        record = dict(zip(columns, row))
+        try:
+            if len(row) < len(columns) and not {"name1", "name2", "is_match"} <= set(record):
+                raise ValueError("missing fields")
+            pairs.append(LabelledPair(record["name1"], record["name2"],
+                                      _label(record["is_match"], ""), _kind(record.get("kind")),
+                                      number))
+        except ValueError as exc:
+            raise DataFileError(str(exc), path=where, line=number) from None
     return pairs
 
 

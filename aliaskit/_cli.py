@@ -10,6 +10,7 @@ processed (or bad data), 2 bad usage. ``--debug`` shows tracebacks.
 from __future__ import annotations
 
 import csv
+import errno
 import functools
 import io
 import json
@@ -28,7 +29,7 @@ from . import __version__
 from ._cluster import cluster
 from ._compare import Profile, compare, load_profile
 from ._errors import AliaskitError
-from ._gazetteer import read_gazetteer
+from ._gazetteer import RowError, csv_rows, decoded_lines, read_gazetteer
 from ._judgements import Judgement, Judgements
 from ._judgements import now as judgement_now
 from ._keys import metaphone_key, nysiis_key, phonetic_key
@@ -248,7 +249,9 @@ def judgement_options(fn: F) -> F:
 
 
 def _message(text: str) -> None:
-    click.echo(f"aliaskit: {visible(text)}", err=True)
+    # A message listing several problems (a file's malformed rows) has one per line.
+    for line in text.split("\n"):
+        click.echo(f"aliaskit: {visible(line)}", err=True)
 
 
 class _Progress:
@@ -334,17 +337,55 @@ def _decode_line(raw: bytes, encoding: str, errors: str) -> tuple[str, str | Non
 Item = tuple[int, str, str | None]
 
 
+def _byte_lines(encoding: str) -> bool:
+    """True when a line of text in ``encoding`` ends at a b"\\n" byte (UTF-8, Latin-1,
+    cp1256...), so that lines can be split, and each checked, before decoding; not in
+    UTF-16 or UTF-32."""
+    return "\n".encode(encoding) == b"\n"
+
+
+def _argument_error(text: str) -> str | None:
+    """Why a command-line argument is not a usable name, if it holds bytes that are not
+    UTF-8 (Python passes them on as surrogate escapes)."""
+    raw = text.encode("utf-8", errors="surrogateescape")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not valid utf-8 (byte {exc.start + 1})"
+    return None
+
+
+def _shown_argument(text: str) -> str:
+    """An argument as the input of its record: bytes that are not UTF-8 as escapes, as
+    for a line of standard input."""
+    return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
+
+
+def _argument(text: str, what: str) -> str:
+    """An argument that must be text (a name, an id, a note): a usage error if not."""
+    problem = _argument_error(text)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint=what)
+    return text
+
+
 def _inputs(names: tuple[str, ...], encoding: str = "utf-8", errors: str = "strict"
             ) -> Iterator[Item]:
     """(line number from 1, name, error or None) for the arguments, else for every line of
     standard input."""
     if names:
         for number, name in enumerate(names, start=1):
-            yield number, name, None
+            problem = _argument_error(name)
+            yield number, _shown_argument(name) if problem else name, problem
         return
     if sys.stdin is None or sys.stdin.isatty():
         raise click.UsageError("give names as arguments or one per line on standard input")
     _check_encoding(encoding)
+    if not _byte_lines(encoding):
+        for number, line in decoded_lines(sys.stdin.buffer, encoding, errors):
+            assert isinstance(line, str)  # (a bad byte raised: the stream cannot go on)
+            yield number, line, None
+        return
     for number, raw in enumerate(sys.stdin.buffer, start=1):
         text, error = _decode_line(raw, encoding, errors)
         yield number, text.rstrip("\r\n"), error
@@ -571,7 +612,7 @@ def _resolve_rows(record: Record) -> Iterator[Record]:
 
 
 RESOLVE_VIEW = _View(
-    ["line", "input", "rank", *_MATCH_COLUMNS, "error", "explanation"],
+    ["line", "input", "rank", *_MATCH_COLUMNS, "rejected", "judgement", "error", "explanation"],
     _resolve_table, header=f"{'line':>5}  {'input':<24} {'entity':<38} {'score':>5}  ambig  alias",
     rows=_resolve_rows)
 
@@ -676,7 +717,8 @@ def compare_cmd(left: str, right: str, kind: str | None, profile: str, explain: 
     Example:
       $ aliaskit compare "Amir Khan Muttaqi" "امیر خان متقی" --explain
     """
-    c = compare(left, right, kind=kind, profile=_chosen_profile(profile))  # type: ignore[arg-type]
+    c = compare(_argument(left, "LEFT"), _argument(right, "RIGHT"),
+                kind=kind, profile=_chosen_profile(profile))  # type: ignore[arg-type]
     record = c.to_dict()
     if explain:
         record["explanation"] = c.explain()
@@ -712,29 +754,36 @@ def _read_names_file(path: str, column: str | None, encoding: str, errors: str) 
 
     A line that is not valid in the encoding is an error of its own; in a CSV file, of the
     whole file."""
+    _check_encoding(encoding)
     if column is None:
-        _check_encoding(encoding)
-        lines = _read_bytes(path).split(b"\n")
-        if lines and lines[-1] == b"":
-            lines.pop()  # the newline that ends the file does not start a line
         items: list[Item] = []
-        for number, raw in enumerate(lines, start=1):
+        if not _byte_lines(encoding):
+            lines = decoded_lines(io.BytesIO(_read_bytes(path)), encoding, errors)
+            return [(n, text, None) for n, text in lines if isinstance(text, str)]
+        raw_lines = _read_bytes(path).split(b"\n")
+        if raw_lines and raw_lines[-1] == b"":
+            raw_lines.pop()  # the newline that ends the file does not start a line
+        for number, raw in enumerate(raw_lines, start=1):
             text, error = _decode_line(raw, encoding, errors)
             items.append((number, text.rstrip("\r"), error))
         return items
-    reader = csv.DictReader(io.StringIO(_read_text_file(path, encoding, errors), newline=""))
-    if column not in (reader.fieldnames or []):
-        raise AliaskitError(f"{path}: no column {column!r} (columns: {', '.join(reader.fieldnames or [])})")
+    # The CSV reader of gazetteers: a byte-order mark (as Excel writes) is dropped, and a
+    # quote left open is an error of its row, not the rest of the file read as one field.
+    text = _read_text_file(path, encoding, errors).removeprefix("\ufeff")
+    records = csv_rows(io.BytesIO(text.encode("utf-8", errors="surrogateescape")))
+    first = next(records, None)
+    header = [] if first is None or isinstance(first[1], RowError) else [h.strip() for h in first[1]]
+    if column not in header:
+        raise AliaskitError(f"{path}: no column {column!r} (columns: {', '.join(header)})")
+    at = header.index(column)
     rows: list[Item] = []
-    try:
-        for row in reader:
-            value = row.get(column)
-            if value is None:
-                rows.append((reader.line_num, "", f"missing field {column!r}"))
-            else:
-                rows.append((reader.line_num, value, None))
-    except csv.Error as exc:
-        raise AliaskitError(f"{path}: row {reader.line_num}: malformed CSV ({exc})") from None
+    for number, row in records:
+        if isinstance(row, RowError):
+            rows.append((number, "", str(row)))
+        elif len(row) <= at:
+            rows.append((number, "", f"missing field {column!r}"))
+        else:
+            rows.append((number, row[at], None))
     return rows
 
 
@@ -991,7 +1040,7 @@ def link_cmd(files: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled: b
     batch = _Batch(unit="file")
     judgements = _load_judgements(judgements_path, latest_wins)
     for file in files:
-        source = "<stdin>" if file == "-" else Path(file).name
+        source = "<stdin>" if file == "-" else file  # as given: two a.txt stay apart
         try:
             text = _read_text_file(file, encoding, errors)
             try:
@@ -1024,7 +1073,10 @@ def _chosen_profile(value: str) -> str | Profile:
     from ._data import profiles
 
     if value in profiles() or not Path(value).is_file():
-        _profile(value)  # fail early on an unknown profile
+        try:
+            _profile(value)  # fail early on an unknown profile
+        except AliaskitError as exc:
+            raise click.BadParameter(str(exc), param_hint="--profile") from None
         return value
     return load_profile(value)
 
@@ -1045,6 +1097,9 @@ def _load_judgements(path: Path | None, latest_wins: bool) -> Judgements | None:
 
 def _judgements_table(record: Record) -> Iterator[str]:
     status = record["status"]
+    if status == "malformed":
+        yield f"{record['line']:>5}  " + _style(f"{status:<10} {record['error']}", fg="red")
+        return
     shown = _style(f"{status:<10}", fg="red", bold=True) if status == "conflict" else f"{status:<10}"
     yield (f"{record['line'] or '':>5}  {shown} {record['judgement']:<9}  "
            f"{_clip(record['left'], 26):<26} {_clip(record['right'], 30):<30} "
@@ -1052,7 +1107,7 @@ def _judgements_table(record: Record) -> Iterator[str]:
 
 
 JUDGEMENTS_VIEW = _View(
-    ["line", "status", "judgement", "left", "right", "user", "time", "note", "describe"],
+    ["line", "status", "judgement", "left", "right", "user", "time", "note", "describe", "error"],
     _judgements_table,
     header=f"{'line':>5}  {'status':<10} {'judgement':<9}  {'left':<26} {'right':<30} "
            f"{'user':<10} {'date':<10}  note")
@@ -1064,10 +1119,10 @@ DEFAULT_JUDGEMENTS = "judgements.jsonl"
 @cli.command("judge")
 @click.argument("left", required=False)
 @click.argument("right", required=False)
-@click.option("--same", "decision", flag_value="same", help="LEFT and RIGHT are one entity.")
-@click.option("--different", "decision", flag_value="different",
+@click.option("--same", is_flag=True, help="LEFT and RIGHT are one entity.")
+@click.option("--different", is_flag=True,
               help="LEFT and RIGHT are different entities: never a match.")
-@click.option("--unsure", "decision", flag_value="unsure", help="Recorded, changes nothing.")
+@click.option("--unsure", is_flag=True, help="Recorded, changes nothing.")
 @click.option("--user", default=lambda: os.environ.get("ALIASKIT_USER") or os.environ.get("USER", ""),
               show_default="$ALIASKIT_USER or $USER",
               help="Who decided (with --import: for the decisions that name nobody).")
@@ -1079,8 +1134,8 @@ DEFAULT_JUDGEMENTS = "judgements.jsonl"
 @click.option("--file", "path", type=click.Path(path_type=Path, dir_okay=False),
               default=Path(DEFAULT_JUDGEMENTS), show_default=True,
               help="The judgements file to append to (created if missing).")
-def judge_cmd(left: str | None, right: str | None, decision: str | None, user: str, note: str,
-              import_path: Path | None, path: Path) -> None:
+def judge_cmd(left: str | None, right: str | None, same: bool, different: bool, unsure: bool,
+              user: str, note: str, import_path: Path | None, path: Path) -> None:
     """Record a reviewer's decision that LEFT and RIGHT (names or entity ids) are the
     same entity or different ones, or import the decisions of a file (--import).
 
@@ -1096,6 +1151,15 @@ def judge_cmd(left: str | None, right: str | None, decision: str | None, user: s
       $ aliaskit judge "Massoud" person/ahmad-shah-massoud --same --user maria
       $ aliaskit judge --import ~/Downloads/judgements.jsonl --file judgements.jsonl
     """
+    chosen = [d for d, given in (("same", same), ("different", different), ("unsure", unsure))
+              if given]
+    if len(chosen) > 1:
+        raise click.UsageError(f"say one of --same, --different or --unsure, not "
+                               f"{' and '.join('--' + d for d in chosen)}")
+    decision = chosen[0] if chosen else None
+    for value, what in ((left, "LEFT"), (right, "RIGHT"), (note, "--note"), (user, "--user")):
+        if value:
+            _argument(value, what)
     if import_path is not None:
         if left is not None or right is not None or decision is not None or note:
             raise click.UsageError("--import takes no LEFT, RIGHT, decision or --note")
@@ -1147,11 +1211,12 @@ def _import_judgements(source: Path, path: Path, user: str) -> None:
 def judgements_cmd(path: Path, latest_wins: bool, fmt: str) -> None:
     """List the judgements of PATH (default judgements.jsonl), flagging conflicts.
 
-    Status of each line: applied; repeated (an earlier decision on the pair says the
-    same); conflict (decisions on the pair disagree: none applies unless
-    --latest-wins); overridden (a later conflicting decision applies); unsure.
-    Records: the judgement's fields (Judgement.to_dict()) and its status.
-    Malformed lines are reported with their numbers (exit code 1).
+    Status of each line: applied; repeated (a later decision on the pair says the
+    same, and applies); conflict (decisions on the pair disagree: none applies unless
+    --latest-wins); overridden (a later conflicting decision applies); unsure;
+    malformed (the line is not a judgement: its record says why, exit code 1).
+    Records: the judgement's fields (Judgement.to_dict()) and its status, one per
+    line of the file, in file order.
 
     \b
     Example:
@@ -1162,19 +1227,25 @@ def judgements_cmd(path: Path, latest_wins: bool, fmt: str) -> None:
     judgements = Judgements.load(path, latest_wins=latest_wins)
     applied = {id(j) for j in judgements.applied()}
     conflicted = {id(j) for group in judgements.conflicts for j in group}
-    out = _Writer(fmt, JUDGEMENTS_VIEW)
+    out, batch = _Writer(fmt, JUDGEMENTS_VIEW), _Batch()
+    records: list[tuple[int, Record, str | None]] = []
     for j in judgements:
         status = ("unsure" if j.judgement == "unsure" else "applied" if id(j) in applied
                   else "conflict" if id(j) in conflicted and not latest_wins
                   else "overridden" if id(j) in conflicted else "repeated")
-        out.write({**j.to_dict(), "status": status})
-    out.close()
+        records.append((j.line or 0, {**j.to_dict(), "status": status}, None))
     for error in judgements.errors:
-        click.echo(f"aliaskit: {error}", err=True)
+        reason = str(error.args[0]).split(": ", 1)[-1] if error.line is not None else str(error)
+        blank = dict.fromkeys(["left", "right", "judgement", "user", "time", "note", "describe"])
+        records.append((error.line or 0, {**blank, "line": error.line, "status": "malformed",
+                                          "error": reason}, reason))
+    for number, record, problem in sorted(records, key=lambda r: r[0]):
+        out.write(record)
+        batch.row(f"{path}:{number}", problem)
+    out.close()
     if judgements.conflicts:
         click.echo(f"aliaskit: {len(judgements.conflicts)} pair(s) with conflicting judgements", err=True)
-    if judgements.errors:
-        raise SystemExit(1)
+    batch.finish()
 
 
 @cli.command("calibrate")
@@ -1433,6 +1504,17 @@ def _run(fn: Callable[[], object], debug: bool) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        # A file that cannot be written or read (a full disk, a missing directory): one
+        # line. Standard output is let go of, so that its flush at exit cannot fail again.
+        if debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else "writing the output: " \
+            if exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT) else ""
+        _message(f"error: {where}{exc.strerror or exc}")
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except KeyboardInterrupt:
         return 130
     return 0

@@ -17,15 +17,17 @@ import click
 from ._cli import (
     Record,
     _Batch,
+    _check_encoding,
     _chosen_profile,
     _load_judgements,
     _View,
     _Writer,
     cli,
+    input_options,
     judgement_options,
     output_options,
 )
-from ._errors import DataFileError
+from ._errors import AliaskitError, DataFileError
 from ._index import build_index, compact_file, read_ids, update_file
 from ._screen import (
     ERROR,
@@ -106,11 +108,13 @@ list_errors_option = click.option(
               help="Also write a self-contained review page to this file.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes; they share the index built once. Output stays in input order.")
+@input_options
 def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
                list_format: str | None, list_errors: str, input_format_: str | None, name_column: str,
                kind: str | None, limit: int, threshold: float | None, profile: str,
                judgements_path: Path | None, latest_wins: bool, show_rejected: bool,
-               fmt: str, html_path: Path | None, workers: int) -> None:
+               fmt: str, html_path: Path | None, workers: int, encoding: str, errors: str
+               ) -> None:
     """Screen every row of NAMES ('-' for standard input) against a list.
 
     Each input row gets one record, in order: line, input, name, birth_year, country,
@@ -138,11 +142,16 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
     if path is not None and not path.exists():
         raise DataFileError("file not found", path=str(path))
     in_fmt = input_format(path, input_format_)
+    if html_path is not None and not html_path.parent.is_dir():
+        # Said before the screening, not after its records are written.
+        raise AliaskitError(f"{html_path}: no such directory {str(html_path.parent)!r}")
     resolver = load_list(against, index_path, list_format, warn=list_errors == "warn")
     # The workers are forked after this: they inherit the profile and the judgements.
     options = {"limit": limit, "profile": chosen, "threshold": threshold, "kind": kind,
                "judgements": judgements, "show_rejected": show_rejected}
-    rows: Iterable[InputRow] = read_inputs(path, in_fmt, name_column)
+    _check_encoding(encoding)
+    rows: Iterable[InputRow] = read_inputs(path, in_fmt, name_column, encoding=encoding,
+                                           errors=errors)
     total = None
     if sys.stderr.isatty() and path is not None:
         with path.open("rb") as handle:
@@ -284,6 +293,8 @@ def index_update_cmd(index_path: Path, add_paths: tuple[Path, ...], remove_ids: 
         gone += read_ids(path)
     new = [e for path in add_paths
            for e in read_list(path, list_format, warn=list_errors == "warn")]
+    if not (gone or new):
+        raise click.UsageError("nothing to update: no id to remove and no entity to add")
     done = update_file(index_path, add=new, remove=gone, output=output, compact=compact)
     if done.dropped:
         click.echo(f"aliaskit: warning: {index_path}: dropped {done.dropped:,} bytes of an "

@@ -44,6 +44,9 @@ _OWN_FIELDS = {"id", "name", "kind", "aliases", "description", "birth_dates", "c
 class RowError(AliaskitError):
     """One malformed row: raised inside an importer, reported with its line."""
 
+    text = ""
+    """The row as read, where it could not be decoded (its bytes as escapes)."""
+
 
 def check_names(entity: Entity) -> Entity:
     """Every name of ``entity`` must be usable; raises InvalidNameError otherwise."""
@@ -58,16 +61,34 @@ def _entity(record: Any) -> Entity:
     return check_names(Entity.from_dict(record))
 
 
-def decoded_lines(handle: BinaryIO) -> Iterator[tuple[int, str | RowError]]:
-    """Numbered lines of a UTF-8 file (a byte-order mark is ignored), each without its
-    line end; a line that is not UTF-8 comes as a RowError in its place."""
+def decoded_lines(handle: BinaryIO, encoding: str = "utf-8", errors: str = "strict"
+                  ) -> Iterator[tuple[int, str | RowError]]:
+    """Numbered lines of a text file (a UTF-8 byte-order mark is ignored), each without
+    its line end; a line that is not valid in ``encoding`` comes as a RowError in its
+    place (its ``text`` shows the bytes as escapes). In an encoding whose line end is not
+    the byte 0x0A (UTF-16, UTF-32) the text is decoded as a stream, and a bad byte is a
+    DataFileError for the whole input."""
+    if "\n".encode(encoding) != b"\n":
+        text = io.TextIOWrapper(handle, encoding=encoding, errors=errors, newline=None)
+        number = 0
+        try:
+            for number, line in enumerate(text, start=1):
+                yield number, line.rstrip("\n")
+        except UnicodeError as exc:  # (UTF-16 without its byte-order mark: not a DecodeError)
+            reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+            raise DataFileError(f"not valid {encoding} on line {number + 1} ({reason})") from None
+        finally:
+            text.detach()
+        return
     for number, raw in enumerate(handle, start=1):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
-            yield number, raw.decode("utf-8").rstrip("\r\n")
+            yield number, raw.decode(encoding, errors=errors).rstrip("\r\n")
         except UnicodeDecodeError as exc:
-            yield number, RowError(f"not valid UTF-8 at byte {exc.start}")
+            error = RowError(f"not valid {encoding} at byte {exc.start + 1}")
+            error.text = raw.decode(encoding, errors="backslashreplace").rstrip("\r\n")
+            yield number, error
 
 
 def _rows_jsonl(handle: BinaryIO) -> Iterator[tuple[int, Any]]:
@@ -106,13 +127,14 @@ def _parse_record(lines: list[str], options: dict[str, Any]) -> list[str] | RowE
     return row
 
 
-def csv_rows(handle: BinaryIO, **options: Any) -> Iterator[tuple[int, list[str] | RowError]]:
+def csv_rows(handle: BinaryIO, *, encoding: str = "utf-8", errors: str = "strict",
+             **options: Any) -> Iterator[tuple[int, list[str] | RowError]]:
     """CSV records with the line each starts on; a record with a line that is not
     UTF-8, or that the csv module cannot read, comes as a RowError. A quote left open
     is reported on its line and reading resumes on the line after it, so one stray quote
     does not swallow the rest of the file."""
     pending: list[tuple[int, str]] = []
-    lines = decoded_lines(handle)
+    lines = decoded_lines(handle, encoding, errors)
     replay: list[tuple[int, str | RowError]] = []
     while True:
         if replay:

@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from ._errors import AliaskitError, DataFileError, InvalidNameError, parse_json
-from ._gazetteer import FORMATS, decoded_lines, read_gazetteer
+from ._gazetteer import FORMATS, RowError, csv_rows, decoded_lines, read_gazetteer
 from ._resolve import Resolver
 from ._types import Entity, Match
 
@@ -53,17 +53,18 @@ def _row(number: int, text: str, name: object, year: object, country: object) ->
         return number, text, None, None, None, str(exc)
 
 
-def read_inputs(path: Path | None, fmt: str, name_column: str = "name") -> Iterator[InputRow]:
+def read_inputs(path: Path | None, fmt: str, name_column: str = "name", *,
+                encoding: str = "utf-8", errors: str = "strict") -> Iterator[InputRow]:
     """The rows of the input file (standard input when ``path`` is None), numbered by
     line; a malformed row comes with its error instead of being dropped."""
     handle = sys.stdin.buffer if path is None else path.open("rb")
     try:
         if fmt == "csv":
-            yield from _csv_inputs(handle, name_column)
+            yield from _csv_inputs(handle, name_column, encoding, errors)
             return
-        for number, line in decoded_lines(handle):
-            if isinstance(line, AliaskitError):
-                yield number, "", None, None, None, str(line)
+        for number, line in decoded_lines(handle, encoding, errors):
+            if isinstance(line, RowError):
+                yield number, line.text, None, None, None, str(line)
             elif fmt == "lines":
                 yield number, line, line, None, None, None
             elif not line.strip():
@@ -84,10 +85,9 @@ def read_inputs(path: Path | None, fmt: str, name_column: str = "name") -> Itera
             handle.close()
 
 
-def _csv_inputs(handle: Any, name_column: str) -> Iterator[InputRow]:
-    from ._gazetteer import csv_rows
-
-    rows = csv_rows(handle)
+def _csv_inputs(handle: Any, name_column: str, encoding: str, errors: str
+                ) -> Iterator[InputRow]:
+    rows = csv_rows(handle, encoding=encoding, errors=errors)
     first = next(rows, None)
     if first is None:
         return
@@ -101,8 +101,8 @@ def _csv_inputs(handle: Any, name_column: str) -> Iterator[InputRow]:
     year_at = header.index("birth_year") if "birth_year" in header else None
     country_at = header.index("country") if "country" in header else None
     for number, row in rows:
-        if isinstance(row, AliaskitError):
-            yield number, "", None, None, None, str(row)
+        if isinstance(row, RowError):
+            yield number, row.text, None, None, None, str(row)
             continue
         text = ",".join(row)
         if len(row) != len(header):
@@ -266,7 +266,10 @@ def read_list(path: Path, list_format: str | None, warn: bool = False) -> list[E
 def load_list(against: Path | None, index: Path | None, list_format: str | None,
               warn: bool = False) -> Resolver:
     """The resolver to screen against: built from ``against``, or a saved ``index``."""
-    if (against is None) == (index is None):
+    if against is not None and index is not None:
+        raise click.UsageError("give one list to screen against: --against LIST or --index "
+                               "INDEX, not both")
+    if against is None and index is None:
         raise click.UsageError("give the list to screen against: --against LIST or --index INDEX")
     if index is not None:
         from ._index import load_index

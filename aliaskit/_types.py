@@ -677,15 +677,16 @@ class Match:
         """The match as a flat JSON-ready dict: the entity's ``id, name, kind``, ``score``,
         ``is_match``, ``ambiguous``, ``alternatives``, and the ``alias`` that matched with its
         ``alias_origin`` and ``mentions`` (:meth:`Mention.to_dict`), the ``layer`` and
-        its ``layer_source``, and the reviewer's ``judgement`` (``None`` if none). The CLI,
-        the Spark columns and the HTML page all use this record."""
+        its ``layer_source``, the reviewer's ``judgement`` (``None`` if none) and whether
+        it ``rejected`` the match. The CLI, the Spark columns and the HTML page all use
+        this record."""
         return {"id": self.entity.id, "name": self.entity.name, "kind": self.entity.kind,
                 "score": self.score, "is_match": self.is_match,
                 "ambiguous": self.ambiguous, "alternatives": list(self.alternatives),
                 "alias": self.alias.name, "alias_origin": self.alias.origin,
                 "layer": self.layer, "layer_source": self.source,
                 "judgement": None if self.judgement is None else self.judgement.to_dict(),
-                "mentions": [m.to_dict() for m in self.alias.mentions]}
+                "rejected": self.rejected, "mentions": [m.to_dict() for m in self.alias.mentions]}
 
 
 def _to_entities(values: Iterable[Entity]) -> tuple[Entity, ...]:

@@ -436,9 +436,10 @@ def test_link_goes_on_after_a_file_that_fails(files: dict[str, Path]) -> None:
     assert result.returncode == 1
     records = [json.loads(line) for line in result.stdout.splitlines()]
     failed = [r for r in records if "error" in r]
-    assert [r["source"] for r in failed] == ["bad.txt", "missing.txt"]
+    # The source is the path as given: two files named a.txt are told apart.
+    assert [r["source"] for r in failed] == [str(files["bad"]), str(missing)]
     assert "line 2: not valid utf-8" in failed[0]["error"]
-    linked = [r["entity"] for r in records if r["source"] == "article.txt"]
+    linked = [r["entity"] for r in records if r["source"] == str(files["article"])]
     assert linked[:2] == ["person/amir-khan-muttaqi", "person/ahmad-massoud"]
     assert result.stderr.splitlines() == [
         f"aliaskit: {files['bad']}: line 2: not valid utf-8; use --encoding, or --errors replace",
@@ -472,3 +473,145 @@ def test_table_escapes_control_and_bidi_characters() -> None:
         records = ([json.loads(line) for line in out.splitlines()] if fmt == "jsonl"
                    else json.loads(out))
         assert [r["input"] for r in records] == [HOSTILE, RLO, PERSIAN]
+
+
+# --- found by a user's audit of the CLI (session 18) ------------------------------------
+
+def _run_bytes(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    assert ALIASKIT
+    return subprocess.run([ALIASKIT, *args], input=stdin, capture_output=True, timeout=120,
+                          env={**os.environ, "NO_COLOR": "1"})
+
+
+def test_a_full_disk_is_one_line() -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([ALIASKIT, "resolve", "Kabul"], stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr == "aliaskit: error: writing the output: No space left on device\n"
+
+
+def test_argument_bytes_that_are_not_utf8() -> None:
+    """An argument is an input line: its bad bytes are its error, as on standard input
+    (it was resolved, and judge crashed on it)."""
+    bad = b"Ka\xffbul".decode("utf-8", "surrogateescape")
+    result = run("resolve", bad, "Kabul", "--jsonl")
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert first["error"] == "not valid utf-8 (byte 3)" and first["input"] == "Ka\\xffbul"
+    assert second["matches"]
+    for args in (["judge", bad, "Kabul", "--same"], ["compare", bad, "Kabul"]):
+        result = run(*args)
+        assert result.returncode == 2 and "not valid utf-8" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_judge_takes_one_decision(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    result = run("judge", "Massoud", "person/ahmad-massoud", "--same", "--different",
+                 "--file", str(path))
+    assert result.returncode == 2 and "not --same and --different" in result.stderr
+    assert not path.exists()
+
+
+def test_cluster_csv_with_an_open_quote_and_a_byte_order_mark(tmp_path: Path) -> None:
+    """An open quote swallowed the rest of the file as one name (exit 0); a byte-order
+    mark hid the first column."""
+    path = tmp_path / "names.csv"
+    path.write_bytes(b'\xef\xbb\xbfid,name\n1,Massoud\n3,"unterminated\n4,Kabol\n5,Herat\n')
+    result = run("cluster", "--column", "name", str(path), "--jsonl")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["line"] for r in records] == [2, 3, 4, 5] and result.returncode == 1
+    assert records[1]["error"] == "a quoted field is never closed"
+    assert [r["input"] for r in records if "error" not in r] == ["Massoud", "Kabol", "Herat"]
+
+
+def test_utf16_input_is_read_as_lines(tmp_path: Path) -> None:
+    """Lines were split at the byte 0x0A before decoding: two names gave three records."""
+    data = "Ahmad\nKhan\n".encode("utf-16")
+    result = _run_bytes("normalize", "--encoding", "utf-16", "--jsonl", stdin=data)
+    assert [json.loads(line)["normalized"] for line in result.stdout.splitlines()] == \
+        ["ahmad", "khan"]
+    path = tmp_path / "n.txt"
+    path.write_bytes(data)
+    assert len(run("cluster", str(path), "--encoding", "utf-16", "--jsonl").stdout.splitlines()) == 2
+    broken = _run_bytes("normalize", "--encoding", "utf-16", stdin=data[:-1])
+    assert broken.returncode == 1 and b"not valid utf-16" in broken.stderr
+    assert b"Traceback" not in broken.stderr
+
+
+def test_screen_reads_other_encodings_and_shows_bad_bytes(tmp_path: Path) -> None:
+    listed = tmp_path / "list.jsonl"
+    listed.write_text('{"id": "a", "name": "Kabul"}\n', encoding="utf-8")
+    names = tmp_path / "names.txt"
+    names.write_bytes(b"Kabul\nKa\xffbul\n")
+    records = [json.loads(line) for line in
+               run("screen", str(names), "--against", str(listed), "--jsonl").stdout.splitlines()]
+    assert records[1]["input"] == "Ka\\xffbul" and "not valid utf-8" in records[1]["error"]
+    names.write_bytes("Kabul\n".encode("utf-16"))
+    result = run("screen", str(names), "--against", str(listed), "--encoding", "utf-16", "--jsonl")
+    assert result.returncode == 0 and json.loads(result.stdout)["hits"][0]["id"] == "a"
+
+
+def test_judgements_lists_every_line(tmp_path: Path) -> None:
+    """A malformed line had no record; the later of two equal decisions is the one in
+    force, so the earlier is the repeated one (the help said the opposite)."""
+    path = tmp_path / "j.jsonl"
+    same = '{"left": "A", "right": "B", "judgement": "same"}\n'
+    path.write_text(same + "not json\n" + same, encoding="utf-8")
+    result = run("judgements", str(path), "--jsonl")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["line"], r["status"]) for r in records] == \
+        [(1, "repeated"), (2, "malformed"), (3, "applied")]
+    assert result.returncode == 1 and "not a JSON object" in records[1]["error"]
+    assert "a later decision on the pair says" in run("judgements", "--help").stdout
+
+
+def test_resolve_csv_shows_a_reviewer_s_rejection(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    assert run("judge", "Massoud", "person/ahmad-massoud", "--different",
+               "--file", str(path)).returncode == 0
+    result = run("resolve", "--judgements", str(path), "--show-rejected", "Massoud", "--csv",
+                 "--limit", "3")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    rejected = [r for r in rows if r["id"] == "person/ahmad-massoud"]
+    assert rejected and rejected[0]["rejected"] == "true"
+    assert json.loads(rejected[0]["judgement"])["judgement"] == "different"
+
+
+def test_output_files_that_cannot_be_written(tmp_path: Path) -> None:
+    listed = tmp_path / "list.jsonl"
+    listed.write_text('{"id": "a", "name": "Kabul"}\n', encoding="utf-8")
+    names = tmp_path / "names.txt"
+    names.write_text("Kabul\n", encoding="utf-8")
+    missing = tmp_path / "missing"
+    for args in (["index", "build", str(listed), "-o", str(missing / "x.idx")],
+                 ["screen", str(names), "--against", str(listed), "--html",
+                  str(missing / "r.html")]):
+        result = run(*args)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, args
+        assert result.stderr.count("\n") == 1 and result.stdout == "", args
+
+
+def test_usage_mistakes_exit_2(tmp_path: Path) -> None:
+    listed = tmp_path / "list.jsonl"
+    listed.write_text('{"id": "a", "name": "Kabul"}\n', encoding="utf-8")
+    index = tmp_path / "i.idx"
+    assert run("index", "build", str(listed), "-o", str(index)).returncode == 0
+    before = index.read_bytes()
+    result = run("index", "update", str(index), "--remove", ",,")
+    assert result.returncode == 2 and "nothing to update" in result.stderr
+    assert index.read_bytes() == before
+    result = run("screen", "-", "--index", str(index), "--against", str(listed), stdin="Kabul\n")
+    assert result.returncode == 2 and "not both" in result.stderr
+    result = run("compare", "a", "b", "--profile", "nope")
+    assert result.returncode == 2 and "unknown profile" in result.stderr
+
+
+def test_a_list_of_problems_has_one_line_each(tmp_path: Path) -> None:
+    path = tmp_path / "g.jsonl"
+    path.write_text('{"id": "a"}\nnot json\n', encoding="utf-8")
+    result = run("resolve", "--data", str(path), "Kabul")
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1 and "\\n" not in result.stderr
+    assert lines[0].endswith("2 malformed row(s):") and lines[1].startswith("aliaskit:   row 1")

@@ -251,7 +251,7 @@ def test_judge_and_judgements_commands(tmp_path: Path) -> None:
     listed = aliaskit_cli("judgements", str(path), "--jsonl")
     assert listed.returncode == 1 and f"{path}:4: " in listed.stderr
     assert [r["status"] for r in map(json.loads, listed.stdout.splitlines())] == [
-        "applied", "conflict", "conflict"]
+        "applied", "conflict", "conflict", "malformed"]
     resolved = aliaskit_cli("resolve", "--jsonl", "--limit", "3", "--judgements", str(path),
                             "--show-rejected", "Massoud")
     assert resolved.returncode == 0 and "1 pair(s) with conflicting judgements" in resolved.stderr
