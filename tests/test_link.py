@@ -174,3 +174,16 @@ def test_results_are_those_of_their_constructors() -> None:
         gc.enable()
     with pytest.raises(ValueError, match="columns"):
         _instances(Mention, 2, ["a"] * 2, [0] * 2, [1] * 2, [1] * 2, ["x"] * 2, ["c"] * 2, [None])
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Perso-Arabic script has no capitals: its function words split a run of words.
+    ("احمد مسعود در تهران", [("احمد مسعود", "person/ahmad-massoud"), ("تهران", "place/tehran")]),
+    ("او در کابل بود", [("کابل", "place/kabul")]),
+    ("در", []),  # "in", not the valley (دره) of Panjshir
+    # A sentence's first word is not part of the name after it.
+    ("Later Tehran said no.", [("Tehran", "place/tehran")]),
+    ("Yesterday Kabul was calm.", [("Kabul", "place/kabul")]),
+])
+def test_function_words_split_names(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(m.surface, m.entity.id) for m in link(text)] == expected
