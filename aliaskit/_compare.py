@@ -19,7 +19,7 @@ from pathlib import Path
 from . import _data
 from ._data import Profile
 from ._errors import DataFileError, InvalidArgumentError, InvalidNameError
-from ._parsing import _is_arabic
+from ._parsing import _is_arabic, one_part
 from ._scoring import _compared, _part_weight
 from ._types import Comparison, Kind, _require_kind
 
@@ -27,7 +27,8 @@ __all__ = ["Profile", "compare", "load_profile", "part_weight"]
 
 
 def part_weight(text: str, *, kind: Kind | None = None) -> float:
-    """How much a normalised name part says about identity, in (0, 1].
+    """How much a name part says about identity, in (0, 1]; ``text`` is normalised first
+    ("Mohammad" weighs what "mohammad" does), and must be one part.
 
     Common parts (Mohammad, Khan, Gul) weigh little, rare ones (Muttaqi) fully; the
     commonness classes come from data/variants.txt and data/generic_words.txt. For an
@@ -46,7 +47,7 @@ def part_weight(text: str, *, kind: Kind | None = None) -> float:
         raise TypeError(f"a name part must be a string, not {type(text).__name__}")
     if not text.strip():
         raise InvalidNameError(f"a name part must be a non-empty string, not {text!r}")
-    return _part_weight(text, kind)
+    return _part_weight(one_part(text), kind)
 
 
 def _profile(profile: str | Profile) -> Profile:

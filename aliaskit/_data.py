@@ -22,7 +22,7 @@ from typing import TypeAlias, cast
 
 import attrs
 
-from ._errors import DataFileError
+from ._errors import DataFileError, InvalidArgumentError
 
 _TRAILING_COMMENT = re.compile(r"\s{2,}#.*$")
 _CODEPOINT = re.compile(r"^U\+([0-9A-Fa-f]{4,6})$")
@@ -485,6 +485,19 @@ PAIR_SCRIPTS = ("latin", "cross-script", "arabic")
 PROFILE_KINDS = ("person", "place", "org")
 
 
+def _check_threshold(value: object, what: str) -> None:
+    """A profile's threshold is a number in [0, 1] (a NaN decides nothing)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"Profile {what} must be a number, not {type(value).__name__}")
+    if not 0.0 <= value <= 1.0:  # (False for NaN too)
+        raise InvalidArgumentError(f"Profile {what} must be in [0, 1], not {value!r}")
+
+
+def _check_groups(groups: tuple[tuple[str, float], ...]) -> None:
+    for key, threshold in groups:
+        _check_threshold(threshold, f"groups[{key!r}]")
+
+
 @attrs.frozen(slots=True)
 class Profile:
     """A decision profile: a pair of names is a match when its score is at least
@@ -499,10 +512,11 @@ class Profile:
     ``threshold``.
     """
 
-    name: str
-    threshold: float
-    description: str
-    groups: tuple[tuple[str, float], ...] = ()
+    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    threshold: float = attrs.field(validator=lambda i, a, v: _check_threshold(v, "threshold"))
+    description: str = attrs.field(validator=attrs.validators.instance_of(str))
+    groups: tuple[tuple[str, float], ...] = attrs.field(
+        default=(), validator=lambda i, a, v: _check_groups(v))
 
     def for_pair(self, kind: str | None, script: str) -> Profile:
         """The profile that decides a pair of this kind and pair script (see ``groups``)."""

@@ -16,7 +16,7 @@ import jellyfish
 
 from . import _data
 from ._normalize import name_parts, normalize
-from ._parsing import _rewrite
+from ._parsing import _rewrite, one_part
 
 __all__ = ["metaphone_key", "nysiis_key", "phonetic_key", "variant_group"]
 
@@ -42,7 +42,8 @@ def variant_index() -> _VariantIndex:
 
 
 def variant_group(part: str) -> str | None:
-    """Return the id of the variant group a normalised name part belongs to, if any.
+    """Return the id of the variant group a name part belongs to, if any (the part is
+    normalised first, and must be one part).
 
     ```pycon
     >>> variant_group("mottaki")
@@ -52,7 +53,7 @@ def variant_group(part: str) -> str | None:
     """
     if not isinstance(part, str):
         raise TypeError(f"a name part must be a string, not {type(part).__name__}")
-    return variant_index().group_of.get(part)
+    return variant_index().group_of.get(one_part(part))
 
 
 @functools.lru_cache(maxsize=65536)

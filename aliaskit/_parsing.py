@@ -473,6 +473,9 @@ def _require_str(text: object) -> str:
     return text
 
 
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
 def _check_input(text: object) -> str:
     text = _require_str(text)
     if len(text) > MAX_NAME_LENGTH:
@@ -482,6 +485,14 @@ def _check_input(text: object) -> str:
         )
     if not text.strip():
         raise InvalidNameError("name is empty" if not text else "name is only whitespace")
+    if not text.isascii():
+        surrogate = _SURROGATE.search(text)
+        if surrogate is not None:
+            # Half of a UTF-16 pair, or a byte that was not UTF-8 (surrogateescape): not
+            # text, and no name part.
+            raise InvalidNameError(
+                f"name {text[:40]!r} is not valid Unicode (a lone surrogate at "
+                f"character {surrogate.start() + 1})")
     return text
 
 
@@ -628,3 +639,12 @@ def _parse(text: object) -> tuple[_Part, ...]:
         if "name" not in roles:
             roles = ["name"] * len(words)
     return tuple([_Part(w.text, role, w.start, w.end, w.script) for w, role in zip(words, roles)])
+
+
+def one_part(text: str) -> str:
+    """``text`` normalised, which must be one name part (for the functions that take a
+    part: part_weight, variant_group); InvalidNameError otherwise."""
+    words = [part.text for part in _parse(text)]
+    if len(words) != 1:
+        raise InvalidNameError(f"expected one name part, not {len(words)}: {text[:40]!r}")
+    return words[0]

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import attrs
 
-from ._compare import Profile, _profile, compare, pair_script, part_weight
+from ._compare import Profile, _profile, compare, pair_script
 from ._context import check_context, confirming, context_evidence, with_context
 from ._errors import AliaskitError, DataFileError, InvalidArgumentError, InvalidNameError
 from ._index import load_file, save_index
@@ -49,6 +49,7 @@ from ._scoring import (
     _Name,
     _name_from_normal,
     _name_of,
+    _part_weight,
     _Plan,
     _plan,
     _script_keys,
@@ -693,7 +694,7 @@ class Resolver:
             for part, df in self._part_df.items():
                 if df >= MIN_DF_FOR_WEIGHT:
                     idf = math.log(n / df) / math.log(max(n, 2))
-                    weights[part] = max(0.2, min(part_weight(part), idf))
+                    weights[part] = max(0.2, min(_part_weight(part, None), idf))
             self._weights = weights
             self._weights_stale = False
         return self._weights
@@ -1060,6 +1061,12 @@ class Resolver:
         """
         if isinstance(names, str):
             raise TypeError("names must be a list of names, not one string")
+        # Types first: a None halfway must not throw away the names resolved before it.
+        names = list(names)
+        for position, name in enumerate(names):
+            if not isinstance(name, str):
+                raise TypeError(f"name at position {position} is a {type(name).__name__}, "
+                                "not a string")
         _check_limit(limit)
         _require_kind(kind)
         _profile(profile)

@@ -183,3 +183,31 @@ def test_saving_where_it_cannot_be_written(tmp_path: Any) -> None:
     finally:
         os.umask(mask)
     assert (tmp_path / "i.idx").stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("threshold, error", [
+    (float("nan"), InvalidArgumentError), (2.0, InvalidArgumentError),
+    (-1, InvalidArgumentError), ("0.5", TypeError), (True, TypeError)])
+def test_a_profile_threshold_is_a_number_in_0_1(threshold: object, error: type) -> None:
+    """A NaN threshold gave score 1.0 with is_match False."""
+    with pytest.raises(error):
+        aliaskit.Profile("p", threshold, "d")  # type: ignore[arg-type]
+
+
+def test_part_functions_normalise_their_part() -> None:
+    assert aliaskit.part_weight("Mohammad") == aliaskit.part_weight("mohammad")
+    assert aliaskit.variant_group("Mottaki") == aliaskit.variant_group("mottaki") == "muttaqi"
+    with pytest.raises(InvalidNameError, match="one name part"):
+        aliaskit.part_weight("Amir Khan")
+
+
+def test_a_lone_surrogate_is_not_a_name() -> None:
+    with pytest.raises(InvalidNameError, match="not valid Unicode"):
+        aliaskit.normalize("Kab\ud800ul")
+
+
+def test_resolve_many_checks_types_before_resolving(resolver: Resolver) -> None:
+    seen: list[int] = []
+    with pytest.raises(TypeError, match="position 2"):
+        resolver.resolve_many(["Muttaqi", "Kabul", None], progress=seen.append)  # type: ignore[list-item]
+    assert seen == []
