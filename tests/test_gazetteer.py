@@ -39,7 +39,7 @@ def test_missing_file_and_unknown_format(tmp_path: Path) -> None:
 def test_non_utf8(tmp_path: Path) -> None:
     path = tmp_path / "g.csv"
     path.write_bytes(b"id,name\nx1,Ahmad \xff\n")
-    with pytest.raises(DataFileError, match="(?i)not valid utf-8"):
+    with pytest.raises(DataFileError, match=r"(?i)not valid utf-8"):
         read_gazetteer(path)
 
 
