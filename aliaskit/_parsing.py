@@ -473,7 +473,8 @@ def _require_str(text: object) -> str:
     return text
 
 
-_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+# (chr(): mypyc does not compile surrogates written in a string literal.)
+_SURROGATE: Final = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
 
 
 def _check_input(text: object) -> str:
