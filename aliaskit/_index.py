@@ -702,14 +702,22 @@ def _segments(handle: IO[bytes], header: _Header, where: str, *, lenient: bool =
         if not start:
             return found, offset
         number = len(found) + 1
-        whole = len(start) == len(DELTA_MAGIC) + _FRAME.size and start.startswith(DELTA_MAGIC)
+        # Only the end of the file can be an interrupted update: a marker that is not one,
+        # or a length that runs past a whole payload or into a later update, is damage
+        # (and an update must not drop it as unfinished).
+        if not start.startswith(DELTA_MAGIC[:len(start)]):
+            raise DataFileError(f"corrupt aliaskit index file: update {number} (at byte "
+                                f"{offset:,}) does not start with an update marker", path=where)
+        length = crc = -1
         payload = b""
-        if whole:
+        if len(start) == len(DELTA_MAGIC) + _FRAME.size:
             length, crc = _FRAME.unpack(start[len(DELTA_MAGIC):])
             payload = handle.read(length)
-            whole = len(payload) == length
-        if not whole:
-            if lenient and DELTA_MAGIC.startswith(start[:len(DELTA_MAGIC)]):
+            if len(payload) < length and (zlib.crc32(payload) == crc or DELTA_MAGIC in payload):
+                raise DataFileError(f"corrupt aliaskit index file: update {number} (at byte "
+                                    f"{offset:,}) has a damaged length", path=where)
+        if len(payload) != length:
+            if lenient:
                 return found, offset
             raise DataFileError(
                 f"update {number} (at byte {offset:,}) is incomplete: an `index update` was "

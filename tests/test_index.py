@@ -272,6 +272,35 @@ def test_an_interrupted_update_is_refused_then_dropped(tmp_path: Path) -> None:
     assert Resolver.load(path).entities == tuple(entities[1:2] + entities[3:])
 
 
+@pytest.mark.parametrize(("at", "flip", "expected"), [
+    (16, 4, "has a damaged length"),          # the length runs past a whole payload
+    (15, 1, "has a damaged length|does not match its checksum"),  # one more or one less
+    (5, 1, "does not start with an update marker"),
+])
+def test_a_damaged_update_is_not_taken_for_an_interrupted_one(
+        tmp_path: Path, at: int, flip: int, expected: str) -> None:
+    """A flipped byte in an update's length or marker was reported as an interrupted
+    update, and the next update dropped the whole finished delta with a warning."""
+    rng = random.Random(6)
+    entities = _pool(rng, 30)
+    path = tmp_path / "i.idx"
+    Resolver(entities).save(path)
+    base = len(path.read_bytes())
+    update_file(path, add=[make_entity(rng, "x1")], remove=["e0"])
+    update_file(path, remove=["e1"])
+    for segment in (0, 1):  # the last update, and one with another after it
+        data = bytearray(path.read_bytes())
+        offset = base if segment == 0 else base + data[base:].index(b"aliaskit-delta\n", 1)
+        data[offset + at] ^= flip
+        damaged = tmp_path / f"d{segment}.idx"
+        damaged.write_bytes(bytes(data))
+        with pytest.raises(DataFileError, match=expected):
+            Resolver.load(damaged)
+        with pytest.raises(DataFileError, match=expected):
+            update_file(damaged, remove=["e2"])
+        assert damaged.read_bytes() == bytes(data)
+
+
 @pytest.mark.parametrize(("payload", "expected"), [
     (b'{"remove":["nobody"],"add":[]}', r"update 1: cannot remove 1 id\(s\).*'nobody'"),
     (b'{"remove":[],"add":[{"id":"z"}]}', r"field update 1\.add\[0\]: missing name"),
