@@ -1,7 +1,7 @@
 """Context on top of a name: a query's birth year and country against an entity's.
 
 :func:`context_evidence` compares them and returns log-odds evidence with the reasons
-("born 1956 vs 1973"); :func:`with_context` adds that evidence to a name score's
+("born 1956 (query 1973)"); :func:`with_context` adds that evidence to a name score's
 log-odds. Context that either side lacks counts for nothing. The weights are in
 data/context_weights.txt, set from stated assumptions (not fitted, not tuned on a benchmark).
 
@@ -10,7 +10,7 @@ data/context_weights.txt, set from stated assumptions (not fitted, not tuned on 
 >>> e = Entity(id="x", name="Zarif Tannuri", birth_dates=["1956"], countries=["ge"])
 >>> evidence, reasons = context_evidence(e, birth_year=1973)
 >>> round(evidence, 2), reasons
-(-4.36, ('born 1956 vs 1973',))
+(-4.36, ('born 1956 (query 1973)',))
 >>> context_evidence(e)
 (0.0, ())
 >>> round(with_context(0.9, evidence), 3)
@@ -23,6 +23,7 @@ data/context_weights.txt, set from stated assumptions (not fitted, not tuned on 
 
 from __future__ import annotations
 
+import functools
 import math
 
 from . import _data
@@ -54,6 +55,32 @@ def check_context(birth_year: object, country: object) -> None:
             raise InvalidArgumentError(f"country must be a non-empty string, not {country!r}")
 
 
+@functools.cache
+def _country_codes() -> dict[str, str]:
+    """Lower-cased country names → their ISO 3166 code: the ISO names of
+    data/iso3166.txt ("Iran, Islamic Republic of", "Iran"), and the names and demonyms of
+    data/demonyms.txt ("Afghan"). Lists write a country either way (OFAC and the UN list
+    names, OpenSanctions codes); a query may too."""
+    from ._regional import iso_names
+
+    codes: dict[str, str] = {}
+    for code, names in iso_names().items():
+        for name in (*names.names, *names.persian):
+            codes.setdefault(name.lower(), code.lower())
+    for word, country in _data.demonyms().items():
+        code = codes.get(country.lower())
+        if code is not None:
+            codes.setdefault(word, code)
+    return codes
+
+
+def _country(value: str) -> str:
+    """A country as compared: its code where it is one or its name is known, else the
+    lower-cased name."""
+    value = value.strip().lower()
+    return value if len(value) == 2 else _country_codes().get(value, value)
+
+
 def _comparable(a: str, b: str) -> bool:
     """Two country values can be compared when both are codes or both are names."""
     return (len(a) == 2) == (len(b) == 2)
@@ -82,14 +109,15 @@ def context_evidence(entity: Entity, *, birth_year: int | None = None,
         else:
             weight = weights["birth_year_other"]
         evidence += weight
-        reasons.append(f"born {listed} vs {birth_year}")
+        reasons.append(f"born {listed} (query {birth_year})")
     if country is not None:
-        wanted = country.strip().lower()
-        known = [c.lower() for c in entity.countries if _comparable(c, wanted)]
+        wanted = _country(country)
+        known = list(dict.fromkeys(
+            c for c in map(_country, entity.countries) if _comparable(c, wanted)))
         if known:
             same = wanted in known
             evidence += weights["country_same" if same else "country_other"]
-            reasons.append(f"country {'/'.join(known)} vs {wanted}")
+            reasons.append(f"country {'/'.join(known)} (query {wanted})")
     return evidence, tuple(reasons)
 
 

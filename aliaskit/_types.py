@@ -629,8 +629,8 @@ class Match:
     source: str | None = None
     judgement: Judgement | None = None
     context: tuple[str, ...] = ()
-    """Why the query's context (birth year, country) moved the score: "born 1956 vs
-    1973"; empty when the query or the entity has none."""
+    """Why the query's context (birth year, country) moved the score: "born 1956 (query
+    1973)"; empty when the query or the entity has none."""
     context_log_odds: float = 0.0
     """What the context added to the name score's log-odds (negative: against)."""
 

@@ -50,9 +50,9 @@ def test_resolver_context_reranks_and_explains() -> None:
     found = resolver.resolve("Zarif Tanuri", limit=2, threshold=0.0, birth_year=1973)
     assert found[0].entity.id == "b"
     far = next(m for m in found if m.entity.id == "a")
-    assert far.context == ("born 1956 vs 1973",) and far.context_log_odds < 0
+    assert far.context == ("born 1956 (query 1973)",) and far.context_log_odds < 0
     assert far.score < far.comparison.score
-    assert "born 1956 vs 1973" in far.explain()
+    assert "born 1956 (query 1973)" in far.explain()
     # an entity without context is scored on its name alone
     assert [m.score for m in resolver.resolve("Velma Orrin", birth_year=1900)] == \
         [m.score for m in resolver.resolve("Velma Orrin")]

@@ -49,9 +49,9 @@ def test_hit_fields_and_context() -> None:
     ids = [h["id"] for h in record["hits"]]  # type: ignore[union-attr]
     assert ids[:2] == ["p2", "p1"]
     far = record["hits"][1]  # type: ignore[index]
-    assert far["context"] == ["born 1956 vs 1973"] and far["score"] < far["name_score"]
+    assert far["context"] == ["born 1956 (query 1973)"] and far["score"] < far["name_score"]
     assert {"id", "name", "kind", "score", "is_match", "alias", "explanation", "parts"} <= set(far)
-    assert "born 1956 vs 1973" in far["explanation"]
+    assert "born 1956 (query 1973)" in far["explanation"]
 
 
 @pytest.mark.parametrize(("name", "rows", "errors"), [("input.csv", 4, 2), ("input.txt", 4, 1)])
@@ -97,7 +97,7 @@ def test_review_page_in_browser(browser: str, tmp_path: Path) -> None:
     hits = sum(len(r["hits"]) for r in records)  # type: ignore[arg-type]
     assert dom.count('<tr class="hit"') == hits > 0
     assert dom.count('<table class="parts">') == hits  # each hit's parts' evidence
-    assert "born 1956 vs 1973" in dom and 'id="by-score"' in dom
+    assert "born 1956 (query 1973)" in dom and 'id="by-score"' in dom
     shot = REPO / "test-artifacts" / "screen_review.png"
     shot.parent.mkdir(exist_ok=True)
     shot.unlink(missing_ok=True)
