@@ -17,7 +17,6 @@ import json
 import os
 import sys
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,6 +27,7 @@ import click
 from . import __version__
 from ._cluster import cluster
 from ._compare import Profile, compare, load_profile
+from ._display import _is_unsafe, _nothing_unsafe, visible
 from ._errors import AliaskitError
 from ._gazetteer import RowError, csv_rows, decoded_lines, read_gazetteer
 from ._judgements import Judgement, Judgements
@@ -40,52 +40,7 @@ from ._types import Entity, Layer
 F = TypeVar("F", bound=Callable[..., Any])
 Record = dict[str, Any]
 
-# --- what the terminal shows ---------------------------------------------------------
-
-# Invisible but meaningful in Persian text: the zero-width (non-)joiner stays as it is.
-_KEEP = frozenset("\u200c\u200d")
-# Deletes the kept characters: a text that is printable without them has nothing unsafe,
-# and Persian names often carry a zero-width non-joiner.
-_WITHOUT_KEPT = str.maketrans(dict.fromkeys(_KEEP))
-_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-
-
-def _nothing_unsafe(text: str) -> bool:
-    """A shortcut checked in C: every unsafe character is unprintable, and most text has
-    none but the kept joiners."""
-    return text.isprintable() or text.translate(_WITHOUT_KEPT).isprintable()
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_unsafe(char: str) -> bool:
-    """Control characters (C0, DEL, C1), format characters such as the bidi overrides
-    (U+202A-U+202E, U+2066-U+2069) and zero-width spaces, line and paragraph separators,
-    and lone surrogates: what can drive a terminal or hide or reorder text."""
-    category = unicodedata.category(char)
-    return category in ("Cc", "Cs", "Zl", "Zp") or (category == "Cf" and char not in _KEEP)
-
-
-def _escape_char(char: str) -> str:
-    code = ord(char)
-    if char in _NAMED:
-        return _NAMED[char]
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-def visible(text: str) -> str:
-    r"""``text`` safe for a terminal: unsafe characters written as Python escapes.
-
-    ```pycon
-    >>> visible("Muttaqi\x1b]0;pwned\x07 \u202eabc")
-    'Muttaqi\\x1b]0;pwned\\x07 \\u202eabc'
-    >>> visible("خامنه\u200cای") == "خامنه\u200cای"
-    True
-
-    ```
-    """
-    if _nothing_unsafe(text):
-        return text
-    return "".join(_escape_char(c) if _is_unsafe(c) else c for c in text)
+# --- what the terminal shows: aliaskit/_display.py ----------------------------------
 
 
 def _for_table(value: Any, key: str = "") -> Any:

@@ -68,9 +68,9 @@ def _country_codes() -> dict[str, str]:
         for name in (*names.names, *names.persian):
             codes.setdefault(name.lower(), code.lower())
     for word, country in _data.demonyms().items():
-        code = codes.get(country.lower())
-        if code is not None:
-            codes.setdefault(word, code)
+        known = codes.get(country.lower())
+        if known is not None:
+            codes.setdefault(word, known)
     return codes
 
 

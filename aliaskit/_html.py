@@ -15,13 +15,33 @@ records is escaped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from html import escape
+from html import escape as _escape
 from typing import Any
 
 from . import __version__
+from ._display import visible
 
 __all__ = ["review_page"]
+
+
+def escape(text: str) -> str:
+    """Text of a record for the page: HTML-escaped, and characters that hide or reorder
+    text (a bidi override in a name) shown as escapes, as on a terminal."""
+    return _escape(visible(text))
+
+
+_GAP = re.compile(" +")
+
+
+def _explanation(text: str) -> str:
+    """The explanation's lines for a <pre>: each line as :func:`escape` shows it, and a
+    left-to-right mark on each side of the spaces between columns, so that two Persian
+    parts side by side stay in their columns (the bidi algorithm would otherwise read
+    them, and the spaces between, as one right-to-left run and swap them)."""
+    return "\n".join(_GAP.sub(lambda gap: f"\u200e{gap.group()}\u200e", escape(line))
+                     for line in text.split("\n"))
 
 _STYLE = """
 body { font: 14px/1.5 system-ui, sans-serif; margin: 1.5em auto; max-width: 70em; color: #222; }
@@ -169,7 +189,7 @@ def _hit_rows(hits: Sequence[dict[str, Any]], left: str, line: int) -> str:
             if h.get("rejected"):
                 decision = '<span class="no">rejected</span>'
             decision += f'<br><span class="judged">{escape(judged["describe"])}</span>'
-            judged_attr = f' data-judged="{escape(judged["judgement"])}"'
+            judged_attr = f' data-judged="{_escape(judged["judgement"])}"'
         weak = ' <span class="weak">weak alias</span>' if h["alias_weak"] else ""
         ambiguous = ' <span class="weak">ambiguous</span>' if h["ambiguous"] else ""
         context = ""
@@ -178,20 +198,22 @@ def _hit_rows(hits: Sequence[dict[str, Any]], left: str, line: int) -> str:
                        f'(log-odds {h["context_log_odds"]:+.2f}; name score {h["name_score"]:.3f})</div>')
         out.append(
             f'<tr class="hit" data-score="{h["score"]:.6f}" data-key="{line}-{rank}" '
-            f'data-left="{escape(left)}" data-right="{escape(h["id"])}"{judged_attr}><td>{rank}</td>'
+            # (The decision's data, as exported: the names as they are, only HTML-escaped.)
+            f'data-left="{_escape(left)}" data-right="{_escape(h["id"])}"{judged_attr}><td>{rank}</td>'
             f'<td class="score">{h["score"]:.3f}</td><td>{decision}</td>'
             f"<td><code>{escape(h['id'])}</code></td><td>{escape(h['name'])}</td>"
             f"<td>{escape(h['kind'] or '')}</td><td>{escape(h['alias'])}{weak}{ambiguous}</td>"
             f"<td>{escape(h['source'])}</td>{_REVIEW}</tr>"
             f'<tr class="evidence"><td></td><td colspan="8">{_parts_table(h["parts"])}{context}'
-            f"<details><summary>full explanation</summary><pre>{escape(h['explanation'])}</pre>"
+            f"<details><summary>full explanation</summary><pre>{_explanation(h['explanation'])}</pre>"
             "</details></td></tr>")
     return "".join(out)
 
 
 def _section(record: dict[str, Any]) -> str:
     hits = record["hits"]
-    best = max((h["score"] for h in hits), default=0.0)
+    # A hit a reviewer rejected is no hit: it does not sort its row first.
+    best = max((h["score"] for h in hits if not h.get("rejected")), default=0.0)
     cls = ("error" if "error" in record else "match" if any(h["is_match"] for h in hits)
            else "hit" if any(not h.get("rejected") for h in hits) else "none")
     context = ", ".join(filter(None, (

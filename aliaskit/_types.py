@@ -426,7 +426,7 @@ METHOD_HELP: dict[str, str] = {
     "acronym": "an acronym of the other name's words",
     "translation": "the same word in Persian/Dari and English (data/translations.txt)",
     "different": "both are known, different names (data/variants.txt)",
-    "cross-script": "Perso-Arabic and Latin with the same phonetic skeleton",
+    "cross-script": "Perso-Arabic script on one side or both: compared by phonetic skeleton",
     "edit": "similar spelling (edit distance after folding)",
     "conflict": "different names in the same position: evidence against a match",
     "missing": "present on one side only (a middle name or extra part)",

@@ -218,7 +218,8 @@ def test_terminal_escaping_shortcut_is_the_per_character_rule(text: str) -> None
     # visible() and the CLI's JSON return printable text unchanged, without looking at
     # each character: sound only while every unsafe character is unprintable. Text whose
     # only unprintable characters are the kept joiners (Persian names) takes it too.
-    from aliaskit._cli import _escape_char, _is_unsafe, _json, _json_char, visible
+    from aliaskit._cli import _json, _json_char
+    from aliaskit._display import _escape_char, _is_unsafe, visible
 
     assert visible(text) == "".join(_escape_char(c) if _is_unsafe(c) else c for c in text)
     dumped = json.dumps(text, ensure_ascii=False)

@@ -104,3 +104,29 @@ def test_review_page_in_browser(browser: str, tmp_path: Path) -> None:
     subprocess.run([browser, *flags, "--window-size=1100,1400", f"--screenshot={shot}",
                     page.as_uri()], capture_output=True, timeout=120)
     assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_review_page_shows_hidden_characters_and_keeps_persian_columns(tmp_path: Path) -> None:
+    """A bidi override in a name made it read as the listed name on the page; two Persian
+    parts side by side swapped columns in the explanation; a rejected hit sorted its
+    row first."""
+    from aliaskit._html import review_page
+
+    listed = tmp_path / "list.jsonl"
+    listed.write_text('{"id": "r-1", "name": "نصرالله فرهادی", "kind": "person"}\n'
+                      '{"id": "k-1", "name": "Karim Dawlatzai", "kind": "person"}\n',
+                      encoding="utf-8")
+    names = tmp_path / "names.jsonl"
+    names.write_text('{"name": "نصیر فرهادی"}\n{"name": "Karim \\u202eiaztalwaD"}\n',
+                     encoding="utf-8")
+    result = run("screen", str(names), "--against", str(listed), "--threshold", "0.05")
+    records = _records(result.stdout)
+    page = review_page(records, "t")
+    shown = [part for part in page.split('"') if "\u202e" in part]  # in attributes only
+    assert "Karim \\u202eiaztalwaD" in page and shown == ["Karim \u202eiaztalwaD"] * len(shown)
+    explanation = page[page.index("<pre>"):page.index("</pre>")]
+    assert "\u200e \u200e" in explanation or "\u200e  " in explanation
+    assert 'data-left="Karim \u202eiaztalwaD"' in page  # the decision keeps the real name
+    records[0]["hits"][0]["rejected"] = True
+    rejected = review_page(records[:1], "t")
+    assert 'data-best="0.000000"' in rejected
