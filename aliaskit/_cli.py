@@ -180,7 +180,7 @@ def input_options(fn: F) -> F:
     fn = click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict",
                       show_default=True,
                       help="Input that is not valid in the encoding: strict makes it an error "
-                           "(of its line, or of its file for link and CSV input), replace "
+                           "(of its line, or of the whole file for link and cluster --column), replace "
                            "replaces the bad bytes with U+FFFD.")(fn)
     fn = click.option("--encoding", default="utf-8", show_default=True,
                       help="Encoding of the input.")(fn)
@@ -213,7 +213,9 @@ class _Progress:
     """A line count on standard error while a long batch runs; only on a terminal."""
 
     def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
+        # Only when the output goes elsewhere: on the terminal, the records themselves
+        # show the progress, and a count between them would be written into their lines.
+        self.enabled = sys.stderr.isatty() and not sys.stdout.isatty()
         self.count = 0
         self.start = time.monotonic()
         self.shown = self.start

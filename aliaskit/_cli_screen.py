@@ -153,7 +153,9 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
     rows: Iterable[InputRow] = read_inputs(path, in_fmt, name_column, encoding=encoding,
                                            errors=errors)
     total = None
-    if sys.stderr.isatty() and path is not None:
+    # A bar for a long input file whose records go elsewhere (on the terminal the table
+    # itself shows the progress, and a bar would be written into its lines).
+    if sys.stderr.isatty() and not sys.stdout.isatty() and path is not None:
         with path.open("rb") as handle:
             total = sum(1 for _ in handle)
     counts = {"rows": 0, "hit": 0, "match": 0, "error": 0}
@@ -170,6 +172,8 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
             out.write(record, text)
             if html_path is not None:
                 kept.append(record)
+            if bar is not None and flags & ERROR:
+                click.echo("\r\033[K", err=True, nl=False)  # the message on its own line
             batch.row(f"line {record['line']}" if record else "", record.get("error"))
             if bar is not None:
                 bar.update(1)

@@ -16,8 +16,9 @@ order, so :func:`aliaskit.read_gazetteer` reports every malformed row with its l
   (no entity expansion).
 - ``geonames``: a GeoNames dump (``XX.txt``, ``allCountries.txt``: 19 tab-separated
   columns), places with their alternate names; with ``alternateNamesV2.txt`` beside it,
-  the alternate names come from there with their language codes (in the alias note),
-  colloquial names as weak aliases, and codes (post, iata, link, ...) left out.
+  a place's alternate names come from its rows there with their language codes (in the
+  alias note), colloquial names as weak aliases, and codes (post, iata, link, ...) left
+  out (a place without rows there keeps the dump's own column of names).
 """
 
 from __future__ import annotations
@@ -387,11 +388,14 @@ def read_geonames(path: Path) -> Iterator[Record]:
                     raise RowError("name is empty")
                 seen = {name}
                 aliases = alias_list([fields[2]], seen=seen)
-                if alternates is None:
+                rows = None if alternates is None else alternates.get(place)
+                if not rows:
+                    # No alternateNamesV2.txt, or none of its rows are of this place (a
+                    # file of another country): the dump's own column of names.
                     aliases += alias_list([a for a in fields[3].split(",") if _letters(a)],
                                           seen=seen)
                 else:
-                    for alt, lang, colloquial, historic in alternates.get(place, []):
+                    for alt, lang, colloquial, historic in rows:
                         note = " ".join(filter(None, (f"lang {lang}" if lang else "",
                                                       "historic" if historic else "")))
                         aliases += alias_list([alt], weak=colloquial, note=note or None,

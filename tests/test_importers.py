@@ -124,3 +124,15 @@ def test_an_unreadable_side_file_is_a_data_file_error(tmp_path: Path) -> None:
     (tmp_path / "alt.csv").mkdir()
     with pytest.raises(DataFileError, match=r"alt\.csv"):
         read_gazetteer(tmp_path / "sdn.csv", errors=lambda _: None)
+
+
+def test_geonames_place_without_alternate_rows_keeps_its_column(tmp_path: Path) -> None:
+    """With alternateNamesV2.txt beside the dump, a place with no rows there lost the
+    names of the dump's own alternatenames column."""
+    shutil.copy(LISTS / "geonames/alternateNamesV2.txt", tmp_path / "alternateNamesV2.txt")
+    columns = ["8000009", "Qalay Dawlatzay", "Qalay Dawlatzay", "Qala-i Dawlatzai,Dawlatzay",
+               "34.5", "69.1", "P", "PPL", "ZZ", "", "01", "", "", "", "0", "", "1800",
+               "Asia/Kabul", "2026-01-01"]
+    (tmp_path / "ZZ.txt").write_text("\t".join(columns) + "\n", encoding="utf-8")
+    [place] = read_gazetteer(tmp_path / "ZZ.txt", format="geonames", errors=lambda _: None)
+    assert [a.name for a in place.aliases] == ["Qala-i Dawlatzai", "Dawlatzay"]
