@@ -153,10 +153,22 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _no_nan(value: Any) -> Any:
+    """``value`` with every NaN as None: NaN is not JSON, and strict parsers refuse it."""
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_no_nan(v) for v in value]
+    return value
+
+
 def save(name: str, data: dict[str, Any]) -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(_no_nan(data), indent=1, ensure_ascii=False, allow_nan=False)
+                    + "\n", encoding="utf-8")
     return path
 
 

@@ -158,12 +158,12 @@ def evaluate(rows: list[dict[str, str]], scorer: Callable[..., float], name: str
             "pairs": len(idx),
             "accepted_share": accepted / len(idx),
             "recall": (sum(1 for i in idx if labels[i] and scores[i] >= default) / positives)
-            if positives else float("nan"),
+            if positives else None,  # (no positive pairs: no recall)
         }
     result["by_category"] = by_category
     hard = [i for i, r in enumerate(rows) if r["category"] in HARD_NEGATIVES]
     result["hard_negatives_accepted"] = (
-        sum(1 for i in hard if scores[i] >= default) / len(hard) if hard else float("nan")
+        sum(1 for i in hard if scores[i] >= default) / len(hard) if hard else None
     )
     spelling = [i for i, r in enumerate(rows) if r["category"] == "spelling" and labels[i]]
     result["spelling_recall"] = (
