@@ -225,3 +225,24 @@ def test_terminal_escaping_shortcut_is_the_per_character_rule(text: str) -> None
     dumped = json.dumps(text, ensure_ascii=False)
     assert _json(text) == "".join(_json_char(c) if _is_unsafe(c) else c for c in dumped)
     assert json.loads(_json(text)) == text
+
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12).filter(
+    lambda t: bool(t.strip()))
+_MENTIONS = st.builds(
+    lambda start, size, line, text, context: aliaskit.Mention("a.txt", start, start + size,
+                                                              line, text, context),
+    st.integers(0, 10**6), st.integers(0, 40), st.integers(0, 10**4), _TEXT, st.text(max_size=20))
+_ALIASES = st.builds(aliaskit.Alias, _TEXT, st.sampled_from(["canonical", "seed", "curated", "user"]),
+                     st.booleans(), st.none() | st.text(max_size=10),
+                     st.lists(_MENTIONS, max_size=2).map(tuple), st.booleans())
+
+
+@given(st.builds(aliaskit.Entity, _TEXT, _TEXT, st.sampled_from([None, "person", "place", "org"]),
+                 st.lists(_ALIASES, max_size=3), st.text(max_size=10),
+                 st.lists(st.text(max_size=12), max_size=2), st.lists(st.text(max_size=12), max_size=2),
+                 st.text(max_size=8)))
+def test_entity_records_round_trip(entity: aliaskit.Entity) -> None:
+    """Entity.from_dict(e.to_dict()) == e, through JSON too (a JSON Lines gazetteer)."""
+    assert aliaskit.Entity.from_dict(entity.to_dict()) == entity
+    assert aliaskit.Entity.from_dict(json.loads(json.dumps(entity.to_dict()))) == entity
