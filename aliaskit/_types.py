@@ -671,6 +671,10 @@ class Match:
             verdict = "MATCH" if self.is_match else "no match"
             lines.append(f"  {'(context) ' + '; '.join(self.context):<53} log-odds "
                          f"{self.context_log_odds:+.2f}  -> score {self.score:.3f} {verdict}")
+        if self.rejected:
+            # The names' decision above is the names'; the reviewer's is the answer.
+            lines.append("  (reviewer) judged a different entity -> no match, whatever the "
+                         "names' score")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:

@@ -133,6 +133,8 @@ def test_a_rejected_pair_never_returns_from_the_resolver(query: str) -> None:
     last = shown[-1]
     assert last.entity.id == rejected.id and last.rejected and not last.is_match
     assert "rejected by maria on 2026-12-05" in last.explain()
+    # The names' own line may say MATCH; the last line says what the reviewer decided.
+    assert last.explain().splitlines()[-1].startswith("  (reviewer) judged a different entity")
     # by name too: the entity's canonical name stands for it
     by_name = Judgements([Judgement(rejected.name, query, "different")])
     assert rejected.id not in [m.entity.id for m in resolver.resolve(query, limit=5, judgements=by_name)]
