@@ -415,6 +415,23 @@ def t_entity(gen: Gen) -> object:
     return entity
 
 
+def t_entity_from_dict(gen: Gen) -> object:
+    """A record as a JSON Lines gazetteer may hold it: fields of any type, aliases as
+    strings or records; what it reads must read back from its to_dict()."""
+    record: dict[str, Any] = {"id": gen.value(), "name": gen.value()}
+    for field in ("kind", "aliases", "description", "birth_dates", "countries", "source"):
+        if gen.chance(40):
+            record[field] = gen.choice((
+                gen.value, lambda: gen.texts(3), lambda: None,
+                lambda: [{"name": gen.value(), "weak": gen.chance(50),
+                          "origin": gen.choice(("user", "seed", "bogus"))}]))()
+    if gen.chance(5):
+        record[gen.text()] = 1
+    entity = Entity.from_dict(record)
+    assert Entity.from_dict(entity.to_dict()) == entity
+    return entity
+
+
 def t_alias(gen: Gen) -> object:
     alias = Alias(gen.value(), origin=gen.choice(("user", "seed")), weak=gen.chance(20),
                   note=gen.choice((None, "note")))
@@ -468,6 +485,7 @@ TARGETS: dict[str, Callable[[Gen], object]] = {
     "Resolver.load": t_resolver_load,
     "Entity": t_entity,
     "Alias": t_alias,
+    "Entity.from_dict": t_entity_from_dict,
     "Judgements": t_judgements,
     "Resolver.from_layers": t_from_layers,
     "merge_layers": t_merge_layers,
