@@ -13,7 +13,7 @@ import bisect
 import math
 import zlib
 from array import array
-from collections.abc import Mapping, MutableSequence, Sequence
+from collections.abc import Iterator, Mapping, MutableSequence, Sequence
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -221,12 +221,12 @@ def _first(item: tuple[int, str, Any]) -> int:
 
 def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
               overlap: list[float], sounds_of: list[str], texts: list[str],
-              entity_of: Sequence[int]) -> list[int]:
+              entity_of: Sequence[int], names: list[str]) -> list[int]:
     """The candidates worth comparing with a query, best first: the best names of the
     ``rerank`` leading entities among ``rows`` (at least MIN_RERANK), given the query's
     normalised text, its sorted part keys (``sounds``) and each row's
-    :func:`key_overlap`; ``sounds_of``, ``texts`` and ``entity_of`` are the index's
-    columns (part keys, normalised text and entity of each row).
+    :func:`key_overlap`; ``sounds_of``, ``texts``, ``entity_of`` and ``names`` are the
+    index's columns (part keys, normalised text, entity and name as given of each row).
     """
     # Pre-rank by the part keys in any order (sorted: "AMR MTK XN"): spellings of a name
     # share its keys, so the pre-rank sees through transliteration; and by the share of
@@ -240,25 +240,29 @@ def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
     # equal scores (the spellings of one name share its keys), the spelling closest to
     # the query's comes first, then the shorter name ("Massoud" before "Commander
     # Massoud" for the query "Massoud").
+    # Ties are broken by the names' texts, never by the order rows were added: the
+    # answer to a query must not depend on the order of the gazetteer (nor a cluster on
+    # the order of its names). Only rows of one name as given keep their index order.
     top_ratio: float = ratios[0][1]
     top_share = max(overlap)
-    ranked: list[tuple[float, int]] = []
+    ranked: list[tuple[float, str, int]] = []
     for _, ratio, k in ratios:
         if ratio >= top_ratio - PRERANK_MARGIN or overlap[k] >= top_share - PRERANK_MARGIN:
-            ranked.append((-(ratio + overlap[k]) / 2, k))
+            ranked.append((-(ratio + overlap[k]) / 2, texts[rows[k]], k))
     ranked.sort()
-    close: list[tuple[float, float, int, int]] = []
-    for negative, k in ranked[:PRERANK]:
-        text = texts[rows[k]]
-        close.append((negative, -fuzz.ratio(normalized, text), len(text), rows[k]))
+    close: list[tuple[float, float, int, str, str, int]] = []
+    for negative, text, k in ranked[:PRERANK]:
+        row = rows[k]
+        close.append((negative, -fuzz.ratio(normalized, text), len(text), text, names[row], row))
     close.sort()
-    kept = [item[3] for item in close]
+    kept = [item[5] for item in close]
     leaders = _diverse(kept, entity_of)[: max(MIN_RERANK, min(rerank, len(kept)))]
     owners = {entity_of[r] for r in leaders}
     if len(owners) < MIN_RERANK:
         # Fewer than MIN_RERANK entities lead (one entity's several spellings, "Balkh" and
-        # "بلخ", can fill the places): the next entities by key similarity join.
-        for _, _, k in ratios:
+        # "بلخ", can fill the places): the next entities by key similarity join, those of
+        # equal key similarity in the order of their texts' similarity to the query's.
+        for k in _by_key_then_text(ratios, rows, texts, names, normalized):
             if len(owners) >= MIN_RERANK:
                 break
             if entity_of[rows[k]] not in owners:
@@ -290,6 +294,24 @@ def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
             if not open_entities:
                 break
     return out
+
+
+def _by_key_then_text(ratios: list[tuple[str, float, int]], rows: list[int],
+                      texts: list[str], names: list[str], normalized: str) -> Iterator[int]:
+    """The positions of ``ratios`` (best key similarity first), each run of equal key
+    similarity ordered by text similarity to the query, then length, then text, then the
+    name as given (a run at a time: the caller mostly needs one)."""
+    i = 0
+    while i < len(ratios):
+        j = i
+        while j < len(ratios) and ratios[j][1] == ratios[i][1]:
+            j += 1
+        tied = [(-fuzz.ratio(normalized, texts[rows[k]]), len(texts[rows[k]]),
+                 texts[rows[k]], names[rows[k]], k) for _, _, k in ratios[i:j]]
+        tied.sort()
+        for item in tied:
+            yield item[4]
+        i = j
 
 
 def _diverse(rows: list[int], entity_of: Sequence[int]) -> list[int]:

@@ -987,7 +987,7 @@ class Resolver:
             return rows
         overlap = self._overlap(rows, groups) if groups else [0.0] * len(rows)
         return shortlist(rows, normalized, sounds, rerank, overlap, self._rows.sounds,
-                         self._rows.normalized, self._rows.entity)
+                         self._rows.normalized, self._rows.entity, self._rows.names)
 
     def exact(self, name: str, *, profile: str | Profile = "default") -> list[Match]:
         """Entities with a name equal to ``name`` after normalisation, best first.

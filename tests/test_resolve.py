@@ -17,6 +17,7 @@ from aliaskit import (
     InvalidArgumentError,
     InvalidNameError,
     Resolver,
+    cluster,
     load_reference,
     normalize,
     read_gazetteer,
@@ -335,3 +336,33 @@ def test_candidates_found_by_extra_keys(case: dict[str, str]) -> None:
     resolver = Resolver(Entity(id=str(i), name=n) for i, n in enumerate(case["names"].split("|")))
     found = resolver.resolve(case["query"], threshold=0.0, limit=1)
     assert [m.entity.name for m in found] == [case["expected"]], case["note"]
+
+
+def _answers(resolver: Resolver, names: list[str]) -> dict[str, list[tuple[str, float]]]:
+    return {n: sorted((m.entity.id, round(m.score, 9)) for m in resolver.resolve(n, limit=5))
+            for n in names}
+
+
+def test_answers_do_not_depend_on_the_order_of_the_gazetteer() -> None:
+    """Candidates of equal pre-rank were cut by the order rows were added:
+    Resolver([Hamid, Khamenehi, Khamid]) found Hamid for "Khamid" (0.92), the same three
+    listed Khamenehi first did not; and cluster() grouped shuffled names otherwise."""
+    import random
+
+    small = ["Hamid", "Khamenehi", "Khamid"]
+    for order in itertools.permutations(small):
+        found = [m.entity.id for m in Resolver([Entity(id=n, name=n) for n in order])
+                 .resolve("Khamid")]
+        assert found == ["Khamid", "Hamid"], order
+    cases = load_csv("compare.csv")
+    names = sorted({c[side] for c in cases for side in ("left", "right")})
+    entities = [Entity(id=n, name=n) for n in names]
+    expected = _answers(Resolver(entities), names)
+    rng = random.Random(3)
+    groups = {tuple(sorted(m.name for m in g.members)) for g in cluster(names)}
+    for _ in range(2):
+        rng.shuffle(entities)
+        assert _answers(Resolver(entities), names) == expected
+        shuffled = names[:]
+        rng.shuffle(shuffled)
+        assert {tuple(sorted(m.name for m in g.members)) for g in cluster(shuffled)} == groups
