@@ -180,9 +180,11 @@ def _read_csv(text: str, where: str) -> list[LabelledPair]:
     pairs = []
     for number, row in rows:
         if isinstance(row, RowError):
-            raise DataFileError(f"malformed CSV ({row})", path=where, line=number)
+            raise DataFileError(str(row), path=where, line=number)
         record = dict(zip(columns, row))
         try:
+            if len(row) > len(columns):
+                raise ValueError(f"{len(row)} fields where the header has {len(columns)}")
             if len(row) < len(columns) and not {"name1", "name2", "is_match"} <= set(record):
                 raise ValueError("missing fields")
             pairs.append(LabelledPair(record["name1"], record["name2"],

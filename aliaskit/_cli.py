@@ -1241,7 +1241,14 @@ def calibrate_cmd(pairs: Path, objective: str, target: float | None, folds: int,
       $ aliaskit calibrate labelled.jsonl --objective recall --target 0.98 -o screening.txt
     """
     from . import _calibrate
+    from ._data import PROFILE_NAME
 
+    # Checked before anything is read or written: a profile file is rewritten whole.
+    if not PROFILE_NAME.fullmatch(name):
+        raise click.BadParameter(f"{name!r}: letters, digits, _ . - only", param_hint="--name")
+    if target is not None and objective not in ("precision", "recall"):
+        raise click.BadParameter(f"--target is for --objective precision or recall, not "
+                                 f"{objective}", param_hint="--target")
     labelled = _calibrate.read_pairs(pairs)
     if plot_path is not None:
         try:
@@ -1257,11 +1264,17 @@ def calibrate_cmd(pairs: Path, objective: str, target: float | None, folds: int,
     if output is not None:
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         text = _calibrate.profile_text(result, pairs.name, when, __version__)
+        # Written aside and read back as compare and resolve will, then renamed over
+        # the file: a profile that cannot be loaded never replaces a good one.
+        aside = output.with_name(f".{output.name}.tmp")
         try:
-            output.write_text(text, encoding="utf-8")
+            aside.write_text(text, encoding="utf-8")
+            load_profile(aside)
+            os.replace(aside, output)
         except OSError as exc:
             raise AliaskitError(f"{output}: {exc.strerror}") from None
-        load_profile(output)  # read back as compare and resolve will
+        finally:
+            aside.unlink(missing_ok=True)
         click.echo(f"wrote {output} (profile {name!r})", err=True)
     if plot_path is not None:
         _calibrate.plot(result, plot_path)

@@ -40,13 +40,20 @@ def data_dir() -> Path:
 def read_text(path: Path) -> str:
     """A UTF-8 text file (a byte-order mark is ignored), or a DataFileError saying why not."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise DataFileError("file not found", path=str(path)) from None
     except IsADirectoryError:
         raise DataFileError("is a directory, not a file", path=str(path)) from None
+    except OSError as exc:
+        raise DataFileError(f"cannot read the file ({exc.strerror})", path=str(path)) from None
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataFileError(f"not valid UTF-8 at byte {exc.start}", path=str(path)) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataFileError(f"not valid UTF-8 at byte {column} of the line", path=str(path),
+                            line=line) from None
 
 
 @attrs.frozen(slots=True)
@@ -498,6 +505,10 @@ def _check_groups(groups: tuple[tuple[str, float], ...]) -> None:
         _check_threshold(threshold, f"groups[{key!r}]")
 
 
+PROFILE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+"""What a profile's name may be written with (a profile file's first field)."""
+
+
 @attrs.frozen(slots=True)
 class Profile:
     """A decision profile: a pair of names is a match when its score is at least
@@ -669,7 +680,7 @@ def load_profiles(path: str | Path) -> dict[str, Profile]:
     for row in _rows(read_text(where), where, min_fields=3):
         name, field, description = row.fields
         base, _, group = name.partition("/")
-        if not re.fullmatch(r"[A-Za-z0-9_.-]+", base):
+        if not PROFILE_NAME.fullmatch(base):
             raise row.error(f"bad profile name {base!r} (letters, digits, _ . - only)")
         if not group:
             if base in bases:

@@ -14,9 +14,12 @@ result whose ``error`` field says why; a missing or non-string column raises
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import os
+import shutil
 import tempfile
-import uuid
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +34,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["compare_columns", "resolve_column"]
 
-_RESOLVERS: dict[str, Resolver] = {}  # per Python worker: index file name → resolver
+# Per Python worker: index file name → resolver, the most recently used last. At most
+# WORKER_RESOLVERS are kept: a session that resolves with many resolvers one after the
+# other must not hold them all (each is about 1 GB at a million aliases).
+_RESOLVERS: OrderedDict[str, Resolver] = OrderedDict()
+WORKER_RESOLVERS = 2
+# On the driver: the index files shipped so far (a resolver saved again with the same
+# content is the same file, shipped once).
+_SHIPPED: set[str] = set()
 
 
 def _pyspark() -> Any:
@@ -91,7 +101,33 @@ def _worker_resolver(index_file: str | None) -> Resolver:
 
             resolver = Resolver.load(SparkFiles.get(index_file))
         _RESOLVERS[key] = resolver
+        while len(_RESOLVERS) > WORKER_RESOLVERS:
+            _RESOLVERS.popitem(last=False)
+    _RESOLVERS.move_to_end(key)
     return resolver
+
+
+def _ship(df: DataFrame, resolver: Resolver) -> str:
+    """Save ``resolver`` and add it to the session's files; its file name, which is the
+    digest of its content (the same resolver shipped again is the same file). The
+    driver's copy is removed when the driver's Python exits."""
+    folder = tempfile.mkdtemp(prefix="aliaskit-spark-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    saved = os.path.join(folder, "index.idx")
+    resolver.save(saved)
+    digest = hashlib.sha256()
+    with open(saved, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    name = f"aliaskit-index-{digest.hexdigest()[:24]}.idx"
+    if name not in _SHIPPED:
+        path = os.path.join(folder, name)
+        os.replace(saved, path)
+        df.sparkSession.sparkContext.addFile(path)
+        _SHIPPED.add(name)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+    return name
 
 
 def _resolve_value(resolver: Resolver, name: Any, kind: Kind | None, limit: int,
@@ -124,18 +160,20 @@ def resolve_column(
     """Add a column with the resolution of each name in ``column``.
 
     The new column (``output``, default ``<column>_entity``) is a struct ``id, name,
-    kind, score, is_match, ambiguous, alternatives, alias, alias_origin, error`` (the
-    fields of :meth:`aliaskit.Match.to_dict` but its mentions; null where nothing
-    matches), or with
-    ``limit > 1`` an array of such structs, best first. ``resolver`` defaults to the
-    bundled reference data; a custom resolver is saved once and shipped to every
-    executor with ``SparkContext.addFile``.
+    kind, score, is_match, ambiguous, alternatives, alias, alias_origin, layer,
+    layer_source, error`` (those fields of :meth:`aliaskit.Match.to_dict`, which also
+    has the mentions, the judgement and whether it was rejected; null where nothing
+    matches), or with ``limit > 1`` an array of such structs, best first. ``resolver``
+    defaults to the bundled reference data; a custom resolver is saved and shipped to
+    every executor with ``SparkContext.addFile``, once for the same content, and each
+    Python worker keeps the last WORKER_RESOLVERS resolvers it loaded.
     """
     types = _pyspark()
     _check_column(df, column)
     _require_kind(kind)
-    if not isinstance(limit, int) or limit < 1:
-        raise AliaskitError(f"limit must be a positive integer, not {limit!r}")
+    from ._resolve import _check_limit
+
+    _check_limit(limit)
     from ._compare import _profile
 
     _profile(profile)
@@ -144,10 +182,9 @@ def resolve_column(
         raise AliaskitError(f"column {output!r} already exists; pass output=")
     index_file = None
     if resolver is not None:
-        index_file = f"aliaskit-index-{uuid.uuid4().hex}.json.gz"
-        path = os.path.join(tempfile.mkdtemp(prefix="aliaskit-spark-"), index_file)
-        resolver.save(path)
-        df.sparkSession.sparkContext.addFile(path)
+        if not isinstance(resolver, Resolver):
+            raise TypeError(f"resolver must be a Resolver, not {type(resolver).__name__}")
+        index_file = _ship(df, resolver)
     match_type = _struct(types, _MATCH_FIELDS)
     result_type = match_type if limit == 1 else types.ArrayType(match_type)
     schema = types.StructType([*df.schema.fields, types.StructField(output, result_type, True)])

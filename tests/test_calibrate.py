@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import CASES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -230,3 +231,29 @@ def test_plot_is_a_png(tmp_path: Path) -> None:
 def test_profile_is_public() -> None:
     assert "Profile" in aliaskit.__all__ and "load_profile" in aliaskit.__all__
     assert isinstance(aliaskit._data.profiles()["default"], Profile)
+
+
+def test_a_bad_name_or_target_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    """--name "my profile" overwrote a good -o file with one that could not be loaded."""
+    pairs = CASES / "compare.csv"
+    kept = tmp_path / "keep.txt"
+    kept.write_text("keep\n", encoding="utf-8")
+    for args in (["--name", "my profile"], ["--name", "a|b"], ["--target", "0.9"]):
+        result = run("calibrate", str(pairs), "-o", str(kept), *args)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, args
+        assert kept.read_text(encoding="utf-8") == "keep\n"
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ('name1,name2,is_match\nTabriz,"Tab"ris,1\n', 2, "malformed CSV (',' expected"),
+    ("name1,name2,is_match\nKabul,Herat,0,extra\n", 2, "4 fields where the header has 3"),
+    ("name1,name2,is_match\nKabul,Herat,0\nKabul,Kab\udcffol,1\n", 3, "not valid UTF-8"),
+])
+def test_malformed_pairs_name_their_line(tmp_path: Path, text: str, line: int,
+                                          message: str) -> None:
+    path = tmp_path / "pairs.csv"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    with pytest.raises(DataFileError) as info:
+        read_pairs(path)
+    assert info.value.line == line and message in str(info.value)
+    assert "malformed CSV (malformed CSV" not in str(info.value)

@@ -96,6 +96,41 @@ def test_custom_resolver_is_shipped(spark: Any) -> None:
     assert rows[0]["hits"][0]["id"] == "x1" and rows[1]["hits"] == []
 
 
+def test_workers_keep_a_bounded_number_of_resolvers(spark: Any) -> None:
+    """Every call saved and shipped the resolver under a new name, and every worker
+    kept each one loaded: memory grew by a resolver a call."""
+    from aliaskit import spark as aspark
+
+    df = spark.createDataFrame([("Zabiullah Mujahid",)], "name STRING").coalesce(1)
+    resolver = Resolver([Entity(id="x-bounded", name="Zabihullah Mujahid", kind="person")])
+    shipped = len(aspark._SHIPPED)
+    for _ in range(3):  # the same resolver: one file
+        aspark.resolve_column(df, "name", resolver=resolver).collect()
+    assert len(aspark._SHIPPED) == shipped + 1
+    for i in range(3):  # three other resolvers, one after the other
+        other = Resolver([Entity(id=f"y{i}", name="Zabihullah Mujahid", kind="person")])
+        assert aspark.resolve_column(df, "name", resolver=other).collect()[0][1]["id"] == f"y{i}"
+
+    def held(batches: Any) -> Any:
+        import pandas as pd
+
+        from aliaskit import spark as worker
+
+        for _ in batches:
+            yield pd.DataFrame({"n": [len(worker._RESOLVERS)]})
+
+    counts = [row["n"] for row in df.mapInPandas(held, "n INT").collect()]
+    assert counts and max(counts) <= aspark.WORKER_RESOLVERS
+
+
+def test_a_bool_limit_is_refused_on_the_driver(spark: Any) -> None:
+    from aliaskit.spark import resolve_column
+
+    df = spark.createDataFrame([("Kabul",)], "name STRING")
+    with pytest.raises(TypeError, match="limit"):
+        resolve_column(df, "name", limit=True)
+
+
 def test_compare_columns_equals_compare(spark: Any) -> None:
     from aliaskit.spark import compare_columns
 
