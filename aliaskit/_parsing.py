@@ -609,6 +609,12 @@ def _parse(text: object) -> tuple[_Part, ...]:
                   if "," in words[k - 1].gap or "\u060c" in words[k - 1].gap), 0)
     if comma:
         _title_run(words, texts, lexicon, roles, comma, comma - i)
+    # An izafe joining a title to the name ("Hafez-e Daryay-e Aria", "Mullah-e Kabir") is
+    # a connector, not the first name word (a one-letter "e" would read as an initial).
+    while 0 < i < len(words) - 1 and lexicon.roles.get((texts[i],)) == "connector" and (
+            roles[i - 1] == "title"):
+        roles[i] = "connector"
+        i += 1
     # Connectors and particles, anywhere after the titles but never the first name word.
     j = i + 1
     while j < len(words):
