@@ -16,6 +16,7 @@ import gc
 import itertools
 import operator
 import re
+import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from typing import NamedTuple
 
@@ -64,6 +65,16 @@ class _Run(NamedTuple):
     lo: int
     hi: int
     tail: bool
+
+
+def _folded(word: str) -> str:
+    """A word as the word lists are matched: lower case, and a Latin word without its
+    accents ("Föreign" is "foreign", a title's word, as "Foreign" is)."""
+    lowered = word.lower()
+    if lowered.isascii() or any(_is_arabic(ch) for ch in lowered):
+        return lowered
+    return "".join(ch for ch in unicodedata.normalize("NFKD", lowered)
+                   if not unicodedata.combining(ch))
 
 
 def _kind(word: str) -> str:
@@ -151,7 +162,7 @@ def _runs(words: _Words) -> list[_Run]:
         if lo >= 0:
             while not tail and hi > lo and kinds[hi - 1] == "lower":
                 hi -= 1  # a name does not end in "of" or "al"
-            if hi > lo and not (all(texts[k].lower() in stop for k in range(lo, hi)) and
+            if hi > lo and not (all(_folded(texts[k]) in stop for k in range(lo, hi)) and
                                 "acronym" not in kinds[lo:hi]):
                 runs.append(_Run(lo, hi, tail))
         lo = -1
@@ -354,7 +365,7 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
         kinds[-1] = "tail"
     size_of_run = len(texts)
     # Each word's tests, once per run (a span test then costs no string work).
-    lower = {w: w.lower() for w in dict.fromkeys(texts)}  # words recur
+    lower = {w: _folded(w) for w in dict.fromkeys(texts)}  # words recur
     lowered = list(map(lower.__getitem__, texts))
     in_stop = list(map(stop.__contains__, lowered))
     name_like = list(map(operator.and_, map(operator.contains, itertools.repeat(

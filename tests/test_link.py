@@ -184,6 +184,10 @@ def test_results_are_those_of_their_constructors() -> None:
     # A sentence's first word is not part of the name after it.
     ("Later Tehran said no.", [("Tehran", "place/tehran")]),
     ("Yesterday Kabul was calm.", [("Kabul", "place/kabul")]),
+    # Word lists match a Latin word without its accents: "Föreign Minister" is a title,
+    # as "Foreign Minister" is (it linked the Ministry of Foreign Affairs).
+    ("He met the Föreign Minister.", []),
+    ("Mottaqi visited Tehrān.", [("Mottaqi", "person/amir-khan-muttaqi"), ("Tehrān", "place/tehran")]),
 ])
 def test_function_words_split_names(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(m.surface, m.entity.id) for m in link(text)] == expected
