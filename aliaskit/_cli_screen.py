@@ -153,9 +153,11 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
     rows: Iterable[InputRow] = read_inputs(path, in_fmt, name_column, encoding=encoding,
                                            errors=errors)
     total = None
-    # A bar for a long input file whose records go elsewhere (on the terminal the table
-    # itself shows the progress, and a bar would be written into its lines).
-    if sys.stderr.isatty() and not sys.stdout.isatty() and path is not None:
+    # A bar on the terminal for a long input file. When the table goes to the same
+    # terminal, the bar's line is cleared before each row is written and drawn again
+    # after it, so that it stays below the rows instead of being written into them.
+    shared = sys.stdout.isatty()
+    if sys.stderr.isatty() and path is not None:
         with path.open("rb") as handle:
             total = sum(1 for _ in handle)
     counts = {"rows": 0, "hit": 0, "match": 0, "error": 0}
@@ -163,17 +165,18 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
     records = screen_records(resolver, rows, options, workers)
     out, batch = _Writer(fmt, SCREEN_VIEW), _Batch()
     needed = fmt in ("table", "csv") or html_path is not None
-    bar = click.progressbar(length=total, file=sys.stderr, label="screening") \
-        if total and total > 1000 else None
+    # (show_pos: the bar's text changes with every row, so click draws it again each time.)
+    bar = click.progressbar(length=total, file=sys.stderr, label="screening",
+                            show_pos=True) if total and total > 1000 else None
     try:
         for text, flags in records:
             count(flags, counts)
             record = json.loads(text) if needed or flags & ERROR else {}
+            if bar is not None and (shared or flags & ERROR):
+                click.echo("\r\033[K", err=True, nl=False)  # rows and messages on lines of their own
             out.write(record, text)
             if html_path is not None:
                 kept.append(record)
-            if bar is not None and flags & ERROR:
-                click.echo("\r\033[K", err=True, nl=False)  # the message on its own line
             batch.row(f"line {record['line']}" if record else "", record.get("error"))
             if bar is not None:
                 bar.update(1)

@@ -28,16 +28,17 @@ def run(*args: str, stdin: str | None = None, cwd: Path | None = None
                           encoding="utf-8", timeout=120, cwd=cwd, env=env)
 
 
-def run_tty(*args: str) -> tuple[int, str, str]:
+def run_tty(*args: str, both: bool = False) -> tuple[int, str, str]:
     """Run the CLI with standard output on a pseudo-terminal, as a person at a terminal
-    sees it: (exit code, output with \\n line ends, standard error)."""
+    sees it: (exit code, output with \\n line ends, standard error). With ``both``,
+    standard error goes to the same terminal (and comes back in the output)."""
     import pty
 
     assert ALIASKIT
     master, slave = pty.openpty()
     env = {**os.environ, "NO_COLOR": "1"}
     process = subprocess.Popen([ALIASKIT, *args], stdin=subprocess.DEVNULL, stdout=slave,
-                               stderr=subprocess.PIPE, env=env)
+                               stderr=slave if both else subprocess.PIPE, env=env)
     os.close(slave)
     chunks = []
     while True:
@@ -49,8 +50,7 @@ def run_tty(*args: str) -> tuple[int, str, str]:
             break
         chunks.append(chunk)
     os.close(master)
-    assert process.stderr
-    err = process.stderr.read().decode()
+    err = process.stderr.read().decode() if process.stderr else ""
     code = process.wait(timeout=60)
     return code, b"".join(chunks).decode().replace("\r\n", "\n"), err
 
@@ -615,3 +615,18 @@ def test_a_list_of_problems_has_one_line_each(tmp_path: Path) -> None:
     lines = result.stderr.splitlines()
     assert result.returncode == 1 and "\\n" not in result.stderr
     assert lines[0].endswith("2 malformed row(s):") and lines[1].startswith("aliaskit:   row 1")
+
+
+def test_screen_progress_bar_stays_below_the_table(tmp_path: Path) -> None:
+    """On a terminal, the bar (standard error) was written into the table's lines
+    (standard output): its line is now cleared before each row and drawn after it."""
+    listed = tmp_path / "list.jsonl"
+    listed.write_text('{"id": "a", "name": "Kabul"}\n', encoding="utf-8")
+    names = tmp_path / "names.txt"
+    names.write_text("Kabul\nHerat\n\n" * 500, encoding="utf-8")
+    code, out, _ = run_tty("screen", str(names), "--against", str(listed), both=True)
+    lines = [line.rsplit("\r", 1)[-1] for line in out.split("\n")]
+    rows = [line for line in lines if " Kabul " in line or " Herat " in line]
+    assert code == 1 and len(rows) == 1000
+    assert not any("screening" in line for line in rows)
+    assert "screening" in out and "1500/1500" in out
