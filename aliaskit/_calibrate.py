@@ -12,7 +12,6 @@ and :func:`profile_text` writes it in data/profiles.txt's format.
 
 from __future__ import annotations
 
-import io
 import json
 import random
 from collections import defaultdict
@@ -168,9 +167,9 @@ def _read_jsonl(text: str, where: str) -> list[LabelledPair]:
 def _read_csv(text: str, where: str) -> list[LabelledPair]:
     # The CSV reader of gazetteers: a record's line is where it starts, and a quote left
     # open is reported on its own line.
-    from ._gazetteer import RowError, csv_rows
+    from ._gazetteer import RowError, csv_rows_of_text
 
-    rows = csv_rows(io.BytesIO(text.removeprefix("\ufeff").encode("utf-8", "surrogateescape")))
+    rows = csv_rows_of_text(text)
     first = next(rows, None)
     columns = [] if first is None or isinstance(first[1], RowError) else [c.strip() for c in first[1]]
     missing = [c for c in ("name1", "name2", "is_match") if c not in columns]

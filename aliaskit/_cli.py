@@ -29,7 +29,14 @@ from ._cluster import cluster
 from ._compare import Profile, compare, load_profile
 from ._display import _is_unsafe, _nothing_unsafe, visible
 from ._errors import AliaskitError
-from ._gazetteer import RowError, csv_rows, decoded_lines, read_gazetteer
+from ._gazetteer import (
+    RowError,
+    byte_lines,
+    csv_rows_of_text,
+    decode_line,
+    decoded_lines,
+    read_gazetteer,
+)
 from ._judgements import Judgement, Judgements
 from ._judgements import now as judgement_now
 from ._keys import metaphone_key, nysiis_key, phonetic_key
@@ -284,21 +291,13 @@ def _check_encoding(encoding: str) -> None:
 
 def _decode_line(raw: bytes, encoding: str, errors: str) -> tuple[str, str | None]:
     """A line's text and None, or (its bytes shown as escapes, the reason) if not valid."""
-    try:
-        return raw.decode(encoding, errors=errors), None
-    except UnicodeDecodeError as exc:
-        return (raw.decode(encoding, errors="backslashreplace"),
-                f"not valid {encoding} (byte {exc.start + 1}); use --encoding, or --errors replace")
+    text, bad = decode_line(raw, encoding, errors)
+    if bad is None:
+        return text, None
+    return text, f"not valid {encoding} (byte {bad}); use --encoding, or --errors replace"
 
 
 Item = tuple[int, str, str | None]
-
-
-def _byte_lines(encoding: str) -> bool:
-    """True when a line of text in ``encoding`` ends at a b"\\n" byte (UTF-8, Latin-1,
-    cp1256...), so that lines can be split, and each checked, before decoding; not in
-    UTF-16 or UTF-32."""
-    return "\n".encode(encoding) == b"\n"
 
 
 def _argument_error(text: str) -> str | None:
@@ -338,7 +337,7 @@ def _inputs(names: tuple[str, ...], encoding: str = "utf-8", errors: str = "stri
     if sys.stdin is None or sys.stdin.isatty():
         raise click.UsageError("give names as arguments or one per line on standard input")
     _check_encoding(encoding)
-    if not _byte_lines(encoding):
+    if not byte_lines(encoding):
         for number, line in decoded_lines(sys.stdin.buffer, encoding, errors):
             assert isinstance(line, str)  # (a bad byte raised: the stream cannot go on)
             yield number, line, None
@@ -714,7 +713,7 @@ def _read_names_file(path: str, column: str | None, encoding: str, errors: str) 
     _check_encoding(encoding)
     if column is None:
         items: list[Item] = []
-        if not _byte_lines(encoding):
+        if not byte_lines(encoding):
             lines = decoded_lines(io.BytesIO(_read_bytes(path)), encoding, errors)
             return [(n, text, None) for n, text in lines if isinstance(text, str)]
         raw_lines = _read_bytes(path).split(b"\n")
@@ -726,8 +725,7 @@ def _read_names_file(path: str, column: str | None, encoding: str, errors: str) 
         return items
     # The CSV reader of gazetteers: a byte-order mark (as Excel writes) is dropped, and a
     # quote left open is an error of its row, not the rest of the file read as one field.
-    text = _read_text_file(path, encoding, errors).removeprefix("\ufeff")
-    records = csv_rows(io.BytesIO(text.encode("utf-8", errors="surrogateescape")))
+    records = csv_rows_of_text(_read_text_file(path, encoding, errors))
     first = next(records, None)
     header = [] if first is None or isinstance(first[1], RowError) else [h.strip() for h in first[1]]
     if column not in header:

@@ -18,7 +18,7 @@ from ._errors import AliaskitError, InvalidNameError
 from ._judgements import Judgement, Judgements, name_key
 from ._keys import variant_index
 from ._normalize import name_parts, normalize
-from ._resolve import Resolver
+from ._resolve import Resolver, names_list
 from ._types import Cluster, ClusterMember, Entity, Kind, _require_kind
 
 __all__ = ["cluster"]
@@ -72,13 +72,8 @@ def cluster(
     """
     _require_kind(kind)
     _profile(profile)
-    if isinstance(names, str):
-        raise TypeError("names must be a list of names, not one string")
     positions: dict[str, list[int]] = defaultdict(list)
-    for position, name in enumerate(names):
-        if not isinstance(name, str):
-            raise TypeError(f"name at position {position} is a {type(name).__name__}, "
-                            "not a string")
+    for position, name in enumerate(names_list(names)):
         positions[name].append(position)
     distinct = list(positions)
     entities = []

@@ -22,7 +22,7 @@ from typing import TypeAlias, cast
 
 import attrs
 
-from ._errors import DataFileError, InvalidArgumentError
+from ._errors import DataFileError, InvalidArgumentError, open_file
 
 _TRAILING_COMMENT = re.compile(r"\s{2,}#.*$")
 _CODEPOINT = re.compile(r"^U\+([0-9A-Fa-f]{4,6})$")
@@ -39,14 +39,11 @@ def data_dir() -> Path:
 
 def read_text(path: Path) -> str:
     """A UTF-8 text file (a byte-order mark is ignored), or a DataFileError saying why not."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataFileError("file not found", path=str(path)) from None
-    except IsADirectoryError:
-        raise DataFileError("is a directory, not a file", path=str(path)) from None
-    except OSError as exc:
-        raise DataFileError(f"cannot read the file ({exc.strerror})", path=str(path)) from None
+    with open_file(path) as handle:
+        try:
+            raw = handle.read()
+        except OSError as exc:
+            raise DataFileError(f"cannot read the file ({exc.strerror})", path=str(path)) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

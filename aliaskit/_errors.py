@@ -12,7 +12,8 @@ wrong *type* (a name that is not a string, a limit that is not an integer) raise
 from __future__ import annotations
 
 import json
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO, cast
 
 __all__ = ["AliaskitError", "DataFileError", "InvalidArgumentError", "InvalidNameError"]
 
@@ -59,3 +60,16 @@ def parse_json(text: str | bytes) -> Any:
         raise json.JSONDecodeError("nested too deeply", "", 0) from None
     except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
         raise json.JSONDecodeError(str(exc).split(":")[0], "", 0) from None
+
+
+def open_file(path: Path, mode: str = "rb") -> BinaryIO:
+    """``path`` opened in the binary ``mode``; a :class:`DataFileError` naming it when it
+    cannot be: missing, a directory, or not permitted."""
+    try:
+        return cast(BinaryIO, open(path, mode))
+    except FileNotFoundError:
+        raise DataFileError("file not found", path=str(path)) from None
+    except IsADirectoryError:
+        raise DataFileError("is a directory, not a file", path=str(path)) from None
+    except OSError as exc:
+        raise DataFileError(f"cannot open the file ({exc.strerror})", path=str(path)) from None

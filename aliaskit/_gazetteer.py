@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ._errors import AliaskitError, DataFileError
+from ._errors import AliaskitError, DataFileError, open_file
 from ._normalize import normalize
 from ._types import Alias, Entity
 
@@ -36,10 +36,6 @@ FORMATS = ("jsonl", "csv", "ftm", "ofac", "un", "geonames")
 GeoNames dump."""
 
 ErrorHandler = Callable[[DataFileError], None]
-
-_OWN_FIELDS = {"id", "name", "kind", "aliases", "description", "birth_dates", "countries",
-               "source"}
-
 
 class RowError(AliaskitError):
     """One malformed row: raised inside an importer, reported with its line."""
@@ -61,6 +57,22 @@ def _entity(record: Any) -> Entity:
     return check_names(Entity.from_dict(record))
 
 
+def byte_lines(encoding: str) -> bool:
+    """True when a line of text in ``encoding`` ends at the byte 0x0A (UTF-8, Latin-1,
+    cp1256...), so that lines can be split, and each checked, before decoding; not in
+    UTF-16 or UTF-32."""
+    return "\n".encode(encoding) == b"\n"
+
+
+def decode_line(raw: bytes, encoding: str, errors: str) -> tuple[str, int | None]:
+    """A line's text and None, or, when it is not valid in ``encoding``, its bytes shown
+    as escapes and the position (from 1) of the first bad byte."""
+    try:
+        return raw.decode(encoding, errors=errors), None
+    except UnicodeDecodeError as exc:
+        return raw.decode(encoding, errors="backslashreplace"), exc.start + 1
+
+
 def decoded_lines(handle: BinaryIO, encoding: str = "utf-8", errors: str = "strict"
                   ) -> Iterator[tuple[int, str | RowError]]:
     """Numbered lines of a text file (a UTF-8 byte-order mark is ignored), each without
@@ -68,7 +80,7 @@ def decoded_lines(handle: BinaryIO, encoding: str = "utf-8", errors: str = "stri
     place (its ``text`` shows the bytes as escapes). In an encoding whose line end is not
     the byte 0x0A (UTF-16, UTF-32) the text is decoded as a stream, and a bad byte is a
     DataFileError for the whole input."""
-    if "\n".encode(encoding) != b"\n":
+    if not byte_lines(encoding):
         text = io.TextIOWrapper(handle, encoding=encoding, errors=errors, newline=None)
         number = 0
         try:
@@ -83,11 +95,12 @@ def decoded_lines(handle: BinaryIO, encoding: str = "utf-8", errors: str = "stri
     for number, raw in enumerate(handle, start=1):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
-        try:
-            yield number, raw.decode(encoding, errors=errors).rstrip("\r\n")
-        except UnicodeDecodeError as exc:
-            error = RowError(f"not valid {encoding} at byte {exc.start + 1}")
-            error.text = raw.decode(encoding, errors="backslashreplace").rstrip("\r\n")
+        decoded, bad = decode_line(raw, encoding, errors)
+        if bad is None:
+            yield number, decoded.rstrip("\r\n")
+        else:
+            error = RowError(f"not valid {encoding} at byte {bad}")
+            error.text = decoded.rstrip("\r\n")
             yield number, error
 
 
@@ -170,6 +183,12 @@ def csv_rows(handle: BinaryIO, *, encoding: str = "utf-8", errors: str = "strict
         yield from csv_rows_of(rest, options)
 
 
+def csv_rows_of_text(text: str) -> Iterator[tuple[int, list[str] | RowError]]:
+    """:func:`csv_rows` of a file's text already decoded (a byte-order mark, as Excel
+    writes, is dropped)."""
+    return csv_rows(io.BytesIO(text.removeprefix("\ufeff").encode("utf-8", "surrogateescape")))
+
+
 def csv_rows_of(lines: list[tuple[int, str]], options: dict[str, Any]
                 ) -> Iterator[tuple[int, list[str] | RowError]]:
     """:func:`csv_rows` of lines already read (after a quote that was never closed)."""
@@ -237,18 +256,6 @@ def detect_format(path: Path) -> str:
             f"{', '.join(FORMATS[2:])}, or name the format (format= in Python, --list-format "
             "for aliaskit screen and index)", path=str(path))
     return fmt
-
-
-def open_file(path: Path) -> BinaryIO:
-    """``path`` opened to read bytes; a DataFileError naming it when it cannot be."""
-    try:
-        return path.open("rb")
-    except FileNotFoundError:
-        raise DataFileError("file not found", path=str(path)) from None
-    except IsADirectoryError:
-        raise DataFileError("is a directory, not a file", path=str(path)) from None
-    except OSError as exc:
-        raise DataFileError(f"cannot read the file ({exc.strerror})", path=str(path)) from None
 
 
 def _records(path: Path, fmt: str) -> Iterator[tuple[str, int, Entity | RowError]]:

@@ -30,8 +30,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
-from ._errors import AliaskitError, DataFileError, parse_json
-from ._gazetteer import RowError, alias_list, check_names, csv_rows, decoded_lines, open_file
+from ._errors import AliaskitError, DataFileError, open_file, parse_json
+from ._gazetteer import RowError, alias_list, check_names, csv_rows, decoded_lines
 from ._types import Alias, Entity, Kind
 
 __all__ = ["READERS", "sniff"]

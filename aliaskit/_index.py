@@ -38,7 +38,7 @@ from typing import IO, TYPE_CHECKING, Any, SupportsIndex, overload
 
 import attrs
 
-from ._errors import AliaskitError, DataFileError, InvalidArgumentError, parse_json
+from ._errors import AliaskitError, DataFileError, InvalidArgumentError, open_file, parse_json
 from ._prerank import SIGNATURE_BITS
 from ._types import Alias, Entity, Mention
 
@@ -914,7 +914,7 @@ def update_file(path: str | Path, *, add: Iterable[Entity] = (), remove: Iterabl
         counts[entity.id] = len(entity.names)
     result = FileUpdate(delta, len(counts), sum(counts.values()), len(segments) + 1, size - end)
     if target.resolve() == Path(path).resolve():
-        with _opened(target, "r+b") as appended:
+        with open_file(target, "r+b") as appended:
             appended.truncate(end)  # an interrupted update's part, if any
             appended.seek(end)
             appended.write(framed)
@@ -928,14 +928,6 @@ def update_file(path: str | Path, *, add: Iterable[Entity] = (), remove: Iterabl
 
         _atomic_write(target, write)
     return result
-
-
-def _opened(path: Path, mode: str) -> IO[bytes]:
-    """``open(path, mode)``, with an OSError as a DataFileError naming the file."""
-    try:
-        return open(path, mode)
-    except OSError as exc:
-        raise DataFileError(f"cannot open the file ({exc.strerror})", path=str(path)) from None
 
 
 def _copy(source: IO[bytes], out: IO[bytes], size: int) -> None:

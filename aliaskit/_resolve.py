@@ -458,6 +458,20 @@ def _is_partial_name(plan: _Plan, score: float) -> bool:
                                     for _, _, sim, method in plan.pairs)
 
 
+def names_list(names: Iterable[str]) -> list[str]:
+    """``names`` as a list, every one checked to be a string first (TypeError naming the
+    position; one string is not a list of names): a batch fails before any work, not
+    halfway through it."""
+    if isinstance(names, str):
+        raise TypeError("names must be a list of names, not one string")
+    listed = list(names)
+    for position, name in enumerate(listed):
+        if not isinstance(name, str):
+            raise TypeError(f"name at position {position} is a {type(name).__name__}, "
+                            "not a string")
+    return listed
+
+
 def _check_limit(limit: object) -> None:
     """TypeError unless ``limit`` is an int (not a bool); InvalidArgumentError below 1."""
     if isinstance(limit, bool) or not isinstance(limit, int):
@@ -1059,14 +1073,7 @@ class Resolver:
         Repeated names are resolved once. The options are checked first: a bad
         ``limit``, ``kind`` or ``profile`` raises instead, like :meth:`resolve`.
         """
-        if isinstance(names, str):
-            raise TypeError("names must be a list of names, not one string")
-        # Types first: a None halfway must not throw away the names resolved before it.
-        names = list(names)
-        for position, name in enumerate(names):
-            if not isinstance(name, str):
-                raise TypeError(f"name at position {position} is a {type(name).__name__}, "
-                                "not a string")
+        names = names_list(names)  # a None halfway must not throw away the work before it
         _check_limit(limit)
         _require_kind(kind)
         _profile(profile)
