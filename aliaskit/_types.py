@@ -80,6 +80,17 @@ def _field(kind: type, default: Any = attrs.NOTHING, *, optional: bool = False,
     return attrs.field(default=default, validator=validators)
 
 
+def _listed(values: object, what: str) -> tuple[Any, ...]:
+    """``values`` as a tuple, when they are a list of items; TypeError saying ``what``
+    otherwise (one string, a mapping, a single value: each iterates, wrongly or not at
+    all). The items are the caller's to check."""
+    if isinstance(values, str):
+        raise TypeError(f"{what}, not one string")
+    if isinstance(values, Mapping) or not isinstance(values, Iterable):
+        raise TypeError(f"{what}, not {type(values).__name__}")
+    return tuple(values)
+
+
 def _mapping(record: object, what: str) -> dict[str, Any]:
     """``record`` as a dict of str keys; TypeError if it is not a mapping."""
     if not isinstance(record, Mapping):
@@ -193,9 +204,7 @@ def _check_origin(instance: object, attribute: object, value: object) -> None:
 
 
 def _to_mentions(values: object) -> tuple[Mention, ...]:
-    if isinstance(values, (str, Mention)) or not isinstance(values, Iterable):
-        raise TypeError(f"mentions must be a list of Mention, not {type(values).__name__}")
-    out = tuple(values)
+    out = _listed(values, "mentions must be a list of Mention")
     for value in out:
         if not isinstance(value, Mention):
             raise TypeError(f"a mention must be a Mention, not {type(value).__name__}")
@@ -242,12 +251,8 @@ class Alias:
 
 
 def _to_aliases(values: Iterable[str | Alias]) -> tuple[Alias, ...]:
-    if isinstance(values, str):
-        raise TypeError("aliases must be a list of names, not one string")
-    if isinstance(values, Mapping) or not isinstance(values, Iterable):
-        raise TypeError(f"aliases must be a list of names, not {type(values).__name__}")
     aliases: list[Alias] = []
-    for value in values:
+    for value in _listed(values, "aliases must be a list of names"):
         if isinstance(value, Alias):
             aliases.append(value)
         elif isinstance(value, str):
@@ -272,11 +277,7 @@ def _year(text: str) -> int | None:
 
 
 def _to_strings(values: Iterable[str]) -> tuple[str, ...]:
-    if isinstance(values, str):
-        raise TypeError("expected a list of strings, not one string")
-    if isinstance(values, Mapping) or not isinstance(values, Iterable):
-        raise TypeError(f"expected a list of strings, not {type(values).__name__}")
-    out = tuple(values)
+    out = _listed(values, "expected a list of strings")
     for value in out:
         if not isinstance(value, str):
             raise TypeError(f"expected a list of strings, found {type(value).__name__}")
