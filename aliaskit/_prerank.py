@@ -250,12 +250,12 @@ def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
         if ratio >= top_ratio - PRERANK_MARGIN or overlap[k] >= top_share - PRERANK_MARGIN:
             ranked.append((-(ratio + overlap[k]) / 2, texts[rows[k]], k))
     ranked.sort()
-    close: list[tuple[float, float, int, str, str, int]] = []
+    close: list[tuple[float, tuple[float, int, str, str], int]] = []
     for negative, text, k in ranked[:PRERANK]:
         row = rows[k]
-        close.append((negative, -fuzz.ratio(normalized, text), len(text), text, names[row], row))
+        close.append((negative, _by_text(normalized, text, names[row]), row))
     close.sort()
-    kept = [item[5] for item in close]
+    kept = [item[2] for item in close]
     leaders = _diverse(kept, entity_of)[: max(MIN_RERANK, min(rerank, len(kept)))]
     owners = {entity_of[r] for r in leaders}
     if len(owners) < MIN_RERANK:
@@ -296,21 +296,27 @@ def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
     return out
 
 
+def _by_text(normalized: str, text: str, name: str) -> tuple[float, int, str, str]:
+    """How rows otherwise equal are ordered: the text closest to the query's first, then
+    the shorter, then by text and by the name as given (never by row order)."""
+    return -fuzz.ratio(normalized, text), len(text), text, name
+
+
 def _by_key_then_text(ratios: list[tuple[str, float, int]], rows: list[int],
                       texts: list[str], names: list[str], normalized: str) -> Iterator[int]:
     """The positions of ``ratios`` (best key similarity first), each run of equal key
-    similarity ordered by text similarity to the query, then length, then text, then the
-    name as given (a run at a time: the caller mostly needs one)."""
+    similarity ordered as :func:`_by_text` orders them (a run at a time: the caller mostly
+    needs one)."""
     i = 0
     while i < len(ratios):
         j = i
         while j < len(ratios) and ratios[j][1] == ratios[i][1]:
             j += 1
-        tied = [(-fuzz.ratio(normalized, texts[rows[k]]), len(texts[rows[k]]),
-                 texts[rows[k]], names[rows[k]], k) for _, _, k in ratios[i:j]]
+        tied = [(_by_text(normalized, texts[rows[k]], names[rows[k]]), k)
+                for _, _, k in ratios[i:j]]
         tied.sort()
         for item in tied:
-            yield item[4]
+            yield item[1]
         i = j
 
 
