@@ -85,6 +85,12 @@ def score(texts: dict[str, tuple[str, set[tuple[int, int, str]]]], limit: dict[s
             "outside_scope": outside}
 
 
+def summary(r: dict[str, float]) -> str:
+    """The line that sums up a :func:`score`."""
+    return (f"  precision {r['precision']:.3f}, recall {r['recall']:.3f} (tp {r['tp']}, "
+            f"fp {r['fp']}, fn {r['fn']}; {r['outside_scope']} links outside the gold's scope)")
+
+
 def main() -> None:
     report: dict[str, object] = {"machine": machine()}
     gold = seed_gold()
@@ -96,24 +102,18 @@ def main() -> None:
             limit[name] = text.index("\nExplore\n") + 1
     print("seeds (gold = reference provenance):")
     report["seeds"] = r = score(seeds, limit)
-    print(f"  precision {r['precision']:.3f}, recall {r['recall']:.3f} "
-          f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']}; {r['outside_scope']} links "
-          "outside the gold's scope)")
+    print(summary(r))
     articles = article_gold()
     if articles:
         print("test articles (hand-annotated, other spellings):")
         report["articles"] = r = score(articles, {})
-        print(f"  precision {r['precision']:.3f}, recall {r['recall']:.3f} "
-              f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']}; {r['outside_scope']} links "
-              "outside the gold's scope)")
+        print(summary(r))
 
     heldout = article_gold(HELDOUT)
     if heldout:
         print("held-out article (written after the linker; never used for changes):")
         report["heldout"] = r = score(heldout, {})
-        print(f"  precision {r['precision']:.3f}, recall {r['recall']:.3f} "
-              f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']}; {r['outside_scope']} links "
-              "outside the gold's scope)")
+        print(summary(r))
 
     corpus = [text[: limit.get(n, len(text))] for n, (text, _) in seeds.items()]
     corpus += [text for text, _ in articles.values()]
