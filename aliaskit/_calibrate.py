@@ -167,25 +167,26 @@ def _read_jsonl(text: str, where: str) -> list[LabelledPair]:
 def _read_csv(text: str, where: str) -> list[LabelledPair]:
     # The CSV reader of gazetteers: a record's line is where it starts, and a quote left
     # open is reported on its own line.
-    from ._gazetteer import RowError, csv_rows_of_text
+    from ._gazetteer import RowError, csv_header, csv_rows_of_text, field_count_error
 
     rows = csv_rows_of_text(text)
-    first = next(rows, None)
-    columns = [] if first is None or isinstance(first[1], RowError) else [c.strip() for c in first[1]]
-    missing = [c for c in ("name1", "name2", "is_match") if c not in columns]
-    if missing:
-        raise DataFileError(f"missing column(s) {', '.join(missing)} (columns: {', '.join(columns)}); "
-                            "expected name1, name2, is_match and optionally kind", path=where)
+    try:
+        columns = csv_header(rows, ("name1", "name2", "is_match"))
+    except RowError as exc:
+        raise DataFileError(f"{exc}; expected name1, name2, is_match and optionally kind",
+                            path=where, line=1) from None
+    if columns is None:
+        raise DataFileError("no header; expected name1, name2, is_match and optionally kind",
+                            path=where)
     pairs = []
     for number, row in rows:
         if isinstance(row, RowError):
             raise DataFileError(str(row), path=where, line=number)
+        error = field_count_error(row, columns)
+        if error is not None:
+            raise DataFileError(str(error), path=where, line=number)
         record = dict(zip(columns, row))
         try:
-            if len(row) > len(columns):
-                raise ValueError(f"{len(row)} fields where the header has {len(columns)}")
-            if len(row) < len(columns) and not {"name1", "name2", "is_match"} <= set(record):
-                raise ValueError("missing fields")
             pairs.append(LabelledPair(record["name1"], record["name2"],
                                       _label(record["is_match"], ""), _kind(record.get("kind")),
                                       number))

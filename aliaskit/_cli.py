@@ -28,13 +28,15 @@ from . import __version__
 from ._cluster import cluster
 from ._compare import Profile, compare, load_profile
 from ._display import _is_unsafe, _nothing_unsafe, visible
-from ._errors import AliaskitError
+from ._errors import AliaskitError, DataFileError
 from ._gazetteer import (
     RowError,
     byte_lines,
+    csv_header,
     csv_rows_of_text,
     decode_line,
     decoded_lines,
+    field_count_error,
     read_gazetteer,
 )
 from ._judgements import Judgement, Judgements
@@ -726,17 +728,19 @@ def _read_names_file(path: str, column: str | None, encoding: str, errors: str) 
     # The CSV reader of gazetteers: a byte-order mark (as Excel writes) is dropped, and a
     # quote left open is an error of its row, not the rest of the file read as one field.
     records = csv_rows_of_text(_read_text_file(path, encoding, errors))
-    first = next(records, None)
-    header = [] if first is None or isinstance(first[1], RowError) else [h.strip() for h in first[1]]
-    if column not in header:
-        raise AliaskitError(f"{path}: no column {column!r} (columns: {', '.join(header)})")
+    try:
+        header = csv_header(records, (column,))
+    except RowError as exc:
+        raise DataFileError(str(exc), path=str(path), line=1) from None
+    if header is None:
+        raise DataFileError(f"no header; expected a column {column!r}", path=str(path))
     at = header.index(column)
     rows: list[Item] = []
     for number, row in records:
         if isinstance(row, RowError):
             rows.append((number, "", str(row)))
-        elif len(row) <= at:
-            rows.append((number, "", f"missing field {column!r}"))
+        elif (mismatch := field_count_error(row, header)) is not None:
+            rows.append((number, "", str(mismatch)))
         else:
             rows.append((number, row[at], None))
     return rows

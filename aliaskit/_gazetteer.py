@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -198,32 +198,54 @@ def csv_rows_of(lines: list[tuple[int, str]], options: dict[str, Any]
         yield number + offset, row
 
 
-def _rows_csv(handle: BinaryIO) -> Iterator[tuple[int, Any]]:
-    rows = csv_rows(handle)
+def csv_header(rows: Iterator[tuple[int, list[str] | RowError]], required: Sequence[str]
+               ) -> list[str] | None:
+    """The header of CSV ``rows`` (:func:`csv_rows`), its names stripped; None for a file
+    without rows. The header is what every CSV reader of the package (gazetteers,
+    screening inputs, ``cluster --column``, labelled pairs) reads first, and it is
+    refused the same way for all: a RowError when it cannot be read, repeats a column
+    or lacks one of ``required``."""
     first = next(rows, None)
     if first is None:
-        return
+        return None
     if isinstance(first[1], RowError):
-        yield first
-        return
+        raise first[1]
     header = [h.strip() for h in first[1]]
     repeated = sorted({h for h in header if header.count(h) > 1})
     if repeated:
-        yield 1, RowError(f"header repeats column(s): {', '.join(repeated)}")
-        return
-    missing = {"id", "name"} - set(header)
+        raise RowError(f"header repeats column(s): {', '.join(repeated)}")
+    missing = [c for c in required if c not in header]
     if missing:
-        yield 1, RowError(f"header lacks column(s): {', '.join(sorted(missing))}")
+        raise RowError(f"header lacks column(s) {', '.join(missing)} "
+                       f"(columns: {', '.join(header) or 'none'})")
+    return header
+
+
+def field_count_error(row: Sequence[str], header: Sequence[str]) -> RowError | None:
+    """The error of a CSV row whose number of fields is not its header's (every CSV
+    reader refuses such a row: its fields cannot be told apart)."""
+    if len(row) == len(header):
+        return None
+    fields = "1 field" if len(row) == 1 else f"{len(row)} fields"
+    return RowError(f"{fields} where the header has {len(header)}")
+
+
+def _rows_csv(handle: BinaryIO) -> Iterator[tuple[int, Any]]:
+    rows = csv_rows(handle)
+    try:
+        header = csv_header(rows, ("id", "name"))
+    except RowError as exc:
+        yield 1, exc
+        return
+    if header is None:
         return
     for number, row in rows:
         if isinstance(row, RowError):
             yield number, row
             continue
-        if len(row) > len(header):
-            yield number, RowError("more fields than the header has")
-            continue
-        if len(row) < len(header):
-            yield number, RowError("fewer fields than the header has")
+        error = field_count_error(row, header)
+        if error is not None:
+            yield number, error
             continue
         record: dict[str, Any] = {k: v for k, v in zip(header, row) if v != ""}
         for field in ("aliases", "birth_dates", "countries"):

@@ -20,7 +20,15 @@ from typing import Any
 import click
 
 from ._errors import AliaskitError, DataFileError, InvalidNameError, parse_json
-from ._gazetteer import FORMATS, RowError, csv_rows, decoded_lines, read_gazetteer
+from ._gazetteer import (
+    FORMATS,
+    RowError,
+    csv_header,
+    csv_rows,
+    decoded_lines,
+    field_count_error,
+    read_gazetteer,
+)
 from ._resolve import Resolver
 from ._types import Entity, Match
 
@@ -88,15 +96,13 @@ def read_inputs(path: Path | None, fmt: str, name_column: str = "name", *,
 def _csv_inputs(handle: Any, name_column: str, encoding: str, errors: str
                 ) -> Iterator[InputRow]:
     rows = csv_rows(handle, encoding=encoding, errors=errors)
-    first = next(rows, None)
-    if first is None:
+    try:
+        header = csv_header(rows, (name_column,))
+    except RowError as exc:
+        hint = "; use --name-column" if name_column not in str(exc) else ""
+        raise DataFileError(f"input {exc}{hint}", line=1) from None
+    if header is None:
         return
-    if isinstance(first[1], AliaskitError):
-        raise DataFileError(f"input header: {first[1]}", line=1)
-    header = [h.strip() for h in first[1]]
-    if name_column not in header:
-        raise DataFileError(f"input has no column {name_column!r} (columns: {', '.join(header)}); "
-                            "use --name-column")
     at = header.index(name_column)
     year_at = header.index("birth_year") if "birth_year" in header else None
     country_at = header.index("country") if "country" in header else None
@@ -105,9 +111,9 @@ def _csv_inputs(handle: Any, name_column: str, encoding: str, errors: str
             yield number, row.text, None, None, None, str(row)
             continue
         text = ",".join(row)
-        if len(row) != len(header):
-            yield number, text, None, None, None, (
-                f"{len(row)} fields where the header has {len(header)}")
+        error = field_count_error(row, header)
+        if error is not None:
+            yield number, text, None, None, None, str(error)
             continue
         yield _row(number, text, row[at], row[year_at] if year_at is not None else None,
                    row[country_at] if country_at is not None else None)

@@ -154,7 +154,7 @@ def test_read_pairs_reports_the_line(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match=r"pairs.csv:3: is_match must be"):
         read_pairs(path)
     path.write_text("left,right\nA,B\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match="missing column"):
+    with pytest.raises(DataFileError, match=r"lacks column\(s\) name1, name2, is_match"):
         read_pairs(path)
     jsonl = tmp_path / "pairs.jsonl"
     jsonl.write_text('{"name1": "Muttaqi", "name2": "Mottaki", "is_match": true}\n\n'

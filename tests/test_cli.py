@@ -245,7 +245,7 @@ def test_cluster_command(tmp_path: Path) -> None:
     assert records[0]["cluster"] == records[1]["cluster"] != records[3]["cluster"]
     assert records[2]["error"] and result.returncode == 1
     result = run("cluster", "--column", "nope", str(people))
-    assert result.returncode == 1 and "no column 'nope'" in result.stderr
+    assert result.returncode == 1 and "lacks column(s) nope" in result.stderr
 
 
 def test_malformed_gazetteer_rows_are_numbered(tmp_path: Path) -> None:
