@@ -198,13 +198,10 @@ def run_size(n_aliases: int, n_queries: int, n_brute: int, runs: int) -> dict[st
     shutil.rmtree(tmp)
 
     # Candidate generation recall: is the true entity among the rows the index returns?
-    from aliaskit._resolve import _extra_keys, _identity_keys
-
     found = 0
     sample = queries[: min(len(queries), 500)]
     for query, truth, _ in sample:
-        _, _, _, keys, groups = _identity_keys(query)
-        rows = resolver._candidates(keys, None, _extra_keys(groups))
+        rows = resolver._query_candidates(query, None)[3]
         found += any(resolver._entities[resolver._rows.entity[r]].id == truth for r in rows)
     result["candidate_recall"] = found / len(sample)
 
