@@ -23,6 +23,7 @@ from typing import NamedTuple
 import attrs
 
 from . import _data
+from ._compare import compare
 from ._errors import InvalidArgumentError, InvalidNameError
 from ._judgements import Judgements
 from ._keys import part_key
@@ -428,7 +429,7 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
             return None
         if exact_only and not exact:
             return None
-        matches = linker.resolve(span)
+        matches = [m for m in linker.resolve(span) if _in_own_script(span, m)]
         if not matches:
             return None
         best = matches[0]
@@ -489,6 +490,25 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
 
 
 @functools.lru_cache(maxsize=100_000)
+def _in_own_script(span: str, match: Match) -> bool:
+    """Does ``span`` match its entity in its own script, when the entity has names in
+    that script? Across scripts, a word is compared by its consonants alone (a
+    Perso-Arabic name has no short vowels), which in running text matches common words:
+    "Kind" and کانادا (Canada), "Seed" and سوئد (Sweden). The gazetteer's own spelling in
+    the text's script is what a mention must match; across scripts only when it has none.
+    """
+    if _in_script(span) == _in_script(match.alias.name):
+        return True
+    own = [n for n in match.entity.names if _in_script(n) == _in_script(span)]
+    return not own or max(compare(span, n, kind=match.entity.kind).score
+                          for n in own) >= LINK_THRESHOLD
+
+
+def _in_script(text: str) -> bool:
+    """Is ``text`` written in Perso-Arabic script (a letter of it)?"""
+    return any(_is_arabic(ch) for ch in text)
+
+
 def _normal(span: str) -> str:
     try:
         return " ".join(p.text for p in name_parts(span))

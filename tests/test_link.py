@@ -8,7 +8,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import CASES, REPO
+from conftest import CASES, REPO, load_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,6 +91,20 @@ def test_short_mentions_follow_the_document() -> None:
 
 def test_non_names_are_not_linked() -> None:
     assert link("On Monday the Iranian media said But nothing happened.") == []
+
+
+@pytest.mark.parametrize("case", load_csv("link_common_words.csv"), ids=lambda c: c["text"][:20])
+def test_english_words_do_not_link_by_the_consonants_of_a_persian_name(
+        case: dict[str, str]) -> None:
+    # Compared across scripts these words match the Persian names of countries (compare
+    # scores "Kind" / کانادا 0.96); in English text the entity's English names decide.
+    assert [(m.surface, m.entity.id) for m in link(case["text"])] == [], case["note"]
+
+
+def test_a_latin_spelling_still_links_through_the_persian_name_alone() -> None:
+    # An entity without a Latin name is found across scripts all the same.
+    resolver = Resolver([Entity(id="x", name="امیر خان متقی", kind="person")])
+    assert [m.entity.id for m in link("Amir Khan Muttaqi spoke.", resolver=resolver)] == ["x"]
 
 
 def test_custom_resolver_and_bad_input() -> None:
