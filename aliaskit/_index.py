@@ -816,6 +816,7 @@ def load_file(path: str | Path) -> Resolver:
         raise _corrupt(where, exc) from None
     resolver._rows = _Rows(owners, positions, normalized, sounds, names, data["signatures"])
     resolver._entities = _Entities(where, entities_blob, offsets, ids, starts, resolver._rows)
+    resolver._entity_ids = ids
     resolver._starts = starts
     resolver._row_layer, resolver._row_source = layer, source
     resolver._part_df = Counter(part_df)

@@ -221,12 +221,13 @@ def _first(item: tuple[int, str, Any]) -> int:
 
 def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
               overlap: list[float], sounds_of: list[str], texts: list[str],
-              entity_of: Sequence[int], names: list[str]) -> list[int]:
+              entity_of: Sequence[int], names: list[str], ids: Sequence[str]) -> list[int]:
     """The candidates worth comparing with a query, best first: the best names of the
     ``rerank`` leading entities among ``rows`` (at least MIN_RERANK), given the query's
     normalised text, its sorted part keys (``sounds``) and each row's
     :func:`key_overlap`; ``sounds_of``, ``texts``, ``entity_of`` and ``names`` are the
-    index's columns (part keys, normalised text, entity and name as given of each row).
+    index's columns (part keys, normalised text, entity and name as given of each row),
+    ``ids`` each entity's id.
     """
     # Pre-rank by the part keys in any order (sorted: "AMR MTK XN"): spellings of a name
     # share its keys, so the pre-rank sees through transliteration; and by the share of
@@ -240,20 +241,23 @@ def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
     # equal scores (the spellings of one name share its keys), the spelling closest to
     # the query's comes first, then the shorter name ("Massoud" before "Commander
     # Massoud" for the query "Massoud").
-    # Ties are broken by the names' texts, never by the order rows were added: the
-    # answer to a query must not depend on the order of the gazetteer (nor a cluster on
-    # the order of its names). Only rows of one name as given keep their index order.
+    # Ties are broken by the names' texts, then the entities' ids, never by the order
+    # rows were added: the answer to a query must not depend on the order of the
+    # gazetteer (nor a cluster on the order of its names), even among entities of the
+    # same name. Only rows of one entity's one name keep their index order.
     top_ratio: float = ratios[0][1]
     top_share = max(overlap)
-    ranked: list[tuple[float, str, int]] = []
+    ranked: list[tuple[float, str, str, str, int]] = []
     for _, ratio, k in ratios:
         if ratio >= top_ratio - PRERANK_MARGIN or overlap[k] >= top_share - PRERANK_MARGIN:
-            ranked.append((-(ratio + overlap[k]) / 2, texts[rows[k]], k))
+            row = rows[k]
+            ranked.append((-(ratio + overlap[k]) / 2, texts[row], names[row],
+                           ids[entity_of[row]], k))
     ranked.sort()
-    close: list[tuple[float, tuple[float, int, str, str], int]] = []
-    for negative, text, k in ranked[:PRERANK]:
+    close: list[tuple[float, tuple[float, int, str, str, str], int]] = []
+    for negative, text, _, _, k in ranked[:PRERANK]:
         row = rows[k]
-        close.append((negative, _by_text(normalized, text, names[row]), row))
+        close.append((negative, _by_text(normalized, text, names[row], ids[entity_of[row]]), row))
     close.sort()
     kept = [item[2] for item in close]
     leaders = _diverse(kept, entity_of)[: max(MIN_RERANK, min(rerank, len(kept)))]
@@ -262,7 +266,7 @@ def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
         # Fewer than MIN_RERANK entities lead (one entity's several spellings, "Balkh" and
         # "بلخ", can fill the places): the next entities by key similarity join, those of
         # equal key similarity in the order of their texts' similarity to the query's.
-        for k in _by_key_then_text(ratios, rows, texts, names, normalized):
+        for k in _by_key_then_text(ratios, rows, texts, names, normalized, entity_of, ids):
             if len(owners) >= MIN_RERANK:
                 break
             if entity_of[rows[k]] not in owners:
@@ -296,14 +300,17 @@ def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
     return out
 
 
-def _by_text(normalized: str, text: str, name: str) -> tuple[float, int, str, str]:
+def _by_text(normalized: str, text: str, name: str, entity_id: str
+             ) -> tuple[float, int, str, str, str]:
     """How rows otherwise equal are ordered: the text closest to the query's first, then
-    the shorter, then by text and by the name as given (never by row order)."""
-    return -fuzz.ratio(normalized, text), len(text), text, name
+    the shorter, then by text, by the name as given and by the entity's id (never by
+    row order)."""
+    return -fuzz.ratio(normalized, text), len(text), text, name, entity_id
 
 
 def _by_key_then_text(ratios: list[tuple[str, float, int]], rows: list[int],
-                      texts: list[str], names: list[str], normalized: str) -> Iterator[int]:
+                      texts: list[str], names: list[str], normalized: str,
+                      entity_of: Sequence[int], ids: Sequence[str]) -> Iterator[int]:
     """The positions of ``ratios`` (best key similarity first), each run of equal key
     similarity ordered as :func:`_by_text` orders them (a run at a time: the caller mostly
     needs one)."""
@@ -312,7 +319,7 @@ def _by_key_then_text(ratios: list[tuple[str, float, int]], rows: list[int],
         j = i
         while j < len(ratios) and ratios[j][1] == ratios[i][1]:
             j += 1
-        tied = [(_by_text(normalized, texts[rows[k]], names[rows[k]]), k)
+        tied = [(_by_text(normalized, texts[rows[k]], names[rows[k]], ids[entity_of[rows[k]]]), k)
                 for _, _, k in ratios[i:j]]
         tied.sort()
         for item in tied:

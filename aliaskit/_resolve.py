@@ -520,6 +520,10 @@ class Resolver:
     def __init__(self, entities: Iterable[Entity] = ()) -> None:
         self._entities: list[Entity] = []
         self._ids: dict[str, int] = {}
+        # Each entity's id by its index: what breaks ties between otherwise equal
+        # candidates (same-named entities), so that no answer depends on the order in
+        # which entities were added.
+        self._entity_ids: list[str] = []
         self._rows = _Rows()
         self._postings: dict[str, array[int]] = {}
         self._part_df: Counter[str] = Counter()
@@ -626,6 +630,7 @@ class Resolver:
                 raise type(error)(f"entity {entity.id!r}: {error}") from None
         index = len(self._entities)
         self._entities.append(entity)
+        self._entity_ids.append(entity.id)
         self._ids[entity.id] = index
         self._starts.append(len(self._rows.normalized))
         self._exact_rows = self._names_index = None
@@ -830,9 +835,11 @@ class Resolver:
             if plist is not None and len(plist) <= GRAM_BUDGET:
                 counts.update(plist)
         need = max(MIN_GRAMS, math.ceil(len(grams) * GRAM_SHARE))
-        ranked = sorted((-count, row) for row, count in counts.items()
-                        if count >= need and row not in taken)
-        return [row for _, row in ranked[:PAIR_TARGET]]
+        rows = self._rows
+        ranked = sorted((-count, rows.normalized[row], rows.names[row],
+                         self._entity_ids[rows.entity[row]], row)
+                        for row, count in counts.items() if count >= need and row not in taken)
+        return [item[-1] for item in ranked[:PAIR_TARGET]]
 
     # --- resolving --------------------------------------------------------------------
 
@@ -1047,7 +1054,8 @@ class Resolver:
             return rows
         overlap = self._overlap(rows, groups) if groups else [0.0] * len(rows)
         return shortlist(rows, normalized, sounds, rerank, overlap, self._rows.sounds,
-                         self._rows.normalized, self._rows.entity, self._rows.names)
+                         self._rows.normalized, self._rows.entity, self._rows.names,
+                         self._entity_ids)
 
     def exact(self, name: str, *, profile: str | Profile = "default") -> list[Match]:
         """Entities with a name equal to ``name`` after normalisation, best first.

@@ -366,3 +366,25 @@ def test_answers_do_not_depend_on_the_order_of_the_gazetteer() -> None:
         shuffled = names[:]
         rng.shuffle(shuffled)
         assert {tuple(sorted(m.name for m in g.members)) for g in cluster(shuffled)} == groups
+
+
+def test_same_named_entities_are_chosen_by_id_not_by_order() -> None:
+    """Among entities of the same name, which ones make the answer was the order they
+    were added (an audit screened 1,000 names against a shuffled list: 88 answers
+    differed); ties are broken by id, in the pre-rank and in the trigram stage."""
+    import random
+
+    named = [Entity(id=f"p{k:02d}", name="Mohammad Karimi", kind="person") for k in range(12)]
+    typo = [Entity(id=f"t{k:02d}", name="Chabahar", kind="place") for k in range(50)]
+    rng = random.Random(5)
+    answers = set()
+    for _ in range(4):
+        rng.shuffle(named)
+        rng.shuffle(typo)
+        resolver = Resolver(named + typo)
+        answers.add((tuple(m.entity.id for m in resolver.resolve("Mohammad Karimi", limit=3)),
+                     tuple(m.entity.id for m in resolver.resolve("Cahbahar", limit=3,
+                                                                  threshold=0.0))))
+    assert len(answers) == 1, answers
+    (people, places), = answers
+    assert people == ("p00", "p01", "p02") and places == ("t00", "t01", "t02")
