@@ -101,6 +101,17 @@ def test_english_words_do_not_link_by_the_consonants_of_a_persian_name(
     assert [(m.surface, m.entity.id) for m in link(case["text"])] == [], case["note"]
 
 
+def test_an_alias_flagged_ambiguous_needs_the_full_name_before() -> None:
+    # data/entities.toml flags "Khan" ambiguous for Ismail Khan: alone (or after
+    # another Khan) it is not settled; after "Ismail Khan" the text settles it.
+    for text in ("Khan said no.", "Sadiq Khan said no. Khan left."):
+        found = [(m.surface, m.ambiguous) for m in link(text)]
+        assert found == [("Khan", True)], text
+    after = link("Ismail Khan arrived. Khan said no.")
+    assert [(m.surface, m.entity.id, m.ambiguous, m.via) for m in after][-1] == (
+        "Khan", "person/ismail-khan", False, "document")
+
+
 def test_a_latin_spelling_still_links_through_the_persian_name_alone() -> None:
     # An entity without a Latin name is found across scripts all the same.
     resolver = Resolver([Entity(id="x", name="امیر خان متقی", kind="person")])
