@@ -369,9 +369,14 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
     lower = {w: _folded(w) for w in dict.fromkeys(texts)}  # words recur
     lowered = list(map(lower.__getitem__, texts))
     in_stop = list(map(stop.__contains__, lowered))
+    # A word that is a name of its own in the gazetteer does not make its neighbour part
+    # of a longer unknown name: "Kabul Herat highway", "Ghani Karzai rivalry" are two
+    # names side by side, where "Imran Khan" is one name that is not Khan's.
+    alone = {w: _normal(w) in linker.exact for w in dict.fromkeys(texts)}
     name_like = list(map(operator.and_, map(operator.contains, itertools.repeat(
         ("cap", "script")), kinds), map(operator.not_, map(
-            operator.or_, in_stop, map(titles.__contains__, lowered)))))
+            operator.or_, map(operator.or_, in_stop, map(titles.__contains__, lowered)),
+            map(alone.__getitem__, texts)))))
     # Prefix counts: words of the run up to k that are generic tail words, and that are
     # joining connectors written in lower case ("and", "of").
     tail_count = list(itertools.accumulate(map(tails.__contains__, lowered), initial=0))

@@ -101,6 +101,12 @@ def test_english_words_do_not_link_by_the_consonants_of_a_persian_name(
     assert [(m.surface, m.entity.id) for m in link(case["text"])] == [], case["note"]
 
 
+@pytest.mark.parametrize("case", load_csv("link_adjacent_names.csv"), ids=lambda c: c["text"][:24])
+def test_names_side_by_side_are_each_linked(case: dict[str, str]) -> None:
+    expected = case["surfaces"].split("|") if case["surfaces"] else []
+    assert [m.surface for m in link(case["text"])] == expected, case["note"]
+
+
 def test_an_alias_flagged_ambiguous_needs_the_full_name_before() -> None:
     # data/entities.toml flags "Khan" ambiguous for Ismail Khan: alone (or after
     # another Khan) it is not settled; after "Ismail Khan" the text settles it.
