@@ -92,7 +92,8 @@ list_errors_option = click.option(
 @click.option("--name-column", default="name", show_default=True, help="CSV column of the names.")
 @click.option("--kind", type=click.Choice(["person", "place", "org"]), help="Only entities of this kind.")
 @click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Hits per input row.")
+              help="Hits per input row (at least 6 candidates are compared; a larger limit "
+                   "compares more, and may find a better first hit among them).")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
               help="List every candidate scoring at least this much (is_match says which "
                    "are matches); default: matches and partial names only.")

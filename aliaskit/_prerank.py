@@ -260,7 +260,8 @@ def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
         close.append((negative, _by_text(normalized, text, names[row], ids[entity_of[row]]), row))
     close.sort()
     kept = [item[2] for item in close]
-    leaders = _diverse(kept, entity_of)[: max(MIN_RERANK, min(rerank, len(kept)))]
+    leaders = _leaders(_diverse(kept, entity_of), texts, entity_of,
+                       max(MIN_RERANK, min(rerank, len(kept))))
     owners = {entity_of[r] for r in leaders}
     if len(owners) < MIN_RERANK:
         # Fewer than MIN_RERANK entities lead (one entity's several spellings, "Balkh" and
@@ -325,6 +326,36 @@ def _by_key_then_text(ratios: list[tuple[str, float, int]], rows: list[int],
         for item in tied:
             yield item[1]
         i = j
+
+
+def _leaders(diverse: list[int], texts: list[str], entity_of: Sequence[int],
+             budget: int) -> list[int]:
+    """The rows of the entities worth comparing, from :func:`_diverse`'s order: the
+    entities whose best name is one of the first ``budget`` texts, at most ``budget``
+    entities of each text. Entities of the same name score alike, so they count as one
+    place: eleven "Homa Hosseini" must not crowd "Homa Rahimi" out of the comparisons
+    for "Hossein Homa Rahimi" (an answer that changed with ``limit``, which widens
+    the budget)."""
+    leaders: list[int] = []
+    per_text: dict[str, int] = {}
+    seen: set[int] = set()
+    for row in diverse:
+        entity = entity_of[row]
+        if entity in seen:
+            if len(per_text) < budget:
+                leaders.append(row)  # another name of a leading entity (as before)
+            continue
+        seen.add(entity)
+        text = texts[row]
+        count = per_text.get(text)
+        if count is None:
+            if len(per_text) < budget:
+                per_text[text] = 1
+                leaders.append(row)
+        elif count < budget:
+            per_text[text] = count + 1
+            leaders.append(row)
+    return leaders
 
 
 def _diverse(rows: list[int], entity_of: Sequence[int]) -> list[int]:

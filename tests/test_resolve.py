@@ -388,3 +388,20 @@ def test_same_named_entities_are_chosen_by_id_not_by_order() -> None:
     assert len(answers) == 1, answers
     (people, places), = answers
     assert people == ("p00", "p01", "p02") and places == ("t00", "t01", "t02")
+
+
+def test_namesakes_count_as_one_place_among_the_compared() -> None:
+    """Eleven entities named "Homa Hosseini" filled the pre-rank's places, so that
+    "Hossein Homa Rahimi" found Homa Hosseini (0.69) with the default limit and Homa
+    Rahimi (0.91) with limit=50 (an audit's synthetic list)."""
+    firsts = ["Ali", "Reza", "Karim", "Nasir", "Omid", "Farid", "Jamal", "Kamal", "Latif",
+              "Aziz"]
+    entities = [Entity(id=f"h{k:02d}", name="Homa Hosseini", kind="person") for k in range(11)]
+    # Other Rahimis make the surname common, so the pre-rank favours Hosseini.
+    entities += [Entity(id=f"x{k}", name=f"{first} Rahimi", kind="person")
+                 for k, first in enumerate(firsts)]
+    entities.append(Entity(id="r", name="Homa Rahimi", kind="person"))
+    resolver = Resolver(entities)
+    top = [resolver.resolve("Hossein Homa Rahimi", limit=limit, threshold=0.0)[0].entity.id
+           for limit in (1, 5, 50)]
+    assert top == ["r", "r", "r"]
