@@ -441,8 +441,14 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
         inside = (i > 0 and name_like[i - 1]) or (j < size_of_run and name_like[j])
         if inside and not (exact and not best.alias.ambiguous and not best.ambiguous):
             return None
-        short = len([p for p in name_parts(span) if p.is_identity]) == 1
-        if best.score >= LINK_THRESHOLD or best.confirmed or (short and best.entity.id in named):
+        if best.score >= LINK_THRESHOLD or best.confirmed:
+            return best
+        # Below the threshold, a one-word name of an entity this text named before
+        # ("Balkhi" after "Abdul Qahar Balkhi"), when the word is one of its names'
+        # words: "Pairs" is close to Paris, but no part of it.
+        parts = [p.text for p in name_parts(span) if p.is_identity]
+        if len(parts) == 1 and best.entity.id in named and any(
+                parts[0] in _normal(n).split() for n in best.entity.names):
             return best
         return None
 

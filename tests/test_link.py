@@ -107,6 +107,15 @@ def test_names_side_by_side_are_each_linked(case: dict[str, str]) -> None:
     assert [m.surface for m in link(case["text"])] == expected, case["note"]
 
 
+def test_a_near_word_is_not_a_partial_name_of_an_entity_named_before() -> None:
+    # Below the threshold a one-word name links to an entity named before only when it
+    # is one of its names' words: "Pairs" (0.59 against Paris) is not.
+    assert [m.surface for m in link("Paris talks began. Pairs of diplomats met.")] == ["Paris"]
+    found = link("Abdul Qahar Balkhi spoke. Balkhi said no.")
+    assert [(m.surface, m.entity.id) for m in found][-1] == (
+        "Balkhi", "person/abdul-qahar-balkhi")
+
+
 def test_an_alias_flagged_ambiguous_needs_the_full_name_before() -> None:
     # data/entities.toml flags "Khan" ambiguous for Ismail Khan: alone (or after
     # another Khan) it is not settled; after "Ismail Khan" the text settles it.
