@@ -29,6 +29,7 @@ from ._cluster import cluster
 from ._compare import Profile, compare, load_profile
 from ._display import _is_unsafe, _nothing_unsafe, visible
 from ._errors import AliaskitError, DataFileError
+from ._files import write_file
 from ._gazetteer import (
     RowError,
     byte_lines,
@@ -1243,7 +1244,7 @@ def calibrate_cmd(pairs: Path, objective: str, target: float | None, folds: int,
       $ aliaskit calibrate labelled.jsonl --objective recall --target 0.98 -o screening.txt
     """
     from . import _calibrate
-    from ._data import PROFILE_NAME
+    from ._data import PROFILE_NAME, parse_profiles
 
     # Checked before anything is read or written: a profile file is rewritten whole.
     if not PROFILE_NAME.fullmatch(name):
@@ -1266,17 +1267,10 @@ def calibrate_cmd(pairs: Path, objective: str, target: float | None, folds: int,
     if output is not None:
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         text = _calibrate.profile_text(result, pairs.name, when, __version__)
-        # Written aside and read back as compare and resolve will, then renamed over
-        # the file: a profile that cannot be loaded never replaces a good one.
-        aside = output.with_name(f".{output.name}.tmp")
-        try:
-            aside.write_text(text, encoding="utf-8")
-            load_profile(aside)
-            os.replace(aside, output)
-        except OSError as exc:
-            raise AliaskitError(f"{output}: {exc.strerror}") from None
-        finally:
-            aside.unlink(missing_ok=True)
+        # Read back as compare and resolve will before it is written: a profile that
+        # cannot be loaded never replaces a good one.
+        parse_profiles(text, output)
+        write_file(output, lambda handle: handle.write(text.encode("utf-8")))
         click.echo(f"wrote {output} (profile {name!r})", err=True)
     if plot_path is not None:
         _calibrate.plot(result, plot_path)

@@ -671,10 +671,15 @@ def load_profiles(path: str | Path) -> dict[str, Profile]:
     :class:`~aliaskit.DataFileError` with the file and line.
     """
     where = Path(path)
+    return parse_profiles(read_text(where), where)
+
+
+def parse_profiles(text: str, where: Path) -> dict[str, Profile]:
+    """:func:`load_profiles` of a file's text already read (or about to be written)."""
     fitted = dict(model().thresholds)
     bases: dict[str, Profile] = {}
     groups: dict[str, dict[str, float]] = {}
-    for row in _rows(read_text(where), where, min_fields=3):
+    for row in _rows(text, where, min_fields=3):
         name, field, description = row.fields
         base, _, group = name.partition("/")
         if not PROFILE_NAME.fullmatch(base):

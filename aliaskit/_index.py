@@ -39,6 +39,7 @@ from typing import IO, TYPE_CHECKING, Any, SupportsIndex, overload
 import attrs
 
 from ._errors import AliaskitError, DataFileError, InvalidArgumentError, open_file, parse_json
+from ._files import write_file
 from ._prerank import SIGNATURE_BITS
 from ._types import Alias, Entity, Mention
 
@@ -444,33 +445,6 @@ class _Postings(dict[str, "array[int]"]):
     __hash__ = None
 
 
-def _atomic_write(target: Path, write: Any) -> None:
-    """Write a file aside, then rename it over ``target``: a reader never sees half.
-
-    The file gets the mode a new file gets (mkstemp's is private to the owner; an index
-    is shared like any data file). A directory that is missing or not writable is a
-    DataFileError naming the file.
-    """
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                         dir=target.parent)
-    except OSError as exc:
-        raise DataFileError(f"cannot write the file ({exc.strerror})", path=str(target)) from None
-    try:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-        os.replace(temporary, target)
-    except BaseException as exc:
-        os.unlink(temporary)
-        if isinstance(exc, OSError) and not isinstance(exc, DataFileError):
-            raise DataFileError(f"cannot write the file ({exc.strerror or exc})",
-                                path=str(target)) from None
-        raise
-
-
 def _id_of(entities: list[Entity], index: int) -> str:
     if isinstance(entities, _Entities) and index < len(entities._ids):
         return entities._ids[index]
@@ -545,7 +519,7 @@ def save_index(resolver: Resolver, path: str | Path) -> None:
     meta = {"format": INDEX_FORMAT, "version": INDEX_VERSION, "writer": "aliaskit",
             "built_with": index_fingerprint(), "entities": len(live),
             "rows": len(columns["names"]), "layers": resolver._layers}
-    _atomic_write(Path(path), lambda handle: _write_parts(handle, meta, sections))
+    write_file(Path(path), lambda handle: _write_parts(handle, meta, sections))
 
 
 def _write_parts(handle: IO[bytes], meta: dict[str, Any], sections: dict[str, bytes]) -> None:
@@ -927,7 +901,7 @@ def update_file(path: str | Path, *, add: Iterable[Entity] = (), remove: Iterabl
                 _copy(source, out, end)
             out.write(framed)
 
-        _atomic_write(target, write)
+        write_file(target, write)
     return result
 
 

@@ -244,6 +244,31 @@ def test_a_bad_name_or_target_is_refused_before_anything_is_written(tmp_path: Pa
         assert kept.read_text(encoding="utf-8") == "keep\n"
 
 
+@pytest.mark.cli
+def test_calibrate_output_through_a_link_or_into_a_fifo(tmp_path: Path) -> None:
+    """The file a link points to is replaced, not the link; a FIFO stays a FIFO (as root,
+    renaming over -o /dev/null would have replaced the device with a regular file)."""
+    import stat
+    import threading
+
+    write_csv(tmp_path / "labelled.csv", labelled_pairs())
+    pairs = str(tmp_path / "labelled.csv")
+    target, link = tmp_path / "mine.txt", tmp_path / "link.txt"
+    target.write_text("keep\n", encoding="utf-8")
+    link.symlink_to(target.name)
+    result = run("calibrate", pairs, "-o", str(link), "--folds", "3")
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and load_profile(target).name == "calibrated"
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = run("calibrate", pairs, "-o", str(fifo), "--folds", "3")
+    reader.join(10)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and got == [target.read_bytes()]
+
+
 @pytest.mark.parametrize("text, line, message", [
     ('name1,name2,is_match\nTabriz,"Tab"ris,1\n', 2, "malformed CSV (',' expected"),
     ("name1,name2,is_match\nKabul,Herat,0,extra\n", 2, "4 fields where the header has 3"),

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aliaskit import DataFileError, Entity, InvalidArgumentError, Resolver
+from aliaskit._files import output_place
 from aliaskit._index import (
     _assemble,
     _delta_segment,
@@ -167,7 +171,7 @@ def test_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("aliaskit._index.os.replace", fail)
+    monkeypatch.setattr("aliaskit._files.os.replace", fail)
     with pytest.raises(DataFileError, match="disk full"):
         Resolver([Entity(id="b", name="Herat")]).save(path)
     assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["i.idx"]
@@ -362,3 +366,54 @@ def test_entities_and_postings_are_checked_when_first_used(tmp_path: Path) -> No
     with pytest.raises(DataFileError,
                        match=rf"field postings\[{re.escape(repr(keys[0]))}\]: row out of range"):
         Resolver.load(path)._postings[keys[0]]
+
+
+# --- where a saved file goes ------------------------------------------------------------
+
+
+def _reading(fifo: Path) -> tuple[threading.Thread, list[bytes]]:
+    """A reader on ``fifo``, as a writer into it needs one."""
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    return reader, got
+
+
+def test_output_place_keeps_special_files_and_follows_links(tmp_path: Path) -> None:
+    """Renamed over: a regular or new file, and the file a link points to (not the link).
+    Written in place: a FIFO, a directory (whose write then fails)."""
+    regular, fifo, link, dangling = (tmp_path / n for n in ("f.idx", "p", "l.idx", "d.idx"))
+    regular.write_bytes(b"")
+    os.mkfifo(fifo)
+    link.symlink_to(regular)
+    dangling.symlink_to(tmp_path / "new.idx")
+    real = tmp_path.resolve()
+    assert output_place(regular) == (real / "f.idx", True)
+    assert output_place(tmp_path / "missing.idx") == (real / "missing.idx", True)
+    assert output_place(link) == (real / "f.idx", True)
+    assert output_place(dangling) == (real / "new.idx", True)
+    assert output_place(fifo) == (real / "p", False)
+    assert output_place(tmp_path) == (real, False)
+
+
+def test_save_into_a_fifo_or_through_a_link(tmp_path: Path) -> None:
+    small = Resolver([Entity(id="a", name="Kabul")])
+    small.save(tmp_path / "expected.idx")
+    expected = (tmp_path / "expected.idx").read_bytes()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader, got = _reading(fifo)
+    small.save(fifo)
+    reader.join(10)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and got == [expected]
+    target, link = tmp_path / "target.idx", tmp_path / "link.idx"
+    target.write_bytes(b"old")
+    link.symlink_to(target.name)
+    small.save(link)
+    assert link.is_symlink() and target.read_bytes() == expected
+    update_file(link, remove=["a"], output=tmp_path / "link2.idx")
+    (tmp_path / "link3.idx").symlink_to(target.name)
+    update_file(tmp_path / "link2.idx", add=[Entity(id="b", name="Herat")],
+                output=tmp_path / "link3.idx")
+    assert (tmp_path / "link3.idx").is_symlink()
+    assert [e.id for e in Resolver.load(target).entities] == ["b"]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -130,3 +133,28 @@ def test_bad_index_files_are_refused_on_one_line(tmp_path: Path, kind: str) -> N
         assert result.returncode == 1 and result.stdout == "", args
         assert result.stderr.count("\n") == 1 and expected in result.stderr, result.stderr
         assert result.stderr.startswith(f"aliaskit: error: {bad}: ")
+
+
+def test_outputs_keep_a_fifo_and_follow_a_link(tmp_path: Path) -> None:
+    """-o into a FIFO writes into it (renaming over it would put a regular file in its
+    place; as root, -o /dev/null would replace the device); -o a link replaces the file
+    it points to and keeps the link."""
+    index = tmp_path / "i.idx"
+    run("index", "build", str(LIST), "-o", str(index))
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = run("index", "build", str(LIST), "-o", str(fifo))
+    reader.join(10)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and got == [index.read_bytes()]
+    target, link = tmp_path / "target.idx", tmp_path / "link.idx"
+    link.symlink_to(target.name)
+    for args in (["index", "build", str(LIST)], ["index", "compact", str(index)],
+                 ["index", "update", str(index), "--remove", "p1"]):
+        target.write_bytes(b"old")
+        result = run(*args, "-o", str(link))
+        assert result.returncode == 0, result.stderr
+        assert link.is_symlink() and target.read_bytes().startswith(b"aliaskit-index"), args
