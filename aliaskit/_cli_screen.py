@@ -28,6 +28,7 @@ from ._cli import (
     output_options,
 )
 from ._errors import AliaskitError, DataFileError
+from ._files import write_file
 from ._index import build_index, compact_file, read_ids, update_file
 from ._screen import (
     ERROR,
@@ -187,7 +188,9 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
     out.close()
     if html_path is not None:
         title = f"{path.name if path else 'stdin'} against {(against or index_path).name}"  # type: ignore[union-attr]
-        html_path.write_text(html_page(kept, title), encoding="utf-8")
+        page = html_page(kept, title).encode("utf-8")
+        # Interrupted (killed, disk full), the old page is kept rather than half a new one.
+        write_file(html_path, lambda handle: handle.write(page))
     click.echo(summary(counts), err=True)
     batch.finish()
 

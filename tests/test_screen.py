@@ -130,3 +130,28 @@ def test_review_page_shows_hidden_characters_and_keeps_persian_columns(tmp_path:
     records[0]["hits"][0]["rejected"] = True
     rejected = review_page(records[:1], "t")
     assert 'data-best="0.000000"' in rejected
+
+
+def test_review_page_is_replaced_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A screen killed while writing --html left half a page in place of the old one."""
+    from click.testing import CliRunner
+
+    from aliaskit._cli import cli
+
+    page = tmp_path / "review.html"
+    page.write_text("old page", encoding="utf-8")
+
+    def fail(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("aliaskit._files.os.replace", fail)
+    result = CliRunner().invoke(cli, ["screen", str(DIR / "input.jsonl"), "--against", LIST,
+                                      "--html", str(page)])
+    assert result.exit_code == 1 and page.read_text(encoding="utf-8") == "old page"
+    assert f"{page}: cannot write the file (No space left on device)" in str(result.exception)
+    assert [p.name for p in tmp_path.iterdir()] == ["review.html"]
+    monkeypatch.undo()
+    link = tmp_path / "link.html"
+    link.symlink_to(page.name)
+    run("screen", str(DIR / "input.jsonl"), "--against", LIST, "--html", str(link))
+    assert link.is_symlink() and page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
