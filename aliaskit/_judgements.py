@@ -67,16 +67,32 @@ def _check_str(instance: object, attribute: attrs.Attribute[str], value: object)
 def _check_time(instance: object, attribute: object, value: object) -> None:
     if not isinstance(value, str):
         raise TypeError(f"judgement time must be a string, not {type(value).__name__}")
-    if value and _parse_time(value) is None:
-        raise InvalidNameError(f"judgement time {value!r} is not an ISO 8601 date and time")
+    if not value:
+        return
+    try:
+        _utc(value)
+    except ValueError:
+        raise InvalidNameError(f"judgement time {value!r} is not an ISO 8601 date and time"
+                               ) from None
+    except OverflowError:
+        # Refused here, not where the date is shown: every command that shows it failed.
+        raise InvalidNameError(f"judgement time {value!r} is out of range (years 1 to 9999 "
+                               f"in UTC)") from None
+
+
+def _utc(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
 
 
 def _parse_time(value: str) -> datetime | None:
+    """``value`` in UTC; None when it is not a time or out of range."""
     try:
-        parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
-    except ValueError:
+        return _utc(value)
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
 
 
 def now() -> str:
@@ -112,7 +128,7 @@ class Judgement:
     def date(self) -> str:
         """The day of the decision (YYYY-MM-DD), or "" when no time was recorded."""
         parsed = _parse_time(self.time) if self.time else None
-        return parsed.astimezone(timezone.utc).strftime("%Y-%m-%d") if parsed else ""
+        return parsed.strftime("%Y-%m-%d") if parsed else ""
 
     def describe(self) -> str:
         """"rejected by <user> on <date>", "confirmed by ...", "unsure (...)", with the note."""

@@ -58,6 +58,10 @@ MALFORMED = [
     ('{"left": "", "right": "B", "judgement": "same"}', "left must not be empty"),
     ('{"left": "A", "right": 7, "judgement": "same"}', "right must be a string"),
     ('{"left": "A", "right": "B", "judgement": "same", "time": "yesterday"}', "not an ISO 8601"),
+    ('{"left": "A", "right": "B", "judgement": "same", "time": "9999-12-31T23:00:00-05:00"}',
+     "out of range"),
+    ('{"left": "A", "right": "B", "judgement": "same", "time": "0001-01-01T00:00:00+14:00"}',
+     "out of range"),
 ]
 
 
@@ -280,3 +284,18 @@ def test_judge_and_judgements_commands(tmp_path: Path) -> None:
     linked = aliaskit_cli("link", "--jsonl", "--judgements", str(reject), str(text))
     found = [(r["surface"], r["entity"]) for r in map(json.loads, linked.stdout.splitlines())]
     assert found and ("Ahmad Masood", "person/ahmad-massoud") not in found
+
+
+@pytest.mark.cli
+def test_a_time_out_of_range_in_utc_is_one_malformed_line(tmp_path: Path) -> None:
+    """A time valid as written but past year 9999 (or before year 1) in UTC crashed every
+    command that showed its date."""
+    path = tmp_path / "j.jsonl"
+    path.write_text('{"left": "Massoud", "right": "person/ahmad-massoud", "judgement": '
+                    '"different", "time": "9999-12-31T23:00:00-05:00"}\n', encoding="utf-8")
+    listed = aliaskit_cli("judgements", str(path), "--jsonl")
+    assert listed.returncode == 1 and f"{path}:1: " in listed.stderr
+    assert "out of range" in listed.stderr and "Traceback" not in listed.stderr
+    resolved = aliaskit_cli("resolve", "--jsonl", "--judgements", str(path), "--show-rejected",
+                            "Massoud")
+    assert resolved.returncode == 0 and "Traceback" not in resolved.stderr, resolved.stderr
