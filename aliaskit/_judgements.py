@@ -25,6 +25,7 @@ always is. ``unsure`` is recorded and listed, and changes nothing.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import json
 import os
@@ -276,6 +277,8 @@ class Judgements:
         ``where`` names it in the errors, e.g. a review page's export)."""
         items: list[Judgement] = []
         errors: list[DataFileError] = []
+        # Windows editors save one; every other file aliaskit reads accepts it.
+        raw = raw.removeprefix(codecs.BOM_UTF8)
         for number, line in enumerate(raw.split(b"\n"), start=1):
             if not line.strip():
                 continue

@@ -80,6 +80,16 @@ def test_a_malformed_line_is_reported_with_its_number_and_nothing_else_lost(
         Judgements.load(path, strict=True)
 
 
+def test_a_byte_order_mark_is_not_part_of_the_first_line(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    first = Judgement("Muttaqi", "Mottaki", "same")
+    path.write_bytes(b"\xef\xbb\xbf" + first.to_json().encode("utf-8") + b"\n")
+    loaded = Judgements.load(path, strict=True)
+    assert list(loaded) == [first] and [j.line for j in loaded] == [1]
+    Judgements.append(path, Judgement("Muttaqi", "Motaki", "same"))
+    assert [j.right for j in Judgements.load(path, strict=True)] == ["Mottaki", "Motaki"]
+
+
 def test_missing_file_is_empty_and_types_are_checked(tmp_path: Path) -> None:
     assert len(Judgements.load(tmp_path / "none.jsonl")) == 0
     with pytest.raises(TypeError):
