@@ -23,6 +23,7 @@ order, so :func:`aliaskit.read_gazetteer` reports every malformed row with its l
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -138,6 +139,18 @@ def _ofac_person_name(name: str) -> str:
 _SEP, _REC = "\x1f", "\x1e"  # unit and record separators: never in the list's text
 
 
+def _number(field: str, name: str) -> int:
+    """The numeric id ``field`` (the column ``name``), or a RowError saying it is not one."""
+    text = field.strip()
+    if text.isdecimal():
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python converts to an int
+            raise RowError(f"{name} {text[:20] + '...'!r} ({len(text)} digits) is not a "
+                           f"number") from None
+    raise RowError(f"{name} {field!r} is not a number")
+
+
 def _ofac_side(path: Path, columns: tuple[str, ...], keep: tuple[int, ...],
                problems: list[Record]) -> dict[int, str]:
     """An alt.csv or add.csv file: for each ent_num, the line numbers and ``keep``
@@ -154,10 +167,11 @@ def _ofac_side(path: Path, columns: tuple[str, ...], keep: tuple[int, ...],
                 problems.append((str(path), number, RowError(
                     f"expected {len(columns)} columns ({', '.join(columns)}), found {len(row)}")))
                 continue
-            if not row[0].strip().isdecimal():
-                problems.append((str(path), number, RowError(f"ent_num {row[0]!r} is not a number")))
+            try:
+                ent_num = _number(row[0], "ent_num")
+            except RowError as exc:
+                problems.append((str(path), number, exc))
                 continue
-            ent_num = int(row[0])
             packed = _SEP.join([str(number), *(row[k].replace(_SEP, " ").replace(_REC, " ")
                                                for k in keep)])
             previous = rows.get(ent_num)
@@ -188,10 +202,11 @@ def read_ofac(path: Path) -> Iterator[Record]:
                     f"expected {len(SDN_COLUMNS)} columns (ent_num, SDN_Name, SDN_Type, ..., "
                     f"Remarks), found {len(row)}")
                 continue
-            if not row[0].strip().isdecimal():
-                yield where, number, RowError(f"ent_num {row[0]!r} is not a number")
+            try:
+                ent_num = _number(row[0], "ent_num")
+            except RowError as exc:
+                yield where, number, exc
                 continue
-            ent_num = int(row[0])
             used.add(ent_num)
             try:
                 sdn_type = _ofac_value(row[2]).lower()
@@ -337,11 +352,11 @@ def _alternates(path: Path, ids: set[int], problems: list[Record]
                 problems.append((str(path), number, RowError(
                     f"expected {ALTERNATE_COLUMNS} tab-separated columns, found {len(fields)}")))
                 continue
-            if not fields[1].strip().isdecimal():
-                problems.append((str(path), number,
-                                 RowError(f"geonameid {fields[1]!r} is not a number")))
+            try:
+                place = _number(fields[1], "geonameid")
+            except RowError as exc:
+                problems.append((str(path), number, exc))
                 continue
-            place = int(fields[1])
             if place in ids and fields[2] not in GEONAMES_CODES and fields[3].strip():
                 found.setdefault(place, []).append(
                     (fields[3].strip(), fields[2], fields[6] == "1", fields[7] == "1"))
@@ -361,8 +376,10 @@ def read_geonames(path: Path) -> Iterator[Record]:
         with open_file(path) as handle:
             for raw in handle:
                 head = raw.split(b"\t", 1)[0]
+                # A bad id is reported when the row is read, below.
                 if head.isdigit():
-                    ids.add(int(head))
+                    with contextlib.suppress(RowError):
+                        ids.add(_number(head.decode("ascii"), "geonameid"))
         problems: list[Record] = []
         alternates = _alternates(alternate_path, ids, problems)
         yield from problems
@@ -378,10 +395,11 @@ def read_geonames(path: Path) -> Iterator[Record]:
                 yield where, number, RowError(
                     f"expected {GEONAMES_COLUMNS} tab-separated columns, found {len(fields)}")
                 continue
-            if not fields[0].strip().isdecimal():
-                yield where, number, RowError(f"geonameid {fields[0]!r} is not a number")
+            try:
+                place = _number(fields[0], "geonameid")
+            except RowError as exc:
+                yield where, number, exc
                 continue
-            place = int(fields[0])
             try:
                 name = fields[1].strip()
                 if not name:

@@ -136,3 +136,22 @@ def test_geonames_place_without_alternate_rows_keeps_its_column(tmp_path: Path) 
     (tmp_path / "ZZ.txt").write_text("\t".join(columns) + "\n", encoding="utf-8")
     [place] = read_gazetteer(tmp_path / "ZZ.txt", format="geonames", errors=lambda _: None)
     assert [a.name for a in place.aliases] == ["Qala-i Dawlatzai", "Dawlatzay"]
+
+
+@pytest.mark.parametrize("case", load_csv("importer_long_ids.csv"),
+                         ids=lambda c: c["written"])
+def test_an_id_of_more_digits_than_python_converts_is_a_bad_row(
+        tmp_path: Path, case: dict[str, str]) -> None:
+    """An id past Python's int conversion limit (4,300 digits) stopped the import with a
+    ValueError; it is one malformed row, with its line."""
+    folder = tmp_path / "list"
+    shutil.copytree((LISTS / case["file"]).parent, folder)
+    written = folder / case["written"]
+    lines = written.read_text(encoding="utf-8").count("\n")
+    long_id = ("1234567890" * 500)
+    with written.open("a", encoding="utf-8") as handle:
+        handle.write(case["row"].replace("{id}", long_id) + "\n")
+    _, problems = _summary(folder / Path(case["file"]).name)
+    found = [p for p in problems if Path(p.path or "").name == case["written"]
+             and p.line == lines + 1]
+    assert len(found) == 1 and case["expected"] in str(found[0]), problems
