@@ -71,6 +71,9 @@ _SECTIONS = (
 # "l" is narrower converts on load.
 _WIDE = "l" if array("l").itemsize == 8 else "q"
 _MAX_INT = 2**62
+# Deflate codes at most 258 bytes in two bits: no section inflates to more than this
+# many times its stored size (plus its few bytes of framing), whatever wrote it.
+_MAX_RATIO = 1032
 
 
 def load_index(path: str | Path) -> Resolver:
@@ -580,7 +583,10 @@ def _read_header(handle: IO[bytes], where: str) -> _Header:
     if len(start) < len(MAGIC) + _FRAME.size:
         raise DataFileError("not an aliaskit index file (truncated header)", path=where)
     length, crc = _FRAME.unpack(start[len(MAGIC):])
-    raw = handle.read(min(length, 1 << 30))
+    # Every length the file declares is checked against the file before anything is
+    # read or allocated: one flipped bit must not ask for exabytes.
+    size = _file_size(handle)
+    raw = handle.read(length) if length <= size - len(start) else b""
     if len(raw) != length or zlib.crc32(raw) != crc:
         raise DataFileError("not an aliaskit index file (truncated or damaged header)",
                             path=where)
@@ -619,10 +625,23 @@ def _read_header(handle: IO[bytes], where: str) -> _Header:
             f"{index_fingerprint()}; rebuild the index", path=where)
     offset = len(MAGIC) + _FRAME.size + length
     places = {}
-    for name, size, crc, inflated in sections:
-        places[name] = (offset, size, crc, inflated)
-        offset += size
+    for name, stored, crc, inflated in sections:
+        if offset + stored > size:
+            raise DataFileError(f"truncated index file (section {name} ends at byte "
+                                f"{offset + stored:,}, the file at {size:,})", path=where)
+        if inflated > stored * _MAX_RATIO + 64:
+            raise _corrupt(where, _BadField("(header).sections", f"section {name} cannot "
+                                            f"inflate from {stored:,} to {inflated:,} bytes"))
+        places[name] = (offset, stored, crc, inflated)
+        offset += stored
     return _Header(meta, places, offset)
+
+
+def _file_size(handle: IO[bytes]) -> int:
+    here = handle.tell()
+    size = handle.seek(0, os.SEEK_END)
+    handle.seek(here)
+    return size
 
 
 def _read_section(handle: IO[bytes], header: _Header, name: str, where: str) -> bytes:
@@ -668,6 +687,7 @@ def _segments(handle: IO[bytes], header: _Header, where: str, *, lenient: bool =
     """The delta segments after the base, and where the last whole one ends. A segment
     cut short is an error, unless ``lenient`` (an update, about to drop it); a whole
     segment that does not match its checksum always is."""
+    size = _file_size(handle)
     handle.seek(header.end)
     found: list[_Segment] = []
     offset = header.end
@@ -686,7 +706,8 @@ def _segments(handle: IO[bytes], header: _Header, where: str, *, lenient: bool =
         payload = b""
         if len(start) == len(DELTA_MAGIC) + _FRAME.size:
             length, crc = _FRAME.unpack(start[len(DELTA_MAGIC):])
-            payload = handle.read(length)
+            # No more than the file holds: a damaged length would ask for exabytes.
+            payload = handle.read(min(length, size - handle.tell()))
             if len(payload) < length and (zlib.crc32(payload) == crc or DELTA_MAGIC in payload):
                 raise DataFileError(f"corrupt aliaskit index file: update {number} (at byte "
                                     f"{offset:,}) has a damaged length", path=where)

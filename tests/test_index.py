@@ -8,6 +8,7 @@ import random
 import re
 import stat
 import threading
+import zlib
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,9 @@ from hypothesis import strategies as st
 from aliaskit import DataFileError, Entity, InvalidArgumentError, Resolver
 from aliaskit._files import output_place
 from aliaskit._index import (
+    _FRAME,
+    _SECTIONS,
+    MAGIC,
     _assemble,
     _delta_segment,
     _parts,
@@ -280,6 +284,11 @@ def test_an_interrupted_update_is_refused_then_dropped(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("at", "flip", "expected"), [
     (16, 4, "has a damaged length"),          # the length runs past a whole payload
     (15, 1, "has a damaged length|does not match its checksum"),  # one more or one less
+    # A high bit of the length: more than the interpreter can read (OverflowError) or
+    # allocate (MemoryError) was asked for before the length was checked.
+    (22, 0x80, "has a damaged length"),
+    (20, 0x80, "has a damaged length"),
+    (19, 0x01, "has a damaged length"),
     (5, 1, "does not start with an update marker"),
 ])
 def test_a_damaged_update_is_not_taken_for_an_interrupted_one(
@@ -342,6 +351,37 @@ def test_truncated_or_damaged_base_is_refused(tmp_path: Path) -> None:
         path.write_bytes(bytes(damaged))
         with pytest.raises(DataFileError, match=r"section \w+ does not match its checksum"):
             Resolver.load(path)
+
+
+@pytest.mark.parametrize(("field", "value", "expected"), [
+    # A section longer than the file: read whole before (MemoryError).
+    (1, 2**61, r"truncated index file \(section part_df ends at byte [\d,]+, the file at"),
+    (1, 10**9, r"truncated index file \(section part_df ends"),
+    # Inflating to more than deflate can: memory taken on the header's word.
+    (3, 2**40, r"corrupt aliaskit index file: field \(header\)\.sections: section part_df "
+               r"cannot inflate from [\d,]+ to 1,099,511,627,776 bytes"),
+])
+def test_a_header_claiming_more_than_the_file_holds_is_refused(
+        tmp_path: Path, field: int, value: int, expected: str) -> None:
+    """A header (its checksum recomputed) whose section lengths the file cannot hold is
+    refused before anything is read or allocated."""
+    path = tmp_path / "i.idx"
+    Resolver(_pool(random.Random(2), 20)).save(path)
+    update_file(path, remove=["e0"])
+    meta, sections, tail = _parts(path)
+    stored = [zlib.compress(sections[name], 1) for name, _ in _SECTIONS]
+    listed = [[name, len(data), zlib.crc32(data), len(sections[name])]
+              for (name, _), data in zip(_SECTIONS, stored)]
+    listed[[name for name, _ in _SECTIONS].index("part_df")][field] = value
+    header = json.dumps({**meta, "sections": listed}).encode()
+    path.write_bytes(MAGIC + _FRAME.pack(len(header), zlib.crc32(header)) + header
+                     + b"".join(stored) + tail)
+    before = path.read_bytes()
+    with pytest.raises(DataFileError, match=r"i\.idx: " + expected):
+        Resolver.load(path)
+    with pytest.raises(DataFileError, match=expected):
+        update_file(path, remove=["e1"])
+    assert path.read_bytes() == before
 
 
 def test_entities_and_postings_are_checked_when_first_used(tmp_path: Path) -> None:
