@@ -24,7 +24,7 @@ import attrs
 from . import _data
 from ._compare import Profile, compare, pair_script
 from ._data import PAIR_SCRIPTS, PROFILE_KINDS, read_text
-from ._errors import AliaskitError, DataFileError, InvalidNameError, parse_json
+from ._errors import AliaskitError, DataFileError, InvalidNameError, as_path, parse_json
 from ._judgements import name_key
 from ._types import Kind
 
@@ -134,9 +134,10 @@ def read_pairs(path: str | Path) -> list[LabelledPair]:
     optional ``kind``) or a JSON Lines file (objects with those keys; ``.jsonl`` /
     ``.json``, or a first character ``{``). Raises :class:`~aliaskit.DataFileError`
     with the line of the first malformed record."""
+    path = as_path(path)
     where = str(path)
-    text = read_text(Path(path))
-    if Path(path).suffix.lower() in (".jsonl", ".json") or text.lstrip().startswith("{"):
+    text = read_text(path)
+    if path.suffix.lower() in (".jsonl", ".json") or text.lstrip().startswith("{"):
         return _read_jsonl(text, where)
     return _read_csv(text, where)
 
@@ -409,6 +410,7 @@ def profile_text(result: Calibration, source: str, when: str, version: str) -> s
 def plot(result: Calibration, path: str | Path) -> None:
     """A PNG of precision, recall and F1 against the threshold, with the calibrated and
     bundled thresholds marked. Needs matplotlib (the ``docs`` extra)."""
+    path = as_path(path)
     try:
         import matplotlib
 

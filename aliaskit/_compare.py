@@ -78,6 +78,8 @@ def load_profile(path: str | Path, name: str | None = None) -> Profile:
     ``Resolver.resolve(name, profile=...)``, ``cluster(names, profile=...)``. Raises
     :class:`~aliaskit.DataFileError` for a missing or malformed file.
     """
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a string, not {type(name).__name__}")
     profiles = _data.load_profiles(path)
     if name is None:
         if len(profiles) == 1:

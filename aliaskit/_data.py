@@ -22,7 +22,7 @@ from typing import TypeAlias, cast
 
 import attrs
 
-from ._errors import DataFileError, InvalidArgumentError, open_file
+from ._errors import DataFileError, InvalidArgumentError, as_path, open_file
 
 _TRAILING_COMMENT = re.compile(r"\s{2,}#.*$")
 _CODEPOINT = re.compile(r"^U\+([0-9A-Fa-f]{4,6})$")
@@ -670,7 +670,7 @@ def load_profiles(path: str | Path) -> dict[str, Profile]:
     threshold for that group of pairs (see :class:`Profile`). Malformed lines raise
     :class:`~aliaskit.DataFileError` with the file and line.
     """
-    where = Path(path)
+    where = as_path(path)
     return parse_profiles(read_text(where), where)
 
 

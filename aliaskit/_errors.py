@@ -12,6 +12,7 @@ wrong *type* (a name that is not a string, a limit that is not an integer) raise
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
@@ -73,3 +74,19 @@ def open_file(path: Path, mode: str = "rb") -> BinaryIO:
         raise DataFileError("is a directory, not a file", path=str(path)) from None
     except OSError as exc:
         raise DataFileError(f"cannot open the file ({exc.strerror})", path=str(path)) from None
+
+
+def as_path(path: object, what: str = "path") -> Path:
+    """``path`` (a str or path object) as a Path; TypeError for anything else, and a
+    DataFileError for a name with a NUL byte, which no file can have.
+
+    An int or a bool would be taken by ``open`` for a file descriptor: reading an index
+    from ``True`` closed standard output.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{what} must be a str or Path, not {type(path).__name__}")
+    result = Path(path)
+    if "\0" in str(result):
+        raise DataFileError("not a valid file name (it holds a NUL byte)",
+                            path=str(result).replace("\0", "\\0"))
+    return result

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from ._errors import DataFileError
+from ._errors import DataFileError, as_path
 
 
 def output_place(target: Path) -> tuple[Path, bool]:
@@ -41,8 +41,7 @@ def write_file(target: Path, write: Callable[[IO[bytes]], object]) -> None:
     never sees half, and a failed write leaves the old file. The file gets the mode a new
     file gets (mkstemp's is private to the owner; an output is shared like any data file).
     """
-    if "\0" in str(target):
-        raise DataFileError("not a valid file name (it holds a NUL byte)", path=str(target))
+    target = as_path(target)
     real, aside = output_place(target)
     if not aside:
         try:

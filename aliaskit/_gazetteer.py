@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ._errors import AliaskitError, DataFileError, open_file
+from ._errors import AliaskitError, DataFileError, as_path, open_file
 from ._normalize import normalize
 from ._types import Alias, Entity
 
@@ -301,8 +301,7 @@ def iter_gazetteer(path: str | Path, *, format: str | None = None,
     on; without, the problems are gathered and raised as one DataFileError once the file
     has been read.
     """
-    if not isinstance(path, (str, Path)):
-        raise TypeError(f"path must be a str or Path, not {type(path).__name__}")
+    path = as_path(path)
     if format is not None and not isinstance(format, str):
         raise TypeError(f"format must be a string, not {type(format).__name__}")
     if errors is not None and not callable(errors):

@@ -38,7 +38,14 @@ from typing import IO, TYPE_CHECKING, Any, SupportsIndex, overload
 
 import attrs
 
-from ._errors import AliaskitError, DataFileError, InvalidArgumentError, open_file, parse_json
+from ._errors import (
+    AliaskitError,
+    DataFileError,
+    InvalidArgumentError,
+    as_path,
+    open_file,
+    parse_json,
+)
 from ._files import write_file
 from ._prerank import SIGNATURE_BITS
 from ._types import Alias, Entity, Mention
@@ -522,7 +529,7 @@ def save_index(resolver: Resolver, path: str | Path) -> None:
     meta = {"format": INDEX_FORMAT, "version": INDEX_VERSION, "writer": "aliaskit",
             "built_with": index_fingerprint(), "entities": len(live),
             "rows": len(columns["names"]), "layers": resolver._layers}
-    write_file(Path(path), lambda handle: _write_parts(handle, meta, sections))
+    write_file(as_path(path), lambda handle: _write_parts(handle, meta, sections))
 
 
 def _write_parts(handle: IO[bytes], meta: dict[str, Any], sections: dict[str, bytes]) -> None:
@@ -741,6 +748,7 @@ def load_file(path: str | Path) -> Resolver:
     """Resolver.load: the base, checked, then each delta segment replayed."""
     from ._resolve import Resolver, _Rows
 
+    path = as_path(path)
     where = str(path)
     try:
         with open(path, "rb") as handle:
@@ -857,6 +865,8 @@ def update_file(path: str | Path, *, add: Iterable[Entity] = (), remove: Iterabl
     update was interrupted (then the incomplete segment is dropped) is handled as
     :meth:`Resolver.load` does: :class:`~aliaskit.DataFileError`.
     """
+    path = as_path(path)
+    output = None if output is None else as_path(output, "output")
     new, gone = _delta_args(add, remove)
     where = str(path)
     target = Path(output) if output is not None else Path(path)
@@ -946,6 +956,8 @@ def _load_prefix(path: Path, end: int) -> Resolver:
 def compact_file(path: str | Path, output: str | Path | None = None) -> Resolver:
     """Rewrite a saved index whole, its delta segments applied: the file a rebuild from
     the same entities writes (and loads fastest)."""
+    path = as_path(path)
+    output = None if output is None else as_path(output, "output")
     resolver = load_file(path)
     resolver.save(output if output is not None else path)
     return resolver

@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._errors import AliaskitError, DataFileError, InvalidNameError, parse_json
+from ._errors import AliaskitError, DataFileError, InvalidNameError, as_path, parse_json
 from ._parsing import _parse
 
 __all__ = ["Judgement", "JudgementValue", "Judgements"]
@@ -261,9 +261,10 @@ class Judgements:
         A malformed line is kept out and reported in :attr:`errors` with its line number;
         with ``strict=True`` the first one raises :class:`~aliaskit.DataFileError` instead.
         """
+        path = as_path(path)
         where = str(path)
         try:
-            raw = Path(path).read_bytes()
+            raw = path.read_bytes()
         except FileNotFoundError:
             return cls(latest_wins=latest_wins)
         except OSError as exc:
@@ -275,6 +276,10 @@ class Judgements:
               strict: bool = False) -> Judgements:
         """The judgements of the JSON Lines text ``raw`` (as :meth:`load` reads a file;
         ``where`` names it in the errors, e.g. a review page's export)."""
+        if not isinstance(raw, (bytes, bytearray)):
+            raise TypeError(f"raw must be bytes, not {type(raw).__name__}")
+        if not isinstance(where, str):
+            raise TypeError(f"where must be a string, not {type(where).__name__}")
         items: list[Judgement] = []
         errors: list[DataFileError] = []
         # Windows editors save one; every other file aliaskit reads accepts it.
@@ -306,6 +311,7 @@ class Judgements:
     def extend(path: str | Path, judgements: Iterable[Judgement]) -> int:
         """Add judgements at the end of the file ``path`` (created if missing), in one
         write, as :meth:`append` adds one; the number added."""
+        path = as_path(path)
         items = list(judgements)
         for item in items:
             if not isinstance(item, Judgement):

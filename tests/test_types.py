@@ -124,6 +124,64 @@ def test_wrong_types_found_by_the_audit(resolver: Resolver, call: Callable[[Reso
     assert not isinstance(info.value, AliaskitError)
 
 
+def _path_taking(resolver: Resolver) -> list[Callable[[Any], object]]:
+    from aliaskit._calibrate import read_pairs
+    from aliaskit._index import compact_file, update_file
+
+    return [
+        Resolver.load, resolver.save, aliaskit.Judgements.load, aliaskit.load_profile,
+        aliaskit.read_gazetteer, read_pairs, compact_file,
+        lambda path: update_file(path, remove=["x"]),
+        lambda path: aliaskit.Judgements.append(path, aliaskit.Judgement("a", "b", "same")),
+    ]
+
+
+@pytest.mark.parametrize("value", [10**6, 2.5, b"x.idx", None])
+def test_a_path_of_another_type_is_a_type_error(resolver: Resolver, value: object) -> None:
+    for call in _path_taking(resolver):
+        with pytest.raises(TypeError, match="path must be a str or Path"):
+            call(value)
+
+
+def test_a_bool_or_an_int_is_not_taken_for_a_file_descriptor() -> None:
+    """Resolver.load(True) read from standard output and closed it; Resolver.load(3)
+    closed fd 3. In a process of its own: the test must not close this one's."""
+    import subprocess
+    import sys
+
+    code = """if True:
+        import os, aliaskit
+        fd = os.open(os.devnull, os.O_RDONLY)
+        for value in (True, fd):
+            for call in (aliaskit.Resolver.load, aliaskit.Judgements.load):
+                try:
+                    call(value)
+                except TypeError:
+                    pass
+        os.fstat(fd)
+        print("still open")
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.stdout == "still open\n", done.stderr
+
+
+def test_a_path_with_a_nul_byte_is_a_data_file_error(resolver: Resolver) -> None:
+    for call in _path_taking(resolver):
+        with pytest.raises(aliaskit.DataFileError, match="holds a NUL byte"):
+            call("a\0b.idx")
+
+
+@pytest.mark.parametrize("call", [
+    lambda: aliaskit.Judgements.parse(5), lambda: aliaskit.Judgements.parse("{}"),
+    lambda: aliaskit.load_profile("p.txt", name=5),
+])
+def test_other_wrong_types_found_by_the_audit(call: Callable[[], object]) -> None:
+    with pytest.raises(TypeError) as info:
+        call()
+    assert not isinstance(info.value, AliaskitError)
+
+
 @pytest.mark.parametrize("call", [
     lambda: aliaskit.Alias(""), lambda: aliaskit.Alias("x", origin="bogus"),
     lambda: aliaskit.Mention("s", 5, 3, 1, "a"), lambda: aliaskit.Mention("s", -1, 3, 1, "a"),
