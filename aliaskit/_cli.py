@@ -197,13 +197,29 @@ def input_options(fn: F) -> F:
     return fn
 
 
+# A file a command reads: said to be missing or a directory on one line, exit 1, as
+# when reading it fails (it is a problem with the file, not with how the command was
+# typed: no usage block).
+INPUT_FILE = click.Path(path_type=Path)
+
+
+def input_files(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """The callback of an INPUT_FILE option or argument (one path, several, or None)."""
+    for path in value if isinstance(value, tuple) else [] if value is None else [value]:
+        if path.is_dir():
+            raise DataFileError("is a directory, not a file", path=str(path))
+        if not path.exists():
+            raise DataFileError("file not found", path=str(path))
+    return value
+
+
 def judgement_options(fn: F) -> F:
     """--judgements and --latest-wins for commands that honour reviewers' decisions."""
     fn = click.option("--latest-wins", is_flag=True,
                       help="Where judgements of one pair conflict, apply the latest "
                            "(default: apply none and warn).")(fn)
-    fn = click.option("--judgements", "judgements_path",
-                      type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    fn = click.option("--judgements", "judgements_path", type=INPUT_FILE, callback=input_files,
+                      metavar="FILE",
                       help="Reviewers' decisions (JSON Lines, see `aliaskit judge`): pairs "
                            "judged different never match, pairs judged the same always do.")(fn)
     return fn
@@ -487,8 +503,7 @@ def layer_options(fn: F) -> F:
                       help="Leave out the bundled layers (seed reference and regional "
                            "layer): answer from the --data lists alone.")(fn)
     return click.option(
-        "--data", "data_paths", multiple=True,
-        type=click.Path(path_type=Path, dir_okay=False),
+        "--data", "data_paths", multiple=True, type=INPUT_FILE, callback=input_files, metavar="FILE",
         help="Your gazetteer (.jsonl or .csv), added as a layer after the bundled ones "
              "(repeatable; same ids merge, see docs/data.md).")(fn)
 
@@ -1032,7 +1047,9 @@ def _chosen_profile(value: str) -> str | Profile:
     from ._compare import _profile
     from ._data import profiles
 
-    if value in profiles() or not Path(value).is_file():
+    # A path that exists is read, whatever it is: a directory or an unreadable file is
+    # then said on one line, as for any file the command reads.
+    if value in profiles() or not Path(value).exists():
         try:
             _profile(value)  # fail early on an unknown profile
         except AliaskitError as exc:
@@ -1164,7 +1181,7 @@ def _import_judgements(source: Path, path: Path, user: str) -> None:
 
 
 @cli.command("judgements")
-@click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False),
+@click.argument("path", required=False, type=INPUT_FILE, callback=input_files,
                 default=Path(DEFAULT_JUDGEMENTS))
 @click.option("--latest-wins", is_flag=True, help="Show which judgement applies where a pair's conflict.")
 @output_options()
@@ -1182,8 +1199,6 @@ def judgements_cmd(path: Path, latest_wins: bool, fmt: str) -> None:
     Example:
       $ aliaskit judgements judgements.jsonl
     """
-    if not path.is_file():
-        raise AliaskitError(f"{path}: file not found")
     judgements = Judgements.load(path, latest_wins=latest_wins)
     applied = {id(j) for j in judgements.applied()}
     conflicted = {id(j) for group in judgements.conflicts for j in group}
@@ -1209,7 +1224,7 @@ def judgements_cmd(path: Path, latest_wins: bool, fmt: str) -> None:
 
 
 @cli.command("calibrate")
-@click.argument("pairs", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("pairs", type=INPUT_FILE, callback=input_files)
 @click.option("--objective", type=click.Choice(["f1", "balanced", "precision", "recall"]),
               default="f1", show_default=True,
               help="f1: the best F1; balanced: the best recall of matches plus of non-matches; "

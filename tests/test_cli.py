@@ -593,6 +593,47 @@ def test_output_files_that_cannot_be_written(tmp_path: Path) -> None:
         assert result.stderr.count("\n") == 1 and result.stdout == "", args
 
 
+@pytest.mark.parametrize("args, problem", [
+    (["resolve", "x", "--data", "{dir}"], "{dir}: is a directory, not a file"),
+    (["resolve", "x", "--data", "{missing}"], "{missing}: file not found"),
+    (["resolve", "x", "--judgements", "{dir}"], "{dir}: is a directory, not a file"),
+    (["resolve", "x", "--judgements", "{missing}"], "{missing}: file not found"),
+    (["screen", "-", "--against", "{list}", "--judgements", "{dir}"],
+     "{dir}: is a directory, not a file"),
+    (["compare", "a", "b", "--profile", "{dir}"], "{dir}: is a directory, not a file"),
+    (["calibrate", "{dir}"], "{dir}: is a directory, not a file"),
+    (["calibrate", "{missing}"], "{missing}: file not found"),
+    (["judgements", "{dir}"], "{dir}: is a directory, not a file"),
+])
+def test_a_file_that_cannot_be_read_is_one_line(tmp_path: Path, args: list[str],
+                                                problem: str) -> None:
+    """A directory (or a missing --judgements or calibrate file) got click's usage block
+    and exit 2; a missing --data file one line and exit 1. Now all are one line, exit 1."""
+    listed = tmp_path / "list.jsonl"
+    listed.write_text('{"id": "a", "name": "Kabul"}\n', encoding="utf-8")
+    (tmp_path / "adir").mkdir()
+    where = {"dir": str(tmp_path / "adir"), "missing": str(tmp_path / "missing.jsonl"),
+             "list": str(listed)}
+    result = run(*(a.format(**where) for a in args), stdin="Kabul\n")
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == f"aliaskit: error: {problem.format(**where)}\n"
+
+
+def test_judgements_of_a_file_that_is_not_regular(tmp_path: Path) -> None:
+    """`judgements FIFO` (or /dev/null) said "file not found"."""
+    import threading
+
+    fifo = tmp_path / "decisions"
+    os.mkfifo(fifo)
+    line = '{"left": "Massoud", "right": "person/ahmad-massoud", "judgement": "different"}\n'
+    writer = threading.Thread(target=fifo.write_text, args=(line,), daemon=True)
+    writer.start()
+    result = run("judgements", str(fifo), "--jsonl")
+    writer.join(10)
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(r)["status"] for r in result.stdout.splitlines()] == ["applied"]
+
+
 def test_usage_mistakes_exit_2(tmp_path: Path) -> None:
     listed = tmp_path / "list.jsonl"
     listed.write_text('{"id": "a", "name": "Kabul"}\n', encoding="utf-8")
