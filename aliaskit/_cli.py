@@ -9,12 +9,12 @@ processed (or bad data), 2 bad usage. ``--debug`` shows tracebacks.
 
 from __future__ import annotations
 
-import csv
 import errno
 import functools
 import io
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -98,6 +98,20 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
+# Quoted: a field with the delimiter, a quote, or any character that some reader takes
+# for a line end. Python's writer quotes only the characters of its line terminator ("\n"
+# here), so a lone "\r" went out bare and a CSV reader split the record there.
+_CSV_QUOTED = re.compile("[,\"\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _csv_line(cells: Sequence[str]) -> str:
+    """One CSV record (the writer's own quoting: see _CSV_QUOTED), with its line end."""
+    if len(cells) == 1 and cells[0] == "":
+        return '""\n'  # (a record of one empty field, told apart from a blank line)
+    return ",".join('"' + c.replace('"', '""') + '"' if _CSV_QUOTED.search(c) else c
+                    for c in cells) + "\n"
+
+
 class _View:
     """How a command's records look: ``columns`` and ``rows`` for CSV (one record can
     give several rows), ``table`` for people (lines from a record whose strings are
@@ -119,7 +133,6 @@ class _Writer:
     def __init__(self, fmt: str, view: _View) -> None:
         self.fmt, self.view = fmt, view
         self.count = 0
-        self.csv = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
 
     def write(self, record: Record, text: str | None = None) -> None:
         """Write one record; ``text``, when given, is its JSON as :func:`_json` writes it
@@ -132,11 +145,11 @@ class _Writer:
         elif self.fmt == "json":
             click.echo(("[\n" if first else ",\n") + (_json(record) if text is None else text),
                        nl=False)
-        elif self.csv is not None:
+        elif self.fmt == "csv":
             if first:
-                self.csv.writerow(self.view.columns)
+                sys.stdout.write(_csv_line(self.view.columns))
             for row in self.view.rows(record):
-                self.csv.writerow([_csv_cell(row.get(c)) for c in self.view.columns])
+                sys.stdout.write(_csv_line([_csv_cell(row.get(c)) for c in self.view.columns]))
         else:
             if first and self.view.header is not None:
                 click.echo(self.view.header)
@@ -147,8 +160,7 @@ class _Writer:
         if self.fmt == "json":
             click.echo("[]" if self.count == 0 else "\n]")
         elif self.fmt == "csv" and self.count == 0:
-            assert self.csv is not None
-            self.csv.writerow(self.view.columns)
+            sys.stdout.write(_csv_line(self.view.columns))
 
 
 def output_options(*extra: str) -> Callable[[F], F]:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CASES
+from conftest import CASES, load_csv, unescape
 
 pytestmark = pytest.mark.cli
 
@@ -350,6 +350,39 @@ def test_format_means_the_same_on_every_command(command: str, files: dict[str, P
     table = run(*args, "--format", "table")
     assert table.stdout.strip() and not table.stdout.startswith(("{", "[")), table.stdout
     assert table.returncode == jsonl.returncode
+
+
+LINE_BREAKS = load_csv("csv_line_breaks.csv")
+
+
+@pytest.mark.parametrize("case", LINE_BREAKS, ids=lambda c: c["break"])
+def test_csv_output_keeps_a_line_break_inside_its_field(tmp_path: Path,
+                                                        case: dict[str, str]) -> None:
+    """A name holding a line break (a lone CR above all) is one CSV record, as Python's
+    csv module reads it back, on every command."""
+    name = unescape(case["name"])
+    listed = tmp_path / "list.jsonl"
+    listed.write_text('{"id": "p1", "name": "Herat"}\n', encoding="utf-8")
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(json.dumps({"name": name}) + "\n", encoding="utf-8")
+    column = tmp_path / "names.csv"
+    column.write_text("name\nHerat\n" + '"' + name.replace('"', '""') + '"\n', encoding="utf-8")
+    commands = {"normalize": (["normalize", name], "input", [name]),
+                "resolve": (["resolve", "--limit", "2", "--threshold", "0", name], "input", [name]),
+                "screen": (["screen", str(queries), "--against", str(listed)], "query", [name]),
+                "cluster": (["cluster", str(column), "--column", "name"], None, None)}
+    for command, (args, field, expected) in commands.items():
+        assert ALIASKIT
+        result = subprocess.run([ALIASKIT, *args, "--csv"], capture_output=True, timeout=120)
+        # Bytes as written: a text pipe would turn a lone CR into a line end itself.
+        out = result.stdout.decode("utf-8", "surrogateescape")
+        rows = list(csv.reader(io.StringIO(out, newline="")))
+        assert all(len(row) == len(rows[0]) for row in rows), (command, out)
+        records = list(csv.DictReader(io.StringIO(out, newline="")))
+        if field is not None:
+            assert sorted({r[field] for r in records}) == expected, (command, out)
+        else:  # the CSV input's two names, each one record
+            assert [r["line"] for r in records] == ["2", "3"], (command, out)
 
 
 def test_short_forms_are_format_and_one_at_a_time() -> None:
