@@ -26,6 +26,7 @@ from ._compare import Profile, compare, pair_script
 from ._data import PAIR_SCRIPTS, PROFILE_KINDS, read_text
 from ._errors import AliaskitError, DataFileError, InvalidNameError, as_path, parse_json
 from ._judgements import name_key
+from ._lines import split_lines
 from ._types import Kind
 
 __all__ = ["Calibration", "LabelledPair", "calibrate", "profile_text", "read_pairs"]
@@ -144,7 +145,7 @@ def read_pairs(path: str | Path) -> list[LabelledPair]:
 
 def _read_jsonl(text: str, where: str) -> list[LabelledPair]:
     pairs = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         if not line.strip():
             continue
         try:

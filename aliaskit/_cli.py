@@ -43,6 +43,7 @@ from ._gazetteer import (
 from ._judgements import Judgement, Judgements
 from ._judgements import now as judgement_now
 from ._keys import metaphone_key, nysiis_key, phonetic_key
+from ._lines import line_and_column, read_lines
 from ._normalize import name_parts, normalize
 from ._resolve import Resolver, bundled_layers, merge_layers
 from ._types import Entity, Layer
@@ -373,9 +374,9 @@ def _inputs(names: tuple[str, ...], encoding: str = "utf-8", errors: str = "stri
             assert isinstance(line, str)  # (a bad byte raised: the stream cannot go on)
             yield number, line, None
         return
-    for number, raw in enumerate(sys.stdin.buffer, start=1):
+    for number, raw in enumerate(read_lines(sys.stdin.buffer), start=1):
         text, error = _decode_line(raw, encoding, errors)
-        yield number, text.rstrip("\r\n"), error
+        yield number, text, error
 
 
 def _colour() -> bool:
@@ -730,7 +731,7 @@ def _read_text_file(path: str, encoding: str, errors: str) -> str:
     try:
         return raw.decode(encoding, errors=errors)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line, _ = line_and_column(raw, exc.start)
         raise AliaskitError(f"{path}: line {line}: not valid {encoding}; use --encoding, "
                             "or --errors replace") from None
 
@@ -746,12 +747,9 @@ def _read_names_file(path: str, column: str | None, encoding: str, errors: str) 
         if not byte_lines(encoding):
             lines = decoded_lines(io.BytesIO(_read_bytes(path)), encoding, errors)
             return [(n, text, None) for n, text in lines if isinstance(text, str)]
-        raw_lines = _read_bytes(path).split(b"\n")
-        if raw_lines and raw_lines[-1] == b"":
-            raw_lines.pop()  # the newline that ends the file does not start a line
-        for number, raw in enumerate(raw_lines, start=1):
+        for number, raw in enumerate(read_lines(io.BytesIO(_read_bytes(path))), start=1):
             text, error = _decode_line(raw, encoding, errors)
-            items.append((number, text.rstrip("\r"), error))
+            items.append((number, text, error))
         return items
     # The CSV reader of gazetteers: a byte-order mark (as Excel writes) is dropped, and a
     # quote left open is an error of its row, not the rest of the file read as one field.

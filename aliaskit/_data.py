@@ -23,6 +23,7 @@ from typing import TypeAlias, cast
 import attrs
 
 from ._errors import DataFileError, InvalidArgumentError, as_path, open_file
+from ._lines import line_and_column, split_lines
 
 _TRAILING_COMMENT = re.compile(r"\s{2,}#.*$")
 _CODEPOINT = re.compile(r"^U\+([0-9A-Fa-f]{4,6})$")
@@ -47,8 +48,7 @@ def read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = line_and_column(raw, exc.start)
         raise DataFileError(f"not valid UTF-8 at byte {column} of the line", path=str(path),
                             line=line) from None
 
@@ -78,7 +78,7 @@ def _rows(text: str, path: Path, *, min_fields: int, max_fields: int | None = No
           separator: str = "|") -> Iterator[Row]:
     """:func:`read_rows` of a file's text already read."""
     limit = max_fields if max_fields is not None else min_fields
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(split_lines(text), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ._errors import AliaskitError, DataFileError, as_path, open_file
+from ._lines import read_lines
 from ._normalize import normalize
 from ._types import Alias, Entity
 
@@ -76,10 +77,10 @@ def decode_line(raw: bytes, encoding: str, errors: str) -> tuple[str, int | None
 def decoded_lines(handle: BinaryIO, encoding: str = "utf-8", errors: str = "strict"
                   ) -> Iterator[tuple[int, str | RowError]]:
     """Numbered lines of a text file (a UTF-8 byte-order mark is ignored), each without
-    its line end; a line that is not valid in ``encoding`` comes as a RowError in its
-    place (its ``text`` shows the bytes as escapes). In an encoding whose line end is not
-    the byte 0x0A (UTF-16, UTF-32) the text is decoded as a stream, and a bad byte is a
-    DataFileError for the whole input."""
+    its line end (LF, CRLF or a lone CR: see :mod:`aliaskit._lines`); a line that is not
+    valid in ``encoding`` comes as a RowError in its place (its ``text`` shows the bytes
+    as escapes). In an encoding whose line end is not the byte 0x0A (UTF-16, UTF-32) the
+    text is decoded as a stream, and a bad byte is a DataFileError for the whole input."""
     if not byte_lines(encoding):
         text = io.TextIOWrapper(handle, encoding=encoding, errors=errors, newline=None)
         number = 0
@@ -92,15 +93,15 @@ def decoded_lines(handle: BinaryIO, encoding: str = "utf-8", errors: str = "stri
         finally:
             text.detach()
         return
-    for number, raw in enumerate(handle, start=1):
+    for number, raw in enumerate(read_lines(handle), start=1):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         decoded, bad = decode_line(raw, encoding, errors)
         if bad is None:
-            yield number, decoded.rstrip("\r\n")
+            yield number, decoded
         else:
             error = RowError(f"not valid {encoding} at byte {bad}")
-            error.text = decoded.rstrip("\r\n")
+            error.text = decoded
             yield number, error
 
 

@@ -47,6 +47,7 @@ from ._errors import (
     parse_json,
 )
 from ._files import write_file
+from ._lines import split_lines
 from ._prerank import SIGNATURE_BITS
 from ._types import Alias, Entity, Mention
 
@@ -161,7 +162,7 @@ def read_ids(path: Path) -> list[str]:
     skipped, and spaces around an id are not part of it."""
     from ._data import read_text
 
-    return [line.strip() for line in read_text(path).splitlines()
+    return [line.strip() for line in split_lines(read_text(path))
             if line.strip() and not line.lstrip().startswith("#")]
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import io
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -37,6 +38,7 @@ from typing import Any, Literal
 import attrs
 
 from ._errors import AliaskitError, DataFileError, InvalidNameError, as_path, parse_json
+from ._lines import read_lines
 from ._parsing import _parse
 
 __all__ = ["Judgement", "JudgementValue", "Judgements"]
@@ -284,7 +286,7 @@ class Judgements:
         errors: list[DataFileError] = []
         # Windows editors save one; every other file aliaskit reads accepts it.
         raw = raw.removeprefix(codecs.BOM_UTF8)
-        for number, line in enumerate(raw.split(b"\n"), start=1):
+        for number, line in enumerate(read_lines(io.BytesIO(raw)), start=1):
             if not line.strip():
                 continue
             try:

@@ -158,3 +158,17 @@ def test_outputs_keep_a_fifo_and_follow_a_link(tmp_path: Path) -> None:
         result = run(*args, "-o", str(link))
         assert result.returncode == 0, result.stderr
         assert link.is_symlink() and target.read_bytes().startswith(b"aliaskit-index"), args
+
+
+def test_remove_file_lines_end_at_line_ends_only(tmp_path: Path) -> None:
+    """A form feed is no line end: 'p1\\fp2' is one id (unknown), not p1 and p2."""
+    index = tmp_path / "i.idx"
+    run("index", "build", str(LIST), "-o", str(index))
+    before = index.read_bytes()
+    ids = tmp_path / "gone.txt"
+    ids.write_bytes(b"p1\x0cp2\n")
+    result = run("index", "update", str(index), "--remove-file", str(ids))
+    assert result.returncode == 1 and index.read_bytes() == before, result.stderr
+    ids.write_bytes(b"p1\rp2\r")  # lone CRs: two lines
+    result = run("index", "update", str(index), "--remove-file", str(ids))
+    assert result.returncode == 0 and json.loads(result.stdout)["removed"] == 2, result.stderr
