@@ -673,9 +673,13 @@ def _read(window: str, start: int, end: int, match: Match, resolver: Resolver) -
     lo, _ = _trim_titles(window[start:end], match)
     start += lo
     surface = window[start:end]
-    # An alias the gazetteer flags ambiguous ("Khan" for Ismail Khan) does not settle
-    # the entity alone: the text has to have named it in full before (via "document").
-    entity, ambiguous, via = match.entity, match.ambiguous or match.alias.ambiguous, "name"
+    # A person's alias the gazetteer flags ambiguous ("Khan" for Ismail Khan) is the
+    # name of many people no gazetteer lists: it does not settle the entity alone, the
+    # text has to have named it in full before (via "document"). A place's or an
+    # organisation's ("Panjshir") is ambiguous among the entities the resolver knows,
+    # which its rivals say.
+    entity, via = match.entity, "name"
+    ambiguous = match.ambiguous or (match.alias.ambiguous and entity.kind == "person")
     alternatives = match.alternatives
     identity = tuple(part_key(p.text) for p in name_parts(surface) if p.is_identity)
     country = _country_before(window, start) if match.ambiguous else None
