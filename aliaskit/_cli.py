@@ -564,8 +564,8 @@ def _worker_init(data_paths: tuple[Path, ...], no_bundled: bool, options: dict[s
     _WORKER["options"] = options
 
 
-def _worker_resolve(item: Item) -> Record:
-    return _resolve_record(_WORKER["resolver"], item, _WORKER["options"])
+def _worker_resolve(items: list[Item]) -> list[Record]:
+    return [_resolve_record(_WORKER["resolver"], item, _WORKER["options"]) for item in items]
 
 
 def _resolve_table(record: Record) -> Iterator[str]:
@@ -652,9 +652,11 @@ def resolve_cmd(names: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled
     if workers > 1:
         import multiprocessing
 
-        pool = multiprocessing.get_context("spawn").Pool(
-            workers, initializer=_worker_init, initargs=(data_paths, no_bundled, options))
-        records: Iterable[Record] = pool.imap(_worker_resolve, items, chunksize=64)
+        from ._pool import Workers
+
+        pool = Workers(multiprocessing.get_context("spawn"), workers, _worker_resolve,
+                       _worker_init, (data_paths, no_bundled, options))
+        records: Iterable[Record] = pool.map(items, chunk=64)
     else:
         pool = None
         resolver = _load_resolver(data_paths, no_bundled)
@@ -669,7 +671,7 @@ def resolve_cmd(names: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled
         if batch.progress is not None:
             batch.progress.close()
         if pool is not None:
-            pool.terminate()
+            pool.close()
     batch.finish()
 
 

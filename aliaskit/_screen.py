@@ -183,17 +183,6 @@ def _screen_batch(rows: list[InputRow]) -> list[Output]:
     return [_output(screen_record(resolver, row, options)) for row in rows]
 
 
-def _batches(rows: Iterable[InputRow], size: int) -> Iterator[list[InputRow]]:
-    batch: list[InputRow] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def screen_records(resolver: Resolver, rows: Iterable[InputRow], options: dict[str, Any],
                    workers: int = 1) -> Iterator[Output]:
     """One JSON record per input row, in input order, with its flags; ``workers``
@@ -208,12 +197,12 @@ def screen_records(resolver: Resolver, rows: Iterable[InputRow], options: dict[s
     _SHARED["resolver"], _SHARED["options"] = resolver, options
     gc.collect()
     gc.freeze()  # the index's objects stay out of the children's collections: fewer copied pages
-    pool = multiprocessing.get_context("fork").Pool(workers)
+    from ._pool import Workers
+
     try:
-        for records in pool.imap(_screen_batch, _batches(rows, BATCH)):
-            yield from records
+        with Workers(multiprocessing.get_context("fork"), workers, _screen_batch) as pool:
+            yield from pool.map(rows, BATCH)
     finally:
-        pool.terminate()
         gc.unfreeze()
         _SHARED.clear()
 

@@ -219,6 +219,45 @@ def test_resolve_workers_keep_order(tmp_path: Path) -> None:
     assert len(outputs[0].splitlines()) == len(names)
 
 
+def _feed(*args: str) -> subprocess.Popen[bytes]:
+    """The CLI in a session of its own (as a shell job: its group gets Ctrl-C), its first
+    line given and its first record read, standard input left open."""
+    assert ALIASKIT
+    process = subprocess.Popen([ALIASKIT, *args, "--jsonl"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    assert process.stdin and process.stdout
+    process.stdin.write(b"Kabul\n")
+    process.stdin.flush()
+    assert json.loads(_line(process))["input"] == "Kabul"  # (before the input ends)
+    return process
+
+
+def _line(process: subprocess.Popen[bytes]) -> bytes:
+    """The next line of output, which must come within a minute."""
+    import select
+
+    assert process.stdout
+    if not select.select([process.stdout], [], [], 60)[0]:
+        process.kill()
+        pytest.fail("no record within a minute: the line was not answered")
+    return process.stdout.readline()
+
+
+@pytest.mark.parametrize("command", [["resolve"], ["screen", "-", "--against",
+                                                   str(CASES / "screen" / "list.jsonl")]])
+def test_workers_answer_each_line_as_it_comes(command: list[str]) -> None:
+    """With --workers 2, a record is written as soon as its line is read, not when a chunk
+    of lines is full (_feed reads the first while the input is still open)."""
+    process = _feed(*command, "--workers", "2")
+    assert process.stdin and process.stdout
+    process.stdin.write(b"Herat\n")
+    process.stdin.flush()
+    assert json.loads(_line(process))["input"] == "Herat"
+    process.stdin.close()
+    assert process.stdout.read() == b"" and process.wait(timeout=60) == 0
+
+
 def test_empty_input() -> None:
     result = run("resolve", "--jsonl", stdin="")
     assert result.returncode == 0 and result.stdout == ""
