@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -45,6 +46,7 @@ from ._judgements import now as judgement_now
 from ._keys import metaphone_key, nysiis_key, phonetic_key
 from ._lines import line_and_column, read_lines
 from ._normalize import name_parts, normalize
+from ._pool import Terminated, handle_sigterm
 from ._resolve import Resolver, bundled_layers, merge_layers
 from ._types import Entity, Layer
 
@@ -1509,7 +1511,12 @@ def _run(fn: Callable[[], object], debug: bool) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 1
     except KeyboardInterrupt:
+        # Said, so that a log shows the output stops short (its last record is whole).
+        _message("interrupted")
         return 130
+    except Terminated:
+        _message("terminated")
+        return 128 + signal.SIGTERM
     return 0
 
 
@@ -1527,5 +1534,6 @@ def main(argv: Iterable[str] | None = None) -> None:
         with cli.make_context("aliaskit", args) as ctx:
             cli.invoke(ctx)
 
+    handle_sigterm()
     code = _run(invoke, debug)
     sys.exit(code)

@@ -1,16 +1,21 @@
 """Worker processes for ``--workers``: records in input order, streamed, with bounded
-read-ahead.
+read-ahead, and an interruption that ends everything on one line.
 
 Each worker has pipes of its own and shares no lock with the others, so that a worker
-killed at any moment (a signal reaching the whole process group, the OOM killer) cannot
-leave the parent waiting for ever, as multiprocessing.Pool's shared task queue could
-(its lock dies with a worker that holds it).
+killed at any moment (Ctrl-C or SIGTERM reaching the whole process group, the OOM
+killer) cannot leave the parent waiting for ever, as multiprocessing.Pool's shared task
+queue could (its lock dies with a worker that holds it). Ctrl-C is the parent's alone
+to answer: the workers ignore SIGINT (else each printed its own traceback). SIGTERM, as
+a scheduler stops a job, becomes :class:`Terminated` in the parent, which stops its
+workers and exits on one line (killed outright, it left them writing into a closed pipe,
+with BrokenPipeError tracebacks, and the resource tracker warning of leaked semaphores).
 """
 
 from __future__ import annotations
 
 import os
 import queue
+import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +25,7 @@ from typing import Any, Generic, TypeVar
 
 from ._errors import AliaskitError
 
-__all__ = ["Workers"]
+__all__ = ["Terminated", "Workers", "handle_sigterm"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,15 +43,34 @@ ORPHAN_CHECK = 1.0
 """Seconds between a waiting worker's checks that its parent is still there."""
 
 
+class Terminated(BaseException):
+    """SIGTERM: the command stops as on Ctrl-C, with the exit code 143."""
+
+
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def handle_sigterm() -> None:
+    """SIGTERM raises :class:`Terminated` (the CLI's entry point calls this)."""
+    signal.signal(signal.SIGTERM, _terminated)
+
+
 def _serve(fn: Callable[[list[Any]], list[Any]], tasks: Connection, results: Connection,
            parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...],
            inherited: tuple[Connection, ...]) -> None:
     """A worker: ``fn`` on each chunk it is sent, its result sent back, until the parent
-    says stop (None), goes away, or ends it."""
+    says stop (None), goes away, or ends it with SIGTERM."""
     for end in inherited:
         # The parent's ends of the pipes (forked with it): held here too, they kept a
         # worker whose parent was killed writing into a pipe nobody reads, for ever.
         end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # (a Ctrl-C pending since the start: dropped)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
     try:
         if initializer is not None:
             initializer(*initargs)
@@ -89,6 +113,16 @@ class _Failed:
 _END = object()
 
 
+def _thread(target: Callable[..., None], *args: Any) -> None:
+    """A daemon thread that never receives SIGINT or SIGTERM: sent to it, they would not
+    wake the main thread from a wait, and the command would not stop."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        threading.Thread(target=target, args=args, daemon=True).start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
 def _read(items: Iterable[Any], inbox: queue.Queue[Any]) -> None:
     try:
         for item in items:
@@ -110,34 +144,48 @@ class Workers(Generic[T, R]):
         self._processes: list[Any] = []
         self._outboxes: list[queue.Queue[Any]] = []
         self._results: list[Connection] = []
+        # A child starts with its parent's signal mask: a Ctrl-C or SIGTERM meanwhile
+        # waits, in the parent, to stop the workers started so far, and in a worker until
+        # it has its own dispositions. (Ignored here, the parent would have lost it; a
+        # forked worker would have run the parent's handlers.)
+        if context.get_start_method() != "fork":
+            # Started now, not by the first worker: starting it unblocks the signals.
+            from multiprocessing import resource_tracker
+
+            resource_tracker.ensure_running()
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         try:
-            self._start(context, count, fn, initializer, initargs)
+            self._start(context, count, fn, initializer, initargs, mask)
         except BaseException:
             self.close()
             raise
 
     def _start(self, context: BaseContext, count: int, fn: Callable[[list[T]], list[R]],
-               initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+               initializer: Callable[..., None] | None, initargs: tuple[Any, ...],
+               mask: Iterable[int]) -> None:
         fork = context.get_start_method() == "fork"
         ends: tuple[Connection, ...] = ()
-        for _ in range(count):
-            task_reader, task_writer = context.Pipe(duplex=False)
-            result_reader, result_writer = context.Pipe(duplex=False)
-            inherited = (*ends, task_writer, result_reader) if fork else ()
-            process = context.Process(  # type: ignore[attr-defined]
-                target=_serve, daemon=True,
-                args=(fn, task_reader, result_writer, os.getpid(), initializer, initargs,
-                      inherited))
-            process.start()
-            # Only the worker holds these ends: its death is an end of file here.
-            task_reader.close()
-            result_writer.close()
-            outbox: queue.Queue[Any] = queue.Queue()
-            threading.Thread(target=_send, args=(task_writer, outbox), daemon=True).start()
-            self._processes.append(process)
-            self._outboxes.append(outbox)
-            self._results.append(result_reader)
-            ends += (task_writer, result_reader)
+        try:
+            for _ in range(count):
+                task_reader, task_writer = context.Pipe(duplex=False)
+                result_reader, result_writer = context.Pipe(duplex=False)
+                inherited = (*ends, task_writer, result_reader) if fork else ()
+                process = context.Process(  # type: ignore[attr-defined]
+                    target=_serve, daemon=True,
+                    args=(fn, task_reader, result_writer, os.getpid(), initializer, initargs,
+                          inherited))
+                process.start()
+                # Only the worker holds these ends: its death is an end of file here.
+                task_reader.close()
+                result_writer.close()
+                outbox: queue.Queue[Any] = queue.Queue()
+                _thread(_send, task_writer, outbox)
+                self._processes.append(process)
+                self._outboxes.append(outbox)
+                self._results.append(result_reader)
+                ends += (task_writer, result_reader)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def __enter__(self) -> Workers[T, R]:
         return self
@@ -178,7 +226,7 @@ class Workers(Generic[T, R]):
         count = len(self._processes)
         window = WINDOW * count
         inbox: queue.Queue[Any] = queue.Queue(maxsize=chunk * window)
-        threading.Thread(target=_read, args=(items, inbox), daemon=True).start()
+        _thread(_read, items, inbox)
         pending: deque[int] = deque()  # the worker of each chunk handed out, in order
         sent = 0
         gathered: list[T] = []

@@ -244,6 +244,37 @@ def _line(process: subprocess.Popen[bytes]) -> bytes:
     return process.stdout.readline()
 
 
+def _group(process: subprocess.Popen[bytes]) -> list[str]:
+    listed = subprocess.run(["ps", "-o", "stat=", "-g", str(process.pid)], capture_output=True,
+                            text=True).stdout.split()
+    return [state for state in listed if not state.startswith("Z")]  # (zombies: being reaped)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.parametrize(("signal_name", "group", "code", "said"),
+                         [("SIGINT", True, 130, "interrupted"), ("SIGTERM", True, 143, "terminated"),
+                          ("SIGTERM", False, 143, "terminated")],
+                         ids=["ctrl-c", "sigterm-to-the-group", "sigterm-to-the-parent"])
+def test_interrupted_on_one_line(workers: str, signal_name: str, group: bool, code: int,
+                                 said: str) -> None:
+    """Ctrl-C (SIGINT to the whole group, workers included) and SIGTERM (as a scheduler
+    stops a job, `kill PID`): one line, the shell's exit code, no traceback, no worker
+    left."""
+    import signal
+    import time
+
+    for command in (["resolve"], ["screen", "-", "--against", str(CASES / "screen" / "list.jsonl")]):
+        process = _feed(*command, "--workers", workers)
+        (os.killpg if group else os.kill)(process.pid, getattr(signal, signal_name))
+        _, err = process.communicate(timeout=60)
+        assert (process.returncode, err.decode()) == (code, f"aliaskit: {said}\n"), command
+        for _ in range(50):
+            if not _group(process):
+                break
+            time.sleep(0.1)
+        assert not _group(process), command
+
+
 @pytest.mark.parametrize("command", [["resolve"], ["screen", "-", "--against",
                                                    str(CASES / "screen" / "list.jsonl")]])
 def test_workers_answer_each_line_as_it_comes(command: list[str]) -> None:
