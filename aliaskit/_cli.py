@@ -372,7 +372,7 @@ def _inputs(names: tuple[str, ...], encoding: str = "utf-8", errors: str = "stri
         raise click.UsageError("give names as arguments or one per line on standard input")
     _check_encoding(encoding)
     if not byte_lines(encoding):
-        for number, line in decoded_lines(sys.stdin.buffer, encoding, errors):
+        for number, line in decoded_lines(sys.stdin.buffer, encoding, errors, "<stdin>"):
             assert isinstance(line, str)  # (a bad byte raised: the stream cannot go on)
             yield number, line, None
         return
@@ -749,7 +749,8 @@ def _read_names_file(path: str, column: str | None, encoding: str, errors: str) 
     if column is None:
         items: list[Item] = []
         if not byte_lines(encoding):
-            lines = decoded_lines(io.BytesIO(_read_bytes(path)), encoding, errors)
+            lines = decoded_lines(io.BytesIO(_read_bytes(path)), encoding, errors,
+                                  "<stdin>" if path == "-" else path)
             return [(n, text, None) for n, text in lines if isinstance(text, str)]
         for number, raw in enumerate(read_lines(io.BytesIO(_read_bytes(path))), start=1):
             text, error = _decode_line(raw, encoding, errors)

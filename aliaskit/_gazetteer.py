@@ -15,6 +15,7 @@ line in the file); no row is dropped silently: either it gives an entity, or a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ._errors import AliaskitError, DataFileError, as_path, open_file
-from ._lines import read_lines
+from ._lines import read_lines, split_lines
 from ._normalize import normalize
 from ._types import Alias, Entity
 
@@ -74,24 +75,15 @@ def decode_line(raw: bytes, encoding: str, errors: str) -> tuple[str, int | None
         return raw.decode(encoding, errors="backslashreplace"), exc.start + 1
 
 
-def decoded_lines(handle: BinaryIO, encoding: str = "utf-8", errors: str = "strict"
-                  ) -> Iterator[tuple[int, str | RowError]]:
+def decoded_lines(handle: BinaryIO, encoding: str = "utf-8", errors: str = "strict",
+                  name: str = "<stdin>") -> Iterator[tuple[int, str | RowError]]:
     """Numbered lines of a text file (a UTF-8 byte-order mark is ignored), each without
     its line end (LF, CRLF or a lone CR: see :mod:`aliaskit._lines`); a line that is not
     valid in ``encoding`` comes as a RowError in its place (its ``text`` shows the bytes
     as escapes). In an encoding whose line end is not the byte 0x0A (UTF-16, UTF-32) the
     text is decoded as a stream, and a bad byte is a DataFileError for the whole input."""
     if not byte_lines(encoding):
-        text = io.TextIOWrapper(handle, encoding=encoding, errors=errors, newline=None)
-        number = 0
-        try:
-            for number, line in enumerate(text, start=1):
-                yield number, line.rstrip("\n")
-        except UnicodeError as exc:  # (UTF-16 without its byte-order mark: not a DecodeError)
-            reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
-            raise DataFileError(f"not valid {encoding} on line {number + 1} ({reason})") from None
-        finally:
-            text.detach()
+        yield from _stream_lines(handle, encoding, errors, name)
         return
     for number, raw in enumerate(read_lines(handle), start=1):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
@@ -103,6 +95,42 @@ def decoded_lines(handle: BinaryIO, encoding: str = "utf-8", errors: str = "stri
             error = RowError(f"not valid {encoding} at byte {bad}")
             error.text = decoded
             yield number, error
+
+
+def _stream_lines(handle: BinaryIO, encoding: str, errors: str, name: str
+                  ) -> Iterator[tuple[int, str | RowError]]:
+    """:func:`decoded_lines` in an encoding decoded as a stream (UTF-16, UTF-32): a bad
+    byte is a DataFileError naming ``name`` and the line it is on. (Decoded by blocks, as
+    TextIOWrapper did, a bad byte on line 3 was reported on line 1.)"""
+    decoder = codecs.getincrementaldecoder(encoding)(errors)
+    read = getattr(handle, "read1", handle.read)
+    number, rest = 0, ""
+    while True:
+        block = read(65536)
+        state = decoder.getstate()
+        try:
+            text = decoder.decode(block, final=not block)
+        except UnicodeError as exc:  # (UTF-16 without its byte-order mark: not a DecodeError)
+            good = ""
+            if isinstance(exc, UnicodeDecodeError):
+                # The bytes before the bad one: ``exc.start`` counts the decoder's own too.
+                decoder.setstate(state)
+                good = decoder.decode(block[: max(0, exc.start - len(state[0]))])
+            reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+            at = number + len(split_lines(rest + good + "-"))
+            raise DataFileError(f"not valid {encoding} ({reason})", path=name, line=at) from None
+        rest += text
+        # A CR last may be the first half of a CRLF: it waits for the next block.
+        held = "\r" if block and rest.endswith("\r") else ""
+        lines = split_lines(rest.removesuffix(held) + "-")
+        for line in lines[:-1]:
+            number += 1
+            yield number, line
+        rest = lines[-1][:-1] + held
+        if not block:
+            if rest:
+                yield number + 1, rest
+            return
 
 
 def _rows_jsonl(handle: BinaryIO) -> Iterator[tuple[int, Any]]:
@@ -142,13 +170,13 @@ def _parse_record(lines: list[str], options: dict[str, Any]) -> list[str] | RowE
 
 
 def csv_rows(handle: BinaryIO, *, encoding: str = "utf-8", errors: str = "strict",
-             **options: Any) -> Iterator[tuple[int, list[str] | RowError]]:
+             name: str = "<stdin>", **options: Any) -> Iterator[tuple[int, list[str] | RowError]]:
     """CSV records with the line each starts on; a record with a line that is not
     UTF-8, or that the csv module cannot read, comes as a RowError. A quote left open
     is reported on its line and reading resumes on the line after it, so one stray quote
     does not swallow the rest of the file."""
     pending: list[tuple[int, str]] = []
-    lines = decoded_lines(handle, encoding, errors)
+    lines = decoded_lines(handle, encoding, errors, name)
     replay: list[tuple[int, str | RowError]] = []
     while True:
         if replay:

@@ -66,11 +66,12 @@ def read_inputs(path: Path | None, fmt: str, name_column: str = "name", *,
     """The rows of the input file (standard input when ``path`` is None), numbered by
     line; a malformed row comes with its error instead of being dropped."""
     handle = sys.stdin.buffer if path is None else path.open("rb")
+    name = "<stdin>" if path is None else str(path)
     try:
         if fmt == "csv":
-            yield from _csv_inputs(handle, name_column, encoding, errors)
+            yield from _csv_inputs(handle, name_column, encoding, errors, name)
             return
-        for number, line in decoded_lines(handle, encoding, errors):
+        for number, line in decoded_lines(handle, encoding, errors, name):
             if isinstance(line, RowError):
                 yield number, line.text, None, None, None, str(line)
             elif fmt == "lines":
@@ -93,14 +94,15 @@ def read_inputs(path: Path | None, fmt: str, name_column: str = "name", *,
             handle.close()
 
 
-def _csv_inputs(handle: Any, name_column: str, encoding: str, errors: str
+def _csv_inputs(handle: Any, name_column: str, encoding: str, errors: str, name: str
                 ) -> Iterator[InputRow]:
-    rows = csv_rows(handle, encoding=encoding, errors=errors)
+    rows = csv_rows(handle, encoding=encoding, errors=errors, name=name)
     try:
         header = csv_header(rows, (name_column,))
     except RowError as exc:
-        hint = "; use --name-column" if name_column not in str(exc) else ""
-        raise DataFileError(f"input {exc}{hint}", line=1) from None
+        said = str(exc) if str(exc).startswith("header") else f"header: {exc}"
+        hint = "; use --name-column" if said.startswith("header lacks") else ""
+        raise DataFileError(f"{said}{hint}", path=name, line=1) from None
     if header is None:
         return
     at = header.index(name_column)

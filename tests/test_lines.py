@@ -13,6 +13,7 @@ import pytest
 from conftest import CASES, load_csv, unescape
 from test_cli import ALIASKIT
 
+from aliaskit import DataFileError
 from aliaskit._gazetteer import csv_rows, decoded_lines
 from aliaskit._lines import line_and_column, split_lines
 
@@ -60,3 +61,40 @@ def test_names_files_give_one_record_a_line(tmp_path: Path, case: dict[str, str]
         records = [json.loads(line) for line in result.stdout.decode().split("\n") if line]
         assert [(r["line"], r["input"]) for r in records] == list(enumerate(lines, start=1)), args
         assert b"Traceback" not in result.stderr
+
+
+INPUT_ERRORS = load_csv("input_file_errors.csv")
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("case", INPUT_ERRORS, ids=lambda c: c["case"])
+def test_an_unreadable_input_names_its_file_and_line(tmp_path: Path, case: dict[str, str]
+                                                     ) -> None:
+    path = tmp_path / case["file"]
+    raw = unescape(case["text"]).encode(case["saved_as"], "surrogatepass")
+    path.write_bytes(raw)
+    listed = str(CASES / "screen" / "list.jsonl")
+    options = case["options"].split()
+    assert ALIASKIT
+    for command in case["commands"].split():
+        args, stdin, where = {"screen": (["screen", str(path), "--against", listed], None, str(path)),
+                              "cluster": (["cluster", str(path)], None, str(path)),
+                              "resolve": (["resolve"], raw, "<stdin>")}[command]
+        result = subprocess.run([ALIASKIT, *args, *options], input=stdin, capture_output=True,
+                                timeout=120)
+        err = result.stderr.decode()
+        assert result.returncode == 1, (command, err)
+        assert case["expected"].format(file=where) in err and "Traceback" not in err, (command, err)
+
+
+def test_a_bad_byte_far_into_a_utf16_stream_is_on_its_line() -> None:
+    """Past the first block read (64 KiB), and with a CRLF cut by a block's end."""
+    lines = [f"Name {n}" for n in range(20000)]
+    lines[15000] = "Teh\udc00ran"
+    raw = "\r\n".join(lines).encode("utf-16", "surrogatepass")
+    read = decoded_lines(io.BytesIO(raw), "utf-16", name="big.txt")
+    with pytest.raises(DataFileError, match=r"^big\.txt:15001: not valid utf-16"):
+        for number, line in read:
+            assert line == lines[number - 1]
+    good = "\r\n".join(lines[:15000]).encode("utf-16")
+    assert [line for _, line in decoded_lines(io.BytesIO(good), "utf-16")] == lines[:15000]
