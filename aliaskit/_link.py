@@ -219,7 +219,9 @@ class _Linker:
                     # Reviewers judged this name: the resolver honours their decisions.
                     found = self.resolver.resolve(span, limit=3, judgements=self.judgements)
                 else:
-                    found = self.resolver.exact(span) or self.resolver.resolve(span, limit=3)
+                    found = self.resolver.exact(span) or (
+                        self.resolver.resolve(span, limit=3) if self.resolver._indexed(span)
+                        else [])
             except InvalidNameError:
                 found = []
             if len(self.cache) >= MAX_CACHED_SPANS:

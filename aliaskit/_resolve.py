@@ -1057,6 +1057,24 @@ class Resolver:
                          self._rows.normalized, self._rows.entity, self._rows.names,
                          self._entity_ids)
 
+    def _indexed(self, name: str) -> bool:
+        """Does every identity part of ``name`` have a key (its spelling's, a reading of
+        its script, what it means, initials), or that key less a letter, under which
+        some row is indexed? A name with a part that no indexed name has in any such
+        form cannot match one closely: link() does not resolve it (most runs of
+        capitalised words in a text are such names: "Minister Said That")."""
+        try:
+            _, texts, _, keys, groups = _identity_keys(name)
+            keys, groups, _ = _with_readings(name, keys, groups)
+        except InvalidNameError:
+            return False
+        postings = self._postings
+        for group in groups:
+            if not any(k in postings or (k[0] not in "=^~" and any(
+                    d in postings for d in _deletions([k]))) for k in group):
+                return False
+        return bool(texts)
+
     def exact(self, name: str, *, profile: str | Profile = "default") -> list[Match]:
         """Entities with a name equal to ``name`` after normalisation, best first.
 

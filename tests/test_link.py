@@ -116,6 +116,19 @@ def test_a_near_word_is_not_a_partial_name_of_an_entity_named_before() -> None:
         "Balkhi", "person/abdul-qahar-balkhi")
 
 
+def test_runs_of_capitalised_words_are_resolved_only_when_each_part_is_indexed() -> None:
+    # A headline in capitals is a run of capitalised words: each span of it was resolved,
+    # and "TALKS RIGHTS TALKS WOULD" linked TRT World (0.96) by its initials.
+    headline = "TALKS RIGHTS TALKS WOULD CONTINUE AFTER THE MEETING IN TEHRAN"
+    assert [(m.surface, m.entity.id) for m in link(headline)] == [("TEHRAN", "place/tehran")]
+    resolver = Resolver([Entity(id="mt", name="Amir Khan Muttaqi", kind="person"),
+                         Entity(id="bk", name="Bank Keshavarzi Iran", kind="org")])
+    indexed = resolver._indexed
+    assert indexed("Amir Khan Mottaki") and indexed("Mutaqi") and indexed("امیر خان متقی")
+    assert indexed("Agricultural Bank")  # a listed meaning of Keshavarzi
+    assert not indexed("Minister Said") and not indexed("Muttaqi Talks")
+
+
 def test_an_alias_flagged_ambiguous_needs_the_full_name_before() -> None:
     # data/entities.toml flags "Khan" ambiguous for Ismail Khan: alone (or after
     # another Khan) it is not settled; after "Ismail Khan" the text settles it.
