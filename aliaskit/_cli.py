@@ -9,6 +9,7 @@ processed (or bad data), 2 bad usage. ``--debug`` shows tracebacks.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import io
@@ -1537,4 +1538,13 @@ def main(argv: Iterable[str] | None = None) -> None:
 
     handle_sigterm()
     code = _run(invoke, debug)
+    if code in (130, 128 + signal.SIGTERM):
+        # Stopped: a thread of the worker pool may still be blocked reading standard
+        # input, holding its lock, and Python's shutdown would then abort ("could not
+        # acquire lock for <stdin> at interpreter shutdown", exit code -6). What was
+        # written is flushed, and the process ends here.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
     sys.exit(code)
