@@ -502,7 +502,6 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
                                            for i, past, size, match in stretches)))
 
 
-@functools.lru_cache(maxsize=100_000)
 def _in_own_script(span: str, match: Match) -> bool:
     """Does ``span`` match its entity in its own script, when the entity has names in
     that script? Across scripts, a word is compared by its consonants alone (a
@@ -522,6 +521,7 @@ def _in_script(text: str) -> bool:
     return any(_is_arabic(ch) for ch in text)
 
 
+@functools.lru_cache(maxsize=100_000)
 def _normal(span: str) -> str:
     try:
         return " ".join(p.text for p in name_parts(span))
