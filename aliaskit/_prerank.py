@@ -260,9 +260,7 @@ def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
         close.append((negative, _by_text(normalized, text, names[row], ids[entity_of[row]]), row))
     close.sort()
     kept = [item[2] for item in close]
-    leaders = _leaders(_diverse(kept, entity_of), texts, entity_of,
-                       max(MIN_RERANK, min(rerank, len(kept))))
-    owners = {entity_of[r] for r in leaders}
+    owners = _leading(kept, texts, entity_of, max(MIN_RERANK, min(rerank, len(kept))))
     if len(owners) < MIN_RERANK:
         # Fewer than MIN_RERANK entities lead (one entity's several spellings, "Balkh" and
         # "بلخ", can fill the places): the next entities by key similarity join, those of
@@ -272,13 +270,12 @@ def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
                 break
             if entity_of[rows[k]] not in owners:
                 owners.add(entity_of[rows[k]])
-                leaders.append(rows[k])
                 if rows[k] not in kept:
                     kept.append(rows[k])
     # A leading entity's first name may have more or fewer parts than the query ("Ahmad
     # Shah Massoud" for "Massoud") while another of its names fits it better
     # ("Massoud"): then compare a few more of its names.
-    entities = {entity_of[r] for r in leaders}
+    entities = owners
     quota: dict[int, int] = {}
     open_entities = len(entities)
     words = sounds.count(" ")
@@ -328,44 +325,25 @@ def _by_key_then_text(ratios: list[tuple[str, float, int]], rows: list[int],
         i = j
 
 
-def _leaders(diverse: list[int], texts: list[str], entity_of: Sequence[int],
-             budget: int) -> list[int]:
-    """The rows of the entities worth comparing, from :func:`_diverse`'s order: the
-    entities whose best name is one of the first ``budget`` texts, at most ``budget``
-    entities of each text. Entities of the same name score alike, so they count as one
-    place: eleven "Homa Hosseini" must not crowd "Homa Rahimi" out of the comparisons
-    for "Hossein Homa Rahimi" (an answer that changed with ``limit``, which widens
-    the budget)."""
-    leaders: list[int] = []
-    per_text: dict[str, int] = {}
+def _leading(kept: list[int], texts: list[str], entity_of: Sequence[int],
+             budget: int) -> set[int]:
+    """The entities worth comparing, from ``kept`` (rows best first): those whose best
+    row's text is one of the first ``budget`` such texts, at most ``budget`` entities of
+    each. One entity's many aliases take one place, and so do entities of the same name,
+    which score alike: eleven "Homa Hosseini" must not crowd "Homa Rahimi" out of the
+    comparisons for "Hossein Homa Rahimi" (an answer that changed with ``limit``, which
+    widens the budget)."""
+    leading: set[int] = set()
     seen: set[int] = set()
-    for row in diverse:
+    per_text: dict[str, int] = {}
+    for row in kept:
         entity = entity_of[row]
         if entity in seen:
-            if len(per_text) < budget:
-                leaders.append(row)  # another name of a leading entity (as before)
             continue
         seen.add(entity)
         text = texts[row]
-        count = per_text.get(text)
-        if count is None:
-            if len(per_text) < budget:
-                per_text[text] = 1
-                leaders.append(row)
-        elif count < budget:
+        count = per_text.get(text, 0)
+        if count < budget and (count or len(per_text) < budget):
             per_text[text] = count + 1
-            leaders.append(row)
-    return leaders
-
-
-def _diverse(rows: list[int], entity_of: Sequence[int]) -> list[int]:
-    """The best row of each entity first, so one entity's many aliases don't crowd out
-    the others."""
-    seen: set[int] = set()
-    first: list[int] = []
-    rest: list[int] = []
-    for row in rows:
-        entity = entity_of[row]
-        (rest if entity in seen else first).append(row)
-        seen.add(entity)
-    return first + rest
+            leading.add(entity)
+    return leading
