@@ -1059,10 +1059,12 @@ class Resolver:
 
     def _indexed(self, name: str) -> bool:
         """Does every identity part of ``name`` have a key (its spelling's, a reading of
-        its script, what it means, initials), or that key less a letter, under which
-        some row is indexed? A name with a part that no indexed name has in any such
-        form cannot match one closely: link() does not resolve it (most runs of
-        capitalised words in a text are such names: "Minister Said That")."""
+        its script, what it means), or that key less a letter, under which some row is
+        indexed? A name with a part that no indexed name has in any such form cannot
+        match one closely: link() does not resolve it (most runs of capitalised words in
+        a text are such names: "Minister Said That"). The keys that resolve() finds in
+        the index itself (a part read as two words written together, or as initials) are
+        not looked at."""
         try:
             _, texts, _, keys, groups = _identity_keys(name)
             keys, groups, _ = _with_readings(name, keys, groups)
