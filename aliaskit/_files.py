@@ -64,7 +64,7 @@ def write_file(target: Path, write: Callable[[IO[bytes]], object]) -> None:
         os.replace(temporary, real)
     except BaseException as exc:
         os.unlink(temporary)
-        if isinstance(exc, OSError) and not isinstance(exc, DataFileError):
+        if isinstance(exc, OSError):
             raise DataFileError(f"cannot write the file ({exc.strerror or exc})",
                                 path=str(target)) from None
         raise
