@@ -10,6 +10,7 @@ Offsets always refer to the text as given.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import functools
 import gc
@@ -44,6 +45,8 @@ CONTEXT_CHARS = 60
 # Spans resolved in one link() call are remembered (names recur in a text) up to this many.
 MAX_CACHED_SPANS = 50_000
 _POSSESSIVE = re.compile(r"['\u2019][sS]$")
+# Two or more capital letters, each followed by a dot, standing alone: "U.S.", "U.N.".
+_DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?![^\W\d_])")
 # Between two words of one name only spaces, a hyphen or an apostrophe may stand.
 _JOINER = re.compile(r"[ \t\u00a0\u200c-]{1,3}")
 
@@ -122,6 +125,13 @@ def _tail_words() -> frozenset[str]:
     return frozenset(word for (_, word), _ in _data.generic_words().items())
 
 
+@functools.lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    """Lower-case generic words of place names ("airport", "province")."""
+    return frozenset(word for (kind, word), _ in _data.generic_words().items()
+                     if kind == "place")
+
+
 @functools.lru_cache(maxsize=2)
 def _splitter(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` capturing the whole word: split() then returns gaps and words."""
@@ -144,8 +154,27 @@ def _tokens(text: str) -> _Words:
             ends[k] = starts[k] + len(words[k])
             if k + 1 < len(words):
                 gaps[k + 1] = text[ends[k] : starts[k + 1]]
+    if "." in text:
+        _join_dotted(text, words, starts, ends, gaps)
     kinds = {word: _kind(word) for word in dict.fromkeys(words)}  # words recur
     return _Words(starts, ends, words, list(map(kinds.__getitem__, words)), gaps)
+
+
+def _join_dotted(text: str, words: list[str], starts: list[int], ends: list[int],
+                 gaps: list[str]) -> None:
+    """Make each dotted acronym ("U.S.", "U.N.") one word, its last dot included: the
+    dots split it into letters that no name is made of."""
+    for found in reversed(list(_DOTTED.finditer(text))):
+        first = bisect.bisect_left(starts, found.start())
+        last = bisect.bisect_left(starts, found.end()) - 1
+        if first >= len(starts) or starts[first] != found.start() or last <= first:
+            continue
+        words[first:last + 1] = [found.group()]
+        starts[first:last + 1] = [found.start()]
+        ends[first:last + 1] = [found.end()]
+        del gaps[first + 1:last + 1]
+        if first + 1 < len(gaps):
+            gaps[first + 1] = text[found.end():starts[first + 1]]
 
 
 def _runs(words: _Words) -> list[_Run]:
@@ -360,6 +389,7 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
     articles = _articles()
     titles = _title_set()
     tails = _tail_words()
+    places = _place_words()
 
     # The run's columns; positions below are positions in the run.
     starts, ends = run_words.starts[run.lo : run.hi], run_words.ends[run.lo : run.hi]
@@ -440,6 +470,14 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
         if not matches:
             return None
         best = matches[0]
+        if best.entity.kind == "person" and j < size_of_run and (
+                (kinds[j] == "cap" and lowered[j] in tails)
+                or (kinds[j] == "tail" and lowered[j] in places)):
+            # A person's name that goes on with a capitalised generic word, or with a
+            # place's, names what is named after them: "Hamid Karzai International
+            # Airport", "the Hamid Karzai airport" are not the man; "the Karzai
+            # government" is.
+            return None
         inside = (i > 0 and name_like[i - 1]) or (j < size_of_run and name_like[j])
         if inside and not (exact and not best.alias.ambiguous and not best.ambiguous):
             return None

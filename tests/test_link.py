@@ -107,6 +107,13 @@ def test_names_side_by_side_are_each_linked(case: dict[str, str]) -> None:
     assert [m.surface for m in link(case["text"])] == expected, case["note"]
 
 
+@pytest.mark.parametrize("case", load_csv("link_names_within_names.csv"),
+                         ids=lambda c: c["text"][:24])
+def test_names_inside_other_names_and_dotted_acronyms(case: dict[str, str]) -> None:
+    expected = [tuple(pair.split("=")) for pair in case["links"].split("|") if pair]
+    assert [(m.surface, m.entity.id) for m in link(case["text"])] == expected, case["note"]
+
+
 def test_a_near_word_is_not_a_partial_name_of_an_entity_named_before() -> None:
     # Below the threshold a one-word name links to an entity named before only when it
     # is one of its names' words: "Pairs" (0.59 against Paris) is not.
