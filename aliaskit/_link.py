@@ -45,8 +45,9 @@ CONTEXT_CHARS = 60
 # Spans resolved in one link() call are remembered (names recur in a text) up to this many.
 MAX_CACHED_SPANS = 50_000
 _POSSESSIVE = re.compile(r"['\u2019][sS]$")
-# Two or more capital letters, each followed by a dot, standing alone: "U.S.", "U.N.".
-_DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?![^\W\d_])")
+# Two or more capital letters, each followed by a dot, standing alone: "U.S.", "U.N.";
+# or one between two words of a name: "George W. Bush".
+_DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?![^\W\d_])|(?<=[^\W\d_] )[A-Z]\.(?= [A-Z])")
 # Between two words of one name only spaces, a hyphen or an apostrophe may stand.
 _JOINER = re.compile(r"[ \t\u00a0\u200c-]{1,3}")
 
@@ -162,13 +163,15 @@ def _tokens(text: str) -> _Words:
 
 def _join_dotted(text: str, words: list[str], starts: list[int], ends: list[int],
                  gaps: list[str]) -> None:
-    """Make each dotted acronym ("U.S.", "U.N.") one word, its last dot included: the
-    dots split it into letters that no name is made of."""
+    """Make each dotted acronym ("U.S.", "U.N.") and middle initial ("W.") one word, its
+    last dot included: the dots split a name into pieces no name is made of."""
     for found in reversed(list(_DOTTED.finditer(text))):
         first = bisect.bisect_left(starts, found.start())
         last = bisect.bisect_left(starts, found.end()) - 1
-        if first >= len(starts) or starts[first] != found.start() or last <= first:
+        if first >= len(starts) or starts[first] != found.start() or last < first:
             continue
+        if len(found.group()) == 2 and not (first and words[first - 1][:1].isupper()):
+            continue  # a middle initial follows a name's word: "plan B. Karzai" is none
         words[first:last + 1] = [found.group()]
         starts[first:last + 1] = [found.start()]
         ends[first:last + 1] = [found.end()]
