@@ -16,7 +16,6 @@ entity. Only the answers get a :class:`~aliaskit.Comparison` object.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
 import itertools
@@ -32,7 +31,7 @@ import attrs
 from ._compare import Profile, _profile, compare, pair_script
 from ._context import check_context, confirming, context_evidence, with_context
 from ._errors import AliaskitError, DataFileError, InvalidArgumentError, InvalidNameError
-from ._index import load_file, save_index
+from ._index import _Postings, load_file, save_index, without_rows
 from ._judgements import Judgement, Judgements, name_key
 from ._keys import part_key
 from ._parsing import _parse, _require_str
@@ -331,19 +330,6 @@ def _gram_keys(texts: Sequence[str]) -> list[str]:
         padded = f"^{_folds(text)[0]}$"
         out += [f"#{padded[k:k + 3]}" for k in range(len(padded) - 2)]
     return list(dict.fromkeys(out))
-
-
-def _without(postings: array[int], rows: Sequence[int]) -> array[int]:
-    """A posting list (ascending rows) less ``rows`` (ascending), copied in slices."""
-    out = array("l")
-    start = 0
-    for row in rows:
-        at = bisect.bisect_left(postings, row, start)
-        if at < len(postings) and postings[at] == row:
-            out += postings[start:at]
-            start = at + 1
-    out += postings[start:]
-    return out
 
 
 @attrs.define
@@ -650,11 +636,14 @@ class Resolver:
         self._rows.sounds.append(sounds)
         self._rows.names.append(name)
         self._rows.signature.append(key_signature(keys))
-        for key in (*keys, *_gram_keys(texts)):
-            postings = self._postings.get(key)
-            if postings is None:
-                postings = self._postings[key] = array("l")
-            postings.append(row)
+        if isinstance(self._postings, _Postings):
+            self._postings.append_row((*keys, *_gram_keys(texts)), row)
+        else:
+            for key in (*keys, *_gram_keys(texts)):
+                postings = self._postings.get(key)
+                if postings is None:
+                    postings = self._postings[key] = array("l")
+                postings.append(row)
         self._part_df.update(set(texts))
         self._weights_stale = True
 
@@ -697,11 +686,14 @@ class Resolver:
         for part in parts:
             if self._part_df[part] <= 0:
                 del self._part_df[part]
+        unread = self._postings if isinstance(self._postings, _Postings) else None
         for key, rows in dead.items():
+            if unread is not None and unread.drop_rows(key, rows):
+                continue
             postings = self._postings.get(key)
             if postings is None:
                 continue
-            kept = _without(postings, sorted(rows))
+            kept = without_rows(postings, sorted(rows))
             if kept:
                 self._postings[key] = kept
             else:
