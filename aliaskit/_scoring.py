@@ -420,16 +420,13 @@ def _similarity_of(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool
     s, distance = _fold_similarity(sa, sb)
     if distance == 0:
         return SIM_TRANSLITERATION, "transliteration"
+    fa, fb = sa.folds()[0], sb.folds()[0]
+    if _compound_of(fa, fb):
+        return SIM_COMPOUND, "compound"
     if ga is not None and gb is not None:
         # Both are attested spellings of different names: Jamiat is not Jamaat.
         cap = SIM_RELATED if gb in sa.related else SIM_DIFFERENT
         return min(cap, s), "different"
-    fa, fb = sa.folds()[0], sb.folds()[0]
-    short, long_ = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
-    if len(short) >= 4 and short in long_:
-        prefixes, suffixes = _compound_affixes()
-        if long_.startswith(prefixes) or long_.endswith(suffixes):
-            return SIM_COMPOUND, "compound"
     stems = _shared_affix_stems(fa, fb)
     if stems is not None:
         # Hamidullah / Obaidullah: what tells two compounds apart is what they do not
@@ -441,6 +438,33 @@ def _similarity_of(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool
         if stem_a.group is not None and stem_b.group is not None and stem_a.group != stem_b.group:
             s = min(s, SIM_RELATED if stem_b.group in stem_a.related else SIM_DIFFERENT)
     return s, "edit"
+
+
+def _compound_of(fa: str, fb: str) -> bool:
+    """Is one folded part the other with a compound's prefix or suffix (Habibullah /
+    Habib, Abdulghani / Ghani)? data/particles.txt says such a name is the other
+    shortened, even where data/variants.txt lists both as names."""
+    short, long_ = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
+    if len(short) >= 4 and short in long_:
+        prefixes, suffixes = _compound_affixes()
+        return long_.startswith(prefixes) or long_.endswith(suffixes)
+    return False
+
+
+def _affix_replaced(left: Sequence[_Slot], right: Sequence[_Slot], i: int, j: int,
+                    used_a: set[int], used_b: set[int]) -> bool:
+    """A name aligned with its compound (Kabir / Abdul Kabir) is the compound shortened,
+    unless the shorter side has another, unaligned part just before it, where the
+    compound's prefix stands: "Mohammad Kabir" is not "Abdul Kabir". (A part after a
+    name is its family name as often as not: "Naim Barech" is "Naimullah".)"""
+    a, b = left[i], right[j]
+    fa, fb = a.spelling.folds()[0], b.spelling.folds()[0]
+    short, slots, used, stem, long_ = (a, left, used_a, fa, fb) if len(fa) <= len(fb) else (
+        b, right, used_b, fb, fa)
+    if not long_.startswith(_compound_affixes()[0]) or long_.startswith(stem):
+        return False
+    first = short.parts[0]
+    return any(k not in used and slot.parts[-1] == first - 1 for k, slot in enumerate(slots))
 
 
 @functools.lru_cache(maxsize=1)
@@ -528,7 +552,8 @@ def _align(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool) -> tupl
                 len(sa.text) > 1 and len(sb.text) > 1):
             ta, tb = sa.translations, sb.translations
             folds = sb.folds()
-            if not (ta and tb and ta & tb) and not any(f in folds for f in sa.folds()):
+            if not (ta and tb and ta & tb) and not any(f in folds for f in sa.folds()) \
+                    and not _compound_of(sa.folds()[0], folds[0]):
                 return 0.0, "different"
     return _similarity_of(sa, sb, a_script, b_script)
 
@@ -1069,6 +1094,13 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
         used_a.add(i)
         used_b.add(j)
         pairs.append((i, j, sim, method))
+    if any(p[3] == "compound" for p in pairs):
+        dropped = [p for p in pairs if p[3] == "compound"
+                   and _affix_replaced(left, right, p[0], p[1], used_a, used_b)]
+        for i, j, _, _ in dropped:
+            pairs.remove((i, j, SIM_COMPOUND, "compound"))
+            used_a.discard(i)
+            used_b.discard(j)
 
     # A part taken as a title on one side ("Akhund, Mohammad Hassan") that is a name
     # on the other ("Mohammad Hassan Akhund") is a name after all.

@@ -288,3 +288,11 @@ def test_unalignable_shortcut_agrees_with_the_full_similarity() -> None:
             assert fast[0] < ALIGN_MIN, (a, b)
         checked += 1
     assert checked > 5000
+
+
+@pytest.mark.parametrize("left, right", [("Abdul Ghani", "Ghani"), ("Habibullah", "Habib"),
+                                         ("Abdul Wahid", "Wahid")])
+def test_a_listed_name_and_its_compound_align_as_a_compound(left: str, right: str) -> None:
+    # Both are names of data/variants.txt; data/particles.txt flags Abdul- and -ullah as
+    # making a compound of a name, which is that name shortened, not a different one.
+    assert [p.method for p in compare(left, right).alignment] == ["compound"]
