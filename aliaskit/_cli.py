@@ -1140,7 +1140,7 @@ def judge_cmd(left: str | None, right: str | None, same: bool, different: bool, 
 
     \b
     Examples:
-      $ aliaskit judge "Mohammad Khan" person/mohammad-khan --different --note "the father"
+      $ aliaskit judge "Mohammad Khan" person/ismail-khan --different --note "another man"
       $ aliaskit judge "Massoud" person/ahmad-shah-massoud --same --user maria
       $ aliaskit judge --import ~/Downloads/judgements.jsonl --file judgements.jsonl
     """
@@ -1418,7 +1418,7 @@ def data_group() -> None:
 def data_build_cmd(check: bool) -> None:
     """Write data/folds.txt, the folds of every variant spelling, from data/variants.txt and
     data/fold.txt, and data/iso3166.txt, the ISO 3166 names of data/regional.txt's codes
-    (from pycountry: pip install 'aliaskit[data]'), next to the data files they read: run
+    (from pycountry: pip install '.[data]' in the checkout), next to the data files they read: run
     it in a source checkout (editable install) after editing those files."""
     from ._data import FOLD_TABLE, data_dir
     from ._regional import ISO_FILE, iso_table_text

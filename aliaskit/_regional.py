@@ -130,7 +130,7 @@ def iso_table_text() -> str:
     except ImportError:
         raise AliaskitError(
             f"pycountry is needed to build data/{ISO_FILE}: "
-            "pip install 'aliaskit[data]' (build time only)") from None
+            "pip install '.[data]' in the aliaskit checkout (build time only)") from None
     from importlib.metadata import version
 
     persian = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fa"])

@@ -1,6 +1,6 @@
 """aliaskit on Apache Spark: resolve and compare names in DataFrames.
 
-An optional extra: ``pip install "aliaskit[spark]"``. Everything is map-only (no
+An optional extra: ``pip install ".[spark]"`` in the aliaskit checkout. Everything is map-only (no
 shuffle) and vectorised with Arrow through ``mapInPandas``. The resolver is shipped to
 the executors once (a saved index added with ``SparkContext.addFile``; the bundled
 reference data needs no shipping, it is in the installed package) and loaded once per
@@ -49,7 +49,7 @@ def _pyspark() -> Any:
         import pyspark.sql.types as types
     except ImportError:
         raise AliaskitError(
-            'aliaskit.spark needs pyspark: pip install "aliaskit[spark]"'
+            'aliaskit.spark needs pyspark: pip install ".[spark]" in the aliaskit checkout'
         ) from None
     return types
 
