@@ -21,7 +21,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from ._errors import AliaskitError, DataFileError, as_path, open_file
 from ._lines import read_lines, split_lines
@@ -295,12 +295,14 @@ def _own(handle: BinaryIO, fmt: str) -> Iterator[tuple[int, Entity | RowError]]:
             yield number, RowError(str(exc))
 
 
-def detect_format(path: Path) -> str:
-    """The format of a gazetteer file, from its name and first bytes; a DataFileError
-    when it cannot be told."""
-    from ._importers import sniff
+SNIFFED = 4096
+"""Bytes of a gazetteer's start that tell its format."""
 
-    fmt = sniff(path)
+
+def _sniffed(path: Path, head: bytes) -> str:
+    from ._importers import sniff_head
+
+    fmt = sniff_head(path, head)
     if fmt is None:
         raise DataFileError(
             "unknown gazetteer format; use .jsonl or .csv, a list in one of the formats "
@@ -309,16 +311,65 @@ def detect_format(path: Path) -> str:
     return fmt
 
 
-def _records(path: Path, fmt: str) -> Iterator[tuple[str, int, Entity | RowError]]:
-    """(file, line, entity or error) for every record of the file, in file order."""
-    if fmt in ("jsonl", "csv"):
-        with open_file(path) as handle:
-            for number, item in _own(handle, fmt):
-                yield str(path), number, item
-        return
-    from . import _importers
+class _Replayed(io.RawIOBase):
+    """A stream whose first bytes were already read (to tell the format): they come
+    again first, then the rest of the stream."""
 
-    yield from _importers.READERS[fmt](path)
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        super().__init__()
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        target = memoryview(buffer).cast("B")
+        if self._head:
+            size = min(len(target), len(self._head))
+            target[:size] = self._head[:size]
+            self._head = self._head[size:]
+            return size
+        read = getattr(self._rest, "read1", self._rest.read)
+        data = read(len(target))
+        target[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._rest.close()
+        super().close()
+
+
+def _opened_format(path: Path, handle: BinaryIO) -> tuple[BinaryIO, str]:
+    """The format of the open gazetteer ``handle`` and the stream to read it from, from
+    its start.
+
+    The file is opened once, for both: a FIFO or a device, opened a second time after
+    its first bytes were sniffed, waited forever for a writer that had already gone
+    (or, with one still there, lost those bytes). A regular file is rewound; anything
+    else is read on after its sniffed bytes, given again first.
+    """
+    head = handle.read(SNIFFED)
+    fmt = _sniffed(path, head)
+    if handle.seekable():
+        handle.seek(0)
+        return handle, fmt
+    return cast(BinaryIO, io.BufferedReader(_Replayed(head, handle))), fmt
+
+
+def _records(path: Path, format: str | None) -> Iterator[tuple[str, int, Entity | RowError]]:
+    """(file, line, entity or error) for every record of the file, in file order; its
+    format told from its name and start when ``format`` is None."""
+    with open_file(path) as opened:
+        handle, fmt = (opened, format) if format else _opened_format(path, opened)
+        with handle:
+            if fmt in ("jsonl", "csv"):
+                for number, item in _own(handle, fmt):
+                    yield str(path), number, item
+                return
+            from . import _importers
+
+            yield from _importers.READERS[fmt](path, handle)
 
 
 def iter_gazetteer(path: str | Path, *, format: str | None = None,
@@ -341,12 +392,11 @@ def iter_gazetteer(path: str | Path, *, format: str | None = None,
                             f"{', '.join(FORMATS)}", path=str(path))
     if not path.exists():
         raise DataFileError("file not found", path=str(path))
-    fmt = format or detect_format(path)
     problems: list[DataFileError] = []
     report = errors if errors is not None else problems.append
     seen: dict[str, tuple[str, int]] = {}
     count = 0
-    for where, number, item in _records(path, fmt):
+    for where, number, item in _records(path, format):
         if isinstance(item, RowError):
             report(DataFileError(f"row {number}: {item}", path=where, line=number))
             continue

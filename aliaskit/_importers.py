@@ -1,7 +1,9 @@
 """Readers for the published lists that screening starts from.
 
-Each reader streams one file and yields ``(file, line, entity or RowError)`` in file
-order, so :func:`aliaskit.read_gazetteer` reports every malformed row with its line:
+Each reader streams one file, given open (it may be a pipe, which can be opened only
+once) with its path (which names it, and the files beside it), and yields ``(file,
+line, entity or RowError)`` in file order, so :func:`aliaskit.read_gazetteer` reports
+every malformed row with its line:
 
 - ``ftm``: FollowTheMoney entities, one JSON object a line, as OpenSanctions publishes
   them (``schema``, ``properties.name`` / ``alias`` / ``weakAlias`` / ``previousName`` /
@@ -29,13 +31,13 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 
 from ._errors import AliaskitError, DataFileError, open_file, parse_json
 from ._gazetteer import RowError, alias_list, check_names, csv_rows, decoded_lines
 from ._types import Alias, Entity, Kind
 
-__all__ = ["READERS", "sniff"]
+__all__ = ["READERS", "sniff", "sniff_head"]
 
 Record = tuple[str, int, Entity | RowError]
 
@@ -87,9 +89,9 @@ def _ftm_entity(record: Any) -> Entity | None:
                               countries=countries, source=source))
 
 
-def read_ftm(path: Path) -> Iterator[Record]:
+def read_ftm(path: Path, handle: BinaryIO) -> Iterator[Record]:
     where = str(path)
-    with open_file(path) as handle:
+    with handle:
         for number, line in decoded_lines(handle):
             if isinstance(line, RowError):
                 yield where, number, line
@@ -183,14 +185,14 @@ def _unpack(packed: str | None) -> list[list[str]]:
     return [] if packed is None else [rec.split(_SEP) for rec in packed.split(_REC)]
 
 
-def read_ofac(path: Path) -> Iterator[Record]:
+def read_ofac(path: Path, handle: BinaryIO) -> Iterator[Record]:
     problems: list[Record] = []
     alts = _ofac_side(path.with_name("alt.csv"), ALT_COLUMNS, (2, 3, 4), problems)
     adds = _ofac_side(path.with_name("add.csv"), ADD_COLUMNS, (4,), problems)
     yield from problems
     where = str(path)
     used: set[int] = set()
-    with open_file(path) as handle:
+    with handle:
         for number, row in csv_rows(handle):
             if isinstance(row, RowError):
                 yield where, number, row
@@ -285,11 +287,11 @@ def _un_entity(element: ET.Element) -> Entity:
         source="un-sc"))
 
 
-def read_un(path: Path) -> Iterator[Record]:
+def read_un(path: Path, handle: BinaryIO) -> Iterator[Record]:
     where = str(path)
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
     stack: list[ET.Element] = []
-    with open_file(path) as handle:
+    with handle:
         for number, raw in enumerate(handle, start=1):
             # The list is UTF-8. In UTF-16 (zero bytes, or its byte-order mark) the
             # declarations refused below would not be seen, so such a file is refused.
@@ -367,23 +369,28 @@ def _letters(name: str) -> bool:
     return any(c.isalpha() for c in name)
 
 
-def read_geonames(path: Path) -> Iterator[Record]:
+def read_geonames(path: Path, handle: BinaryIO) -> Iterator[Record]:
     where = str(path)
     alternate_path = path.with_name("alternateNamesV2.txt")
     alternates: dict[int, list[tuple[str, str, bool, bool]]] | None = None
     if alternate_path.exists() and alternate_path != path:
+        # The dump is read twice (its ids, then its places): a pipe cannot be read again.
+        if not handle.seekable():
+            raise DataFileError(f"is not a regular file, and a GeoNames dump with "
+                                f"{alternate_path.name} beside it is read twice; save it "
+                                "to a file first", path=where)
         ids: set[int] = set()
-        with open_file(path) as handle:
-            for raw in handle:
-                head = raw.split(b"\t", 1)[0]
-                # A bad id is reported when the row is read, below.
-                if head.isdigit():
-                    with contextlib.suppress(RowError):
-                        ids.add(_number(head.decode("ascii"), "geonameid"))
+        for raw in handle:
+            head = raw.split(b"\t", 1)[0]
+            # A bad id is reported when the row is read, below.
+            if head.isdigit():
+                with contextlib.suppress(RowError):
+                    ids.add(_number(head.decode("ascii"), "geonameid"))
+        handle.seek(0)
         problems: list[Record] = []
         alternates = _alternates(alternate_path, ids, problems)
         yield from problems
-    with open_file(path) as handle:
+    with handle:
         for number, line in decoded_lines(handle):
             if isinstance(line, RowError):
                 yield where, number, line
@@ -427,19 +434,25 @@ def read_geonames(path: Path) -> Iterator[Record]:
                 yield where, number, RowError(str(exc))
 
 
-READERS: dict[str, Callable[[Path], Iterator[Record]]] = {
+READERS: dict[str, Callable[[Path, BinaryIO], Iterator[Record]]] = {
     "ftm": read_ftm, "ofac": read_ofac, "un": read_un, "geonames": read_geonames,
 }
 
 
 def sniff(path: Path) -> str | None:
     """The format of ``path`` when its name and first line tell it unambiguously."""
-    suffix = path.suffix.lower()
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
     except OSError:
         return None
+    return sniff_head(path, head)
+
+
+def sniff_head(path: Path, head: bytes) -> str | None:
+    """The format of the file ``path`` whose first bytes are ``head``, when they and its
+    name tell it unambiguously."""
+    suffix = path.suffix.lower()
     first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip()
     if suffix in (".jsonl", ".ndjson", ".json"):
         try:

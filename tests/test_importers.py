@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import shutil
+import subprocess
+import threading
 from pathlib import Path
 
 import pytest
 from conftest import CASES, load_csv, load_json
+from test_cli import ALIASKIT
 
 from aliaskit import DataFileError, read_gazetteer
 from aliaskit._gazetteer import iter_gazetteer
@@ -155,3 +161,106 @@ def test_an_id_of_more_digits_than_python_converts_is_a_bad_row(
     found = [p for p in problems if Path(p.path or "").name == case["written"]
              and p.line == lines + 1]
     assert len(found) == 1 and case["expected"] in str(found[0]), problems
+
+
+def _feed(fifo: Path, data: bytes) -> threading.Thread:
+    """A writer that opens ``fifo`` once, writes ``data`` and closes it, as `cat list >
+    fifo` does."""
+    def write() -> None:
+        with contextlib.suppress(OSError), fifo.open("wb") as handle:
+            handle.write(data)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    return writer
+
+
+def _release(fifo: Path, writer: threading.Thread) -> None:
+    """Let a writer still waiting for a reader go (when the command never opened it)."""
+    if writer.is_alive():
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+    writer.join(10)
+
+
+def _big_list(folder: Path) -> Path:
+    """A list of more than the bytes read to tell its format (all must still be read)."""
+    path = folder / "big.jsonl"
+    path.write_text("".join(json.dumps({"id": f"p{n}", "name": f"Name Number{n}"}) + "\n"
+                            for n in range(3000)), encoding="utf-8")
+    return path
+
+
+FIFO_LISTS = [*sorted(FORMATS), "gazetteers:good.csv", "gazetteers:good.jsonl", "big.jsonl"]
+
+
+@pytest.mark.cli
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("name", FIFO_LISTS)
+def test_a_list_in_a_named_pipe_is_read_once(tmp_path: Path, name: str) -> None:
+    """A FIFO given without its format was opened twice, once to tell the format and
+    once to read it: the second open waited forever for a writer that had gone. The
+    command must read the same entities as from a regular file, or refuse at once;
+    never wait (a timeout makes a regression fail, not hang)."""
+    source = (_big_list(tmp_path) if name == "big.jsonl" else
+              CASES / "gazetteers" / name.split(":")[1] if ":" in name else LISTS / name)
+    regular, piped = tmp_path / "regular", tmp_path / "piped"
+    for folder in (regular, piped):
+        shutil.copytree(source.parent, folder, ignore=shutil.ignore_patterns(source.name))
+    shutil.copy(source, regular / source.name)
+    fifo = piped / source.name
+    os.mkfifo(fifo)
+
+    def build(path: Path) -> subprocess.CompletedProcess[str]:
+        assert ALIASKIT
+        return subprocess.run([ALIASKIT, "index", "build", str(path), "-o",
+                               str(tmp_path / "out.idx"), "--list-errors", "warn", "--jsonl"],
+                              capture_output=True, text=True, timeout=60)
+
+    expected = build(regular / source.name)
+    writer = _feed(fifo, source.read_bytes())
+    try:
+        result = build(fifo)
+    finally:
+        _release(fifo, writer)
+    said = result.stdout + result.stderr
+    assert "Traceback" not in said
+    if name == "geonames/XX.txt":
+        # Read twice (its ids, then its places), with alternateNamesV2.txt beside it.
+        assert result.returncode == 1 and result.stdout == "", said
+        assert result.stderr == (f"aliaskit: error: {fifo}: is not a regular file, and a GeoNames "
+                                 "dump with alternateNamesV2.txt beside it is read twice; "
+                                 "save it to a file first\n")
+        return
+    assert expected.returncode == 0, expected.stderr
+    assert result.returncode == 0, said
+    assert json.loads(result.stdout)["entities"] == json.loads(expected.stdout)["entities"]
+    assert result.stderr == expected.stderr.replace(str(regular), str(piped))
+
+
+@pytest.mark.cli
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("command", [["screen", "{names}", "--against", "{list}"],
+                                     ["entities", "--no-bundled", "--data", "{list}"]])
+def test_every_command_reads_a_list_in_a_named_pipe(tmp_path: Path, command: list[str]) -> None:
+    """screen --against and --data (resolve, entities, show, link) read a list as index
+    build does."""
+    source = _big_list(tmp_path)
+    fifo = tmp_path / "fifo.jsonl"
+    os.mkfifo(fifo)
+    names = tmp_path / "names.txt"
+    names.write_text("Name Number2999\n", encoding="utf-8")
+    args = [a.format(names=names, list=fifo) for a in command]
+    writer = _feed(fifo, source.read_bytes())
+    try:
+        assert ALIASKIT
+        result = subprocess.run([ALIASKIT, *args, "--jsonl"], capture_output=True, text=True,
+                                timeout=60)
+    finally:
+        _release(fifo, writer)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    if command[0] == "screen":
+        assert records[0]["hits"][0]["id"] == "p2999"
+    else:
+        assert [r["id"] for r in records] == [f"p{n}" for n in range(3000)]
