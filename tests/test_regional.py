@@ -5,12 +5,17 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import re
 
+import attrs
 import pytest
 from conftest import CASES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_cli import ALIASKIT
 
 from aliaskit import (
+    Alias,
     DataFileError,
     Entity,
     Layer,
@@ -26,6 +31,7 @@ from aliaskit import (
 from aliaskit._check import check_all
 from aliaskit._parsing import _is_arabic
 from aliaskit._regional import regional_places
+from aliaskit._resolve import _alias_source, _shared_ambiguity
 
 HERE = CASES / "link_regional"
 
@@ -214,6 +220,89 @@ def test_merging_layers_with_one_id_of_two_kinds_fails() -> None:
     clash = Layer("clash", [Entity(id="place/kandahar", name="Kandahar", kind="person")])
     with pytest.raises(DataFileError, match="place/kandahar"):
         merge_layers([*bundled_layers(), clash])
+
+
+def _merged_by_scanning(layers: list[Layer]
+                        ) -> list[tuple[Entity, tuple[tuple[str, str], ...]]]:
+    """merge_layers as it was, with Entity.alias (a scan of the aliases) once a name:
+    what the merge must still give."""
+    merged: dict[str, tuple[Entity, list[tuple[str, str]], str]] = {}
+    for layer in layers:
+        for entity in layer.entities:
+            here = [(layer.name, _alias_source(entity.alias(name), layer))
+                    for name in entity.names]
+            current = merged.get(entity.id)
+            if current is None:
+                merged[entity.id] = (entity, here, layer.name)
+                continue
+            first, provenance, first_layer = current
+            if first.kind is not None and entity.kind is not None and first.kind != entity.kind:
+                raise DataFileError(f"entity {entity.id!r} is a {first.kind} in layer "
+                                    f"{first_layer!r} and a {entity.kind} in layer "
+                                    f"{layer.name!r}")
+            known = set(first.names)
+            added: list[Alias] = []
+            for name, origin in zip(entity.names, here):
+                if name in known:
+                    continue
+                known.add(name)
+                alias = entity.alias(name)
+                if alias.origin == "canonical":
+                    alias = Alias(name, origin="canonical",
+                                  note=f"canonical name in layer {layer.name!r}")
+                added.append(alias)
+                provenance.append(origin)
+            if added or (first.kind is None and entity.kind is not None):
+                first = attrs.evolve(first, aliases=(*first.aliases, *added),
+                                     kind=first.kind or entity.kind)
+            merged[entity.id] = (first, provenance, first_layer)
+    return _shared_ambiguity([(e, tuple(p)) for e, p, _ in merged.values()])
+
+
+# Few names and ids, so that names repeat within an entity (an alias spelt as the
+# canonical name, one name twice with different notes) and ids across layers.
+_NAMES = st.sampled_from(["Kabul", "Kabol", "Herat", "Hirat", "Amir Khan", "Mottaki"])
+_ALIASES = st.lists(st.one_of(_NAMES, st.builds(
+    Alias, _NAMES, origin=st.sampled_from(["seed", "curated", "user", "canonical"]),
+    ambiguous=st.booleans(), note=st.sampled_from([None, "a note", "dataset x"]),
+    weak=st.booleans())), max_size=6)
+_ENTITIES = st.builds(Entity, id=st.sampled_from(["e1", "e2", "e3"]), name=_NAMES,
+                      kind=st.sampled_from([None, None, "place", "person"]), aliases=_ALIASES)
+_LAYERS = st.lists(st.builds(Layer, st.sampled_from(["first", "second", "third"]),
+                             st.lists(_ENTITIES, max_size=4),
+                             st.sampled_from(["", "source s"])), min_size=1, max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LAYERS)
+def test_merging_layers_gives_what_the_scan_of_aliases_gave(layers: list[Layer]) -> None:
+    """Which alias stands for a repeated name, the provenance of each name and the order
+    are what they were when each name was looked up by Entity.alias."""
+    try:
+        expected = _merged_by_scanning(layers)
+    except DataFileError as exc:
+        with pytest.raises(DataFileError, match=re.escape(str(exc))):
+            merge_layers(layers)
+        return
+    assert merge_layers(layers) == expected
+
+
+def test_merging_layers_does_not_scan_aliases_once_a_name(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """Entity.alias scans the aliases; once a name, an entity of 20,000 aliases took 3.6 s
+    to merge, and one of 200,000 six minutes (with resolve --data). The merge finds
+    every name's alias in one pass of the entity's aliases."""
+    entity = Entity(id="e1", name="Amir", aliases=[f"Amir{n}" for n in range(50)])
+    later = Entity(id="e1", name="Amir Khan", aliases=[f"Amir{n}" for n in range(25, 75)])
+
+    def scan(self: Entity, name: str) -> Alias:
+        raise AssertionError(f"Entity.alias({name!r}) called")
+
+    monkeypatch.setattr(Entity, "alias", scan)
+    [(merged, provenance)] = merge_layers([Layer("first", [entity]), Layer("second", [later])])
+    assert merged.names == ("Amir", *(f"Amir{n}" for n in range(50)), "Amir Khan",
+                            *(f"Amir{n}" for n in range(50, 75)))
+    assert [layer for layer, _ in provenance] == ["first"] * 51 + ["second"] * 26
 
 
 def test_saved_index_keeps_layers(tmp_path: object) -> None:
