@@ -171,7 +171,7 @@ def _read_csv(text: str, where: str) -> list[LabelledPair]:
     # open is reported on its own line.
     from ._gazetteer import RowError, csv_header, csv_rows_of_text, field_count_error
 
-    rows = csv_rows_of_text(text)
+    rows = csv_rows_of_text(text, where)
     try:
         columns = csv_header(rows, ("name1", "name2", "is_match"))
     except RowError as exc:

@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import attrs
 import click
@@ -37,15 +37,16 @@ from ._gazetteer import (
     byte_lines,
     csv_header,
     csv_rows_of_text,
-    decode_line,
     decoded_lines,
     field_count_error,
+    marked_encoding,
     read_gazetteer,
+    wide_text,
 )
 from ._judgements import Judgement, Judgements
 from ._judgements import now as judgement_now
 from ._keys import metaphone_key, nysiis_key, phonetic_key
-from ._lines import line_and_column, read_lines
+from ._lines import line_and_column, read_lines, split_lines
 from ._normalize import name_parts, normalize
 from ._pool import Terminated, handle_sigterm
 from ._resolve import Resolver, bundled_layers, merge_layers
@@ -324,14 +325,6 @@ def _check_encoding(encoding: str) -> None:
         raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
 
 
-def _decode_line(raw: bytes, encoding: str, errors: str) -> tuple[str, str | None]:
-    """A line's text and None, or (its bytes shown as escapes, the reason) if not valid."""
-    text, bad = decode_line(raw, encoding, errors)
-    if bad is None:
-        return text, None
-    return text, f"not valid {encoding} (byte {bad}); use --encoding, or --errors replace"
-
-
 Item = tuple[int, str, str | None]
 
 
@@ -372,14 +365,20 @@ def _inputs(names: tuple[str, ...], encoding: str = "utf-8", errors: str = "stri
     if sys.stdin is None or sys.stdin.isatty():
         raise click.UsageError("give names as arguments or one per line on standard input")
     _check_encoding(encoding)
-    if not byte_lines(encoding):
-        for number, line in decoded_lines(sys.stdin.buffer, encoding, errors, "<stdin>"):
-            assert isinstance(line, str)  # (a bad byte raised: the stream cannot go on)
+    yield from _decoded_items(sys.stdin.buffer, encoding, errors, "<stdin>")
+
+
+def _decoded_items(handle: BinaryIO, encoding: str, errors: str, name: str) -> Iterator[Item]:
+    """(line number from 1, text, error or None) for every line of a file of names (or
+    standard input), read by the reader of every line of a user's file."""
+    for number, line in decoded_lines(handle, encoding, errors, name, "--encoding"):
+        if not isinstance(line, RowError):
             yield number, line, None
-        return
-    for number, raw in enumerate(read_lines(sys.stdin.buffer), start=1):
-        text, error = _decode_line(raw, encoding, errors)
-        yield number, text, error
+        elif line.byte is not None:
+            yield number, line.text, (f"not valid {encoding} (byte {line.byte}); use "
+                                      "--encoding, or --errors replace")
+        else:
+            yield number, line.text, str(line)
 
 
 def _colour() -> bool:
@@ -730,15 +729,24 @@ def _read_bytes(path: str) -> bytes:
 
 
 def _read_text_file(path: str, encoding: str, errors: str) -> str:
-    """The decoded text of a file ('-' = standard input); errors name the line."""
+    """The decoded text of a file ('-' = standard input); errors name the line. A file
+    with the byte-order mark of UTF-16 or UTF-32 is read as such, and one in either without
+    its mark refused, as every reader of lines does (:func:`decoded_lines`)."""
     _check_encoding(encoding)
     raw = _read_bytes(path)
+    encoding = marked_encoding(raw, encoding)
     try:
-        return raw.decode(encoding, errors=errors)
+        text = raw.decode(encoding, errors=errors)
     except UnicodeDecodeError as exc:
-        line, _ = line_and_column(raw, exc.start)
+        line = (line_and_column(raw, exc.start)[0] if byte_lines(encoding) else
+                len(split_lines(raw[: exc.start].decode(encoding, "replace") + "-")))
         raise AliaskitError(f"{path}: line {line}: not valid {encoding}; use --encoding, "
                             "or --errors replace") from None
+    if "\0" in text and byte_lines(encoding):
+        wide = wide_text(next(read_lines(io.BytesIO(raw)), b""), "--encoding")
+        if wide is not None:
+            raise AliaskitError(f"{path}: line 1: {wide}")
+    return text
 
 
 def _read_names_file(path: str, column: str | None, encoding: str, errors: str) -> list[Item]:
@@ -748,18 +756,12 @@ def _read_names_file(path: str, column: str | None, encoding: str, errors: str) 
     whole file."""
     _check_encoding(encoding)
     if column is None:
-        items: list[Item] = []
-        if not byte_lines(encoding):
-            lines = decoded_lines(io.BytesIO(_read_bytes(path)), encoding, errors,
-                                  "<stdin>" if path == "-" else path)
-            return [(n, text, None) for n, text in lines if isinstance(text, str)]
-        for number, raw in enumerate(read_lines(io.BytesIO(_read_bytes(path))), start=1):
-            text, error = _decode_line(raw, encoding, errors)
-            items.append((number, text, error))
-        return items
+        return list(_decoded_items(io.BytesIO(_read_bytes(path)), encoding, errors,
+                                   "<stdin>" if path == "-" else path))
     # The CSV reader of gazetteers: a byte-order mark (as Excel writes) is dropped, and a
     # quote left open is an error of its row, not the rest of the file read as one field.
-    records = csv_rows_of_text(_read_text_file(path, encoding, errors))
+    records = csv_rows_of_text(_read_text_file(path, encoding, errors),
+                               "<stdin>" if path == "-" else path)
     try:
         header = csv_header(records, (column,))
     except RowError as exc:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -44,6 +45,9 @@ class RowError(AliaskitError):
 
     text = ""
     """The row as read, where it could not be decoded (its bytes as escapes)."""
+
+    byte: int | None = None
+    """Where the row could not be decoded: the position (from 1) of its first bad byte."""
 
 
 def check_names(entity: Entity) -> Entity:
@@ -75,29 +79,86 @@ def decode_line(raw: bytes, encoding: str, errors: str) -> tuple[str, int | None
         return raw.decode(encoding, errors="backslashreplace"), exc.start + 1
 
 
+_WIDE_MARKS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+               (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def marked_encoding(head: bytes, encoding: str) -> str:
+    """The encoding to read a file starting with ``head`` in: ``encoding``, or UTF-16 or
+    UTF-32 when the file was to be UTF-8 and starts with their byte-order mark (as
+    Windows saves "Unicode" text). Such a file, read as UTF-8, gave NUL-interleaved lines
+    that still matched once normalised; the marks' bytes are never in UTF-8, so no UTF-8
+    file is taken for one."""
+    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+        for mark, marked in _WIDE_MARKS:
+            if head.startswith(mark):
+                return marked
+    return encoding
+
+
+def wide_text(first: bytes, encoding_option: str | None = None) -> str | None:
+    """Why a file read in a byte encoding (UTF-8, cp1256...) whose first line is ``first``
+    is not text in it, when the line's NUL bytes say so: UTF-16 or UTF-32 text without
+    its byte-order mark (NULs are a quarter of its bytes or more: every other byte, or
+    three in four, in such text of Latin letters), or no text at all (nothing but NULs);
+    else None. ``encoding_option`` is the reader's option that names an encoding, if it
+    has one.
+
+    Only the first line is judged, as a byte-order mark would be: it starts where the file
+    does, which tells the byte order, and a NUL further on is an error of its own line."""
+    nuls = first.count(b"\0")
+    if not nuls or nuls * 4 < len(first):
+        return None
+    if nuls == len(first):
+        return "holds nothing but NUL bytes: not text"
+    width = "32" if nuls * 3 > len(first) * 2 else "16"
+    order = "be" if first.startswith(b"\0") else "le"
+    said = (f"looks like UTF-{width} text without its byte-order mark (NUL bytes between "
+            "the letters); save it as UTF-8")
+    return said + (f", or use {encoding_option} utf-{width}-{order}" if encoding_option else "")
+
+
 def decoded_lines(handle: BinaryIO, encoding: str = "utf-8", errors: str = "strict",
-                  name: str = "<stdin>") -> Iterator[tuple[int, str | RowError]]:
+                  name: str = "<stdin>", encoding_option: str | None = None
+                  ) -> Iterator[tuple[int, str | RowError]]:
     """Numbered lines of a text file (a UTF-8 byte-order mark is ignored), each without
     its line end (LF, CRLF or a lone CR: see :mod:`aliaskit._lines`); a line that is not
-    valid in ``encoding`` comes as a RowError in its place (its ``text`` shows the bytes
-    as escapes). In an encoding whose line end is not the byte 0x0A (UTF-16, UTF-32) the
-    text is decoded as a stream, and a bad byte is a DataFileError for the whole input."""
+    valid in ``encoding``, or that holds a NUL, comes as a RowError in its place (its
+    ``text`` shows the bytes as escapes). In an encoding whose line end is not the byte
+    0x0A (UTF-16, UTF-32) the text is decoded as a stream, and a bad byte is a
+    DataFileError for the whole input.
+
+    A file to be read as UTF-8 that starts with the byte-order mark of UTF-16 or UTF-32
+    is read in that encoding (:func:`marked_encoding`); one whose first line is such text
+    without the mark is a DataFileError naming ``name`` and saying so (with
+    ``encoding_option``, the reader's option that names an encoding: :func:`wide_text`)."""
+    first = handle.readline() if byte_lines(encoding) else b""
+    encoding = marked_encoding(first, encoding)
     if not byte_lines(encoding):
-        yield from _stream_lines(handle, encoding, errors, name)
+        yield from _stream_lines(handle, encoding, errors, name, first)
         return
-    for number, raw in enumerate(read_lines(handle), start=1):
+    for number, raw in enumerate(read_lines(itertools.chain([first] if first else [], handle)),
+                                 start=1):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
+        if b"\0" in raw:
+            wide = wide_text(raw, encoding_option) if number == 1 else None
+            if wide is not None:
+                raise DataFileError(wide, path=name, line=1)
+            error = RowError(f"a NUL byte at byte {raw.index(0) + 1} (text has none)")
+            error.text = raw.decode(encoding, errors="backslashreplace")
+            yield number, error
+            continue
         decoded, bad = decode_line(raw, encoding, errors)
         if bad is None:
             yield number, decoded
         else:
             error = RowError(f"not valid {encoding} at byte {bad}")
-            error.text = decoded
+            error.text, error.byte = decoded, bad
             yield number, error
 
 
-def _stream_lines(handle: BinaryIO, encoding: str, errors: str, name: str
+def _stream_lines(handle: BinaryIO, encoding: str, errors: str, name: str, first: bytes = b""
                   ) -> Iterator[tuple[int, str | RowError]]:
     """:func:`decoded_lines` in an encoding decoded as a stream (UTF-16, UTF-32): a bad
     byte is a DataFileError naming ``name`` and the line it is on. (Decoded by blocks, as
@@ -106,7 +167,7 @@ def _stream_lines(handle: BinaryIO, encoding: str, errors: str, name: str
     read = getattr(handle, "read1", handle.read)
     number, rest = 0, ""
     while True:
-        block = read(65536)
+        block, first = (first, b"") if first else (read(65536), b"")
         state = decoder.getstate()
         try:
             text = decoder.decode(block, final=not block)
@@ -125,16 +186,26 @@ def _stream_lines(handle: BinaryIO, encoding: str, errors: str, name: str
         lines = split_lines(rest.removesuffix(held) + "-")
         for line in lines[:-1]:
             number += 1
-            yield number, line
+            yield number, _nul_free(line)
         rest = lines[-1][:-1] + held
         if not block:
             if rest:
-                yield number + 1, rest
+                yield number + 1, _nul_free(rest)
             return
 
 
-def _rows_jsonl(handle: BinaryIO) -> Iterator[tuple[int, Any]]:
-    for number, line in decoded_lines(handle):
+def _nul_free(line: str) -> str | RowError:
+    """``line``, or a RowError when it holds a NUL, which no text has."""
+    if "\0" not in line:
+        return line
+    at = line.index("\0") + 1
+    error = RowError(f"a NUL character at character {at} (text has none)")
+    error.text = line
+    return error
+
+
+def _rows_jsonl(handle: BinaryIO, name: str) -> Iterator[tuple[int, Any]]:
+    for number, line in decoded_lines(handle, name=name):
         if isinstance(line, RowError):
             yield number, line
             continue
@@ -170,13 +241,14 @@ def _parse_record(lines: list[str], options: dict[str, Any]) -> list[str] | RowE
 
 
 def csv_rows(handle: BinaryIO, *, encoding: str = "utf-8", errors: str = "strict",
-             name: str = "<stdin>", **options: Any) -> Iterator[tuple[int, list[str] | RowError]]:
+             name: str = "<stdin>", encoding_option: str | None = None,
+             **options: Any) -> Iterator[tuple[int, list[str] | RowError]]:
     """CSV records with the line each starts on; a record with a line that is not
     UTF-8, or that the csv module cannot read, comes as a RowError. A quote left open
     is reported on its line and reading resumes on the line after it, so one stray quote
     does not swallow the rest of the file."""
     pending: list[tuple[int, str]] = []
-    lines = decoded_lines(handle, encoding, errors, name)
+    lines = decoded_lines(handle, encoding, errors, name, encoding_option)
     replay: list[tuple[int, str | RowError]] = []
     while True:
         if replay:
@@ -212,10 +284,12 @@ def csv_rows(handle: BinaryIO, *, encoding: str = "utf-8", errors: str = "strict
         yield from csv_rows_of(rest, options)
 
 
-def csv_rows_of_text(text: str) -> Iterator[tuple[int, list[str] | RowError]]:
+def csv_rows_of_text(text: str, name: str = "<stdin>"
+                     ) -> Iterator[tuple[int, list[str] | RowError]]:
     """:func:`csv_rows` of a file's text already decoded (a byte-order mark, as Excel
     writes, is dropped)."""
-    return csv_rows(io.BytesIO(text.removeprefix("\ufeff").encode("utf-8", "surrogateescape")))
+    return csv_rows(io.BytesIO(text.removeprefix("\ufeff").encode("utf-8", "surrogateescape")),
+                    name=name)
 
 
 def csv_rows_of(lines: list[tuple[int, str]], options: dict[str, Any]
@@ -259,8 +333,8 @@ def field_count_error(row: Sequence[str], header: Sequence[str]) -> RowError | N
     return RowError(f"{fields} where the header has {len(header)}")
 
 
-def _rows_csv(handle: BinaryIO) -> Iterator[tuple[int, Any]]:
-    rows = csv_rows(handle)
+def _rows_csv(handle: BinaryIO, name: str) -> Iterator[tuple[int, Any]]:
+    rows = csv_rows(handle, name=name)
     try:
         header = csv_header(rows, ("id", "name"))
     except RowError as exc:
@@ -283,8 +357,8 @@ def _rows_csv(handle: BinaryIO) -> Iterator[tuple[int, Any]]:
         yield number, record
 
 
-def _own(handle: BinaryIO, fmt: str) -> Iterator[tuple[int, Entity | RowError]]:
-    rows = _rows_jsonl(handle) if fmt == "jsonl" else _rows_csv(handle)
+def _own(handle: BinaryIO, fmt: str, name: str) -> Iterator[tuple[int, Entity | RowError]]:
+    rows = _rows_jsonl(handle, name) if fmt == "jsonl" else _rows_csv(handle, name)
     for number, record in rows:
         if isinstance(record, RowError):
             yield number, record
@@ -364,7 +438,7 @@ def _records(path: Path, format: str | None) -> Iterator[tuple[str, int, Entity 
         handle, fmt = (opened, format) if format else _opened_format(path, opened)
         with handle:
             if fmt in ("jsonl", "csv"):
-                for number, item in _own(handle, fmt):
+                for number, item in _own(handle, fmt, str(path)):
                     yield str(path), number, item
                 return
             from . import _importers

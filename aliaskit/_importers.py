@@ -92,7 +92,7 @@ def _ftm_entity(record: Any) -> Entity | None:
 def read_ftm(path: Path, handle: BinaryIO) -> Iterator[Record]:
     where = str(path)
     with handle:
-        for number, line in decoded_lines(handle):
+        for number, line in decoded_lines(handle, name=where):
             if isinstance(line, RowError):
                 yield where, number, line
                 continue
@@ -161,7 +161,7 @@ def _ofac_side(path: Path, columns: tuple[str, ...], keep: tuple[int, ...],
     if not path.exists():
         return rows
     with open_file(path) as handle:
-        for number, row in csv_rows(handle):
+        for number, row in csv_rows(handle, name=str(path)):
             if isinstance(row, RowError):
                 problems.append((str(path), number, row))
                 continue
@@ -193,7 +193,7 @@ def read_ofac(path: Path, handle: BinaryIO) -> Iterator[Record]:
     where = str(path)
     used: set[int] = set()
     with handle:
-        for number, row in csv_rows(handle):
+        for number, row in csv_rows(handle, name=where):
             if isinstance(row, RowError):
                 yield where, number, row
                 continue
@@ -343,7 +343,7 @@ def _alternates(path: Path, ids: set[int], problems: list[Record]
     historic)."""
     found: dict[int, list[tuple[str, str, bool, bool]]] = {}
     with open_file(path) as handle:
-        for number, line in decoded_lines(handle):
+        for number, line in decoded_lines(handle, name=str(path)):
             if isinstance(line, RowError):
                 problems.append((str(path), number, line))
                 continue
@@ -391,7 +391,7 @@ def read_geonames(path: Path, handle: BinaryIO) -> Iterator[Record]:
         alternates = _alternates(alternate_path, ids, problems)
         yield from problems
     with handle:
-        for number, line in decoded_lines(handle):
+        for number, line in decoded_lines(handle, name=where):
             if isinstance(line, RowError):
                 yield where, number, line
                 continue

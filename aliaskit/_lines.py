@@ -10,8 +10,7 @@ reason, on the line it is on.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import BinaryIO
+from collections.abc import Iterable, Iterator
 
 __all__ = ["line_and_column", "read_lines", "split_lines"]
 
@@ -28,10 +27,11 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-def read_lines(handle: BinaryIO) -> Iterator[bytes]:
-    """The lines of a binary stream (an encoding whose line ends are the bytes 0x0A and
-    0x0D: UTF-8, Latin-1, cp1256...), without their ends; each line is given as soon as
-    its "\\n" has been read, so that a live feed is answered line by line."""
+def read_lines(handle: Iterable[bytes]) -> Iterator[bytes]:
+    """The lines of a binary stream, or of its chunks each up to a "\\n" (in an encoding
+    whose line ends are the bytes 0x0A and 0x0D: UTF-8, Latin-1, cp1256...), without
+    their ends; each line is given as soon as its "\\n" has been read, so that a live
+    feed is answered line by line."""
     for chunk in handle:  # (ends at a "\n", or at the end of the input)
         body = chunk[:-1] if chunk.endswith(b"\n") else chunk
         # A "\r" last is the CR of a CRLF, or a lone CR ending the input's last line:

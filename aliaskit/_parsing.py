@@ -486,6 +486,11 @@ def _check_input(text: object) -> str:
         )
     if not text.strip():
         raise InvalidNameError("name is empty" if not text else "name is only whitespace")
+    if "\0" in text:
+        # No name holds one: it is what is left of text in UTF-16 read as UTF-8, or of a
+        # binary file, and dropped as a non-letter it let the rest match.
+        at = text.index("\0") + 1
+        raise InvalidNameError(f"name {text[:40]!r} holds a NUL character (at character {at})")
     if not text.isascii():
         surrogate = _SURROGATE.search(text)
         if surrogate is not None:

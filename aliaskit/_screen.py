@@ -71,7 +71,7 @@ def read_inputs(path: Path | None, fmt: str, name_column: str = "name", *,
         if fmt == "csv":
             yield from _csv_inputs(handle, name_column, encoding, errors, name)
             return
-        for number, line in decoded_lines(handle, encoding, errors, name):
+        for number, line in decoded_lines(handle, encoding, errors, name, "--encoding"):
             if isinstance(line, RowError):
                 yield number, line.text, None, None, None, str(line)
             elif fmt == "lines":
@@ -96,7 +96,8 @@ def read_inputs(path: Path | None, fmt: str, name_column: str = "name", *,
 
 def _csv_inputs(handle: Any, name_column: str, encoding: str, errors: str, name: str
                 ) -> Iterator[InputRow]:
-    rows = csv_rows(handle, encoding=encoding, errors=errors, name=name)
+    rows = csv_rows(handle, encoding=encoding, errors=errors, name=name,
+                    encoding_option="--encoding")
     try:
         header = csv_header(rows, (name_column,))
     except RowError as exc:

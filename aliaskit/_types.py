@@ -218,6 +218,11 @@ def _check_text(instance: object, attribute: attrs.Attribute[str], value: object
     if not value.strip():
         raise InvalidNameError(
             f"{type(instance).__name__}.{attribute.name} must be a non-empty string, not {value!r}")
+    if "\0" in value:
+        # No text holds one: it is what is left of a file in UTF-16, or of a binary one,
+        # and normalisation, dropping it, would let the rest match.
+        raise InvalidNameError(f"{type(instance).__name__}.{attribute.name} must not hold a "
+                               f"NUL character, as {value[:40]!r} does")
 
 
 @attrs.frozen(slots=True)

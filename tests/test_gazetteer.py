@@ -20,6 +20,40 @@ def test_reads_good_files(name: str) -> None:
     assert entities[0].aliases[0].origin == "user"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("name", ["good.jsonl", "good.csv"])
+def test_reads_files_saved_with_a_utf16_or_utf32_mark(tmp_path: Path, name: str,
+                                                      encoding: str) -> None:
+    """Read as UTF-8, such a list gave a bad first row and NUL-interleaved names."""
+    text = (GAZ / name).read_text(encoding="utf-8")
+    path = tmp_path / name
+    mark = b"\xfe\xff" if encoding == "utf-16-be" else b""
+    path.write_bytes(mark + text.encode(encoding))
+    assert read_gazetteer(path) == read_gazetteer(GAZ / name)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-32-be"])
+def test_a_list_in_utf16_without_its_mark_is_one_error(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "g.csv"
+    path.write_bytes((GAZ / "good.csv").read_text(encoding="utf-8").encode(encoding))
+    with pytest.raises(DataFileError) as info:
+        read_gazetteer(path)
+    # A list has no --encoding: it is to be saved as UTF-8.
+    assert str(info.value) == (f"{path}:1: looks like UTF-{encoding[4:6]} text without its "
+                               "byte-order mark (NUL bytes between the letters); save it as "
+                               "UTF-8")
+
+
+def test_a_nul_byte_in_a_row_is_its_error(tmp_path: Path) -> None:
+    """It was dropped by normalisation, and 'Ah\\x00mad Massoud' matched."""
+    path = tmp_path / "g.csv"
+    path.write_bytes(b"id,name\nx1,Amir Khan\nx2,Ah\x00mad Massoud\n")
+    problems: list[DataFileError] = []
+    assert [e.id for e in read_gazetteer(path, errors=problems.append)] == ["x1"]
+    assert [str(p) for p in problems] == [
+        f"{path}:3: row 3: a NUL byte at byte 6 (text has none)"]
+
+
 @pytest.mark.parametrize("case", ERRORS, ids=[c["note"] for c in ERRORS])
 def test_reports_every_bad_row(case: dict[str, str]) -> None:
     with pytest.raises(DataFileError) as info:

@@ -33,9 +33,16 @@ def test_every_reader_ends_lines_alike(case: dict[str, str]) -> None:
             continue
         read = list(decoded_lines(io.BytesIO(text.encode(encoding)), encoding))
         assert read == list(enumerate(lines, start=1)), encoding
+    # Saved as UTF-16 or UTF-32 with their byte-order mark (Windows' "Unicode"), and read
+    # as UTF-8 (no --encoding): the mark says how to read it.
+    for marked in ("utf-16", "utf-16-be", "utf-32"):
+        raw = text.encode(marked) if marked != "utf-16-be" else (
+            b"\xfe\xff" + text.encode(marked))
+        assert list(decoded_lines(io.BytesIO(raw))) == list(enumerate(lines, start=1)), marked
     # A CSV file: the same lines, each a record of one field (a blank line is none).
-    rows = list(csv_rows(io.BytesIO(text.encode())))
-    assert rows == [(n, [line]) for n, line in enumerate(lines, start=1) if line]
+    for raw in (text.encode(), text.encode("utf-16")):
+        rows = list(csv_rows(io.BytesIO(raw)))
+        assert rows == [(n, [line]) for n, line in enumerate(lines, start=1) if line]
 
 
 def test_line_and_column_of_a_byte() -> None:
@@ -98,3 +105,49 @@ def test_a_bad_byte_far_into_a_utf16_stream_is_on_its_line() -> None:
             assert line == lines[number - 1]
     good = "\r\n".join(lines[:15000]).encode("utf-16")
     assert [line for _, line in decoded_lines(io.BytesIO(good), "utf-16")] == lines[:15000]
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_files_with_a_utf16_or_utf32_mark_read_as_their_text(tmp_path: Path, encoding: str
+                                                              ) -> None:
+    """Read without --encoding, such a file gave an error for its first line, then the
+    other lines NUL-interleaved (matched all the same once normalised) and one more row,
+    a NUL; with its byte-order mark, it is read as the text it is, in every reader."""
+    listed = str(CASES / "screen" / "list.jsonl")
+    texts = {"names.txt": "Amir Khan Mottaki\r\nAhmad Massoud\r\n",
+             "names.csv": "id,name\r\n1,Amir Khan Mottaki\r\n2,Ahmad Massoud\r\n",
+             "names.jsonl": '{"name": "Amir Khan Mottaki"}\n{"name": "Ahmad Massoud"}\n'}
+    commands = [(["resolve"], "names.txt"), (["cluster", "{path}"], "names.txt"),
+                (["cluster", "{path}", "--column", "name"], "names.csv"),
+                (["link", "{path}"], "names.txt"),
+                *((["screen", "{path}", "--against", listed], name) for name in texts)]
+    assert ALIASKIT
+    for args, name in commands:
+        outputs = []
+        for saved_as in ("utf-8", encoding):
+            path = tmp_path / saved_as / name
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(texts[name].encode(saved_as))
+            stdin = path.read_bytes() if args == ["resolve"] else None
+            result = subprocess.run([ALIASKIT, *(a.format(path=path) for a in args), "--jsonl"],
+                                    input=stdin, capture_output=True, timeout=120)
+            assert result.returncode == 0, (args, saved_as, result.stderr)
+            outputs.append(result.stdout.decode().replace(str(path), "NAMES"))
+        assert outputs[0] == outputs[1], args
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("args", [["link", "{path}"], ["cluster", "{path}", "--column", "name"]])
+def test_whole_files_in_utf16_without_its_mark_are_one_error(tmp_path: Path, args: list[str]
+                                                              ) -> None:
+    """link and cluster --column read the file whole: the same finding, on one line."""
+    path = tmp_path / "names.csv"
+    path.write_bytes("name\nAmir Khan Mottaki\n".encode("utf-16-le"))
+    assert ALIASKIT
+    result = subprocess.run([ALIASKIT, *(a.format(path=path) for a in args), "--jsonl"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    said = (f"{path}: line 1: looks like UTF-16 text without its byte-order mark (NUL "
+            "bytes between the letters); save it as UTF-8, or use --encoding utf-16-le")
+    assert len(result.stderr.splitlines()) == 1 and said in result.stderr, result.stderr
