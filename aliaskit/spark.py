@@ -164,9 +164,11 @@ def resolve_column(
     layer_source, error`` (those fields of :meth:`aliaskit.Match.to_dict`, which also
     has the mentions, the judgement and whether it was rejected; null where nothing
     matches), or with ``limit > 1`` an array of such structs, best first. ``resolver``
-    defaults to the bundled reference data; a custom resolver is saved and shipped to
-    every executor with ``SparkContext.addFile``, once for the same content, and each
-    Python worker keeps the last WORKER_RESOLVERS resolvers it loaded.
+    defaults to the seed reference (``Resolver.from_reference()``; pass
+    ``Resolver.bundled()`` for the CLI's data, with the regional layer); a custom
+    resolver is saved and shipped to every executor with ``SparkContext.addFile``, once
+    for the same content, and each Python worker keeps the last WORKER_RESOLVERS
+    resolvers it loaded.
     """
     types = _pyspark()
     _check_column(df, column)
