@@ -391,6 +391,36 @@ def without_rows(postings: array[int], rows: Sequence[int]) -> array[int]:
     return out
 
 
+def add_row(postings: dict[str, array[int]], keys: Iterable[str], row: int) -> None:
+    """Add ``row`` (above every row so far) to the posting lists of ``keys``; a loaded
+    index's lists not read yet keep it aside until they are (_Postings)."""
+    if isinstance(postings, _Postings):
+        keys = postings.defer_added(keys, row)
+    for key in keys:
+        rows = postings.get(key)
+        if rows is None:
+            rows = postings[key] = array("l")
+        rows.append(row)
+
+
+def remove_rows(postings: dict[str, array[int]], dead: dict[str, list[int]]) -> None:
+    """Take the ``dead`` rows of each key (rows its list holds) out of ``postings``; a
+    list left empty goes with its key. A loaded index's lists not read yet keep them
+    aside until they are (_Postings)."""
+    unread = postings if isinstance(postings, _Postings) else None
+    for key, rows in dead.items():
+        if unread is not None and unread.drop_rows(key, rows):
+            continue
+        listed = postings.get(key)
+        if listed is None:
+            continue
+        kept = without_rows(listed, sorted(rows))
+        if kept:
+            postings[key] = kept
+        else:
+            del postings[key]
+
+
 class _Postings(dict[str, "array[int]"]):
     """The posting lists of a loaded index: a key's rows are read from the file's flat
     array (and checked) the first time the key is asked for. Keys taken out stay in
@@ -421,8 +451,10 @@ class _Postings(dict[str, "array[int]"]):
             return None
         return self._flat[self._offsets[slot]:self._offsets[slot + 1]]
 
-    def append_row(self, keys: Iterable[str], row: int) -> None:
-        """Add ``row`` (above every row so far) to the lists of ``keys``."""
+    def defer_added(self, keys: Iterable[str], row: int) -> list[str]:
+        """Keep ``row`` aside for those of ``keys`` not read yet; the others, returned,
+        take it in their lists (add_row)."""
+        read = []
         for key in keys:
             if key in self._slots:
                 added = self._added.get(key)
@@ -430,15 +462,12 @@ class _Postings(dict[str, "array[int]"]):
                     added = self._added[key] = array("l")
                 added.append(row)
             else:
-                postings = dict.get(self, key)
-                if postings is None:
-                    postings = array("l")
-                    dict.__setitem__(self, key, postings)
-                postings.append(row)
+                read.append(key)
+        return read
 
     def drop_rows(self, key: str, rows: list[int]) -> bool:
         """Take ``rows`` (which the key's list holds) out of a key not read yet; False
-        if the key has been read (the caller changes its list)."""
+        if the key has been read (remove_rows changes its list)."""
         slot = self._slots.get(key)
         if slot is None:
             return False

@@ -31,7 +31,7 @@ import attrs
 from ._compare import Profile, _profile, compare, pair_script
 from ._context import check_context, confirming, context_evidence, with_context
 from ._errors import AliaskitError, DataFileError, InvalidArgumentError, InvalidNameError
-from ._index import _Postings, load_file, save_index, without_rows
+from ._index import add_row, load_file, remove_rows, save_index
 from ._judgements import Judgement, Judgements, name_key
 from ._keys import part_key
 from ._parsing import _parse, _require_str
@@ -647,14 +647,7 @@ class Resolver:
         self._rows.sounds.append(sounds)
         self._rows.names.append(name)
         self._rows.signature.append(key_signature(keys))
-        if isinstance(self._postings, _Postings):
-            self._postings.append_row((*keys, *_gram_keys(texts)), row)
-        else:
-            for key in (*keys, *_gram_keys(texts)):
-                postings = self._postings.get(key)
-                if postings is None:
-                    postings = self._postings[key] = array("l")
-                postings.append(row)
+        add_row(self._postings, (*keys, *_gram_keys(texts)), row)
         self._part_df.update(set(texts))
         self._weights_stale = True
 
@@ -697,18 +690,7 @@ class Resolver:
         for part in parts:
             if self._part_df[part] <= 0:
                 del self._part_df[part]
-        unread = self._postings if isinstance(self._postings, _Postings) else None
-        for key, rows in dead.items():
-            if unread is not None and unread.drop_rows(key, rows):
-                continue
-            postings = self._postings.get(key)
-            if postings is None:
-                continue
-            kept = without_rows(postings, sorted(rows))
-            if kept:
-                self._postings[key] = kept
-            else:
-                del self._postings[key]
+        remove_rows(self._postings, dead)
         self._exact_rows = self._names_index = None
         self._weights_stale = True
         self._row_weights = (0, array("d"), {})
