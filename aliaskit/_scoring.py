@@ -1094,13 +1094,13 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
         used_a.add(i)
         used_b.add(j)
         pairs.append((i, j, sim, method))
-    if any(p[3] == "compound" for p in pairs):
-        dropped = [p for p in pairs if p[3] == "compound"
-                   and _affix_replaced(left, right, p[0], p[1], used_a, used_b)]
-        for i, j, _, _ in dropped:
-            pairs.remove((i, j, SIM_COMPOUND, "compound"))
-            used_a.discard(i)
-            used_b.discard(j)
+    # Judged against the alignment as it stands, then taken out together.
+    dropped = [p for p in pairs if p[3] == "compound"
+               and _affix_replaced(left, right, p[0], p[1], used_a, used_b)]
+    for pair in dropped:
+        pairs.remove(pair)
+        used_a.discard(pair[0])
+        used_b.discard(pair[1])
 
     # A part taken as a title on one side ("Akhund, Mohammad Hassan") that is a name
     # on the other ("Mohammad Hassan Akhund") is a name after all.
