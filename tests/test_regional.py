@@ -6,8 +6,8 @@ import csv
 import functools
 import json
 import re
+import unittest.mock
 
-import attrs
 import pytest
 from conftest import CASES
 from hypothesis import given, settings
@@ -20,6 +20,7 @@ from aliaskit import (
     Entity,
     Layer,
     Resolver,
+    _resolve,
     bundled_layers,
     link,
     load_reference,
@@ -31,7 +32,6 @@ from aliaskit import (
 from aliaskit._check import check_all
 from aliaskit._parsing import _is_arabic
 from aliaskit._regional import regional_places
-from aliaskit._resolve import _alias_source, _shared_ambiguity
 
 HERE = CASES / "link_regional"
 
@@ -226,37 +226,11 @@ def _merged_by_scanning(layers: list[Layer]
                         ) -> list[tuple[Entity, tuple[tuple[str, str], ...]]]:
     """merge_layers as it was, with Entity.alias (a scan of the aliases) once a name:
     what the merge must still give."""
-    merged: dict[str, tuple[Entity, list[tuple[str, str]], str]] = {}
-    for layer in layers:
-        for entity in layer.entities:
-            here = [(layer.name, _alias_source(entity.alias(name), layer))
-                    for name in entity.names]
-            current = merged.get(entity.id)
-            if current is None:
-                merged[entity.id] = (entity, here, layer.name)
-                continue
-            first, provenance, first_layer = current
-            if first.kind is not None and entity.kind is not None and first.kind != entity.kind:
-                raise DataFileError(f"entity {entity.id!r} is a {first.kind} in layer "
-                                    f"{first_layer!r} and a {entity.kind} in layer "
-                                    f"{layer.name!r}")
-            known = set(first.names)
-            added: list[Alias] = []
-            for name, origin in zip(entity.names, here):
-                if name in known:
-                    continue
-                known.add(name)
-                alias = entity.alias(name)
-                if alias.origin == "canonical":
-                    alias = Alias(name, origin="canonical",
-                                  note=f"canonical name in layer {layer.name!r}")
-                added.append(alias)
-                provenance.append(origin)
-            if added or (first.kind is None and entity.kind is not None):
-                first = attrs.evolve(first, aliases=(*first.aliases, *added),
-                                     kind=first.kind or entity.kind)
-            merged[entity.id] = (first, provenance, first_layer)
-    return _shared_ambiguity([(e, tuple(p)) for e, p, _ in merged.values()])
+    def scanned(entity: Entity) -> dict[str, Alias]:
+        return {name: entity.alias(name) for name in entity.names}
+
+    with unittest.mock.patch.object(_resolve, "_aliases_by_name", scanned):
+        return merge_layers(layers)
 
 
 # Few names and ids, so that names repeat within an entity (an alias spelt as the
