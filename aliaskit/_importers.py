@@ -37,7 +37,7 @@ from ._errors import AliaskitError, DataFileError, open_file, parse_json
 from ._gazetteer import RowError, alias_list, check_names, csv_rows, decoded_lines
 from ._types import Alias, Entity, Kind
 
-__all__ = ["READERS", "sniff", "sniff_head"]
+__all__ = ["READERS", "sniff_head"]
 
 Record = tuple[str, int, Entity | RowError]
 
@@ -437,16 +437,6 @@ def read_geonames(path: Path, handle: BinaryIO) -> Iterator[Record]:
 READERS: dict[str, Callable[[Path, BinaryIO], Iterator[Record]]] = {
     "ftm": read_ftm, "ofac": read_ofac, "un": read_un, "geonames": read_geonames,
 }
-
-
-def sniff(path: Path) -> str | None:
-    """The format of ``path`` when its name and first line tell it unambiguously."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return None
-    return sniff_head(path, head)
 
 
 def sniff_head(path: Path, head: bytes) -> str | None:
