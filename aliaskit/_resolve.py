@@ -23,7 +23,7 @@ import math
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence, Sized
 from pathlib import Path
 
 import attrs
@@ -300,6 +300,31 @@ def _with_splits(texts: Sequence[str], keys: tuple[str, ...], groups: list[list[
                         groups[i].append(key)
                     if key not in found:
                         found.append(key)
+    if not found:
+        return keys, groups, extra
+    return keys + tuple(k for k in found if k not in keys), groups, extra | frozenset(found)
+
+
+def _with_near(keys: tuple[str, ...], groups: list[list[str]], extra: frozenset[str],
+               postings: Mapping[str, Sized]
+               ) -> tuple[tuple[str, ...], list[list[str]], frozenset[str]]:
+    """A query's keys with the key of each rare part less one letter, where rows are
+    indexed under it: a part that few rows have or none may be a spelling one letter off
+    a listed one ("Shoushtari", STR, for Shustari, SSTR: rows under "~STR"). They stand
+    for that part, as its extra keys, so that its rows are candidates however many rows
+    the other parts found ("Shahid"), and the pre-rank credits them."""
+    found: list[str] = []
+    for i, group in enumerate(groups):
+        key = group[0]
+        near = "~" + key
+        if (len(key) >= MIN_DELETION_KEY and near not in group
+                and len(postings.get(key, ())) <= RARE_KEY
+                and 0 < len(postings.get(near, ())) <= RARE_KEY):
+            if not found:
+                groups = [list(g) for g in groups]
+            groups[i].append(near)
+            if near not in found:
+                found.append(near)
     if not found:
         return keys, groups, extra
     return keys + tuple(k for k in found if k not in keys), groups, extra | frozenset(found)
@@ -808,6 +833,7 @@ class Resolver:
         keys, groups, extra = _with_readings(name, keys, groups)
         keys, groups, extra = _with_inner_acronyms(texts, keys, groups, extra, self._postings)
         keys, groups, extra = _with_splits(texts, keys, groups, extra, self._postings)
+        keys, groups, extra = _with_near(keys, groups, extra, self._postings)
         return normalized, sounds, groups, self._candidates(keys, kind, extra, _gram_keys(texts))
 
     def _gram_rows(self, grams: Sequence[str], taken: Collection[int]) -> list[int]:

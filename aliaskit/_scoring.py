@@ -741,8 +741,12 @@ def _better_joined(joined: str, parts: Sequence[_Slot], other: Sequence[_Slot]) 
                 {f[:1] for f in o.spelling.folds()} & {f[:1] for f in _folds(joined)}):
             continue
         sim = _pair(joined, o.text, False, False)[0]
-        if sim >= JOIN_MIN and sim > max(_pair(p.text, o.text, False, False)[0] for p in parts) + 0.2:
-            return True
+        if sim >= JOIN_MIN:
+            # Clearly better than a piece, or a transliteration of the other word that
+            # no piece is ("Mad Kandalu" / Madkandalou, where "Kandalu" is close too).
+            pieces = max(_pair(p.text, o.text, False, False)[0] for p in parts)
+            if sim > pieces + 0.2 or (sim >= SIM_TRANSLITERATION and pieces < SIM_TRANSLITERATION):
+                return True
     return False
 
 

@@ -405,3 +405,16 @@ def test_namesakes_count_as_one_place_among_the_compared() -> None:
     top = [resolver.resolve("Hossein Homa Rahimi", limit=limit, threshold=0.0)[0].entity.id
            for limit in (1, 5, 50)]
     assert top == ["r", "r", "r"]
+
+
+def test_a_rare_part_one_letter_off_is_found_beside_a_common_part() -> None:
+    """"Shahid Shoushtari" (keys SD, STR) missed Shahid Shustari Industries (SSTR): the
+    rows of "Shahid" were enough candidates, so the keys one letter off the rare part
+    were never looked up, nor credited by the pre-rank (realworld set: OFAC alias)."""
+    made_up = [a + b for a in ("Ba", "Da", "Fa", "Ga", "Ja", "La", "Ma", "Na", "Pa")
+               for b in ("bani", "dori", "gami", "lavi", "mobi", "nadi")]
+    names = ["Shahid Shustari Industries", *(f"Shahid {m}" for m in made_up)]
+    resolver = Resolver(Entity(id=str(i), name=n) for i, n in enumerate(names))
+    assert len(resolver._postings["SD"]) > 40  # the common part alone fills the candidates
+    found = resolver.resolve("Shahid Shoushtari", threshold=0.0, limit=1)
+    assert [m.entity.name for m in found] == ["Shahid Shustari Industries"]
