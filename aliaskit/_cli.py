@@ -34,19 +34,16 @@ from ._errors import AliaskitError, DataFileError
 from ._files import write_file
 from ._gazetteer import (
     RowError,
-    byte_lines,
     csv_header,
     csv_rows_of_text,
     decoded_lines,
     field_count_error,
-    marked_encoding,
     read_gazetteer,
-    wide_text,
 )
 from ._judgements import Judgement, Judgements
 from ._judgements import now as judgement_now
 from ._keys import metaphone_key, nysiis_key, phonetic_key
-from ._lines import line_and_column, read_lines, split_lines
+from ._lines import byte_lines, line_and_column, marked_encoding, read_lines, split_lines, wide_text
 from ._normalize import name_parts, normalize
 from ._pool import Terminated, handle_sigterm
 from ._resolve import Resolver, bundled_layers, merge_layers

@@ -23,7 +23,7 @@ from typing import TypeAlias, cast
 import attrs
 
 from ._errors import DataFileError, InvalidArgumentError, as_path, open_file
-from ._lines import line_and_column, split_lines
+from ._lines import decode_marked, split_lines
 
 _TRAILING_COMMENT = re.compile(r"\s{2,}#.*$")
 _CODEPOINT = re.compile(r"^U\+([0-9A-Fa-f]{4,6})$")
@@ -39,18 +39,17 @@ def data_dir() -> Path:
 
 
 def read_text(path: Path) -> str:
-    """A UTF-8 text file (a byte-order mark is ignored), or a DataFileError saying why not."""
+    """A UTF-8 text file (a byte-order mark is ignored; one of UTF-16 or UTF-32, as Windows
+    saves "Unicode" text, is read as such), or a DataFileError saying why not."""
     with open_file(path) as handle:
         try:
             raw = handle.read()
         except OSError as exc:
             raise DataFileError(f"cannot read the file ({exc.strerror})", path=str(path)) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line, column = line_and_column(raw, exc.start)
-        raise DataFileError(f"not valid UTF-8 at byte {column} of the line", path=str(path),
-                            line=line) from None
+    text, line, why = decode_marked(raw)
+    if text is None:
+        raise DataFileError(why, path=str(path), line=line)
+    return text
 
 
 @attrs.frozen(slots=True)

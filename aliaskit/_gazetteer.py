@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 from ._errors import AliaskitError, DataFileError, as_path, open_file
-from ._lines import read_lines, split_lines
+from ._lines import byte_lines, marked_encoding, read_lines, split_lines, wide_text
 from ._normalize import normalize
 from ._types import Alias, Entity
 
@@ -63,13 +63,6 @@ def _entity(record: Any) -> Entity:
     return check_names(Entity.from_dict(record))
 
 
-def byte_lines(encoding: str) -> bool:
-    """True when a line of text in ``encoding`` ends at the byte 0x0A (UTF-8, Latin-1,
-    cp1256...), so that lines can be split, and each checked, before decoding; not in
-    UTF-16 or UTF-32."""
-    return "\n".encode(encoding) == b"\n"
-
-
 def decode_line(raw: bytes, encoding: str, errors: str) -> tuple[str, int | None]:
     """A line's text and None, or, when it is not valid in ``encoding``, its bytes shown
     as escapes and the position (from 1) of the first bad byte."""
@@ -77,45 +70,6 @@ def decode_line(raw: bytes, encoding: str, errors: str) -> tuple[str, int | None
         return raw.decode(encoding, errors=errors), None
     except UnicodeDecodeError as exc:
         return raw.decode(encoding, errors="backslashreplace"), exc.start + 1
-
-
-_WIDE_MARKS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-               (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-
-
-def marked_encoding(head: bytes, encoding: str) -> str:
-    """The encoding to read a file starting with ``head`` in: ``encoding``, or UTF-16 or
-    UTF-32 when the file was to be UTF-8 and starts with their byte-order mark (as
-    Windows saves "Unicode" text). Such a file, read as UTF-8, gave NUL-interleaved lines
-    that still matched once normalised; the marks' bytes are never in UTF-8, so no UTF-8
-    file is taken for one."""
-    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
-        for mark, marked in _WIDE_MARKS:
-            if head.startswith(mark):
-                return marked
-    return encoding
-
-
-def wide_text(first: bytes, encoding_option: str | None = None) -> str | None:
-    """Why a file read in a byte encoding (UTF-8, cp1256...) whose first line is ``first``
-    is not text in it, when the line's NUL bytes say so: UTF-16 or UTF-32 text without
-    its byte-order mark (NULs are a quarter of its bytes or more: every other byte, or
-    three in four, in such text of Latin letters), or no text at all (nothing but NULs);
-    else None. ``encoding_option`` is the reader's option that names an encoding, if it
-    has one.
-
-    Only the first line is judged, as a byte-order mark would be: it starts where the file
-    does, which tells the byte order, and a NUL further on is an error of its own line."""
-    nuls = first.count(b"\0")
-    if not nuls or nuls * 4 < len(first):
-        return None
-    if nuls == len(first):
-        return "holds nothing but NUL bytes: not text"
-    width = "32" if nuls * 3 > len(first) * 2 else "16"
-    order = "be" if first.startswith(b"\0") else "le"
-    said = (f"looks like UTF-{width} text without its byte-order mark (NUL bytes between "
-            "the letters); save it as UTF-8")
-    return said + (f", or use {encoding_option} utf-{width}-{order}" if encoding_option else "")
 
 
 def decoded_lines(handle: BinaryIO, encoding: str = "utf-8", errors: str = "strict",

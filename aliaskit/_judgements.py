@@ -38,7 +38,7 @@ from typing import Any, Literal
 import attrs
 
 from ._errors import AliaskitError, DataFileError, InvalidNameError, as_path, parse_json
-from ._lines import read_lines
+from ._lines import decode_marked, marked_encoding, read_lines, wide_text
 from ._parsing import _parse
 
 __all__ = ["Judgement", "JudgementValue", "Judgements"]
@@ -284,7 +284,15 @@ class Judgements:
             raise TypeError(f"where must be a string, not {type(where).__name__}")
         items: list[Judgement] = []
         errors: list[DataFileError] = []
-        # Windows editors save one; every other file aliaskit reads accepts it.
+        # A byte-order mark, as Windows editors save one: of UTF-8, ignored; of UTF-16
+        # or UTF-32, read as such, as every other file aliaskit reads.
+        # (UTF-16 or UTF-32 without the mark is refused as a whole, not line by line.)
+        if marked_encoding(raw, "utf-8") != "utf-8" or wide_text(
+                next(read_lines([bytes(raw).split(b"\n", 1)[0]]), b"")) is not None:
+            text, bad_line, why = decode_marked(bytes(raw))
+            if text is None:
+                raise DataFileError(why, path=where, line=bad_line)
+            raw = text.encode("utf-8")
         raw = raw.removeprefix(codecs.BOM_UTF8)
         for number, line in enumerate(read_lines(io.BytesIO(raw)), start=1):
             if not line.strip():
@@ -326,6 +334,13 @@ class Judgements:
             with open(path, "ab") as handle:
                 if handle.tell() > 0:
                     with open(path, "rb") as reader:
+                        # Lines are added in UTF-8: not to a file in UTF-16 or UTF-32,
+                        # which they would corrupt (its reader goes by the first bytes).
+                        encoding = marked_encoding(reader.read(4), "utf-8")
+                        if encoding != "utf-8":
+                            raise DataFileError(
+                                f"is {encoding.upper()} text, and judgements are added in "
+                                "UTF-8: save it as UTF-8 first", path=where)
                         reader.seek(-1, os.SEEK_END)
                         if reader.read(1) != b"\n":
                             handle.write(b"\n")

@@ -9,10 +9,12 @@ reason, on the line it is on.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterable, Iterator
 
-__all__ = ["line_and_column", "read_lines", "split_lines"]
+__all__ = ["byte_lines", "decode_marked", "line_and_column", "marked_encoding", "read_lines",
+           "split_lines", "wide_text"]
 
 _END = re.compile("\r\n|\r|\n")
 _BYTE_END = re.compile(b"\r\n|\r|\n")
@@ -45,3 +47,70 @@ def line_and_column(raw: bytes, offset: int) -> tuple[int, int]:
     for end in _BYTE_END.finditer(raw, 0, offset):
         line, start = line + 1, end.end()
     return line, offset - start + 1
+
+
+def byte_lines(encoding: str) -> bool:
+    """True when a line of text in ``encoding`` ends at the byte 0x0A (UTF-8, Latin-1,
+    cp1256...), so that lines can be split, and each checked, before decoding; not in
+    UTF-16 or UTF-32."""
+    return "\n".encode(encoding) == b"\n"
+
+
+_WIDE_MARKS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+               (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def marked_encoding(head: bytes, encoding: str) -> str:
+    """The encoding to read a file starting with ``head`` in: ``encoding``, or UTF-16 or
+    UTF-32 when the file was to be UTF-8 and starts with their byte-order mark (as
+    Windows saves "Unicode" text). Such a file, read as UTF-8, gave NUL-interleaved lines
+    that still matched once normalised; the marks' bytes are never in UTF-8, so no UTF-8
+    file is taken for one."""
+    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+        for mark, marked in _WIDE_MARKS:
+            if head.startswith(mark):
+                return marked
+    return encoding
+
+
+def wide_text(first: bytes, encoding_option: str | None = None) -> str | None:
+    """Why a file read in a byte encoding (UTF-8, cp1256...) whose first line is ``first``
+    is not text in it, when the line's NUL bytes say so: UTF-16 or UTF-32 text without
+    its byte-order mark (NULs are a quarter of its bytes or more: every other byte, or
+    three in four, in such text of Latin letters), or no text at all (nothing but NULs);
+    else None. ``encoding_option`` is the reader's option that names an encoding, if it
+    has one.
+
+    Only the first line is judged, as a byte-order mark would be: it starts where the file
+    does, which tells the byte order, and a NUL further on is an error of its own line."""
+    nuls = first.count(b"\0")
+    if not nuls or nuls * 4 < len(first):
+        return None
+    if nuls == len(first):
+        return "holds nothing but NUL bytes: not text"
+    width = "32" if nuls * 3 > len(first) * 2 else "16"
+    order = "be" if first.startswith(b"\0") else "le"
+    said = (f"looks like UTF-{width} text without its byte-order mark (NUL bytes between "
+            "the letters); save it as UTF-8")
+    return said + (f", or use {encoding_option} utf-{width}-{order}" if encoding_option else "")
+
+
+def decode_marked(raw: bytes) -> tuple[str | None, int, str]:
+    """The text of a whole file meant to be UTF-8, read as UTF-16 or UTF-32 where it starts
+    with their byte-order mark (:func:`marked_encoding`), else as UTF-8 (its own mark
+    ignored); or None, the line and why not: the first bad byte, or, for UTF-16 or UTF-32
+    text without its mark, what :func:`wide_text` says."""
+    encoding = marked_encoding(raw, "utf-8")
+    if encoding == "utf-8":
+        wide = wide_text(next(read_lines([raw.split(b"\n", 1)[0]]), b""))
+        if wide is not None:
+            return None, 1, wide
+        encoding = "utf-8-sig"
+    try:
+        return raw.decode(encoding), 0, ""
+    except UnicodeDecodeError as exc:
+        if encoding == "utf-8-sig":
+            line, column = line_and_column(raw, exc.start)
+            return None, line, f"not valid UTF-8 at byte {column} of the line"
+        line = len(split_lines(raw[: exc.start].decode(encoding, "replace") + "-"))
+        return None, line, f"not valid {codecs.lookup(encoding).name}"

@@ -309,3 +309,22 @@ def test_a_time_out_of_range_in_utc_is_one_malformed_line(tmp_path: Path) -> Non
     resolved = aliaskit_cli("resolve", "--jsonl", "--judgements", str(path), "--show-rejected",
                             "Massoud")
     assert resolved.returncode == 0 and "Traceback" not in resolved.stderr, resolved.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_a_file_saved_as_utf16_or_utf32_with_its_mark_is_read_not_added_to(
+        tmp_path: Path, encoding: str) -> None:
+    """Windows saves "Unicode" text as UTF-16 with its byte-order mark: such a file was a
+    malformed line for each line ("not valid UTF-8"), and appending to it wrote UTF-8
+    into UTF-16 text. It is read as what its mark says, and refused for appending."""
+    path = tmp_path / "j.jsonl"
+    first = Judgement("Muttaqi", "Mottaki", "same")
+    path.write_bytes((first.to_json() + "\r\n").encode(encoding))
+    loaded = Judgements.load(path, strict=True)
+    assert list(loaded) == [first] and [j.line for j in loaded] == [1]
+    with pytest.raises(DataFileError, match=f"is {encoding.upper()} text.*save it as UTF-8"):
+        Judgements.append(path, Judgement("Muttaqi", "Motaki", "same"))
+    assert path.read_bytes() == (first.to_json() + "\r\n").encode(encoding)
+    path.write_bytes((first.to_json() + "\n").encode(encoding + "-le"))  # no mark
+    with pytest.raises(DataFileError, match="without its byte-order mark"):
+        Judgements.load(path, strict=True)

@@ -151,3 +151,34 @@ def test_whole_files_in_utf16_without_its_mark_are_one_error(tmp_path: Path, arg
     said = (f"{path}: line 1: looks like UTF-16 text without its byte-order mark (NUL "
             "bytes between the letters); save it as UTF-8, or use --encoding utf-16-le")
     assert len(result.stderr.splitlines()) == 1 and said in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be", "utf-32"])
+def test_whole_file_readers_go_by_the_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    """The readers of whole files (ids to remove, profiles, calibration pairs, data
+    files: _data.read_text) read UTF-16 and UTF-32 by their mark, as the readers of lines
+    do; they said "not valid UTF-8 at byte 1"."""
+    from aliaskit._data import read_text
+    from aliaskit._index import read_ids
+
+    path = tmp_path / "ids.txt"
+    text = "# ids\r\nperson/hamid-karzai\r\nplace/kabul\r\n"
+    mark = b"\xfe\xff" if encoding == "utf-16-be" else b""
+    path.write_bytes(mark + text.encode(encoding))
+    assert read_text(path) == text
+    assert read_ids(path) == ["person/hamid-karzai", "place/kabul"]
+
+
+def test_whole_file_readers_refuse_wide_text_without_its_mark(tmp_path: Path) -> None:
+    from aliaskit._data import read_text
+
+    path = tmp_path / "ids.txt"
+    path.write_bytes("kabul\n".encode("utf-16-le"))
+    with pytest.raises(DataFileError, match=r"ids\.txt:1: looks like UTF-16 text without"):
+        read_text(path)
+    path.write_bytes("kabul\nher\xe2t\n".encode("utf-16")[:-3])  # cut inside a letter
+    with pytest.raises(DataFileError, match=r"ids\.txt:2: not valid utf-16"):
+        read_text(path)
+    path.write_bytes(b"kabul\nher\xffat\n")
+    with pytest.raises(DataFileError, match=r"ids\.txt:2: not valid UTF-8 at byte 4 of the line"):
+        read_text(path)
