@@ -1068,7 +1068,9 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
                          features)
     if len(left) > 1 or len(right) > 1:
         left, right = _izafe_stems(left, right), _izafe_stems(right, left)
-    if len(left) != len(right) or na.links or nb.links:
+    if len(left) > 1 or len(right) > 1:
+        # Equal counts too: one side may write two parts as one and have a part more
+        # ("Reza Mozaffarinia Hosein" / "Reza Mozafari-niya").
         left, right = _join_split(left, right)
     if len(left) != len(right):
         left, right = _inner_acronyms(left, right)
