@@ -38,7 +38,7 @@ from typing import Any, Literal
 import attrs
 
 from ._errors import AliaskitError, DataFileError, InvalidNameError, as_path, parse_json
-from ._lines import decode_marked, marked_encoding, read_lines, wide_text
+from ._lines import decode_marked, first_line, marked_encoding, read_lines, wide_text
 from ._parsing import _parse
 
 __all__ = ["Judgement", "JudgementValue", "Judgements"]
@@ -287,8 +287,7 @@ class Judgements:
         # A byte-order mark, as Windows editors save one: of UTF-8, ignored; of UTF-16
         # or UTF-32, read as such, as every other file aliaskit reads.
         # (UTF-16 or UTF-32 without the mark is refused as a whole, not line by line.)
-        if marked_encoding(raw, "utf-8") != "utf-8" or wide_text(
-                next(read_lines([bytes(raw).split(b"\n", 1)[0]]), b"")) is not None:
+        if marked_encoding(raw, "utf-8") != "utf-8" or wide_text(first_line(bytes(raw))) is not None:
             text, bad_line, why = decode_marked(bytes(raw))
             if text is None:
                 raise DataFileError(why, path=where, line=bad_line)

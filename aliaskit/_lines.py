@@ -13,8 +13,8 @@ import codecs
 import re
 from collections.abc import Iterable, Iterator
 
-__all__ = ["byte_lines", "decode_marked", "line_and_column", "marked_encoding", "read_lines",
-           "split_lines", "wide_text"]
+__all__ = ["byte_lines", "decode_marked", "first_line", "line_and_column", "marked_encoding",
+           "read_lines", "split_lines", "wide_text"]
 
 _END = re.compile("\r\n|\r|\n")
 _BYTE_END = re.compile(b"\r\n|\r|\n")
@@ -95,6 +95,13 @@ def wide_text(first: bytes, encoding_option: str | None = None) -> str | None:
     return said + (f", or use {encoding_option} utf-{width}-{order}" if encoding_option else "")
 
 
+def first_line(raw: bytes) -> bytes:
+    """The first line of ``raw`` without its end (:func:`read_lines`), without copying
+    the rest of it."""
+    end = raw.find(b"\n")
+    return next(read_lines([raw if end < 0 else raw[: end + 1]]), b"")
+
+
 def decode_marked(raw: bytes) -> tuple[str | None, int, str]:
     """The text of a whole file meant to be UTF-8, read as UTF-16 or UTF-32 where it starts
     with their byte-order mark (:func:`marked_encoding`), else as UTF-8 (its own mark
@@ -102,7 +109,7 @@ def decode_marked(raw: bytes) -> tuple[str | None, int, str]:
     text without its mark, what :func:`wide_text` says."""
     encoding = marked_encoding(raw, "utf-8")
     if encoding == "utf-8":
-        wide = wide_text(next(read_lines([raw.split(b"\n", 1)[0]]), b""))
+        wide = wide_text(first_line(raw))
         if wide is not None:
             return None, 1, wide
         encoding = "utf-8-sig"

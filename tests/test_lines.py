@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 from conftest import CASES, load_csv, unescape
+from hypothesis import given
+from hypothesis import strategies as st
 from test_cli import ALIASKIT
 
 from aliaskit import DataFileError
 from aliaskit._gazetteer import csv_rows, decoded_lines
-from aliaskit._lines import line_and_column, split_lines
+from aliaskit._lines import line_and_column, read_lines, split_lines
 
 LINE_ENDS = load_csv("line_ends.csv")
 
@@ -182,3 +184,11 @@ def test_whole_file_readers_refuse_wide_text_without_its_mark(tmp_path: Path) ->
     path.write_bytes(b"kabul\nher\xffat\n")
     with pytest.raises(DataFileError, match=r"ids\.txt:2: not valid UTF-8 at byte 4 of the line"):
         read_text(path)
+
+
+@given(st.binary(max_size=40) | st.lists(st.sampled_from([b"a", b"\r", b"\n", b"\0"]), max_size=12)
+       .map(b"".join))
+def test_first_line_is_the_first_line_read(raw: bytes) -> None:
+    from aliaskit._lines import first_line
+
+    assert first_line(raw) == next(read_lines(io.BytesIO(raw)), b"")
