@@ -286,23 +286,15 @@ def _with_splits(texts: Sequence[str], keys: tuple[str, ...], groups: list[list[
     """A query's keys with those of two words that a part no row has may be written
     together ("Jabalussaraj": jabal + ussaraj, as "Jabal os Saraj" is indexed), where
     rows have both. They stand for that part, as its extra keys."""
-    found: list[str] = []
+    added: dict[int, list[str]] = {}
     for i, text in enumerate(texts):
         if groups[i][0] in postings or not 6 <= len(text) <= MAX_SPLIT or not text.isascii():
             continue
         for cut in range(3, len(text) - 2):
             a, b = part_key(text[:cut]), part_key(text[cut:])
             if a != b and a in postings and b in postings:
-                if not found:
-                    groups = [list(g) for g in groups]
-                for key in (a, b):
-                    if key not in groups[i]:
-                        groups[i].append(key)
-                    if key not in found:
-                        found.append(key)
-    if not found:
-        return keys, groups, extra
-    return keys + tuple(k for k in found if k not in keys), groups, extra | frozenset(found)
+                added.setdefault(i, []).extend((a, b))
+    return _with_part_keys(keys, groups, extra, added)
 
 
 def _with_near(keys: tuple[str, ...], groups: list[list[str]], extra: frozenset[str],
@@ -313,20 +305,33 @@ def _with_near(keys: tuple[str, ...], groups: list[list[str]], extra: frozenset[
     a listed one ("Shoushtari", STR, for Shustari, SSTR: rows under "~STR"). They stand
     for that part, as its extra keys, so that its rows are candidates however many rows
     the other parts found ("Shahid"), and the pre-rank credits them."""
-    found: list[str] = []
+    added: dict[int, list[str]] = {}
     for i, group in enumerate(groups):
         key = group[0]
         near = "~" + key
         if (len(key) >= MIN_DELETION_KEY and near not in group
                 and len(postings.get(key, ())) <= RARE_KEY
                 and 0 < len(postings.get(near, ())) <= RARE_KEY):
-            if not found:
-                groups = [list(g) for g in groups]
-            groups[i].append(near)
-            if near not in found:
-                found.append(near)
-    if not found:
+            added[i] = [near]
+    return _with_part_keys(keys, groups, extra, added)
+
+
+def _with_part_keys(keys: tuple[str, ...], groups: list[list[str]], extra: frozenset[str],
+                    added: Mapping[int, Sequence[str]]
+                    ) -> tuple[tuple[str, ...], list[list[str]], frozenset[str]]:
+    """A query's keys, key groups and extra keys with the ``added`` keys of part i in
+    its group (once) and among the extra keys (_with_splits, _with_near). The groups are
+    copied before they change: the caller's are _identity_keys'."""
+    if not added:
         return keys, groups, extra
+    groups = [list(g) for g in groups]
+    found: list[str] = []
+    for i, more in added.items():
+        for key in more:
+            if key not in groups[i]:
+                groups[i].append(key)
+            if key not in found:
+                found.append(key)
     return keys + tuple(k for k in found if k not in keys), groups, extra | frozenset(found)
 
 
