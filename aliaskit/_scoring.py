@@ -405,10 +405,12 @@ def _similarity_of(sa: _Spelling, sb: _Spelling, a_script: bool, b_script: bool
             for kb in _script_keys(b) if b_script else (part_key(b),):
                 if ka == kb and len(ka) > 1:
                     return SIM_CROSS_SCRIPT, "cross-script"
-                # A skeleton of one consonant says little (Daud and الدوحة, duha, are
-                # both "D"): then the letters decide.
-                best = max(best, _key_similarity(ka, kb) if ka != kb else
-                           _fold_similarity(sa, sb)[0])
+                if ka != kb:
+                    best = max(best, _key_similarity(ka, kb))
+        # The folded letters decide too: a skeleton of one consonant says little (Daud
+        # and الدوحة, duha, are both "D"), and keys keep apart letters that folding reads
+        # as one (غول ghul and Gul: gh is K in a key, g is G).
+        best = max(best, _fold_similarity(sa, sb)[0])
         # As below (حمید الله / Obaidullah differ by what is left), for suffixes only: a
         # prefix folded from a script's unwritten vowels cuts the rest elsewhere (عبداللهی).
         stems = _shared_affix_stems(sa.folds()[0], sb.folds()[0], prefixes=False)
