@@ -475,6 +475,10 @@ def _require_str(text: object) -> str:
 
 # (chr(): mypyc does not compile surrogates written in a string literal.)
 _SURROGATE: Final = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
+# Control characters that are not white space (C0 but tab, line breaks and the
+# separators Python splits on; DEL; C1 but NEL): no name holds one. They come of a
+# terminal's escape sequences, a binary file or bytes decoded in the wrong encoding.
+_CONTROL: Final = re.compile("[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
 def _check_input(text: object) -> str:
@@ -491,6 +495,13 @@ def _check_input(text: object) -> str:
         # binary file, and dropped as a non-letter it let the rest match.
         at = text.index("\0") + 1
         raise InvalidNameError(f"name {text[:40]!r} holds a NUL character (at character {at})")
+    if not text.isprintable():  # (fast: most names are printable, and none of these is)
+        control = _CONTROL.search(text)
+        if control is not None:
+            # Read as a word break, "Ahmad\x7fMassoud" was equal to "Ahmad Massoud".
+            raise InvalidNameError(
+                f"name {text[:40]!r} holds a control character (U+{ord(control.group()):04X} "
+                f"at character {control.start() + 1})")
     if not text.isascii():
         surrogate = _SURROGATE.search(text)
         if surrogate is not None:

@@ -566,8 +566,12 @@ def test_table_escapes_control_and_bidi_characters() -> None:
         assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "Muttaqi\\x1b]0;pwned\\x07" in table.stdout and "\\u202eMuttaqi" in table.stdout
     assert PERSIAN in table.stdout  # Perso-Arabic text and its ZWNJ stay readable
-    # Messages on standard error are escaped too, and stay one line.
-    assert result.stderr.splitlines()[-1].startswith("aliaskit: line 4: ")
+    # Messages on standard error are escaped too, and stay one line each. (An escape
+    # sequence in a name is an error of its own: no name holds a control character.)
+    errors = result.stderr.splitlines()
+    assert all(line.startswith("aliaskit: ") for line in errors)
+    assert [line.split(":")[1] for line in errors[:2]] == [" line 1", " line 4"]
+    assert "\x1b" not in result.stderr and "holds a control character (U+001B" in errors[0]
     assert "\u202e" not in result.stderr and "\\u202e" in result.stderr
     # JSON is exact: the same strings once parsed.
     for fmt in ("jsonl", "json"):

@@ -32,6 +32,12 @@ def test_invalid_names(case: dict[str, str]) -> None:
         normalize(unescape(case["input"]))
 
 
+def test_white_space_controls_stay_word_breaks() -> None:
+    # Tab, the separators str.split() splits on and NEL are white space, not the control
+    # characters that invalid_names.csv refuses.
+    assert normalize("Ahmad\tShah\x1cAhmad\x85Massoud\x0b") == "ahmad shah ahmad massoud"
+
+
 @pytest.mark.parametrize("value", [None, 42, b"Ahmad", ["Ahmad"]])
 def test_non_strings_are_rejected(value: object) -> None:
     with pytest.raises(TypeError, match="must be a string"):
