@@ -1070,9 +1070,10 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
                          features)
     if len(left) > 1 or len(right) > 1:
         left, right = _izafe_stems(left, right), _izafe_stems(right, left)
-    if len(left) > 1 or len(right) > 1:
+    if len(left) > 1 or len(right) > 1 or na.links or nb.links:
         # Equal counts too: one side may write two parts as one and have a part more
-        # ("Reza Mozaffarinia Hosein" / "Reza Mozafari-niya").
+        # ("Reza Mozaffarinia Hosein" / "Reza Mozafari-niya"); and one part may have the
+        # izafe written after it ("Pul-e" / "Puli").
         left, right = _join_split(left, right)
     if len(left) != len(right):
         left, right = _inner_acronyms(left, right)
