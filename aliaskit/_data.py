@@ -450,13 +450,15 @@ def strip_marks(text: str) -> str:
 
 
 @functools.cache
-def latin_letters() -> dict[int, str]:
-    """Latin letter → replacement, applied before ASCII folding (data/latin.txt)."""
+def letters() -> dict[int, str]:
+    """Letter → replacement ("" drops it), applied to each word before ASCII folding
+    (data/letters.txt: Azerbaijani ə, Tajik Cyrillic ҷ)."""
     table: dict[int, str] = {}
-    for row in read_rows("latin.txt", min_fields=3):
+    for row in read_rows("letters.txt", min_fields=3):
         letter, replacement, _ = row.fields
-        if len(letter) != 1 or not letter.isalpha() or not replacement.isascii():
-            raise row.error("expected one letter and its ASCII replacement")
+        if len(letter) != 1 or not letter.isalpha() or not replacement.isascii() or \
+                not (replacement.isalpha() or not replacement):
+            raise row.error("expected one letter and its replacement in ASCII letters (or none)")
         if ord(letter) in table:
             raise row.error(f"letter {letter!r} listed twice")
         table[ord(letter)] = replacement

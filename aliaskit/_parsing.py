@@ -185,7 +185,7 @@ def _latin_word(text: str) -> str:
     """Lower-case ASCII for a Latin-script word: no diacritics, no marks."""
     folded = _data.strip_marks(text).casefold()
     if not folded.isascii():
-        folded = unidecode(folded.translate(_data.latin_letters())).lower()
+        folded = unidecode(folded.translate(_data.letters())).lower()
     return _NON_ALNUM.sub("", folded)
 
 
@@ -215,7 +215,8 @@ def _word_forms(token: str) -> tuple[tuple[str, Script, str], ...]:
             for raw, latin in _split_script(folded):
                 results.append((latin, "arabic", raw))
             continue
-        words = _latin_word(piece) if has_latin else unidecode(piece).lower()
+        words = _latin_word(piece) if has_latin else \
+            unidecode(piece.translate(_data.letters())).lower()
         script: Script = "latin" if has_latin else ("other" if has_other else "digits")
         for word in _NON_ALNUM.split(words):
             if word:

@@ -102,7 +102,7 @@ MIN_DF_FOR_WEIGHT = 20
 # The bundled data files that shape an index's rows (normalisation, parts, keys): an
 # index written with other versions of them is stale (its keys are not this aliaskit's).
 INDEX_DATA_FILES = (
-    "demonyms.txt", "fold.txt", "folds.txt", "generic_words.txt", "keys.txt", "latin.txt",
+    "demonyms.txt", "fold.txt", "folds.txt", "generic_words.txt", "keys.txt", "letters.txt",
     "org_forms.txt", "org_words.txt", "particles.txt", "script.txt", "stopwords.txt",
     "titles.txt", "translations.txt", "variants.txt")
 
