@@ -214,6 +214,12 @@ def _part_weight(text: str, kind: Kind | None) -> float:
         fitted = _org_words().get(text)
         if fitted is not None:
             return fitted
+    return _bundled_weight(text, kind)
+
+
+def _bundled_weight(text: str, kind: Kind | None) -> float:
+    """A part's weight from the bundled word lists alone (data/generic_words.txt, the
+    commonness of its variant group), without the fitted organisation words."""
     commonness = _generic(kind).get(text)
     if commonness is None:
         index = variant_index()

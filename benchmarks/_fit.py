@@ -76,8 +76,12 @@ def word_weights(clusters: Sequence[dict]) -> tuple[tuple[str, float], ...]:
     n = len(orgs)
     if n < 2:
         return ()
+    # At most the bundled weight: a few hundred organisations of one kind of list can
+    # show a word to be common, not that a word the word lists know as common ("Islamic",
+    # "Bank") is rare elsewhere (as the resolver's gazetteer weights are capped).
     return tuple(sorted(
-        (word, round(max(MIN_WORD_WEIGHT, min(1.0, math.log(n / count) / math.log(n))), 3))
+        (word, round(max(MIN_WORD_WEIGHT, min(1.0, math.log(n / count) / math.log(n),
+                                              _scoring._bundled_weight(word, "org"))), 3))
         for word, count in df.items() if count >= MIN_ORGS))
 
 

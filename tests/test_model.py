@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import load_csv
@@ -79,6 +82,27 @@ def test_words_common_among_organisations_weigh_less() -> None:
     assert part_weight("industries", kind="org") < part_weight("khazar", kind="org")
     # A person's name parts keep the bundled weights.
     assert part_weight("iran", kind="person") != words["iran"]
+
+
+def test_fitted_word_weights_are_at_most_the_bundled_ones() -> None:
+    # A few hundred organisations of one kind of list can show a word to be common, not
+    # that a word the word lists know as common ("Islamic") is rare: the fit caps it.
+    from aliaskit._scoring import _bundled_weight
+
+    words = dict(_data.model().words)
+    assert all(weight <= _bundled_weight(word, "org") for word, weight in words.items())
+    assert words["islamic"] == _bundled_weight("islamic", "org") < 0.5
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        import _fit
+    finally:
+        sys.path.pop(0)
+    orgs = [{"kind": "org", "names": [name]} for name in (
+        "Islamic State", "Khazar Islamic Steel", "Parchin Islamic Chemical", "Sina Bank",
+        "Mellat Bank", "Tejarat Bank", "Novin Star", "Iran Novin", "Arya Novin")]
+    fitted = dict(_fit.word_weights(orgs))
+    assert fitted["islamic"] == _bundled_weight("islamic", "org")  # 3 of 9: would be 0.5
+    assert fitted["novin"] == round(math.log(3) / math.log(9), 3)  # not capped: 0.5
 
 
 def test_another_models_word_weights_take_effect(restore_model: None) -> None:
