@@ -456,8 +456,8 @@ def letters() -> dict[int, str]:
     table: dict[int, str] = {}
     for row in read_rows("letters.txt", min_fields=3):
         letter, replacement, _ = row.fields
-        if len(letter) != 1 or not letter.isalpha() or not replacement.isascii() or \
-                not (replacement.isalpha() or not replacement):
+        if len(letter) != 1 or not letter.isalpha() or (
+                replacement and not (replacement.isascii() and replacement.isalpha())):
             raise row.error("expected one letter and its replacement in ASCII letters (or none)")
         if ord(letter) in table:
             raise row.error(f"letter {letter!r} listed twice")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,7 +83,7 @@ def test_words_common_among_organisations_weigh_less() -> None:
     assert part_weight("iran", kind="person") != words["iran"]
 
 
-def test_fitted_word_weights_are_at_most_the_bundled_ones() -> None:
+def test_fitted_word_weights_are_at_most_the_bundled_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     # A few hundred organisations of one kind of list can show a word to be common, not
     # that a word the word lists know as common ("Islamic") is rare: the fit caps it.
     from aliaskit._scoring import _bundled_weight
@@ -92,11 +91,8 @@ def test_fitted_word_weights_are_at_most_the_bundled_ones() -> None:
     words = dict(_data.model().words)
     assert all(weight <= _bundled_weight(word, "org") for word, weight in words.items())
     assert words["islamic"] == _bundled_weight("islamic", "org") < 0.5
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    try:
-        import _fit
-    finally:
-        sys.path.pop(0)
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import _fit
     orgs = [{"kind": "org", "names": [name]} for name in (
         "Islamic State", "Khazar Islamic Steel", "Parchin Islamic Chemical", "Sina Bank",
         "Mellat Bank", "Tejarat Bank", "Novin Star", "Iran Novin", "Arya Novin")]
