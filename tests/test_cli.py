@@ -86,6 +86,17 @@ def test_normalize_stdin_keeps_every_line_in_order() -> None:
     assert "no letters" in records[3]["error"]
 
 
+@pytest.mark.parametrize("command", ["normalize", "key", "parts", "resolve"])
+def test_a_dash_reads_names_from_stdin(command: str) -> None:
+    """'-' is standard input, as for the commands that take a FILE, never a name."""
+    lines = ["Mottaki", "Nangahar"]
+    from_dash = run(command, "--jsonl", "-", stdin="\n".join(lines) + "\n")
+    plain = run(command, "--jsonl", stdin="\n".join(lines) + "\n")
+    assert from_dash.returncode == 0, from_dash.stderr
+    assert from_dash.stdout == plain.stdout
+    assert [json.loads(line)["input"] for line in from_dash.stdout.splitlines()] == lines
+
+
 def test_key_command() -> None:
     result = run("key", "--format", "table", "Muttaqi", "Mottaki", "متقی")
     assert result.returncode == 0
