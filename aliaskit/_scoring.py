@@ -746,7 +746,9 @@ def _better_joined(joined: str, parts: Sequence[_Slot], other: Sequence[_Slot]) 
             if meanings & joined_meanings:
                 return True
         if o.text[0] != joined[0] and not (
-                {f[:1] for f in o.spelling.folds()} & {f[:1] for f in _folds(joined)}):
+                {f[:1] for f in o.spelling.folds()} & {f[:1] for f in _spelling(joined).folds()}):
+            # (The join's record, cached: the pair below reads its folds again, and the
+            # other parts and names compared with it ask the same.)
             continue
         sim = _pair(joined, o.text, False, False)[0]
         if sim >= JOIN_MIN:
@@ -845,9 +847,14 @@ def _resegment(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list
             joined_b = b.text + b2.text
             if abs(len(joined_a) - len(joined_b)) > 3 or len(a.text) == len(b.text):
                 continue
+            # The parts first: they are compared anyway, while the joins are new words
+            # (folding them is the cost); parts this alike leave a join nothing to win.
+            pieces = min(_pair(a.text, b.text, False, False)[0],
+                         _pair(a2.text, b2.text, False, False)[0])
+            if pieces + 0.2 >= 1.0:
+                continue
             sim = _pair(joined_a, joined_b, False, False)[0]
-            if sim < JOIN_MIN or sim <= min(_pair(a.text, b.text, False, False)[0],
-                                             _pair(a2.text, b2.text, False, False)[0]) + 0.2:
+            if sim < JOIN_MIN or sim <= pieces + 0.2:
                 continue
             key = (-sim, min(joined_a, joined_b), max(joined_a, joined_b))
             if best is None or key < best[0]:
