@@ -247,19 +247,18 @@ def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
     # same name. Only rows of one entity's one name keep their index order.
     top_ratio: float = ratios[0][1]
     top_share = max(overlap)
-    ranked: list[tuple[float, str, str, str, int]] = []
+    scored: list[tuple[float, int]] = []
     for _, ratio, k in ratios:
         if ratio >= top_ratio - PRERANK_MARGIN or overlap[k] >= top_share - PRERANK_MARGIN:
-            row = rows[k]
-            ranked.append((-(ratio + overlap[k]) / 2, texts[row], names[row],
-                           ids[entity_of[row]], k))
-    ranked.sort()
-    close: list[tuple[float, tuple[float, int, str, str, str], int]] = []
-    for negative, text, _, _, k in ranked[:PRERANK]:
-        row = rows[k]
-        close.append((negative, _by_text(normalized, text, names[row], ids[entity_of[row]]), row))
-    close.sort()
-    kept = [item[2] for item in close]
+            scored.append((-(ratio + overlap[k]) / 2, k))
+    if len(scored) > PRERANK:
+        # The first PRERANK, ties at the cut broken by the rows' texts and ids as below.
+        ranked = sorted((negative, texts[rows[k]], names[rows[k]], ids[entity_of[rows[k]]], k)
+                        for negative, k in scored)
+        scored = [(item[0], item[4]) for item in ranked[:PRERANK]]
+    else:
+        scored.sort()
+    kept = _tie_broken(scored, rows, normalized, texts, names, entity_of, ids)
     owners = _leading(kept, texts, entity_of, max(MIN_RERANK, min(rerank, len(kept))))
     if len(owners) < MIN_RERANK:
         # Fewer than MIN_RERANK entities lead (one entity's several spellings, "Balkh" and
@@ -296,6 +295,32 @@ def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
             if not open_entities:
                 break
     return out
+
+
+def _tie_broken(scored: list[tuple[float, int]], rows: list[int], normalized: str,
+                texts: list[str], names: list[str], entity_of: Sequence[int],
+                ids: Sequence[str]) -> list[int]:
+    """The rows of ``scored`` ((negative score, position in ``rows``), best first), each
+    run of equal scores ordered by :func:`_by_text`, then by row. Only the runs need the
+    rows' texts: at a million aliases, reading them for every candidate cost more than
+    the order they give."""
+    kept: list[int] = []
+    i = 0
+    size = len(scored)
+    while i < size:
+        negative = scored[i][0]
+        j = i + 1
+        while j < size and scored[j][0] == negative:
+            j += 1
+        if j == i + 1:
+            kept.append(rows[scored[i][1]])
+        else:
+            tied = [(_by_text(normalized, texts[row], names[row], ids[entity_of[row]]), row)
+                    for row in [rows[item[1]] for item in scored[i:j]]]
+            tied.sort()
+            kept += [item[1] for item in tied]
+        i = j
+    return kept
 
 
 def _by_text(normalized: str, text: str, name: str, entity_id: str
