@@ -2,7 +2,7 @@
 
 ``compare()`` spends its time in Python-level code in two modules, and the resolver at
 a million aliases as much in its pre-rank (_prerank.py); compiled to C with mypyc (from
-the same, type-checked sources) comparison runs about 2-3x faster (benchmarks/compare.py).
+the same, type-checked sources) comparison runs 1.6-3x faster (benchmarks/compare.py).
 Everything else in the build is declared in pyproject.toml.
 
 The compiled modules are optional: with ``ALIASKIT_PURE_PYTHON=1`` in the environment,
