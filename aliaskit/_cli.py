@@ -355,18 +355,13 @@ def _inputs(names: tuple[str, ...], encoding: str = "utf-8", errors: str = "stri
     """(line number from 1, name, error or None) for the arguments, else for every line of
     standard input (also read when the one argument is "-", as by cat and the commands
     that take a FILE: never a name, which needs a letter)."""
-    if names == ("-",):
-        if sys.stdin is None:
-            raise click.UsageError("'-' reads names from standard input, and there is none")
-        _check_encoding(encoding)
-        yield from _decoded_items(sys.stdin.buffer, encoding, errors, "<stdin>")
-        return
-    if names:
+    dash = names == ("-",)  # asked for: read even from a terminal, as cat does
+    if names and not dash:
         for number, name in enumerate(names, start=1):
             problem = _argument_error(name)
             yield number, _shown_argument(name) if problem else name, problem
         return
-    if sys.stdin is None or sys.stdin.isatty():
+    if sys.stdin is None or (sys.stdin.isatty() and not dash):
         raise click.UsageError("give names as arguments or one per line on standard input")
     _check_encoding(encoding)
     yield from _decoded_items(sys.stdin.buffer, encoding, errors, "<stdin>")
@@ -440,8 +435,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """Resolve Afghan and Iranian names of people, places and organisations.
 
     Names come as arguments or one per line on standard input (no arguments, or "-").
-    Every input line gives exactly one output record, in input order, on standard output: a table on a
-    terminal, JSON Lines otherwise (--format table|jsonl|json|csv on every command).
+    Every input line gives exactly one output record, in input order, on standard
+    output: a table on a terminal, JSON Lines otherwise (--format table|jsonl|json|csv
+    on every command).
     Errors go to standard error, one line each, and a summary when more than one row
     failed. Exit codes: 0 success, 1 some input failed (or bad data), 2 bad usage.
     """
