@@ -1234,13 +1234,19 @@ def _contribution(plan: _Plan, terms: list[float], weight: float) -> float:
     features, total = plan.features, plan.total
     if features is None or total <= 0.0:
         return 0.0
-    weights = _coefficients().weights
+    coefficients = _coefficients()
+    weights = coefficients.weights
     rest = total - weight
     with_part = without = 0.0
     for k in _SHARES:
         with_part += weights[k] * features[k]
         if rest > 0.0:
             without += weights[k] * (features[k] * total - terms[k]) / rest
+    if rest <= 0.0:
+        # The only part of the pair (Karim / Khan): taken out, nothing is left to
+        # measure it against, so it is measured against the base rate (the intercept),
+        # as the names' sole evidence: a conflict reads against a match, a spelling for.
+        without = -coefficients.intercept
     return with_part - without
 
 

@@ -163,6 +163,17 @@ def test_each_part_says_what_it_adds_to_the_score() -> None:
     assert "log-odds" in titled.explain() and "(whole names)" in titled.explain()
 
 
+@pytest.mark.parametrize(("left", "right", "sign"), [
+    ("Karim", "Khan", -1), ("X", "Y", -1), ("Ahmad", "Mahmud", -1),
+    ("Tabriz", "Tabris", 1), ("Kabul", "Kabol", 1)])
+def test_a_single_part_reads_for_or_against_as_it_decides(left: str, right: str, sign: int) -> None:
+    # Names of one part each: the part is measured against the base rate (nothing else is
+    # left to measure it against), so a conflict reads against a match.
+    result = compare(left, right)
+    [record] = result.alignment
+    assert record.contribution * sign > 0 and (result.score >= 0.5) == (sign > 0)
+
+
 def test_equal_names_have_no_contributions() -> None:
     same = compare("Amir Khan Muttaqi", "امیر خان متقی")
     assert same.score == 1.0 and all(r.contribution == 0.0 for r in same.alignment)
