@@ -217,8 +217,20 @@ def input_options(fn: F) -> F:
 INPUT_FILE = click.Path(path_type=Path)
 
 
+def no_stdin(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """The callback of a file option or argument that is read by name (its format told by
+    its suffix, or read more than once): "-" is refused on one line, rather than looked
+    for as a file called "-"."""
+    for path in value if isinstance(value, tuple) else [] if value is None else [value]:
+        if str(path) == "-":
+            raise click.BadParameter("reads a file, not standard input ('-'): save the "
+                                     "input to a file and give its path", ctx=ctx, param=param)
+    return value
+
+
 def input_files(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """The callback of an INPUT_FILE option or argument (one path, several, or None)."""
+    no_stdin(ctx, param, value)
     for path in value if isinstance(value, tuple) else [] if value is None else [value]:
         if path.is_dir():
             raise DataFileError("is a directory, not a file", path=str(path))

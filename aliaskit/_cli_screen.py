@@ -25,6 +25,7 @@ from ._cli import (
     cli,
     input_options,
     judgement_options,
+    no_stdin,
     output_options,
 )
 from ._errors import AliaskitError, DataFileError
@@ -80,10 +81,11 @@ list_errors_option = click.option(
 
 @click.command("screen")
 @click.argument("names", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
-@click.option("--against", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--against", type=click.Path(path_type=Path, dir_okay=False), callback=no_stdin,
               help="The list to screen against: a gazetteer or published list in any "
                    "importable format (see --list-format).")
 @click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False),
+              callback=no_stdin,
               help="A saved index (aliaskit index build) instead of --against.")
 @list_format_option
 @list_errors_option
@@ -235,7 +237,8 @@ def index_group() -> None:
 
 
 @index_group.command("build")
-@click.argument("list_path", metavar="LIST", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("list_path", metavar="LIST", type=click.Path(path_type=Path, dir_okay=False),
+                callback=no_stdin)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="The index file to write (replaced whole: written aside, then renamed).")
 @list_format_option
@@ -264,12 +267,13 @@ def _split_ids(values: Iterable[str]) -> list[str]:
 @index_group.command("update")
 @click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--add", "add_paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              callback=no_stdin,
               help="A list of entities to add (any importable format; repeatable). An "
                    "entity whose id the index has replaces it.")
 @click.option("--remove", "remove_ids", multiple=True, metavar="IDS",
               help="Ids of entities to remove, comma-separated (repeatable).")
 @click.option("--remove-file", "remove_files", multiple=True,
-              type=click.Path(path_type=Path, dir_okay=False),
+              type=click.Path(path_type=Path, dir_okay=False), callback=no_stdin,
               help="A file of ids to remove, one a line (# comments; repeatable).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the updated index here (a copy of INDEX with the update "

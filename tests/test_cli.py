@@ -97,6 +97,19 @@ def test_a_dash_reads_names_from_stdin(command: str) -> None:
     assert [json.loads(line)["input"] for line in from_dash.stdout.splitlines()] == lines
 
 
+@pytest.mark.parametrize("args", [
+    ["calibrate", "-"], ["judgements", "-"], ["resolve", "--data", "-", "Mottaki"],
+    ["screen", "names.csv", "--against", "-"], ["index", "build", "-", "-o", "x.idx"],
+    ["index", "update", "x.idx", "--add", "-"], ["index", "update", "x.idx", "--remove-file", "-"]],
+    ids=lambda args: " ".join(args))
+def test_a_dash_where_a_file_is_read_by_name_is_a_usage_error(args: list[str], tmp_path: Path) -> None:
+    """Options whose file is read by name (its format told by its suffix) refuse '-'
+    as bad usage, rather than looking for a file called '-' ("file not found")."""
+    result = run(*args, stdin="id,name\n1,Ahmad Massoud\n", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "not standard input ('-')" in result.stderr and "not found" not in result.stderr
+
+
 def test_key_command() -> None:
     result = run("key", "--format", "table", "Muttaqi", "Mottaki", "متقی")
     assert result.returncode == 0
