@@ -171,19 +171,20 @@ def output_options(*extra: str) -> Callable[[F], F]:
 
     def decorator(fn: F) -> F:
         @functools.wraps(fn)
-        def wrapper(*args: Any, fmt: str | None, as_jsonl: bool, as_json: bool, as_csv: bool,
-                    **kwargs: Any) -> Any:
+        def wrapper(*args: Any, fmt: tuple[str, ...], as_jsonl: bool, as_json: bool,
+                    as_csv: bool, **kwargs: Any) -> Any:
             chosen = {name for name, flag in (("jsonl", as_jsonl), ("json", as_json),
                                               ("csv", as_csv)) if flag}
-            if fmt is not None:
-                chosen.add(fmt)
+            # Given twice (--format table --format csv), as with --csv --jsonl: not the
+            # last one silently.
+            chosen.update(fmt)
             if len(chosen) > 1:
                 raise click.UsageError(f"choose one output format, not {' and '.join(sorted(chosen))}")
             default = "table" if sys.stdout.isatty() else "jsonl"
             return fn(*args, fmt=chosen.pop() if chosen else default, **kwargs)
 
         options = [
-            click.option("--format", "fmt", type=click.Choice([*FORMATS, *extra]), default=None,
+            click.option("--format", "fmt", type=click.Choice([*FORMATS, *extra]), multiple=True,
                          help="table: for people (the default on a terminal); jsonl: one JSON "
                               "record per line (the default otherwise); json: one JSON array of "
                               "the same records; csv: a header, then the records' fields"

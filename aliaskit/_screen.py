@@ -281,8 +281,9 @@ LIST_FORMATS = click.Choice(list(FORMATS))
 
 
 def summary(counts: dict[str, int]) -> str:
-    return (f"screened {counts['rows']:,} rows: {counts['hit']:,} with hits "
-            f"({counts['match']:,} with a match), {counts['error']:,} errors")
+    errors = counts["error"]
+    return (f"aliaskit: screened {counts['rows']:,} rows: {counts['hit']:,} with hits "
+            f"({counts['match']:,} with a match), {errors:,} error{'' if errors == 1 else 's'}")
 
 
 def count(flags: int, counts: dict[str, int]) -> None:

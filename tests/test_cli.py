@@ -110,6 +110,14 @@ def test_a_dash_where_a_file_is_read_by_name_is_a_usage_error(args: list[str], t
     assert "not standard input ('-')" in result.stderr and "not found" not in result.stderr
 
 
+@pytest.mark.parametrize("formats", [["--format", "table", "--format", "csv"], ["--csv", "--jsonl"],
+                                     ["--format", "json", "--csv"]])
+def test_two_output_formats_are_a_usage_error(formats: list[str]) -> None:
+    result = run("resolve", "Kabul", *formats)
+    assert result.returncode == 2 and "choose one output format" in result.stderr
+    assert result.stdout == ""
+
+
 def test_key_command() -> None:
     result = run("key", "--format", "table", "Muttaqi", "Mottaki", "متقی")
     assert result.returncode == 0
