@@ -8,6 +8,7 @@ CI rebuilds the file and fails if it differs from the committed one.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import json
@@ -20,7 +21,7 @@ from typing import Any
 import attrs
 
 from . import _data
-from ._errors import DataFileError
+from ._errors import DataFileError, open_file
 from ._types import KINDS, Alias, Entity, Mention
 
 if sys.version_info >= (3, 11):
@@ -70,21 +71,140 @@ def _line_and_context(text: str, start: int, end: int) -> tuple[int, str]:
     return line, prefix + context + suffix
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
+def _decode(data: bytes, path: Path) -> str:
+    """``data`` decoded as UTF-8; a DataFileError naming the file and line if it is not."""
     try:
-        with path.open("rb") as handle:
-            document: dict[str, Any] = tomllib.load(handle)
-            return document
-    except FileNotFoundError:
-        raise DataFileError("file not found", path=str(path)) from None
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DataFileError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            path=str(path), line=line,
+        ) from None
+
+
+def _read(path: Path) -> str:
+    """The UTF-8 text of ``path``; a DataFileError naming it if it cannot be read."""
+    with open_file(path) as handle:
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise DataFileError(f"cannot read the file ({exc.strerror or exc})",
+                                path=str(path)) from None
+    return _decode(data, path)
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    text = _read(path)
+    try:
+        document: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(f"not valid TOML: {exc}", path=str(path)) from None
+    except RecursionError:
+        raise DataFileError("not valid TOML: nested too deeply", path=str(path)) from None
+    return document
 
 
-def _strings(value: Any, what: str, where: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise DataFileError(f"{where}: {what} must be a list of non-empty strings")
-    return list(value)
+# The structure of the entity file: for each kind of table, its keys, the type each
+# value must have, and whether the key is required. ``_validate`` checks a parsed
+# document against it before anything else reads the document, so that the builder
+# can rely on the types (and a wrong type is one clear error, not a traceback).
+_STRING, _INTEGER, _STRINGS, _TABLES = "string", "integer", "strings", "tables"
+_Spec = dict[str, tuple[str, bool]]
+_CURATED: _Spec = {"name": (_STRING, True), "note": (_STRING, True)}
+_EXCLUDE: _Spec = {"source": (_STRING, True), "from_line": (_STRING, True),
+                   "why": (_STRING, False)}
+_ENTITY: _Spec = {
+    "id": (_STRING, True), "kind": (_STRING, True), "name": (_STRING, True),
+    "description": (_STRING, True), "aliases": (_STRINGS, False),
+    "ambiguous": (_STRINGS, False), "curated": (_TABLES, False),
+}
+_DECISION: _Spec = {
+    "source": (_STRING, True), "start": (_INTEGER, True), "text": (_STRING, True),
+    "entity": (_STRING, True), "why": (_STRING, True),
+}
+_TOP: _Spec = {"schema": (_INTEGER, True), "exclude": (_TABLES, False),
+               "entity": (_TABLES, False), "decision": (_TABLES, False)}
+_TABLE_SPECS: dict[str, _Spec] = {"exclude": _EXCLUDE, "entity": _ENTITY,
+                                  "decision": _DECISION, "curated": _CURATED}
+_EXPECTED = {_STRING: "a string", _INTEGER: "an integer", _STRINGS: "an array of strings",
+             _TABLES: "an array of tables"}
+
+
+def _toml_type(value: object) -> str:
+    """The TOML name of the type of a parsed value, with an article ("an integer")."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, datetime.datetime):
+        return "a date-time"
+    if isinstance(value, datetime.date):
+        return "a date"
+    return "a time"  # datetime.time: the last type tomllib produces
+
+
+def _type_problem(value: object, expected: str) -> str | None:
+    """Why ``value`` is not of the ``expected`` type ("not an integer"), or None."""
+    if expected == _STRING:
+        ok = isinstance(value, str)
+    elif expected == _INTEGER:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        if not isinstance(value, list):
+            return f"not {_toml_type(value)}"
+        item_type = str if expected == _STRINGS else dict
+        for number, item in enumerate(value, 1):
+            if not isinstance(item, item_type):
+                return f"not an array holding {_toml_type(item)} (item {number})"
+        return None
+    return None if ok else f"not {_toml_type(value)}"
+
+
+def _validate(table: dict[str, Any], spec: _Spec, where: str, problems: list[str]) -> None:
+    """Append to ``problems`` every key of ``table`` that ``spec`` does not allow, every
+    required key it lacks, and every value of the wrong type (checking nested arrays of
+    tables against their own specs). ``where`` names the table in the messages."""
+    prefix = f"{where}: " if where else ""
+    for key in table:
+        if key not in spec:
+            problems.append(f"{prefix}unknown key {key!r} (expected one of: "
+                            f"{', '.join(spec)})")
+    for key, (expected, required) in spec.items():
+        if key not in table:
+            if required:
+                problems.append(f"{prefix}missing key {key!r}")
+            continue
+        value = table[key]
+        wrong = _type_problem(value, expected)
+        if wrong is not None:
+            problems.append(f"{prefix}{key!r} must be {_EXPECTED[expected]}, {wrong}")
+        elif expected == _TABLES:
+            header = f"{where}: {key}" if where else f"[[{key}]]"
+            for number, item in enumerate(value, 1):
+                eid = item.get("id") if key == "entity" else None
+                label = f"{header} {number}" + (f" ({eid!r})" if isinstance(eid, str) else "")
+                _validate(item, _TABLE_SPECS[key], label, problems)
+
+
+def _check_structure(doc: dict[str, Any], path: Path) -> None:
+    """A DataFileError naming the file and every structural problem of ``doc`` (one
+    line): a wrong schema, an unknown or missing key, a value of the wrong type."""
+    schema = doc.get("schema")
+    if not isinstance(schema, int) or isinstance(schema, bool) or schema != 1:
+        raise DataFileError("expected 'schema = 1'", path=str(path))
+    problems: list[str] = []
+    _validate(doc, _TOP, "", problems)
+    if problems:
+        raise DataFileError("; ".join(problems), path=str(path))
 
 
 def build_reference(entities_path: Path, seeds_dir: Path) -> dict[str, Any]:
@@ -95,18 +215,17 @@ def build_reference(entities_path: Path, seeds_dir: Path) -> dict[str, Any]:
     decision, a decision that matches nothing.
     """
     doc = _load_toml(entities_path)
+    _check_structure(doc, entities_path)
     where = str(entities_path)
     problems: list[str] = []
-    if doc.get("schema") != 1:
-        raise DataFileError("expected 'schema = 1'", path=where)
     sources = sorted(p for p in seeds_dir.glob("*.txt"))
     if not sources:
         raise DataFileError("no seed files (*.txt) found", path=str(seeds_dir))
-    texts = {p.name: p.read_text(encoding="utf-8") for p in sources}
+    texts = {p.name: _read(p) for p in sources}
     limits = {name: len(text) for name, text in texts.items()}
     for exclude in doc.get("exclude", []):
-        source, marker = exclude.get("source"), exclude.get("from_line")
-        if source not in texts or not isinstance(marker, str):
+        source, marker = exclude["source"], exclude["from_line"]
+        if source not in texts:
             raise DataFileError(f"[[exclude]] names unknown source {source!r}", path=where)
         match = re.search(rf"^{re.escape(marker)}$", texts[source], flags=re.MULTILINE)
         if match is None:
@@ -118,21 +237,24 @@ def build_reference(entities_path: Path, seeds_dir: Path) -> dict[str, Any]:
     ambiguous_forms: set[str] = set()
     ids: set[str] = set()
     for raw in raw_entities:
-        eid = raw.get("id", "")
+        eid = raw["id"]
         label = f"entity {eid!r}"
-        if not isinstance(eid, str) or not _ID.fullmatch(eid):
+        if not _ID.fullmatch(eid):
             problems.append(f"{label}: id must look like 'kind/slug'")
         if eid in ids:
             problems.append(f"{label}: duplicate id")
         ids.add(eid)
-        if raw.get("kind") not in KINDS or not str(eid).startswith(f"{raw.get('kind')}/"):
+        if raw["kind"] not in KINDS or not eid.startswith(f"{raw['kind']}/"):
             problems.append(f"{label}: kind must be one of {KINDS} and match the id prefix")
         for field in ("name", "description"):
-            if not isinstance(raw.get(field), str) or not raw[field].strip():
+            if not raw[field].strip():
                 problems.append(f"{label}: '{field}' must be a non-empty string")
-        for form in _strings(raw.get("aliases", []), "aliases", label):
+        for field in ("aliases", "ambiguous"):
+            if not all(raw.get(field, [])):
+                problems.append(f"{label}: '{field}' must not hold an empty string")
+        for form in raw.get("aliases", []):
             owners[form].append(eid)
-        for form in _strings(raw.get("ambiguous", []), "ambiguous", label):
+        for form in raw.get("ambiguous", []):
             owners[form].append(eid)
             ambiguous_forms.add(form)
     if problems:
@@ -155,12 +277,12 @@ def build_reference(entities_path: Path, seeds_dir: Path) -> dict[str, Any]:
 
     decisions: dict[tuple[str, int, str], dict[str, Any]] = {}
     for raw in doc.get("decision", []):
-        key = (raw.get("source"), raw.get("start"), raw.get("text"))
+        key = (raw["source"], raw["start"], raw["text"])
         if key in decisions:
             problems.append(f"decision {key}: duplicate")
-        if raw.get("entity", "") not in ids | {""}:
-            problems.append(f"decision {key}: unknown entity {raw.get('entity')!r}")
-        if not isinstance(raw.get("why"), str) or not raw["why"].strip():
+        if raw["entity"] not in ids | {""}:
+            problems.append(f"decision {key}: unknown entity {raw['entity']!r}")
+        if not raw["why"].strip():
             problems.append(f"decision {key}: 'why' is required")
         decisions[key] = raw
 
@@ -213,9 +335,9 @@ def build_reference(entities_path: Path, seeds_dir: Path) -> dict[str, Any]:
                 "mentions": [attrs.asdict(m) for m in found],
             })
         for item in raw.get("curated", []):
-            name, note = item.get("name"), item.get("note")
-            if not isinstance(name, str) or not name.strip() or not isinstance(note, str):
-                problems.append(f"entity {eid!r}: curated aliases need a name and a note")
+            name, note = item["name"], item["note"]
+            if not name.strip():
+                problems.append(f"entity {eid!r}: a curated alias needs a non-empty name")
                 continue
             if _find(all_text, name):
                 problems.append(
