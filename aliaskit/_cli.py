@@ -369,6 +369,7 @@ def _inputs(names: tuple[str, ...], encoding: str = "utf-8", errors: str = "stri
     standard input (also read when the one argument is "-", as by cat and the commands
     that take a FILE: never a name, which needs a letter)."""
     dash = names == ("-",)  # asked for: read even from a terminal, as cat does
+    _check_encoding(encoding)  # a bad --encoding is bad usage, whatever it would read
     if names and not dash:
         for number, name in enumerate(names, start=1):
             problem = _argument_error(name)
@@ -376,7 +377,6 @@ def _inputs(names: tuple[str, ...], encoding: str = "utf-8", errors: str = "stri
         return
     if sys.stdin is None or (sys.stdin.isatty() and not dash):
         raise click.UsageError("give names as arguments or one per line on standard input")
-    _check_encoding(encoding)
     yield from _decoded_items(sys.stdin.buffer, encoding, errors, "<stdin>")
 
 

@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._errors import AliaskitError, DataFileError, InvalidNameError, as_path, parse_json
+from ._errors import AliaskitError, DataFileError, InvalidArgumentError, InvalidNameError, as_path, parse_json
 from ._lines import decode_marked, first_line, marked_encoding, read_lines, wide_text
 from ._parsing import _parse
 
@@ -59,7 +59,7 @@ def _check_side(instance: object, attribute: attrs.Attribute[str], value: object
 
 def _check_value(instance: object, attribute: object, value: object) -> None:
     if value not in VALUES:
-        raise InvalidNameError(f"judgement must be one of {', '.join(VALUES)}, not {value!r}")
+        raise InvalidArgumentError(f"judgement must be one of {', '.join(VALUES)}, not {value!r}")
 
 
 def _check_str(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -75,11 +75,11 @@ def _check_time(instance: object, attribute: object, value: object) -> None:
     try:
         _utc(value)
     except ValueError:
-        raise InvalidNameError(f"judgement time {value!r} is not an ISO 8601 date and time"
+        raise InvalidArgumentError(f"judgement time {value!r} is not an ISO 8601 date and time"
                                ) from None
     except OverflowError:
         # Refused here, not where the date is shown: every command that shows it failed.
-        raise InvalidNameError(f"judgement time {value!r} is out of range (years 1 to 9999 "
+        raise InvalidArgumentError(f"judgement time {value!r} is out of range (years 1 to 9999 "
                                f"in UTC)") from None
 
 

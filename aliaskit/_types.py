@@ -94,7 +94,8 @@ def _listed(values: object, what: str) -> tuple[Any, ...]:
 def _mapping(record: object, what: str) -> dict[str, Any]:
     """``record`` as a dict of str keys; TypeError if it is not a mapping."""
     if not isinstance(record, Mapping):
-        raise TypeError(f"a {what} record must be a mapping, not {type(record).__name__}")
+        article = "an" if what[:1] in ("a", "e", "i", "o", "u") else "a"
+        raise TypeError(f"{article} {what} record must be a mapping, not {type(record).__name__}")
     return dict(record)
 
 

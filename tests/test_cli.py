@@ -118,6 +118,13 @@ def test_two_output_formats_are_a_usage_error(formats: list[str]) -> None:
     assert result.stdout == ""
 
 
+def test_an_unknown_encoding_is_bad_usage_with_names_as_arguments_too() -> None:
+    for args in (["resolve", "--encoding", "nope", "Kabul"], ["normalize", "--encoding", "nope", "Kabul"]):
+        result = run(*args)
+        assert result.returncode == 2 and "unknown encoding 'nope'" in result.stderr
+        assert result.stdout == ""
+
+
 def test_key_command() -> None:
     result = run("key", "--format", "table", "Muttaqi", "Mottaki", "متقی")
     assert result.returncode == 0

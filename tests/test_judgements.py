@@ -328,3 +328,12 @@ def test_a_file_saved_as_utf16_or_utf32_with_its_mark_is_read_not_added_to(
     path.write_bytes((first.to_json() + "\n").encode(encoding + "-le"))  # no mark
     with pytest.raises(DataFileError, match="without its byte-order mark"):
         Judgements.load(path, strict=True)
+
+
+def test_a_bad_judgement_value_is_a_bad_argument_not_a_bad_name() -> None:
+    from aliaskit import InvalidArgumentError, InvalidNameError
+
+    for bad in ({"judgement": "maybe"}, {"judgement": "same", "time": "yesterday"}):
+        with pytest.raises(InvalidArgumentError) as caught:
+            Judgement("Massoud", "person/ahmad-massoud", **bad)  # type: ignore[arg-type]
+        assert not isinstance(caught.value, InvalidNameError)
