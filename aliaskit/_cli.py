@@ -38,6 +38,7 @@ from ._gazetteer import (
     csv_rows_of_text,
     decoded_lines,
     field_count_error,
+    join_cell,
     read_gazetteer,
 )
 from ._judgements import Judgement, Judgements
@@ -869,9 +870,11 @@ def cluster_cmd(file: str, column: str | None, kind: str | None, profile: str, f
 
 
 def _entity_rows(record: Record) -> Iterator[Record]:
-    # As a gazetteer CSV: --data reads it back (aliases separated by |).
+    # As a gazetteer CSV: --data reads it back (lists separated by |, escaped: join_cell).
     aliases = [a["name"] for a in record["aliases"] if a["name"] != record["name"]]
-    yield {**record, "aliases": "|".join(dict.fromkeys(aliases))}
+    yield {**record, "aliases": join_cell(dict.fromkeys(aliases)),
+           "birth_dates": join_cell(record.get("birth_dates") or ()),
+           "countries": join_cell(record.get("countries") or ())}
 
 
 def _entity_line(record: Record) -> Iterator[str]:
@@ -895,7 +898,7 @@ def _entity_page(record: Record) -> Iterator[str]:
                 yield _style(f"      decision: {m['decision']}", dim=True)
 
 
-ENTITY_COLUMNS = ["id", "name", "kind", "aliases", "description"]
+ENTITY_COLUMNS = ["id", "name", "kind", "aliases", "description", "birth_dates", "countries"]
 ENTITIES_VIEW = _View(ENTITY_COLUMNS, _entity_line, rows=_entity_rows)
 SHOW_VIEW = _View(ENTITY_COLUMNS, _entity_page, rows=_entity_rows)
 

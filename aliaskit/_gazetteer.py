@@ -20,6 +20,7 @@ import csv
 import io
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -287,6 +288,42 @@ def field_count_error(row: Sequence[str], header: Sequence[str]) -> RowError | N
     return RowError(f"{fields} where the header has {len(header)}")
 
 
+# A list in one CSV cell (aliases, birth dates, countries): values separated by "|"; a
+# "|" inside a value is written \| and a backslash \\ (so that `aliaskit entities --csv`
+# reads back as it was written, whatever an alias holds).
+_LIST_ITEM = re.compile(r"(?:[^|\\]|\\.)+|\\$")
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def join_cell(values: Iterable[str]) -> str:
+    r"""Values as one CSV cell of a gazetteer: separated by "|", with "|" and "\"
+    escaped by a backslash (:func:`split_cell` reads them back).
+
+    ```pycon
+    >>> cell = join_cell(["Kabol", "A|B Karimi"])
+    >>> print(cell)
+    Kabol|A\|B Karimi
+    >>> split_cell(cell)
+    ['Kabol', 'A|B Karimi']
+
+    ```
+    """
+    return "|".join(v.replace("\\", "\\\\").replace("|", "\\|") for v in values)
+
+
+def split_cell(cell: str) -> list[str]:
+    """The values of a gazetteer's CSV cell (:func:`join_cell`), stripped, empty ones
+    left out. A backslash escapes the character after it; one before anything but "|"
+    or "\\" is kept as it is (a name written by hand with a backslash)."""
+    out: list[str] = []
+    for item in _LIST_ITEM.findall(cell):
+        value = _ESCAPED.sub(lambda m: m.group(1) if m.group(1) in "|\\" else m.group(0),
+                             item).strip()
+        if value:
+            out.append(value)
+    return out
+
+
 def _rows_csv(handle: BinaryIO, name: str) -> Iterator[tuple[int, Any]]:
     rows = csv_rows(handle, name=name)
     try:
@@ -307,7 +344,7 @@ def _rows_csv(handle: BinaryIO, name: str) -> Iterator[tuple[int, Any]]:
         record: dict[str, Any] = {k: v for k, v in zip(header, row) if v != ""}
         for field in ("aliases", "birth_dates", "countries"):
             if field in record:
-                record[field] = [a.strip() for a in record[field].split("|") if a.strip()]
+                record[field] = split_cell(record[field])
         yield number, record
 
 

@@ -107,3 +107,40 @@ def test_a_repeated_csv_column_is_refused(tmp_path: Path) -> None:
     path.write_text("id,name,name\nx,Kabul,Kabol\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="header repeats column"):
         read_gazetteer(path)
+
+
+# --- lists in one CSV cell ----------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from aliaskit._gazetteer import join_cell, split_cell  # noqa: E402
+
+_VALUE = st.text(alphabet=st.sampled_from("ab |\\,\"x"), min_size=1, max_size=8).map(str.strip) \
+    .filter(bool)
+
+
+@given(st.lists(_VALUE, max_size=5))
+def test_a_cell_of_values_reads_back_as_written(values: list[str]) -> None:
+    assert split_cell(join_cell(values)) == values
+
+
+def test_entities_csv_reads_back_as_the_same_gazetteer(tmp_path: Path) -> None:
+    """`aliaskit entities --csv` writes a gazetteer that --data reads back: aliases
+    holding "|" or a backslash, birth dates and countries included."""
+    import json
+
+    from test_cli import run
+
+    source = tmp_path / "people.jsonl"
+    source.write_text(json.dumps({
+        "id": "p1", "name": "Ahmad Karimi", "kind": "person",
+        "aliases": ["A|B Karimi", "C\\D Karimi", "Ahmad Karimy"],
+        "birth_dates": ["1970-03"], "countries": ["af", "ir"]}) + "\n", encoding="utf-8")
+    written = run("entities", "--no-bundled", "--data", str(source), "--csv")
+    assert written.returncode == 0, written.stderr
+    (tmp_path / "people.csv").write_text(written.stdout, encoding="utf-8")
+    [before] = read_gazetteer(source)
+    [after] = read_gazetteer(tmp_path / "people.csv")
+    assert [a.name for a in after.aliases] == [a.name for a in before.aliases]
+    assert (after.birth_dates, after.countries) == (before.birth_dates, before.countries)
