@@ -927,7 +927,11 @@ class Resolver:
             score = _final_score(query, parsed, plan.score)
             exact = self._rows.normalized[row] == normalized
             current = best.get(entity_index)
-            if current is None or (score, exact) > current[:2]:
+            if current is None or (score, exact) > current[:2] or (
+                    # Of an entity's equal names, the one written as the query was
+                    # ("Kabul", not a seed dateline's "KABUL").
+                    (score, exact) == current[:2] and self._rows.names[row] == name
+                    and self._rows.names[current[2]] != name):
                 best[entity_index] = (score, exact, row, row_kind, query, parsed, plan)
         def deciding(row: int, row_kind: Kind | None) -> Profile:
             """The profile that decides a match with this row (per kind and script)."""

@@ -418,3 +418,11 @@ def test_a_rare_part_one_letter_off_is_found_beside_a_common_part() -> None:
     assert len(resolver._postings["SD"]) > 40  # the common part alone fills the candidates
     found = resolver.resolve("Shahid Shoushtari", threshold=0.0, limit=1)
     assert [m.entity.name for m in found] == ["Shahid Shustari Industries"]
+
+
+@pytest.mark.parametrize("query", ["Kabul", "Tehran", "Herat"])
+def test_an_exact_query_shows_its_own_spelling_not_a_datelines(query: str) -> None:
+    # The seeds also have "KABUL" and "TEHRAN" (datelines): equal after normalisation,
+    # so only one of them is compared, and the answer shows the one written as names are.
+    [match, *_] = Resolver.bundled().resolve(query)
+    assert match.alias.name == query and match.score == 1.0
