@@ -35,7 +35,7 @@ from ._files import write_file
 from ._gazetteer import (
     RowError,
     csv_header,
-    csv_rows_of_text,
+    csv_rows,
     decoded_lines,
     field_count_error,
     join_cell,
@@ -206,7 +206,7 @@ def input_options(fn: F) -> F:
     fn = click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict",
                       show_default=True,
                       help="Input that is not valid in the encoding: strict makes it an error "
-                           "(of its line, or of the whole file for link and cluster --column), replace "
+                           "(of its line or CSV row, or of the whole file for link), replace "
                            "replaces the bad bytes with U+FFFD.")(fn)
     fn = click.option("--encoding", default="utf-8", show_default=True,
                       help="Encoding of the input.")(fn)
@@ -387,11 +387,16 @@ def _decoded_items(handle: BinaryIO, encoding: str, errors: str, name: str) -> I
     for number, line in decoded_lines(handle, encoding, errors, name, "--encoding"):
         if not isinstance(line, RowError):
             yield number, line, None
-        elif line.byte is not None:
-            yield number, line.text, (f"not valid {encoding} (byte {line.byte}); use "
-                                      "--encoding, or --errors replace")
         else:
-            yield number, line.text, str(line)
+            yield number, line.text, _line_problem(line, encoding)
+
+
+def _line_problem(error: RowError, encoding: str) -> str:
+    """What is wrong with a line of names (or a CSV row of them) that could not be read,
+    said the same way by every command that reads them."""
+    if error.byte is not None:
+        return f"not valid {encoding} (byte {error.byte}); use --encoding, or --errors replace"
+    return str(error)
 
 
 def _colour() -> bool:
@@ -766,16 +771,16 @@ def _read_text_file(path: str, encoding: str, errors: str) -> str:
 def _read_names_file(path: str, column: str | None, encoding: str, errors: str) -> list[Item]:
     """(line or row number, name, error) from a text file of lines or a CSV column; '-' = stdin.
 
-    A line that is not valid in the encoding is an error of its own; in a CSV file, of the
-    whole file."""
+    A line that is not valid in the encoding is an error of its own line, or in a CSV
+    file of its row, as screen reads one: every row is accounted for."""
     _check_encoding(encoding)
+    name = "<stdin>" if path == "-" else path
     if column is None:
-        return list(_decoded_items(io.BytesIO(_read_bytes(path)), encoding, errors,
-                                   "<stdin>" if path == "-" else path))
+        return list(_decoded_items(io.BytesIO(_read_bytes(path)), encoding, errors, name))
     # The CSV reader of gazetteers: a byte-order mark (as Excel writes) is dropped, and a
     # quote left open is an error of its row, not the rest of the file read as one field.
-    records = csv_rows_of_text(_read_text_file(path, encoding, errors),
-                               "<stdin>" if path == "-" else path)
+    records = csv_rows(io.BytesIO(_read_bytes(path)), encoding=encoding, errors=errors,
+                       name=name, encoding_option="--encoding")
     try:
         header = csv_header(records, (column,))
     except RowError as exc:
@@ -786,7 +791,7 @@ def _read_names_file(path: str, column: str | None, encoding: str, errors: str) 
     rows: list[Item] = []
     for number, row in records:
         if isinstance(row, RowError):
-            rows.append((number, "", str(row)))
+            rows.append((number, "", _line_problem(row, encoding)))
         elif (mismatch := field_count_error(row, header)) is not None:
             rows.append((number, "", str(mismatch)))
         else:

@@ -328,6 +328,19 @@ def test_workers_answer_each_line_as_it_comes(command: list[str]) -> None:
     assert process.stdout.read() == b"" and process.wait(timeout=60) == 0
 
 
+def test_cluster_column_accounts_for_a_row_it_cannot_decode(tmp_path: Path) -> None:
+    """A CSV row that is not valid in the encoding is an error record of its own, the
+    others clustered, as screen reads the same file (it stopped the whole file)."""
+    path = tmp_path / "people.csv"
+    path.write_bytes(b"id,name\n1,Ahmad Massoud\n2,Ahm\xe9d Masoud\n3,Ahmed Masoud\n")
+    result = run("cluster", "--column", "name", str(path), "--jsonl")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 1 and [r["line"] for r in records] == [2, 3, 4]
+    assert "not valid utf-8" in records[1]["error"] and records[0]["cluster"] == records[2]["cluster"]
+    assert result.stderr.splitlines() == [
+        "aliaskit: line 3: not valid utf-8 (byte 6); use --encoding, or --errors replace"]
+
+
 def test_empty_input() -> None:
     result = run("resolve", "--jsonl", stdin="")
     assert result.returncode == 0 and result.stdout == ""
