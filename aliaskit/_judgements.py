@@ -30,6 +30,7 @@ import functools
 import io
 import json
 import os
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -55,6 +56,14 @@ def _check_side(instance: object, attribute: attrs.Attribute[str], value: object
         raise TypeError(f"judgement {attribute.name} must be a string, not {type(value).__name__}")
     if not value.strip():
         raise InvalidNameError(f"judgement {attribute.name} must not be empty")
+    # A side is a name or an entity id: one with no letter, or with a control character
+    # (a terminal's escape sequence), is neither, and no query could ever meet it.
+    if not any(ch.isalpha() for ch in value):
+        raise InvalidNameError(f"judgement {attribute.name} {value!r} holds no letter")
+    bad = next((ch for ch in value if unicodedata.category(ch) == "Cc" and not ch.isspace()), None)
+    if bad is not None:
+        raise InvalidNameError(f"judgement {attribute.name} {value!r} holds a control "
+                               f"character (U+{ord(bad):04X})")
 
 
 def _check_value(instance: object, attribute: object, value: object) -> None:

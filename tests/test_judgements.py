@@ -337,3 +337,21 @@ def test_a_bad_judgement_value_is_a_bad_argument_not_a_bad_name() -> None:
         with pytest.raises(InvalidArgumentError) as caught:
             Judgement("Massoud", "person/ahmad-massoud", **bad)  # type: ignore[arg-type]
         assert not isinstance(caught.value, InvalidNameError)
+
+
+@pytest.mark.parametrize(("left", "right"), [("12", "34"), ("Mass\x1b[31moud", "person/ahmad-massoud"),
+                                             ("Massoud", "---"), ("Massoud", "person/x\x7f")])
+def test_a_side_that_is_no_name_nor_id_is_refused(left: str, right: str) -> None:
+    from aliaskit import InvalidNameError
+
+    with pytest.raises(InvalidNameError):
+        Judgement(left, right, "same")
+
+
+def test_the_judge_command_refuses_what_every_other_command_does(tmp_path: Path) -> None:
+    from test_cli import run
+
+    target = tmp_path / "j.jsonl"
+    result = run("judge", "Mass\x1b[31moud", "person/ahmad-massoud", "--same", "--file", str(target))
+    assert result.returncode == 1 and len(result.stderr.splitlines()) == 1
+    assert "control character" in result.stderr and not target.exists()
