@@ -487,7 +487,7 @@ def _check_input(text: object) -> str:
     if len(text) > MAX_NAME_LENGTH:
         raise InvalidNameError(
             f"name is {len(text):,} characters long; the limit is {MAX_NAME_LENGTH:,} "
-            "(use aliaskit.link() for running text)"
+            "(running text is for link(): `aliaskit link` on the command line)"
         )
     if not text.strip():
         raise InvalidNameError("name is empty" if not text else "name is only whitespace")
@@ -546,7 +546,7 @@ def _require_short(words: list[str]) -> None:
     if length > MAX_NAME_LENGTH:
         raise InvalidNameError(
             f"name is {length:,} characters long once romanised; the limit is "
-            f"{MAX_NAME_LENGTH:,} (use aliaskit.link() for running text)")
+            f"{MAX_NAME_LENGTH:,} (running text is for link(): `aliaskit link` on the command line)")
 
 
 def _plain_words(text: object) -> tuple[list[str], list[Script] | None] | None:

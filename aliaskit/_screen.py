@@ -52,6 +52,8 @@ def _year(value: object) -> int | None:
 
 def _row(number: int, text: str, name: object, year: object, country: object) -> InputRow:
     try:
+        if name is None:
+            raise InvalidNameError("no 'name' (each record needs the name to screen)")
         if not isinstance(name, str):
             raise InvalidNameError(f"'name' must be a string, not {type(name).__name__}")
         if country is not None and not isinstance(country, str):

@@ -155,3 +155,15 @@ def test_review_page_is_replaced_whole(tmp_path: Path, monkeypatch: pytest.Monke
     link.symlink_to(page.name)
     run("screen", str(DIR / "input.jsonl"), "--against", LIST, "--html", str(link))
     assert link.is_symlink() and page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_a_record_without_a_name_says_so(tmp_path: Path) -> None:
+    names = tmp_path / "in.jsonl"
+    names.write_text('{"nom": "x"}\n{"name": "Kabul"}\n', encoding="utf-8")
+    listed = tmp_path / "list.jsonl"
+    listed.write_text('{"id": "a", "name": "Kabul"}\n', encoding="utf-8")
+    result = run("screen", str(names), "--against", str(listed), "--jsonl")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 1 and len(records) == 2
+    assert records[0]["error"] == "no 'name' (each record needs the name to screen)"
+    assert records[1]["hits"][0]["id"] == "a"
