@@ -24,7 +24,7 @@ import attrs
 from . import _data
 from ._compare import Profile, compare, pair_script
 from ._data import PAIR_SCRIPTS, PROFILE_KINDS, read_text
-from ._errors import AliaskitError, DataFileError, InvalidNameError, as_path, parse_json
+from ._errors import AliaskitError, DataFileError, InvalidArgumentError, as_path, parse_json
 from ._judgements import name_key
 from ._lines import split_lines
 from ._types import Kind
@@ -320,11 +320,11 @@ def calibrate(pairs: Sequence[LabelledPair], *, objective: Objective = "f1",
     ```
     """
     if objective not in OBJECTIVES:
-        raise InvalidNameError(f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
+        raise InvalidArgumentError(f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
     if target is not None and not 0.0 < target <= 1.0:
-        raise InvalidNameError(f"target must be in (0, 1], not {target!r}")
+        raise InvalidArgumentError(f"target must be in (0, 1], not {target!r}")
     if not isinstance(folds, int) or folds < 2:
-        raise InvalidNameError(f"folds must be an integer of at least 2, not {folds!r}")
+        raise InvalidArgumentError(f"folds must be an integer of at least 2, not {folds!r}")
     scored: list[LabelledPair] = []
     scores: list[float] = []
     skipped: list[tuple[LabelledPair, str]] = []
@@ -337,13 +337,13 @@ def calibrate(pairs: Sequence[LabelledPair], *, objective: Objective = "f1",
     labels = [p.is_match for p in scored]
     matches = sum(labels)
     if matches == 0 or matches == len(labels):
-        raise InvalidNameError(f"calibration needs matches and non-matches; the {len(labels)} "
+        raise InvalidArgumentError(f"calibration needs matches and non-matches; the {len(labels)} "
                                f"scored pairs have {matches} matches")
     scripts = [pair_script(p.name1, p.name2) for p in scored]
     keys = [_group_keys(p.kind, s) for p, s in zip(scored, scripts)]
     k = min(folds, len(set(folds_of(scored, len(scored)))))
     if k < 2:
-        raise InvalidNameError("every pair shares names with the others: nothing to hold out")
+        raise InvalidArgumentError("every pair shares names with the others: nothing to hold out")
     fold = folds_of(scored, k)
     # Held out: fit on k-1 folds, decide the k-th; pool the decisions.
     decided = [False] * len(scored)

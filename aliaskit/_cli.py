@@ -1318,6 +1318,10 @@ def calibrate_cmd(pairs: Path, objective: str, target: float | None, folds: int,
                                   description=f"{objective} on {pairs.name}")
     for pair, reason in result.skipped:
         click.echo(f"aliaskit: {pairs}:{pair.line}: pair not scored: {reason}", err=True)
+    if result.pairs < _calibrate.MIN_GROUP_PAIRS:
+        # Held-out figures of a handful of pairs look perfect and say nothing.
+        click.echo(f"aliaskit: warning: only {result.pairs} pair(s) scored: a threshold fitted "
+                   f"on fewer than {_calibrate.MIN_GROUP_PAIRS} is not reliable", err=True)
     if output is not None:
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         text = _calibrate.profile_text(result, pairs.name, when, __version__)

@@ -143,7 +143,7 @@ def test_calibrate_objectives_keep_their_target() -> None:
     precise = calibrate(pairs, objective="precision", target=0.95, folds=3)
     point = next(p for p in precise.curve if abs(p.threshold - precise.profile.threshold) < 1e-9)
     assert point.precision >= 0.95 or precise.profile.threshold == 1.0
-    with pytest.raises(aliaskit.InvalidNameError, match="matches and non-matches"):
+    with pytest.raises(aliaskit.InvalidArgumentError, match="matches and non-matches"):
         calibrate([p for p in pairs if p.is_match])
 
 
@@ -282,3 +282,17 @@ def test_malformed_pairs_name_their_line(tmp_path: Path, text: str, line: int,
         read_pairs(path)
     assert info.value.line == line and message in str(info.value)
     assert "malformed CSV (malformed CSV" not in str(info.value)
+
+
+def test_calibrate_warns_when_it_has_few_pairs(tmp_path: Path) -> None:
+    from test_cli import run
+
+    path = tmp_path / "pairs.csv"
+    path.write_text("name1,name2,is_match\nMuttaqi,Mottaki,true\nKabul,Kandahar,false\n"
+                    "Tabriz,Tabris,true\nHerat,Kabul,false\n", encoding="utf-8")
+    result = run("calibrate", str(path), "--folds", "2", "--jsonl")
+    assert result.returncode == 0
+    assert "aliaskit: warning: only 4 pair(s) scored" in result.stderr
+    with pytest.raises(aliaskit.InvalidArgumentError) as caught:
+        calibrate([], folds=1)
+    assert not isinstance(caught.value, aliaskit.InvalidNameError)
