@@ -143,16 +143,18 @@ def test_files_with_a_utf16_or_utf32_mark_read_as_their_text(tmp_path: Path, enc
 @pytest.mark.parametrize("args", [["link", "{path}"], ["cluster", "{path}", "--column", "name"]])
 def test_whole_files_in_utf16_without_its_mark_are_one_error(tmp_path: Path, args: list[str]
                                                               ) -> None:
-    """link and cluster --column read the file whole: the same finding, on one line."""
+    """link reads the file whole, cluster --column by lines as screen does: the same
+    finding, on one line (cluster names the line as list readers do, "path:1:")."""
     path = tmp_path / "names.csv"
     path.write_bytes("name\nAmir Khan Mottaki\n".encode("utf-16-le"))
     assert ALIASKIT
     result = subprocess.run([ALIASKIT, *(a.format(path=path) for a in args), "--jsonl"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
-    said = (f"{path}: line 1: looks like UTF-16 text without its byte-order mark (NUL "
+    said = ("looks like UTF-16 text without its byte-order mark (NUL "
             "bytes between the letters); save it as UTF-8, or use --encoding utf-16-le")
-    assert len(result.stderr.splitlines()) == 1 and said in result.stderr, result.stderr
+    where = f"{path}: line 1: " if args[0] == "link" else f"{path}:1: "
+    assert len(result.stderr.splitlines()) == 1 and where + said in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be", "utf-32"])
