@@ -987,10 +987,10 @@ h1 {{ font: bold 1.1em sans-serif; }}
 .text {{ white-space: pre-wrap; }}
 mark {{ background: #dceefc; border-bottom: 2px solid #2a7ab9; padding: 0 1px; position: relative;
        cursor: help; }}
-mark.ambiguous {{ background: #fff1c7; border-bottom-color: #c98a00; }}
 mark.person {{ background: #e3f5e1; border-bottom-color: #3a8a32; }}
 mark.place {{ background: #dceefc; }}
 mark.org {{ background: #f3e3f7; border-bottom-color: #8a3aa0; }}
+mark.ambiguous {{ background: #fff1c7; border-bottom-color: #c98a00; }}
 mark:hover::after {{ content: attr(data-info); position: absolute; left: 0; top: 1.6em; z-index: 1;
        white-space: pre; font: 13px/1.4 sans-serif; background: #333; color: #fff;
        padding: .4em .6em; border-radius: 4px; }}
@@ -1014,7 +1014,9 @@ def _html_page(title: str, text: str, records: Sequence[Record]) -> str:
         pieces.append(escape(text[position : m["start"]]))
         info = f"{m['entity']} — {m['name']}\nscore {m['score']:.3f} ({m['via']})"
         if m["ambiguous"]:
-            info += "\nambiguous; alternatives: " + ", ".join(m["alternatives"])
+            info += ("\nambiguous; alternatives: " + ", ".join(m["alternatives"])
+                     if m["alternatives"] else
+                     "\nambiguous: a name many people bear, not settled by this text")
         classes = " ".join(c for c in (m["kind"] or "", "ambiguous" if m["ambiguous"] else "") if c)
         pieces.append(f'<mark class="{classes}" data-entity="{escape(m["entity"])}" '
                       f'data-info="{escape(info)}" title="{escape(info)}">'

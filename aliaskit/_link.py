@@ -722,7 +722,9 @@ def _read(window: str, start: int, end: int, match: Match, resolver: Resolver) -
     # organisation's ("Panjshir") is ambiguous among the entities the resolver knows,
     # which its rivals say.
     entity, via = match.entity, "name"
-    ambiguous = match.ambiguous or (match.alias.ambiguous and entity.kind == "person")
+    # A reviewer's "same" settles it, as it does in resolve() (docs/review.md).
+    ambiguous = not match.confirmed and (
+        match.ambiguous or (match.alias.ambiguous and entity.kind == "person"))
     alternatives = match.alternatives
     identity = tuple(part_key(p.text) for p in name_parts(surface) if p.is_identity)
     country = _country_before(window, start) if match.ambiguous else None

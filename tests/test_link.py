@@ -251,3 +251,16 @@ def test_results_are_those_of_their_constructors() -> None:
 ])
 def test_function_words_split_names(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(m.surface, m.entity.id) for m in link(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "entity"), [("Massoud said no.", "person/ahmad-shah-massoud"),
+                                              ("Khan said no.", "person/ismail-khan")])
+def test_a_mention_judged_the_same_is_not_ambiguous(text: str, entity: str) -> None:
+    """A reviewer's "same" settles a mention in link() as it settles resolve()'s answer
+    (docs/review.md): it was linked, yet flagged ambiguous with no alternatives."""
+    from aliaskit import Judgement, Judgements
+
+    judged = Judgements([Judgement(text.split()[0], entity, "same")])
+    [mention] = link(text, judgements=judged)
+    assert mention.entity.id == entity and mention.match.confirmed
+    assert not mention.ambiguous and mention.alternatives == ()

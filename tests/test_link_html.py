@@ -44,3 +44,25 @@ def test_html_page_renders_every_mention(browser: str, tmp_path: Path) -> None:
     assert shot.exists() and shot.stat().st_size > 20_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     print(f"screenshot: {shot}")
+
+
+def test_ambiguous_mentions_are_amber_whatever_their_kind(browser: str, tmp_path: Path) -> None:
+    """An ambiguous mention is shown amber (docs/link.md), not in its kind's colour: the
+    kind rules came after the ambiguous one and won."""
+    assert ALIASKIT
+    html = subprocess.run([ALIASKIT, "link", "--format", "html", str(ARTICLE)],
+                          capture_output=True, text=True, check=True).stdout
+    probe = ("<script>document.body.dataset.colours = Array.from(document.querySelectorAll("
+             "'mark')).map(m => m.className + '=' + getComputedStyle(m).backgroundColor)"
+             ".join(';')</script></body>")
+    page = tmp_path / "article.html"
+    page.write_text(html.replace("</body>", probe), encoding="utf-8")
+    profile = ["--user-data-dir=" + str(tmp_path / "profile")]
+    dom = subprocess.run([browser, *CHROMIUM_FLAGS, *profile, "--dump-dom", page.as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    colours = dom.split('data-colours="', 1)[1].split('"', 1)[0].split(";")
+    ambiguous = {c.split("=")[1] for c in colours if "ambiguous" in c.split("=")[0]}
+    kinds = {c.split("=")[0] for c in colours if "ambiguous" in c.split("=")[0]}
+    assert ambiguous == {"rgb(255, 241, 199)"} and len(kinds) >= 2, colours
+    settled = {c.split("=")[1] for c in colours if c.split("=")[0] == "person"}
+    assert settled and "rgb(255, 241, 199)" not in settled
