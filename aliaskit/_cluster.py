@@ -49,7 +49,8 @@ def cluster(
     Identical strings are grouped first; every distinct name ends up in exactly one
     cluster (a name that matches nothing is a cluster of one). The representative is
     the name with the most matches (ties: the most frequent, then the one written
-    with the most canonical spellings of data/variants.txt, then the longest), and a
+    with the most canonical spellings of data/variants.txt, then the longest, then one
+    not all in capitals), and a
     name that matches several representatives joins the one it matches best.
 
     ```pycon
@@ -103,9 +104,11 @@ def cluster(
         if progress is not None:
             progress(i + 1)
 
+    # Last, a name not all in capitals before one that is (a list's or a dateline's
+    # "KABUL"), as the resolver shows them, then by text: never by input order.
     order = sorted(range(len(distinct)), key=lambda i: (
         -len(edges[i]), -len(positions[distinct[i]]), -_canonical_parts(distinct[i]),
-        -len(distinct[i]), distinct[i]))
+        -len(distinct[i]), distinct[i].isupper(), distinct[i]))
     assigned: set[int] = set()
     built: list[tuple[int, list[tuple[int, ClusterMember]]]] = []
     for rep in order:

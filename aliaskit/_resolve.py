@@ -520,6 +520,13 @@ def names_list(names: Iterable[str]) -> list[str]:
     return listed
 
 
+def _check_flags(**flags: object) -> None:
+    """A TypeError for an option that must be True or False and is not ("no" is true)."""
+    for option, value in flags.items():
+        if not isinstance(value, bool):
+            raise TypeError(f"{option} must be True or False, not {type(value).__name__}")
+
+
 def _check_limit(limit: object) -> None:
     """TypeError unless ``limit`` is an int (not a bool); InvalidArgumentError below 1."""
     if isinstance(limit, bool) or not isinstance(limit, int):
@@ -896,6 +903,7 @@ class Resolver:
         check_context(birth_year, country)
         use_context = birth_year is not None or country is not None
         _check_limit(limit)
+        _check_flags(partial=partial, include_rejected=include_rejected)
         if threshold is not None:
             if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
                 raise TypeError(f"threshold must be a number, not {type(threshold).__name__}")
@@ -1169,6 +1177,7 @@ class Resolver:
         """
         names = names_list(names)  # a None halfway must not throw away the work before it
         _check_limit(limit)
+        _check_flags(include_rejected=include_rejected)
         _require_kind(kind)
         _profile(profile)
         cache: dict[str, list[Match] | AliaskitError] = {}

@@ -478,7 +478,8 @@ class AlignedPart:
         """The record as a JSON-ready dict; ``left``/``right`` are the parts' original text."""
         return {"left": self.left.original if self.left else None,
                 "right": self.right.original if self.right else None,
-                "method": self.method, "similarity": self.similarity, "weight": self.weight,
+                "method": self.method, "similarity": round(self.similarity, 6),
+                "weight": round(self.weight, 6),
                 "contribution": self.contribution}
 
 

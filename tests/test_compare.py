@@ -296,3 +296,11 @@ def test_a_listed_name_and_its_compound_align_as_a_compound(left: str, right: st
     # Both are names of data/variants.txt; data/particles.txt flags Abdul- and -ullah as
     # making a compound of a name, which is that name shortened, not a different one.
     assert [p.method for p in compare(left, right).alignment] == ["compound"]
+
+
+def test_alignment_records_carry_rounded_figures() -> None:
+    # Sums of weights were written as 0.42500000000000004 in the JSON records.
+    for record in compare("Mohammad Khan", "Mohammad Karim").to_dict()["alignment"]:
+        for field in ("similarity", "weight", "contribution"):
+            assert record[field] == round(record[field], 6)
+            assert len(repr(record[field])) <= 10, record

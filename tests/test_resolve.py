@@ -426,3 +426,10 @@ def test_an_exact_query_shows_its_own_spelling_not_a_datelines(query: str) -> No
     # so only one of them is compared, and the answer shows the one written as names are.
     [match, *_] = Resolver.bundled().resolve(query)
     assert match.alias.name == query and match.score == 1.0
+
+
+@pytest.mark.parametrize("options", [{"partial": "no"}, {"include_rejected": "x"}, {"partial": 0}])
+def test_a_flag_that_is_not_a_bool_is_a_type_error(options: dict[str, object]) -> None:
+    # "no" is true in Python: taken as given, it turned partial names on.
+    with pytest.raises(TypeError, match="must be True or False"):
+        Resolver.bundled().resolve("Kabul", **options)  # type: ignore[arg-type]
