@@ -31,6 +31,7 @@ from ._keys import part_key
 from ._parsing import MAX_NAME_LENGTH, _is_arabic
 from ._parsing import _tokens as _token_pattern
 from ._resolve import Resolver
+from ._scoring import WEIGHT_OF, _spelling
 from ._scoring import _parts as name_parts  # cached: spans recur within and across texts
 from ._types import Entity, LinkedMention, Match, Mention, _instances
 
@@ -489,9 +490,12 @@ def _best_subspans(linker: _Linker, text: str, run_words: _Words, run: _Run, nam
         # Below the threshold, a one-word name of an entity this text named before
         # ("Balkhi" after "Abdul Qahar Balkhi"), when the word is one of its names'
         # words: "Pairs" is close to Paris, but no part of it.
+        # A very common given name ("Mohammad", "Ahmad": data/variants.txt) is not one:
+        # "Mohammad" of "Mohammad Karim" is not Mohammad Ismail Khan named before.
         parts = [p.text for p in name_parts(span) if p.is_identity]
         if len(parts) == 1 and best.entity.id in named and any(
-                parts[0] in _normal(n).split() for n in best.entity.names):
+                parts[0] in _normal(n).split() for n in best.entity.names) and \
+                _spelling(parts[0]).weight(best.entity.kind) > WEIGHT_OF["very-common"]:
             return best
         return None
 
@@ -721,7 +725,9 @@ def _read(window: str, start: int, end: int, match: Match, resolver: Resolver) -
     # text has to have named it in full before (via "document"). A place's or an
     # organisation's ("Panjshir") is ambiguous among the entities the resolver knows,
     # which its rivals say.
-    entity, via = match.entity, "name"
+    # Below the threshold, only an earlier mention in full linked it (_best_subspans).
+    entity = match.entity
+    via = "document" if match.score < LINK_THRESHOLD and not match.confirmed else "name"
     # A reviewer's "same" settles it, as it does in resolve() (docs/review.md).
     ambiguous = not match.confirmed and (
         match.ambiguous or (match.alias.ambiguous and entity.kind == "person"))
@@ -799,7 +805,7 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
                     seen_parts[part] = [entity]
                 elif entity not in bucket:
                     bucket.append(entity)
-        if score >= LINK_THRESHOLD:
+        if score >= LINK_THRESHOLD and not ambiguous:  # named in full, not "Khan" alone
             named.add(entity.id)
     # The sub-spans found in a run, by its text and kinds: a run recurs ("Dr.", a name
     # repeated), and its answer changes only with what the text has named so far.

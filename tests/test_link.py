@@ -264,3 +264,23 @@ def test_a_mention_judged_the_same_is_not_ambiguous(text: str, entity: str) -> N
     [mention] = link(text, judgements=judged)
     assert mention.entity.id == entity and mention.match.confirmed
     assert not mention.ambiguous and mention.alternatives == ()
+
+
+@pytest.mark.parametrize("text", [
+    "Ismail Khan arrived. Mohammad Khan left.",   # inside another full name
+    "Khan said no. Mohammad Karim left.",         # only an ambiguous "Khan" before
+    "Ismail Khan arrived. Mohammad said no.",     # a very common given name alone
+    "Ahmad Massoud arrived. Ahmad said no.",
+    "Ali Maisam Nazary arrived. Ali said no."])
+def test_a_common_given_name_is_not_tied_to_an_earlier_full_name(text: str) -> None:
+    """Below the threshold, a lone word links only to an entity named in full (and
+    unambiguously) before, and not when it is a very common given name: "Mohammad" of
+    "Mohammad Khan" was linked to Mohammad Ismail Khan, via "name"."""
+    surfaces = [m.surface for m in link(text)]
+    assert not {"Mohammad", "Ahmad", "Ali"} & set(surfaces), surfaces
+
+
+def test_a_lone_word_tied_to_an_earlier_full_name_says_so() -> None:
+    [full, short] = link("Abdul Qahar Balkhi spoke. Balkhi said.")
+    assert full.via == "name" and short.entity == full.entity
+    assert short.via == "document" and short.score < _link.LINK_THRESHOLD
