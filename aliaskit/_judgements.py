@@ -283,12 +283,15 @@ class Judgements:
         return cls.parse(raw, where, latest_wins=latest_wins, strict=strict)
 
     @classmethod
-    def parse(cls, raw: bytes, where: str = "<judgements>", *, latest_wins: bool = False,
+    def parse(cls, raw: bytes | str, where: str = "<judgements>", *, latest_wins: bool = False,
               strict: bool = False) -> Judgements:
-        """The judgements of the JSON Lines text ``raw`` (as :meth:`load` reads a file;
-        ``where`` names it in the errors, e.g. a review page's export)."""
+        """The judgements of the JSON Lines text ``raw``, as bytes (as :meth:`load` reads a
+        file) or as a string; ``where`` names it in the errors, e.g. a review page's
+        export."""
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogatepass")
         if not isinstance(raw, (bytes, bytearray)):
-            raise TypeError(f"raw must be bytes, not {type(raw).__name__}")
+            raise TypeError(f"raw must be bytes or a string, not {type(raw).__name__}")
         if not isinstance(where, str):
             raise TypeError(f"where must be a string, not {type(where).__name__}")
         items: list[Judgement] = []

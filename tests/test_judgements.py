@@ -355,3 +355,12 @@ def test_the_judge_command_refuses_what_every_other_command_does(tmp_path: Path)
     result = run("judge", "Mass\x1b[31moud", "person/ahmad-massoud", "--same", "--file", str(target))
     assert result.returncode == 1 and len(result.stderr.splitlines()) == 1
     assert "control character" in result.stderr and not target.exists()
+
+
+def test_parse_reads_text_as_well_as_bytes() -> None:
+    # docs/review.md: "Judgements.parse(data) reads such text".
+    line = json.dumps({"left": "Massoud", "right": "person/ahmad-massoud", "judgement": "same"})
+    from_text = Judgements.parse(line + "\n")
+    assert [j.to_dict() for j in from_text] == [j.to_dict() for j in Judgements.parse(line.encode())]
+    with pytest.raises(TypeError):
+        Judgements.parse(3)  # type: ignore[arg-type]
