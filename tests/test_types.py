@@ -173,7 +173,7 @@ def test_a_path_with_a_nul_byte_is_a_data_file_error(resolver: Resolver) -> None
 
 
 @pytest.mark.parametrize("call", [
-    lambda: aliaskit.Judgements.parse(5), lambda: aliaskit.Judgements.parse("{}"),
+    lambda: aliaskit.Judgements.parse(5), lambda: aliaskit.Judgements.parse(["{}"]),
     lambda: aliaskit.load_profile("p.txt", name=5),
 ])
 def test_other_wrong_types_found_by_the_audit(call: Callable[[], object]) -> None:
