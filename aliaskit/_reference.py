@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from . import _data
-from ._errors import DataFileError, open_file
+from ._errors import DataFileError
 from ._types import KINDS, Alias, Entity, Mention
 
 if sys.version_info >= (3, 11):
@@ -71,31 +71,8 @@ def _line_and_context(text: str, start: int, end: int) -> tuple[int, str]:
     return line, prefix + context + suffix
 
 
-def _decode(data: bytes, path: Path) -> str:
-    """``data`` decoded as UTF-8; a DataFileError naming the file and line if it is not."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise DataFileError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            path=str(path), line=line,
-        ) from None
-
-
-def _read(path: Path) -> str:
-    """The UTF-8 text of ``path``; a DataFileError naming it if it cannot be read."""
-    with open_file(path) as handle:
-        try:
-            data = handle.read()
-        except OSError as exc:
-            raise DataFileError(f"cannot read the file ({exc.strerror or exc})",
-                                path=str(path)) from None
-    return _decode(data, path)
-
-
 def _load_toml(path: Path) -> dict[str, Any]:
-    text = _read(path)
+    text = _data.read_text(path)
     try:
         document: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -131,25 +108,17 @@ _EXPECTED = {_STRING: "a string", _INTEGER: "an integer", _STRINGS: "an array of
              _TABLES: "an array of tables"}
 
 
+# tomllib's types, with their TOML names; bool before int (a bool is an int) and
+# date-time before date (a date-time is a date). Anything else is a time.
+_TOML_TYPES: tuple[tuple[type, str], ...] = (
+    (bool, "a boolean"), (str, "a string"), (int, "an integer"), (float, "a float"),
+    (dict, "a table"), (list, "an array"), (datetime.datetime, "a date-time"),
+    (datetime.date, "a date"))
+
+
 def _toml_type(value: object) -> str:
     """The TOML name of the type of a parsed value, with an article ("an integer")."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, datetime.datetime):
-        return "a date-time"
-    if isinstance(value, datetime.date):
-        return "a date"
-    return "a time"  # datetime.time: the last type tomllib produces
+    return next((name for kind, name in _TOML_TYPES if isinstance(value, kind)), "a time")
 
 
 def _type_problem(value: object, expected: str) -> str | None:
@@ -221,7 +190,7 @@ def build_reference(entities_path: Path, seeds_dir: Path) -> dict[str, Any]:
     sources = sorted(p for p in seeds_dir.glob("*.txt"))
     if not sources:
         raise DataFileError("no seed files (*.txt) found", path=str(seeds_dir))
-    texts = {p.name: _read(p) for p in sources}
+    texts = {p.name: _data.read_text(p) for p in sources}
     limits = {name: len(text) for name, text in texts.items()}
     for exclude in doc.get("exclude", []):
         source, marker = exclude["source"], exclude["from_line"]

@@ -51,7 +51,7 @@ def _with(block: str, old: str, new: str) -> bytes:
 # (test id, content of the entity file, a fragment the message must hold)
 CASES: list[tuple[str, bytes, str]] = [
     # the file itself
-    ("invalid-utf8", b"\xff\xfe", ":1: not valid UTF-8"),
+    ("invalid-utf8", b"\xff\xfd", ":1: not valid UTF-8"),
     ("invalid-utf8-line-3", b'schema = 1\n# a comment\nx = "\xe9"\n', ":3: not valid UTF-8"),
     ("toml-syntax", b"schema = 1\n[[entity]\n", "not valid TOML"),
     ("toml-duplicate-key", b"schema = 1\nschema = 1\n", "not valid TOML"),
