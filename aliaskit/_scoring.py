@@ -104,7 +104,8 @@ FEATURES: Final[tuple[str, ...]] = (
     "whole",           # the normalised names as strings, words sorted (token_sort_ratio)
     "skeleton",        # the folded names as strings, words sorted
     "acronym",         # one name is the initials of the other
-    "unbalanced",      # difference in the number of identity parts, over the larger
+    "unbalanced",      # difference in the number of identity parts (fitting initials
+                       # not counted), over the larger
 )
 
 WEIGHT_OF: Final[dict[str, float]] = {"very-common": 0.3, "common": 0.55, "usual": 0.8, "rare": 1.0}
@@ -1187,7 +1188,13 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
     features[_SKELETON] = Indel.normalized_similarity(
         na.sorted_folds() if _same_slots(left, na.slots) else _skeleton(left),
         nb.sorted_folds() if _same_slots(right, nb.slots) else _skeleton(right))
+    # An initial that fits its part is that part written shorter, as a partial name is
+    # the name written shorter: it counts as a part neither name has in full.
     n_a, n_b = len(na.slots), len(nb.slots)
+    for i, j, _, method in pairs:
+        if method == "initial":
+            n_a -= len(left[i].text) == 1
+            n_b -= len(right[j].text) == 1
     features[_UNBALANCED] = abs(n_a - n_b) / max(n_a, n_b, 1)
     return _Plan(_probability(features), left, right, pairs, conflicts, missing,
                  frozenset(reclaimed) if reclaimed else _NOTHING, None, features, total)
