@@ -984,6 +984,7 @@ _PAGE = """<!DOCTYPE html>
 <style>
 body {{ font: 16px/1.6 Georgia, serif; max-width: 46em; margin: 2em auto; color: #222; }}
 h1 {{ font: bold 1.1em sans-serif; }}
+h2 {{ font: bold 1em sans-serif; border-top: 1px solid #ccc; padding-top: 1em; }}
 .text {{ white-space: pre-wrap; }}
 mark {{ background: #dceefc; border-bottom: 2px solid #2a7ab9; padding: 0 1px; position: relative;
        cursor: help; }}
@@ -995,16 +996,17 @@ mark:hover::after {{ content: attr(data-info); position: absolute; left: 0; top:
        white-space: pre; font: 13px/1.4 sans-serif; background: #333; color: #fff;
        padding: .4em .6em; border-radius: 4px; }}
 .legend {{ font: 13px sans-serif; color: #555; }}
+.error {{ font: 13px sans-serif; color: #a00; }}
 </style></head><body>
-<h1>{title}</h1>
-<p class="legend">{count} mentions of {entities} entities linked by aliaskit {version}.
-Hover a highlighted name for its entity, score and alternatives.</p>
-<div class="text">{body}</div>
+{body}
 </body></html>
 """
 
+_LEGEND = ("<p class=\"legend\">{count} mentions of {entities} entities linked by aliaskit "
+           "{version}.\nHover a highlighted name for its entity, score and alternatives.</p>")
 
-def _html_page(title: str, text: str, records: Sequence[Record]) -> str:
+
+def _html_text(text: str, records: Sequence[Record]) -> str:
     """The text with every mention highlighted, from the mentions' records (LinkedMention.to_dict())."""
     from html import escape
 
@@ -1023,8 +1025,28 @@ def _html_page(title: str, text: str, records: Sequence[Record]) -> str:
                       f"{escape(m['surface'])}</mark>")
         position = m["end"]
     pieces.append(escape(text[position:]))
-    return _PAGE.format(title=escape(title), body="".join(pieces), count=len(records),
-                        entities=len({m["entity"] for m in records}), version=__version__)
+    legend = _LEGEND.format(count=len(records), entities=len({m["entity"] for m in records}),
+                            version=__version__)
+    return f'{legend}\n<div class="text">{"".join(pieces)}</div>'
+
+
+def _html_page(pages: Sequence[tuple[str, str | None, Sequence[Record] | str]]) -> str:
+    """One page for all the files linked: each file's source, then its text with every
+    mention highlighted (or, text None, the error in ``records``' place: a str). One
+    file's page has its source as the heading; several files have a section each."""
+    from html import escape
+
+    def section(source: str, text: str | None, records: Sequence[Record] | str, tag: str) -> str:
+        heading = f"<{tag}>{escape(source)}</{tag}>"
+        if text is None or isinstance(records, str):
+            return f'{heading}\n<p class="error">{escape(str(records))}</p>'
+        return f"{heading}\n{_html_text(text, records)}"
+
+    if len(pages) == 1:
+        return _PAGE.format(title=escape(pages[0][0]), body=section(*pages[0], "h1"))
+    title = f"{len(pages)} files"
+    body = [f"<h1>{title}</h1>"] + [f"<section>\n{section(*page, 'h2')}\n</section>" for page in pages]
+    return _PAGE.format(title=title, body="\n".join(body))
 
 
 @cli.command("link")
@@ -1039,9 +1061,10 @@ def link_cmd(files: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled: b
 
     One record per mention, in every format (LinkedMention.to_dict(): source, line,
     start, end, surface, entity, name, kind, score, ambiguous, alternatives, via);
-    offsets are character offsets into the file's text as decoded. html: a page per
-    file with every mention highlighted. A file that cannot be read or linked gives one
-    record with its source and the error; the other files go on.
+    offsets are character offsets into the file's text as decoded. html: one page,
+    with every mention highlighted (a section per file when there are several). A file
+    that cannot be read or linked gives one record with its source and the error; the
+    other files go on.
 
     \b
     Examples:
@@ -1053,6 +1076,7 @@ def link_cmd(files: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled: b
 
     resolver = _load_resolver(data_paths, no_bundled)
     out = None if fmt == "html" else _Writer(fmt, LINK_VIEW)
+    pages: list[tuple[str, str | None, Sequence[Record] | str]] = []  # html: one page for all
     batch = _Batch(unit="file")
     judgements = _load_judgements(judgements_path, latest_wins)
     for file in files:
@@ -1068,15 +1092,19 @@ def link_cmd(files: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled: b
             batch.row(file, str(exc).removeprefix(f"{file}: "))
             if out is not None:
                 out.write({**dict.fromkeys(LINK_COLUMNS), "source": source, "error": str(exc)})
+            else:
+                pages.append((source, None, str(exc).removeprefix(f"{file}: ")))
             continue
         batch.row(file, None)
         if out is None:
-            click.echo(_html_page(source, text, records), nl=False)
+            pages.append((source, text, records))
         else:
             for record in records:
                 out.write(record)
     if out is not None:
         out.close()
+    elif any(text is not None for _, text, _ in pages):
+        click.echo(_html_page(pages), nl=False)
     batch.finish()
 
 

@@ -66,3 +66,29 @@ def test_ambiguous_mentions_are_amber_whatever_their_kind(browser: str, tmp_path
     assert ambiguous == {"rgb(255, 241, 199)"} and len(kinds) >= 2, colours
     settled = {c.split("=")[1] for c in colours if c.split("=")[0] == "person"}
     assert settled and "rgb(255, 241, 199)" not in settled
+
+
+def test_several_files_make_one_page_with_a_section_each(browser: str, tmp_path: Path) -> None:
+    """`link --format html a.txt b.txt > page.html` is one HTML document (it was one per
+    file, written one after the other), with a section per file, a file that cannot be
+    read included as its error."""
+    assert ALIASKIT
+    second = REPO / "seeds" / "000_ec6549140e362a5b.txt"
+    missing = tmp_path / "missing.txt"
+    files = [str(ARTICLE), str(missing), str(second)]
+    done = subprocess.run([ALIASKIT, "link", "--format", "html", *files],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    html = done.stdout
+    assert html.count("<!DOCTYPE html>") == 1 and html.count("</html>") == 1
+    mentions = subprocess.run([ALIASKIT, "link", "--jsonl", str(ARTICLE), str(second)],
+                              capture_output=True, text=True, check=True).stdout.splitlines()
+    page = tmp_path / "page.html"
+    page.write_text(html, encoding="utf-8")
+    profile = ["--user-data-dir=" + str(tmp_path / "profile")]
+    dom = subprocess.run([browser, *CHROMIUM_FLAGS, *profile, "--dump-dom", page.as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    assert dom.count("<section>") == 3 and dom.count("<h2>") == 3
+    assert dom.count("<mark") == len(mentions) > 60
+    assert dom.index(str(ARTICLE)) < dom.index("missing.txt") < dom.index(second.name)
+    assert '<p class="error">No such file or directory</p>' in dom
