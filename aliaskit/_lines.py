@@ -13,8 +13,8 @@ import codecs
 import re
 from collections.abc import Iterable, Iterator
 
-__all__ = ["byte_lines", "decode_marked", "first_line", "line_and_column", "marked_encoding",
-           "read_lines", "split_lines", "wide_text"]
+__all__ = ["byte_lines", "decode_marked", "first_line", "line_and_column", "line_ends",
+           "marked_encoding", "read_lines", "split_lines", "wide_text"]
 
 _END = re.compile("\r\n|\r|\n")
 _BYTE_END = re.compile(b"\r\n|\r|\n")
@@ -27,6 +27,24 @@ def split_lines(text: str) -> list[str]:
     if lines[-1] == "":
         lines.pop()
     return lines
+
+
+def line_ends(text: str, start: int = 0, end: int | None = None) -> int:
+    """How many lines end in ``text[start:end]`` (a "\\r\\n" counts once: neither bound
+    may fall inside one), so that a position's line is ``line_ends(text, 0, position) + 1``.
+
+    ```pycon
+    >>> [line_ends(t) for t in ("a\\nb", "a\\r\\nb\\r\\n", "a\\rb\\rc")]
+    [1, 2, 2]
+
+    ```
+    """
+    if end is None:
+        end = len(text)
+    ends = text.count("\n", start, end)
+    if "\r" in text:
+        ends += text.count("\r", start, end) - text.count("\r\n", start, end)
+    return ends
 
 
 def read_lines(handle: Iterable[bytes]) -> Iterator[bytes]:

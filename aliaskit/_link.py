@@ -28,6 +28,7 @@ from ._compare import compare
 from ._errors import InvalidArgumentError, InvalidNameError
 from ._judgements import Judgements
 from ._keys import part_key
+from ._lines import line_ends
 from ._parsing import MAX_NAME_LENGTH, _is_arabic
 from ._parsing import _tokens as _token_pattern
 from ._resolve import Resolver
@@ -883,16 +884,17 @@ def _results(text: str, source: str, starts: list[int], ends: list[int],
     count = len(starts)
     if not count:
         return []
-    # Line numbers: the newlines from each mention to the next are counted, in one pass
+    # Line numbers: the line ends from each mention to the next are counted, in one pass
     # over the text. Mentions come in order of position; were they not, each line is
-    # counted from the start of the text (exact, slower).
-    if "\n" not in text:
+    # counted from the start of the text (exact, slower). A line ends where every reader
+    # of a user's file ends it (_lines: "\n", "\r\n" or a lone "\r").
+    if "\n" not in text and "\r" not in text:
         lines: Iterable[int] = itertools.repeat(1, count)
     elif all(map(operator.le, starts, itertools.islice(starts, 1, None))):
         lines = list(itertools.accumulate(map(
-            text.count, itertools.repeat("\n"), [0, *starts[:-1]], starts), initial=1))[1:]
+            line_ends, itertools.repeat(text), [0, *starts[:-1]], starts), initial=1))[1:]
     else:
-        lines = [text.count("\n", 0, start) + 1 for start in starts]
+        lines = [line_ends(text, 0, start) + 1 for start in starts]
     surfaces = list(map(operator.itemgetter(1), readings))
     matches = list(map(operator.itemgetter(6), readings))
     entities, ambiguous, alternatives, vias = zip(*decided)

@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_cli import ALIASKIT
 
-from aliaskit import DataFileError
+from aliaskit import DataFileError, link
 from aliaskit._gazetteer import csv_rows, decoded_lines
-from aliaskit._lines import line_and_column, read_lines, split_lines
+from aliaskit._lines import line_and_column, line_ends, read_lines, split_lines
 
 LINE_ENDS = load_csv("line_ends.csv")
 
@@ -45,6 +45,24 @@ def test_every_reader_ends_lines_alike(case: dict[str, str]) -> None:
     for raw in (text.encode(), text.encode("utf-16")):
         rows = list(csv_rows(io.BytesIO(raw)))
         assert rows == [(n, [line]) for n, line in enumerate(lines, start=1) if line]
+
+
+@pytest.mark.parametrize("case", LINE_ENDS, ids=lambda c: c["case"])
+def test_link_numbers_a_mention_by_the_line_it_is_on(case: dict[str, str]) -> None:
+    """link() numbers lines as the readers split them (a lone CR ended no line there)."""
+    text, lines = _case(case)
+    text = text.replace("Herat", "Ahmad Massoud met Herat")  # a mention within a line too
+    starts, position = [], 0
+    for line in split_lines(text):
+        starts.append(position)
+        position += len(line)
+        position += 2 if text.startswith("\r\n", position) else 1
+    mentions = link(text)
+    assert len(mentions) >= len([line for line in lines if line]) + 1
+    for m in mentions:
+        line = m.mention.line
+        assert line == max(k for k, start in enumerate(starts, 1) if start <= m.start), m
+        assert line == line_ends(text, 0, m.start) + 1
 
 
 def test_line_and_column_of_a_byte() -> None:
