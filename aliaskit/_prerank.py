@@ -30,6 +30,8 @@ MIN_RERANK = 2
 # At most this many names of one leading entity are compared with the query.
 NAMES_PER_ENTITY = 2
 PRERANK_MARGIN = 25
+# Further names with as many parts as the query are looked for in this many leading rows.
+LOOKAHEAD = 40
 # A row's signature (key_signature) sets two of this many bits for each of its keys:
 # below 63, so that a signature is a small int, never a long, to a compiled build.
 SIGNATURE_BITS = 61
@@ -274,26 +276,41 @@ def shortlist(rows: list[int], normalized: str, sounds: str, rerank: int,
     # A leading entity's first name may have more or fewer parts than the query ("Ahmad
     # Shah Massoud" for "Massoud") while another of its names fits it better
     # ("Massoud"): then compare a few more of its names.
+    # Of its other names, those with as many parts as the query come first ("Amir Khan
+    # Muttaqi" for "A. K. Muttaqi", whose closest keys are those of "Muttaqi" alone), then
+    # the rest in pre-rank order; the names with as many parts are looked for among the
+    # first LOOKAHEAD rows.
     entities = owners
-    quota: dict[int, int] = {}
-    open_entities = len(entities)
     words = sounds.count(" ")
+    extra = NAMES_PER_ENTITY - 1
     out: list[int] = []
-    for r in kept:
+    equal: dict[int, list[int]] = {}  # entity -> positions of its further names: as many parts
+    other: dict[int, list[int]] = {}  # ... and the others (entities whose first name fits: none)
+    unfilled = 0  # entities still short of ``extra`` names with as many parts as the query
+    for position, r in enumerate(kept):
         e = entity_of[r]
-        left = quota.get(e, -1)
-        if e not in entities or left == 0:
+        if e not in entities:
             continue
-        out.append(r)
-        if left < 0:
-            left = NAMES_PER_ENTITY - 1 if sounds_of[r].count(" ") != words else 0
-        else:
-            left -= 1
-        quota[e] = left
-        if left == 0:
-            open_entities -= 1
-            if not open_entities:
-                break
+        found = equal.get(e)
+        if found is None:
+            out.append(r)
+            equal[e] = []
+            if extra and sounds_of[r].count(" ") != words:
+                other[e] = []
+                unfilled += 1
+        elif e in other and len(found) < extra:
+            if sounds_of[r].count(" ") == words:
+                found.append(position)
+                if len(found) == extra:
+                    unfilled -= 1
+            elif len(other[e]) < extra:
+                other[e].append(position)
+        if len(equal) == len(entities) and (not unfilled or (position >= LOOKAHEAD and all(
+                len(equal[e]) + len(o) >= extra for e, o in other.items()))):
+            break
+    chosen = [p for e, o in other.items() for p in (equal[e] + o)[:extra]]
+    if chosen:
+        out += [kept[p] for p in sorted(chosen)]
     return out
 
 

@@ -44,6 +44,13 @@ def test_seed_checks(resolver: Resolver, case: dict[str, str]) -> None:
         assert set(matches[0].alternatives) == set(expected) - {matches[0].entity.id}
 
 
+@pytest.mark.parametrize("case", load_csv("resolve_alias.csv"), ids=lambda c: c["query"])
+def test_the_answer_shows_the_alias_that_fits_the_query(resolver: Resolver,
+                                                       case: dict[str, str]) -> None:
+    match = resolver.resolve(case["query"])[0]
+    assert (match.entity.id, match.alias.name) == (case["expected"], case["alias"]), match.explain()
+
+
 def test_karimi_does_not_go_to_amin_karim_first(resolver: Resolver) -> None:
     matches = resolver.resolve("Karimi", profile="screening")
     assert not matches or matches[0].entity.id != "person/amin-karim"
