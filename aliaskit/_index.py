@@ -30,6 +30,7 @@ import os
 import struct
 import sys
 import tempfile
+import threading
 import zlib
 from array import array
 from collections import Counter
@@ -443,6 +444,15 @@ class _Postings(dict[str, "array[int]"]):
         # dropped (from either).
         self._added: dict[str, array[int]] = {}
         self._dropped: dict[str, list[int]] = {}
+        # Queries in several threads read keys at once: one of them reads a key, the
+        # others wait for it (a key read twice, or seen neither read nor unread, gave
+        # a KeyError or no rows, and a wrong weight kept for the key).
+        self._lock = threading.Lock()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as the plain dict of every key's rows (a resolver sent to another
+        # process): the file it reads from may not be there.
+        return dict, (dict(self.items()),)
 
     def raw(self, key: str) -> array[int] | None:
         """The rows of a key not read yet and not changed since, as the file has them."""
@@ -485,7 +495,17 @@ class _Postings(dict[str, "array[int]"]):
         self._dropped.pop(key, None)
 
     def _take(self, key: str) -> array[int]:
-        slot = self._slots.pop(key)
+        with self._lock:
+            slot = self._slots.get(key)
+            if slot is None:  # read by another thread meanwhile
+                return dict.__getitem__(self, key)
+            rows = self._read(key, slot)
+            # In the dict before it leaves the unread keys: a key is always in one.
+            dict.__setitem__(self, key, rows)
+            del self._slots[key]
+            return rows
+
+    def _read(self, key: str, slot: int) -> array[int]:
         start, end = self._offsets[slot], self._offsets[slot + 1]
         where = f"postings[{key!r}]"
         try:
@@ -505,11 +525,11 @@ class _Postings(dict[str, "array[int]"]):
         dropped = self._dropped.pop(key, None)
         if dropped is not None:
             rows = without_rows(rows, sorted(dropped))
-        dict.__setitem__(self, key, rows)
         return rows
 
     def __contains__(self, key: object) -> bool:
-        return dict.__contains__(self, key) or key in self._slots
+        # The unread keys first: _take puts a key in the dict before it leaves them.
+        return key in self._slots or dict.__contains__(self, key)
 
     def __getitem__(self, key: str) -> array[int]:
         if key in self._slots:

@@ -462,3 +462,69 @@ def test_save_into_a_fifo_or_through_a_link(tmp_path: Path) -> None:
                 output=tmp_path / "link3.idx")
     assert (tmp_path / "link3.idx").is_symlink()
     assert [e.id for e in Resolver.load(target).entities] == ["b"]
+
+
+def _names_grid() -> tuple[list[Entity], list[str]]:
+    given = ["Abdul Basir", "Mohammad Nabi", "Ghulam Sakhi", "Nowruz", "Azizullah", "Talib",
+             "Shaikh Ali", "Qari Rahmat", "Hafiz", "Amanullah"]
+    family = ["Rasooli", "Heidari", "Khomeini", "Araghchi", "Ghori", "Vahidi", "Mohseni",
+              "Ghalibaf", "Karimi", "Popal", "Noorzai", "Akhundzada"]
+    entities = [Entity(id=f"e{i}", name=f"{g} {f}", kind="person")
+                for i, (g, f) in enumerate((g, f) for g in given for f in family)]
+    queries = [f"{g} {f}" for g in ("Abdul Baseer", "Mohammed Nabi", "Gulam Sakhi", "Nowrouz",
+                                    "Aziz Ullah", "Taleb", "Sheikh Ali", "Qari Rehmat", "Hafez",
+                                    "Amanollah")
+               for f in ("Rasuli", "Haidari", "Khomeiny", "Araqchi", "Ghouri", "Wahidi",
+                         "Mohsini", "Qalibaf", "Karimy", "Popalzai", "Nurzai", "Akhundzadeh")]
+    return entities, queries
+
+
+def test_a_loaded_index_answers_alike_in_several_threads(tmp_path: Path) -> None:
+    """A loaded index reads a key's rows when a query first needs them: queries in
+    several threads at once read them once, and answer as one thread does (before, a
+    KeyError, or a key seen with no rows, whose weight was then kept)."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    entities, queries = _names_grid()
+    path = tmp_path / "grid.idx"
+    Resolver(entities).save(path)
+    alone = Resolver.load(path)
+    want = {q: [m.entity.id for m in alone.resolve(q)] for q in queries}
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        for trial in range(6):
+            resolver = Resolver.load(path)
+            start = threading.Barrier(8)
+
+            def answers(seed: int, resolver: Resolver = resolver,
+                        start: threading.Barrier = start) -> dict[str, list[str]]:
+                start.wait()
+                order = random.Random(seed).sample(queries, len(queries))
+                return {q: [m.entity.id for m in resolver.resolve(q)] for q in order}
+
+            with ThreadPoolExecutor(8) as pool:
+                for got in pool.map(answers, range(trial * 8, trial * 8 + 8)):
+                    assert got == want
+            assert {q: [m.entity.id for m in resolver.resolve(q)] for q in queries} == want
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def test_a_loaded_index_pickles(tmp_path: Path) -> None:
+    """A resolver loaded from a file goes to another process as a built one does."""
+    import pickle
+
+    entities, queries = _names_grid()
+    path = tmp_path / "grid.idx"
+    Resolver(entities).save(path)
+    loaded = Resolver.load(path)
+    loaded.resolve(queries[0])  # some keys read, most not
+    copy = pickle.loads(pickle.dumps(loaded))
+    for q in queries[::7]:
+        assert [(m.entity.id, m.score) for m in copy.resolve(q)] == [
+            (m.entity.id, m.score) for m in loaded.resolve(q)]
+    saved = tmp_path / "copy.idx"
+    copy.save(saved)
+    assert saved.read_bytes() == path.read_bytes()
