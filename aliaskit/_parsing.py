@@ -28,12 +28,17 @@ MAX_NAME_LENGTH: Final = 1000
 :class:`~aliaskit.InvalidNameError`: no person, place or organisation name is that long,
 and running text belongs in :func:`aliaskit.link`."""
 
-# Word characters: letters and digits (not "_"), combining marks, the zero-width joiners
-# used inside Persian words, tatweel; apostrophe-like marks are allowed inside a word
-# ("Sa'id", "Mu’tasim") so they do not split it.
+# Format characters that carry no letter and are dropped (_DROPPED) where they stand:
+# zero-width space, non-joiner and joiner, direction marks, embeddings and isolates,
+# word joiner, byte-order mark, soft hyphen, Arabic letter mark. Text copied from web
+# pages and right-to-left documents has them inside words ("Moham\u200bmad").
+_FORMAT = "\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# Word characters: letters and digits (not "_"), combining marks, the format characters
+# above (the zero-width joiners are used inside Persian words), tatweel; apostrophe-like
+# marks are allowed inside a word ("Sa'id", "Mu’tasim") so they do not split it.
 _MARKS = (
     "\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u08d3-\u08ff"
-    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u200c\u200d\u0640\ufffd"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u0640\ufffd" + _FORMAT
 )
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u02bf\u02be`\u00b4\u2032\u02b9"
 _WORD_CHAR = rf"(?:[^\W_]|[{_MARKS}])"
@@ -53,8 +58,7 @@ _LETTER: Final = re.compile(r"[^\W\d_]")
 # (Deleted by one regular expression: str.translate with a table looks up every
 # character, several times slower on a word.)
 _DROPPED: Final = re.compile("[" + "".join(re.escape(chr(cp)) for cp in (
-    *map(ord, _APOSTROPHES), 0x00AD, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
-    *range(0x2060, 0x2065), 0xFEFF, 0x02BE, 0x02BF, 0xFFFD)) + "]+")
+    *map(ord, _APOSTROPHES), 0x02BE, 0x02BF, 0xFFFD)) + _FORMAT + "]+")
 
 
 def _tokens(text: str) -> re.Pattern[str]:

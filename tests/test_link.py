@@ -284,3 +284,13 @@ def test_a_lone_word_tied_to_an_earlier_full_name_says_so() -> None:
     [full, short] = link("Abdul Qahar Balkhi spoke. Balkhi said.")
     assert full.via == "name" and short.entity == full.entity
     assert short.via == "document" and short.score < _link.LINK_THRESHOLD
+
+
+def test_format_characters_inside_words_do_not_split_them() -> None:
+    """Zero-width spaces, direction marks and soft hyphens, common in text copied from
+    web pages, are dropped where they stand (normalisation.md), not read as word breaks."""
+    text = "Amir Khan Mut\u200btaqi met Ahmad\u00adMassoud in Ka\u200ebul."
+    found = [(m.surface, m.entity.id) for m in link(text)]
+    assert found == [("Amir Khan Mut\u200btaqi", "person/amir-khan-muttaqi"),
+                     ("Ahmad\u00adMassoud", "person/ahmad-massoud"),
+                     ("Ka\u200ebul", "place/kabul")]

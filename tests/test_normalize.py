@@ -17,7 +17,7 @@ INVALID = load_csv("invalid_names.csv")
 
 @pytest.mark.parametrize("case", NORMALIZE, ids=[c["note"] for c in NORMALIZE])
 def test_normalize_cases(case: dict[str, str]) -> None:
-    assert normalize(case["input"]) == case["expected"]
+    assert normalize(unescape(case["input"])) == case["expected"]
 
 
 @pytest.mark.parametrize("case", PARTS, ids=[c["input"] for c in PARTS])
