@@ -41,7 +41,8 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert test_command in ci.splitlines()
 
 
-@pytest.mark.parametrize("page", ["README.md", "docs/index.md", "docs/cli.md"])
+@pytest.mark.parametrize("page", ["README.md", "docs/index.md", "docs/cli.md",
+                                  "docs/comparison.md"])
 def test_console_example_is_what_the_cli_prints(page: str) -> None:
     """A page's first console example (its command and the lines up to a blank one) is
     what the installed CLI prints: a score quoted there goes stale when the model is
@@ -57,6 +58,16 @@ def test_console_example_is_what_the_cli_prints(page: str) -> None:
     # What a person sees: a terminal (on a pipe the CLI writes JSON Lines).
     code, out, _ = run_tty(*shlex.split(command[2:])[1:])
     assert code == 0 and out.splitlines() == expected
+
+
+def test_the_profiles_table_quotes_the_fitted_thresholds() -> None:
+    """docs/comparison.md's table of profiles gives each threshold of data/model.txt (a
+    refit moves them)."""
+    from aliaskit import _data
+
+    text = (REPO / "docs" / "comparison.md").read_text(encoding="utf-8")
+    quoted = dict(re.findall(r"^\| (default|screening|dedupe) \| ([0-9.]+) \|", text, re.MULTILINE))
+    assert {name: float(value) for name, value in quoted.items()} == dict(_data.model().thresholds)
 
 
 DOC_PAGES = ["README.md", "docs/index.md", "docs/data.md", "docs/resolve.md", "docs/link.md"]
