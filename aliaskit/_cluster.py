@@ -31,9 +31,16 @@ def _canonical_parts(name: str) -> int:
     index = variant_index()
     count = 0
     for part in name_parts(name):
+        if part.role != "name":  # a title written canonically ("Mawlawi") is still a title
+            continue
         group = index.group_of.get(part.text)
         count += group is not None and index.canonical[group] == part.text and part.script == "latin"
     return count
+
+
+def _extras(name: str) -> int:
+    """How many parts of ``name`` are titles or legal forms (Mawlawi, Dr., PLC, Co.)."""
+    return sum(1 for part in name_parts(name) if part.role in ("title", "legal"))
 
 
 def cluster(
@@ -49,8 +56,8 @@ def cluster(
     Identical strings are grouped first; every distinct name ends up in exactly one
     cluster (a name that matches nothing is a cluster of one). The representative is
     the name with the most matches (ties: the most frequent, then the one written
-    with the most canonical spellings of data/variants.txt, then the longest, then one
-    not all in capitals), and a
+    with the most canonical spellings of data/variants.txt, then the one with the fewest
+    titles and legal forms, then the longest, then one not all in capitals), and a
     name that matches several representatives joins the one it matches best.
 
     ```pycon
@@ -106,9 +113,12 @@ def cluster(
 
     # Last, a name not all in capitals before one that is (a list's or a dateline's
     # "KABUL"), as the resolver shows them, then by text: never by input order.
+    # A title or legal form says nothing of who the entity is: of names otherwise alike,
+    # "Amir Khan Muttaqi" represents "Mawlawi Amir Khan Muttaqi", and "Bank Melli Iran"
+    # "Bank Melli Iran PLC".
     order = sorted(range(len(distinct)), key=lambda i: (
         -len(edges[i]), -len(positions[distinct[i]]), -_canonical_parts(distinct[i]),
-        -len(distinct[i]), distinct[i].isupper(), distinct[i]))
+        _extras(distinct[i]), -len(distinct[i]), distinct[i].isupper(), distinct[i]))
     assigned: set[int] = set()
     built: list[tuple[int, list[tuple[int, ClusterMember]]]] = []
     for rep in order:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import load_csv
 
 from aliaskit import InvalidNameError, cluster
 
@@ -52,3 +53,11 @@ def test_a_name_in_capitals_does_not_represent_its_cluster(names: list[str]) -> 
     # represents the cluster, whatever the input order.
     [group] = cluster(names)
     assert group.representative == "Kabul" and group.size == 3
+
+
+@pytest.mark.parametrize("case", load_csv("cluster_representative.csv"), ids=lambda c: c["note"])
+def test_the_representative_is_the_plainest_name(case: dict[str, str]) -> None:
+    names = case["names"].split("|")
+    for order in (names, names[::-1]):
+        groups = cluster(order)
+        assert [(g.representative, g.size) for g in groups] == [(case["representative"], len(names))]
