@@ -185,10 +185,28 @@ def _unpack(packed: str | None) -> list[list[str]]:
     return [] if packed is None else [rec.split(_SEP) for rec in packed.split(_REC)]
 
 
+def _side_file(path: Path, name: str) -> Path:
+    """The side file ``name`` beside ``path``, whatever the case of its name (OFAC's
+    files are also published and unpacked as SDN.CSV, ALT.CSV, ADD.CSV): the one of
+    that case first, then the one in the case of ``path``'s name, then any."""
+    exact = path.with_name(name)
+    if exact.exists():
+        return exact
+    upper = path.with_name(name.upper())
+    if path.name.isupper() and upper.exists():
+        return upper
+    try:
+        found = sorted(p for p in path.parent.iterdir() if p.name.lower() == name)
+    except OSError:
+        return exact
+    return found[0] if found else exact
+
+
 def read_ofac(path: Path, handle: BinaryIO) -> Iterator[Record]:
     problems: list[Record] = []
-    alts = _ofac_side(path.with_name("alt.csv"), ALT_COLUMNS, (2, 3, 4), problems)
-    adds = _ofac_side(path.with_name("add.csv"), ADD_COLUMNS, (4,), problems)
+    alt_file, add_file = _side_file(path, "alt.csv"), _side_file(path, "add.csv")
+    alts = _ofac_side(alt_file, ALT_COLUMNS, (2, 3, 4), problems)
+    adds = _ofac_side(add_file, ADD_COLUMNS, (4,), problems)
     yield from problems
     where = str(path)
     used: set[int] = set()
@@ -236,10 +254,10 @@ def read_ofac(path: Path, handle: BinaryIO) -> Iterator[Record]:
                     countries=list(dict.fromkeys(countries)), source="ofac-sdn"))
             except AliaskitError as exc:
                 yield where, number, RowError(str(exc))
-    for side, columns in ((alts, "alt.csv"), (adds, "add.csv")):
+    for side, side_file in ((alts, alt_file), (adds, add_file)):
         for ent_num in sorted(set(side) - used):
             for fields in _unpack(side[ent_num]):
-                yield (str(path.with_name(columns)), int(fields[0]),
+                yield (str(side_file), int(fields[0]),
                        RowError(f"ent_num {ent_num} is not in {path.name}"))
 
 

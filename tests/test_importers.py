@@ -132,6 +132,21 @@ def test_an_unreadable_side_file_is_a_data_file_error(tmp_path: Path) -> None:
         read_gazetteer(tmp_path / "sdn.csv", errors=lambda _: None)
 
 
+@pytest.mark.parametrize("names", [("SDN.CSV", "ALT.CSV", "ADD.CSV"),
+                                   ("sdn.csv", "ALT.CSV", "Add.Csv"),
+                                   ("SDN.CSV", "alt.csv", "add.csv")])
+def test_side_files_are_found_whatever_the_case_of_their_names(
+        tmp_path: Path, names: tuple[str, str, str]) -> None:
+    """OFAC's files are also unpacked as SDN.CSV, ALT.CSV and ADD.CSV: the side files
+    were looked for in lower case only, and their aliases and countries silently lost."""
+    for name, given in zip(("sdn.csv", "alt.csv", "add.csv"), names):
+        shutil.copy(LISTS / "ofac" / name, tmp_path / given)
+    found = read_gazetteer(tmp_path / names[0], errors=lambda _: None)
+    expected = read_gazetteer(LISTS / "ofac" / "sdn.csv", errors=lambda _: None)
+    assert [e.to_dict() for e in found] == [e.to_dict() for e in expected]
+    assert any(e.aliases for e in found) and any(e.countries for e in found)
+
+
 def test_geonames_place_without_alternate_rows_keeps_its_column(tmp_path: Path) -> None:
     """With alternateNamesV2.txt beside the dump, a place with no rows there lost the
     names of the dump's own alternatenames column."""
