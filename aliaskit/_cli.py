@@ -230,6 +230,15 @@ def no_stdin(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     return value
 
 
+def no_stdout(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """The callback of an option naming a file to write: "-" is refused on one line,
+    rather than written as a file called "-" (standard output holds the records)."""
+    if value is not None and str(value) == "-":
+        raise click.BadParameter("writes a file, not standard output ('-'): give its path",
+                                 ctx=ctx, param=param)
+    return value
+
+
 def input_files(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """The callback of an INPUT_FILE option or argument (one path, several, or None)."""
     no_stdin(ctx, param, value)
@@ -1304,8 +1313,10 @@ def judgements_cmd(path: Path, latest_wins: bool, fmt: str) -> None:
               help="Cross-validation folds (pairs sharing a name stay in one fold).")
 @click.option("--name", default="calibrated", show_default=True, help="Name of the profile written.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              callback=no_stdout,
               help="Write the profile file here (for --profile of compare, resolve, cluster).")
 @click.option("--plot", "plot_path", type=click.Path(path_type=Path, dir_okay=False),
+              callback=no_stdout,
               help="Write a PNG of precision, recall and F1 by threshold (needs matplotlib).")
 @output_options()
 def calibrate_cmd(pairs: Path, objective: str, target: float | None, folds: int, name: str,
@@ -1433,7 +1444,7 @@ def reference_group() -> None:
               help="The curated entity file.")
 @click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path),
               default=Path("seeds"), show_default=True, help="Directory of seed articles.")
-@click.option("--output", type=click.Path(path_type=Path),
+@click.option("--output", type=click.Path(path_type=Path), callback=no_stdout,
               default=Path("data/reference.json"), show_default=True,
               help="Where to write the generated dataset.")
 @click.option("--check", is_flag=True,

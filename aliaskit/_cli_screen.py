@@ -26,6 +26,7 @@ from ._cli import (
     input_options,
     judgement_options,
     no_stdin,
+    no_stdout,
     output_options,
 )
 from ._errors import AliaskitError, DataFileError
@@ -109,7 +110,7 @@ list_errors_option = click.option(
                    "they never count as hits or matches.")
 @output_options()
 @click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write a self-contained review page to this file.")
+              callback=no_stdout, help="Also write a self-contained review page to this file.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes; they share the index built once. Output stays in input order.")
 @input_options
@@ -240,6 +241,7 @@ def index_group() -> None:
 @click.argument("list_path", metavar="LIST", type=click.Path(path_type=Path, dir_okay=False),
                 callback=no_stdin)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              callback=no_stdout,
               help="The index file to write (replaced whole: written aside, then renamed).")
 @list_format_option
 @list_errors_option
@@ -274,8 +276,8 @@ def _split_ids(values: Iterable[str]) -> list[str]:
               help="Ids of entities to remove, comma-separated (repeatable).")
 @click.option("--remove-file", "remove_files", multiple=True,
               type=click.Path(path_type=Path, dir_okay=False), callback=no_stdin,
-              help="A file of ids to remove, one a line (# comments; repeatable).")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="A file of ids to remove, one a line (# comments, also after an id; repeatable).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), callback=no_stdout,
               help="Write the updated index here (a copy of INDEX with the update "
                    "appended, written aside, then renamed); default: append to INDEX.")
 @click.option("--compact", is_flag=True,
@@ -324,7 +326,7 @@ def index_update_cmd(index_path: Path, add_paths: tuple[Path, ...], remove_ids: 
 
 @index_group.command("compact")
 @click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), callback=no_stdout,
               help="Write the compacted index here; default: replace INDEX (written aside, "
                    "then renamed).")
 @output_options()

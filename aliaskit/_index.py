@@ -27,6 +27,7 @@ import itertools
 import json
 import operator
 import os
+import re
 import struct
 import sys
 import tempfile
@@ -161,11 +162,27 @@ def update_index(index: Resolver, *, add: Iterable[Entity] = (),
 
 def read_ids(path: Path) -> list[str]:
     """The ids in a file, one a line; blank lines and lines starting with ``#`` are
-    skipped, and spaces around an id are not part of it."""
+    skipped, a comment after an id (`` # delisted``, after white space) is not part of
+    it, nor are the spaces around it.
+
+    ```pycon
+    >>> import tempfile
+    >>> lines = ["# delisted 2026", "NK-001   # by resolution 12", "", "  ofac:44929"]
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+    ...     _ = f.write(chr(10).join(lines))
+    >>> read_ids(Path(f.name))
+    ['NK-001', 'ofac:44929']
+
+    ```
+    """
     from ._data import read_text
 
-    return [line.strip() for line in split_lines(read_text(path))
-            if line.strip() and not line.lstrip().startswith("#")]
+    ids = [_TRAILING_COMMENT.sub("", line).strip() for line in split_lines(read_text(path))
+           if not line.lstrip().startswith("#")]
+    return [i for i in ids if i]
+
+
+_TRAILING_COMMENT = re.compile(r"\s+#.*$")
 
 
 # --- the file ---------------------------------------------------------------------------

@@ -110,6 +110,21 @@ def test_a_dash_where_a_file_is_read_by_name_is_a_usage_error(args: list[str], t
     assert "not standard input ('-')" in result.stderr and "not found" not in result.stderr
 
 
+@pytest.mark.parametrize("args", [
+    ["index", "build", "list.csv", "-o", "-"], ["index", "update", "x.idx", "--remove", "1", "-o", "-"],
+    ["index", "compact", "x.idx", "-o", "-"], ["screen", "-", "--against", "list.csv", "--html", "-"],
+    ["calibrate", "pairs.csv", "-o", "-"], ["calibrate", "pairs.csv", "--plot", "-"],
+    ["reference", "build", "--output", "-"]], ids=lambda args: " ".join(args))
+def test_a_dash_where_a_file_is_written_is_a_usage_error(args: list[str], tmp_path: Path) -> None:
+    """Options that write a file refuse '-' (standard output has the records): they
+    wrote a file called '-'."""
+    (tmp_path / "list.csv").write_text("id,name\n1,Ahmad Massoud\n", encoding="utf-8")
+    result = run(*args, stdin="Ahmad Massoud\n", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "not standard output ('-')" in result.stderr
+    assert not (tmp_path / "-").exists()
+
+
 @pytest.mark.parametrize("formats", [["--format", "table", "--format", "csv"], ["--csv", "--jsonl"],
                                      ["--format", "json", "--csv"]])
 def test_two_output_formats_are_a_usage_error(formats: list[str]) -> None:

@@ -172,3 +172,14 @@ def test_remove_file_lines_end_at_line_ends_only(tmp_path: Path) -> None:
     ids.write_bytes(b"p1\rp2\r")  # lone CRs: two lines
     result = run("index", "update", str(index), "--remove-file", str(ids))
     assert result.returncode == 0 and json.loads(result.stdout)["removed"] == 2, result.stderr
+
+
+def test_remove_file_ids_may_have_a_comment_after_them(tmp_path: Path) -> None:
+    """'p1   # delisted' is the id p1: the data files allow such comments, and the whole
+    line was taken for an id ("cannot remove ... 'p1 # delisted'")."""
+    index = tmp_path / "i.idx"
+    run("index", "build", str(LIST), "-o", str(index))
+    ids = tmp_path / "gone.txt"
+    ids.write_text("# delisted on 2026-12-01\np1   # by resolution 12\n\tp2\t# too\n", encoding="utf-8")
+    result = run("index", "update", str(index), "--remove-file", str(ids))
+    assert result.returncode == 0 and json.loads(result.stdout)["removed"] == 2, result.stderr
