@@ -297,6 +297,15 @@ def folds_of(pairs: Sequence[LabelledPair], k: int, seed: int = SEED) -> list[in
     return fold
 
 
+
+class _TooFewPairs(InvalidArgumentError):
+    """Calibration cannot fit a threshold; ``skipped`` are the pairs that could not be
+    scored, with the reason, for the caller to report as it reports them otherwise."""
+
+    def __init__(self, message: str, skipped: tuple[tuple[LabelledPair, str], ...]) -> None:
+        super().__init__(message)
+        self.skipped = skipped
+
 def calibrate(pairs: Sequence[LabelledPair], *, objective: Objective = "f1",
               target: float | None = None, folds: int = 5, name: str = "calibrated",
               description: str = "") -> Calibration:
@@ -337,8 +346,9 @@ def calibrate(pairs: Sequence[LabelledPair], *, objective: Objective = "f1",
     labels = [p.is_match for p in scored]
     matches = sum(labels)
     if matches == 0 or matches == len(labels):
-        raise InvalidArgumentError(f"calibration needs matches and non-matches; the {len(labels)} "
-                               f"scored pairs have {matches} matches")
+        unscored = f" ({len(skipped)} could not be scored)" if skipped else ""
+        raise _TooFewPairs(f"calibration needs matches and non-matches; the {len(labels)} "
+                           f"scored pairs have {matches} matches{unscored}", tuple(skipped))
     scripts = [pair_script(p.name1, p.name2) for p in scored]
     keys = [_group_keys(p.kind, s) for p, s in zip(scored, scripts)]
     k = min(folds, len(set(folds_of(scored, len(scored)))))

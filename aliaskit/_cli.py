@@ -1354,9 +1354,15 @@ def calibrate_cmd(pairs: Path, objective: str, target: float | None, folds: int,
         except ImportError:
             raise AliaskitError("--plot needs matplotlib: pip install matplotlib "
                                 "(or aliaskit[docs])") from None
-    result = _calibrate.calibrate(labelled, objective=objective, target=target,  # type: ignore[arg-type]
-                                  folds=folds, name=name,
-                                  description=f"{objective} on {pairs.name}")
+    try:
+        result = _calibrate.calibrate(labelled, objective=objective, target=target,  # type: ignore[arg-type]
+                                      folds=folds, name=name,
+                                      description=f"{objective} on {pairs.name}")
+    except _calibrate._TooFewPairs as exc:
+        # The pairs it could not score are said as always, then why it stopped.
+        for pair, reason in exc.skipped:
+            click.echo(f"aliaskit: {pairs}:{pair.line}: pair not scored: {reason}", err=True)
+        raise
     for pair, reason in result.skipped:
         click.echo(f"aliaskit: {pairs}:{pair.line}: pair not scored: {reason}", err=True)
     if result.pairs < _calibrate.MIN_GROUP_PAIRS:

@@ -296,3 +296,18 @@ def test_calibrate_warns_when_it_has_few_pairs(tmp_path: Path) -> None:
     with pytest.raises(aliaskit.InvalidArgumentError) as caught:
         calibrate([], folds=1)
     assert not isinstance(caught.value, aliaskit.InvalidNameError)
+
+
+def test_pairs_not_scored_are_reported_when_too_few_are_left(tmp_path: Path) -> None:
+    """review.md: pairs that cannot be scored are reported with their line, also when
+    calibration then stops for want of matches and non-matches (only the stop was said)."""
+    pairs = tmp_path / "b.csv"
+    pairs.write_text("name1,name2,is_match\nA B,A B,1\n,x,0\nAhmad,Ahmed,1\n12,34,0\n",
+                     encoding="utf-8")
+    result = run("calibrate", str(pairs))
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert [line.split(": pair not scored")[0] for line in lines[:2]] == [
+        f"aliaskit: {pairs}:3", f"aliaskit: {pairs}:5"]
+    assert lines[2].startswith("aliaskit: error: calibration needs matches and non-matches")
+    assert "(2 could not be scored)" in lines[2] and len(lines) == 3
