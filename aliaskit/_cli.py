@@ -15,7 +15,6 @@ import functools
 import io
 import json
 import os
-import re
 import signal
 import sys
 import time
@@ -35,6 +34,7 @@ from ._files import write_file
 from ._gazetteer import (
     RowError,
     csv_header,
+    csv_record,
     csv_rows,
     decoded_lines,
     field_count_error,
@@ -101,18 +101,9 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-# Quoted: a field with the delimiter, a quote, or any character that some reader takes
-# for a line end. Python's writer quotes only the characters of its line terminator ("\n"
-# here), so a lone "\r" went out bare and a CSV reader split the record there.
-_CSV_QUOTED = re.compile("[,\"\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
 def _csv_line(cells: Sequence[str]) -> str:
-    """One CSV record (the writer's own quoting: see _CSV_QUOTED), with its line end."""
-    if len(cells) == 1 and cells[0] == "":
-        return '""\n'  # (a record of one empty field, told apart from a blank line)
-    return ",".join('"' + c.replace('"', '""') + '"' if _CSV_QUOTED.search(c) else c
-                    for c in cells) + "\n"
+    """One CSV record (gazetteer.csv_record: its quoting), with its line end."""
+    return csv_record(cells) + "\n"
 
 
 class _View:

@@ -295,6 +295,30 @@ _LIST_ITEM = re.compile(r"(?:[^|\\]|\\.)+|\\$")
 _ESCAPED = re.compile(r"\\(.)")
 
 
+# Quoted: a field with the delimiter, a quote, or any character that some reader takes
+# for a line end. Python's writer quotes only the characters of its line terminator ("\n"
+# here), so a lone "\r" went out bare and a CSV reader split the record there.
+_CSV_QUOTED = re.compile("[,\"\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def csv_record(cells: Sequence[str]) -> str:
+    """One CSV record as aliaskit writes it, without its line end: a cell quoted when it
+    holds a comma, a quote or a line end (so the record reads back as these cells).
+
+    ```pycon
+    >>> csv_record(["1", "MUTTAQI, Amir Khan", 'the "minister"'])
+    '1,"MUTTAQI, Amir Khan","the ""minister""'
+    >>> csv_record([""])
+    '""'
+
+    ```
+    """
+    if len(cells) == 1 and cells[0] == "":
+        return '""'  # (a record of one empty field, told apart from a blank line)
+    return ",".join('"' + c.replace('"', '""') + '"' if _CSV_QUOTED.search(c) else c
+                    for c in cells)
+
+
 def join_cell(values: Iterable[str]) -> str:
     r"""Values as one CSV cell of a gazetteer: separated by "|", with "|" and "\"
     escaped by a backslash (:func:`split_cell` reads them back).

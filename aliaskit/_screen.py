@@ -24,6 +24,7 @@ from ._gazetteer import (
     FORMATS,
     RowError,
     csv_header,
+    csv_record,
     csv_rows,
     decoded_lines,
     field_count_error,
@@ -31,6 +32,7 @@ from ._gazetteer import (
 )
 from ._resolve import Resolver
 from ._types import Entity, Match
+from ._types import _year as date_year
 
 __all__ = ["InputRow", "read_inputs", "screen_record", "screen_records"]
 
@@ -41,13 +43,20 @@ BATCH = 128
 
 
 def _year(value: object) -> int | None:
+    """A row's birth year: a year, or the year a date begins with ("1956-03-01", as
+    lists and customer records write birth dates)."""
     if value is None or value == "":
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().isdecimal():
-        return int(value.strip())
-    raise InvalidNameError(f"birth_year must be a year such as 1956, not {value!r}")
+    if isinstance(value, str):
+        if value.strip().isdecimal():
+            return int(value.strip())
+        year = date_year(value)
+        if year is not None:
+            return year
+    raise InvalidNameError(f"birth_year must be a year such as 1956 or a date such as "
+                           f"1956-03-01, not {value!r}")
 
 
 def _row(number: int, text: str, name: object, year: object, country: object) -> InputRow:
@@ -115,7 +124,7 @@ def _csv_inputs(handle: Any, name_column: str, encoding: str, errors: str, name:
         if isinstance(row, RowError):
             yield number, row.text, None, None, None, str(row)
             continue
-        text = ",".join(row)
+        text = csv_record(row)  # the record as it reads back, not its cells run together
         error = field_count_error(row, header)
         if error is not None:
             yield number, text, None, None, None, str(error)
@@ -284,7 +293,8 @@ LIST_FORMATS = click.Choice(list(FORMATS))
 
 def summary(counts: dict[str, int]) -> str:
     errors = counts["error"]
-    return (f"aliaskit: screened {counts['rows']:,} rows: {counts['hit']:,} with hits "
+    rows = counts["rows"]
+    return (f"aliaskit: screened {rows:,} row{'' if rows == 1 else 's'}: {counts['hit']:,} with hits "
             f"({counts['match']:,} with a match), {errors:,} error{'' if errors == 1 else 's'}")
 
 

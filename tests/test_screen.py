@@ -167,3 +167,15 @@ def test_a_record_without_a_name_says_so(tmp_path: Path) -> None:
     assert result.returncode == 1 and len(records) == 2
     assert records[0]["error"] == "no 'name' (each record needs the name to screen)"
     assert records[1]["hits"][0]["id"] == "a"
+
+
+def test_a_csv_row_is_given_back_as_it_reads(tmp_path: Path) -> None:
+    """A record's input is its CSV row as a CSV reader reads it back: its cells were run
+    together with commas, quoted commas unquoted ("1,MUTTAQI, Amir Khan,1970")."""
+    names = tmp_path / "names.csv"
+    names.write_text('id,name,birth_year\n1,"MUTTAQI, Amir Khan",1970\n2,"Zareef ""Z"" Tanuri",\n',
+                     encoding="utf-8")
+    records = _records(run("screen", str(names), "--against", LIST).stdout)
+    assert [r["input"] for r in records] == ['1,"MUTTAQI, Amir Khan",1970',
+                                            '2,"Zareef ""Z"" Tanuri",']
+    assert [r["name"] for r in records] == ["MUTTAQI, Amir Khan", 'Zareef "Z" Tanuri']
