@@ -780,7 +780,7 @@ def _read_names_file(path: str, column: str | None, encoding: str, errors: str) 
     # The CSV reader of gazetteers: a byte-order mark (as Excel writes) is dropped, and a
     # quote left open is an error of its row, not the rest of the file read as one field.
     records = csv_rows(io.BytesIO(_read_bytes(path)), encoding=encoding, errors=errors,
-                       name=name, encoding_option="--encoding")
+                       name=name, encoding_option="--encoding", blank_lines=True)
     try:
         header = csv_header(records, (column,))
     except RowError as exc:
@@ -792,6 +792,8 @@ def _read_names_file(path: str, column: str | None, encoding: str, errors: str) 
     for number, row in records:
         if isinstance(row, RowError):
             rows.append((number, "", _line_problem(row, encoding)))
+        elif not row:
+            rows.append((number, "", "blank line"))
         elif (mismatch := field_count_error(row, header)) is not None:
             rows.append((number, "", str(mismatch)))
         else:

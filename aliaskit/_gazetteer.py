@@ -197,11 +197,13 @@ def _parse_record(lines: list[str], options: dict[str, Any]) -> list[str] | RowE
 
 def csv_rows(handle: BinaryIO, *, encoding: str = "utf-8", errors: str = "strict",
              name: str = "<stdin>", encoding_option: str | None = None,
+             blank_lines: bool = False,
              **options: Any) -> Iterator[tuple[int, list[str] | RowError]]:
     """CSV records with the line each starts on; a record with a line that is not
     UTF-8, or that the csv module cannot read, comes as a RowError. A quote left open
     is reported on its line and reading resumes on the line after it, so one stray quote
-    does not swallow the rest of the file."""
+    does not swallow the rest of the file. A blank line is no record, or with
+    ``blank_lines`` an empty one (``[]``: a reader of names says it has none)."""
     pending: list[tuple[int, str]] = []
     lines = decoded_lines(handle, encoding, errors, name, encoding_option)
     replay: list[tuple[int, str | RowError]] = []
@@ -231,7 +233,7 @@ def csv_rows(handle: BinaryIO, *, encoding: str = "utf-8", errors: str = "strict
         if isinstance(row, RowError) and len(pending) > 1:
             replay = [(n, t) for n, t in pending[1:]] + replay
         pending = []
-        if isinstance(row, RowError) or row:
+        if isinstance(row, RowError) or row or blank_lines:
             yield first, row
     if pending:
         yield pending[0][0], RowError("a quoted field is never closed")
@@ -264,6 +266,8 @@ def csv_header(rows: Iterator[tuple[int, list[str] | RowError]], required: Seque
     refused the same way for all: a RowError when it cannot be read, repeats a column
     or lacks one of ``required``."""
     first = next(rows, None)
+    while first is not None and first[1] == []:  # blank lines before it (blank_lines)
+        first = next(rows, None)
     if first is None:
         return None
     if isinstance(first[1], RowError):

@@ -108,7 +108,7 @@ def read_inputs(path: Path | None, fmt: str, name_column: str = "name", *,
 def _csv_inputs(handle: Any, name_column: str, encoding: str, errors: str, name: str
                 ) -> Iterator[InputRow]:
     rows = csv_rows(handle, encoding=encoding, errors=errors, name=name,
-                    encoding_option="--encoding")
+                    encoding_option="--encoding", blank_lines=True)
     try:
         header = csv_header(rows, (name_column,))
     except RowError as exc:
@@ -123,6 +123,9 @@ def _csv_inputs(handle: Any, name_column: str, encoding: str, errors: str, name:
     for number, row in rows:
         if isinstance(row, RowError):
             yield number, row.text, None, None, None, str(row)
+            continue
+        if not row:  # as a blank line of the other inputs: accounted for
+            yield number, "", None, None, None, "blank line"
             continue
         text = csv_record(row)  # the record as it reads back, not its cells run together
         error = field_count_error(row, header)

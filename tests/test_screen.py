@@ -179,3 +179,14 @@ def test_a_csv_row_is_given_back_as_it_reads(tmp_path: Path) -> None:
     assert [r["input"] for r in records] == ['1,"MUTTAQI, Amir Khan",1970',
                                             '2,"Zareef ""Z"" Tanuri",']
     assert [r["name"] for r in records] == ["MUTTAQI, Amir Khan", 'Zareef "Z" Tanuri']
+
+
+def test_a_blank_line_of_a_csv_is_a_row_of_its_own(tmp_path: Path) -> None:
+    """cli.md: nothing is dropped silently. A blank line of a JSON Lines or plain input is
+    an error record; in a CSV it was skipped without one."""
+    names = tmp_path / "names.csv"
+    names.write_text("\nid,name\n1,Amir Khan Mottaki\n\n2,Zareef Tanuri\n", encoding="utf-8")
+    result = run("screen", str(names), "--against", LIST)
+    records = _records(result.stdout)
+    assert [(r["line"], r.get("error")) for r in records] == [(3, None), (4, "blank line"), (5, None)]
+    assert result.returncode == 1 and "1 error" in result.stderr
