@@ -7,6 +7,7 @@ and per-row error accounting, so this module is loaded by _cli after those are d
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -173,13 +174,22 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
     # (show_pos: the bar's text changes with every row, so click draws it again each time.)
     bar = click.progressbar(length=total, file=sys.stderr, label="screening",
                             show_pos=True) if total and total > 1000 else None
+    reading = True  # standard output still has a reader
     try:
         for text, flags in records:
             count(flags, counts)
             record = json.loads(text) if needed or flags & ERROR else {}
             if bar is not None and (shared or flags & ERROR):
                 click.echo("\r\033[K", err=True, nl=False)  # rows and messages on lines of their own
-            out.write(record, text)
+            if reading:
+                try:
+                    out.write(record, text)
+                except BrokenPipeError:
+                    if html_path is None:
+                        raise  # the reader went away: stop quietly (cli._run)
+                    # The review page is an output of its own: the rows go on to it.
+                    reading = False
+                    _stdout_to_devnull()
             if html_path is not None:
                 kept.append(record)
             batch.row(f"line {record['line']}" if record else "", record.get("error"))
@@ -188,7 +198,12 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
     finally:
         if bar is not None:
             bar.render_finish()
-    out.close()
+    try:
+        out.close()
+    except BrokenPipeError:
+        if html_path is None:
+            raise
+        _stdout_to_devnull()
     if html_path is not None:
         title = f"{path.name if path else 'stdin'} against {(against or index_path).name}"  # type: ignore[union-attr]
         page = html_page(kept, title).encode("utf-8")
@@ -346,3 +361,11 @@ def index_compact_cmd(index_path: Path, output: Path | None, fmt: str) -> None:
     _write_record(fmt, {"index": str(target), "source": str(index_path), "entities": len(index),
                         "aliases": index.alias_count, "bytes": target.stat().st_size,
                         "updates": 0})
+
+
+def _stdout_to_devnull() -> None:
+    """Let go of a standard output whose reader went away, so that writing and flushing
+    it again cannot fail (what cli._run does when a command stops there)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

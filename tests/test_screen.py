@@ -190,3 +190,25 @@ def test_a_blank_line_of_a_csv_is_a_row_of_its_own(tmp_path: Path) -> None:
     records = _records(result.stdout)
     assert [(r["line"], r.get("error")) for r in records] == [(3, None), (4, "blank line"), (5, None)]
     assert result.returncode == 1 and "1 error" in result.stderr
+
+
+def test_the_review_page_is_written_when_the_reader_of_the_records_goes(tmp_path: Path) -> None:
+    """`screen ... --html page.html | head -1`: the page is an output of its own, and was
+    silently not written when standard output's reader went away."""
+    from test_cli import ALIASKIT
+
+    assert ALIASKIT
+    names = tmp_path / "names.txt"
+    names.write_text("Zareef Tanuri\nNo Such Person\n" * 400, encoding="utf-8")
+    page = tmp_path / "page.html"
+    process = subprocess.Popen([ALIASKIT, "screen", str(names), "--against", LIST, "--jsonl",
+                                "--html", str(page)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0, stderr
+    assert json.loads(first)["line"] == 1
+    assert page.read_text(encoding="utf-8").count('data-line="') == 800
+    assert "screened 800 rows" in stderr and "Traceback" not in stderr
