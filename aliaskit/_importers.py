@@ -35,6 +35,7 @@ from typing import Any, BinaryIO, cast
 
 from ._errors import AliaskitError, DataFileError, open_file, parse_json
 from ._gazetteer import RowError, alias_list, check_names, csv_rows, decoded_lines
+from ._lines import marked_encoding
 from ._types import Alias, Entity, Kind
 
 __all__ = ["READERS", "sniff_head"]
@@ -398,7 +399,12 @@ def read_geonames(path: Path, handle: BinaryIO) -> Iterator[Record]:
                                 f"{alternate_path.name} beside it is read twice; save it "
                                 "to a file first", path=where)
         ids: set[int] = set()
-        for raw in handle:
+        wide = marked_encoding(handle.read(4), "utf-8") != "utf-8"
+        handle.seek(0)
+        # Saved as UTF-16 or UTF-32: its lines decoded (else the bytes, a third faster).
+        lines = (line.encode("utf-8") for _, line in decoded_lines(handle, name=where)
+                 if not isinstance(line, RowError)) if wide else handle
+        for raw in lines:
             head = raw.split(b"\t", 1)[0]
             # A bad id is reported when the row is read, below.
             if head.isdigit():
@@ -461,6 +467,11 @@ def sniff_head(path: Path, head: bytes) -> str | None:
     """The format of the file ``path`` whose first bytes are ``head``, when they and its
     name tell it unambiguously."""
     suffix = path.suffix.lower()
+    wide = marked_encoding(head, "utf-8")
+    if wide != "utf-8":
+        # Saved as UTF-16 or UTF-32 with its byte-order mark (the readers read it so):
+        # told by the same bytes in UTF-8.
+        head = head.decode(wide, errors="ignore").encode("utf-8")
     first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip()
     if suffix in (".jsonl", ".ndjson", ".json"):
         try:

@@ -111,6 +111,22 @@ def test_doctype_in_utf16_refused(tmp_path: Path) -> None:
         read_gazetteer(path, format="un")
 
 
+@pytest.mark.parametrize("wide", ["utf-16", "utf-32"])
+@pytest.mark.parametrize("rel", ["ftm/entities.ftm.json", "ofac/sdn.csv", "geonames/XX.txt"])
+def test_a_list_saved_as_utf16_with_its_mark_is_told_and_read(tmp_path: Path, rel: str,
+                                                              wide: str) -> None:
+    """cli.md: lists saved as UTF-16 or UTF-32 with their byte-order mark are read as
+    such. Their format was told from their first bytes as UTF-8: an FtM file was taken for
+    aliaskit's JSON Lines ("unknown field(s) of entity: ..."), GeoNames and OFAC were
+    "unknown gazetteer format" unless named."""
+    source = LISTS / rel
+    for side in source.parent.iterdir():
+        (tmp_path / side.name).write_bytes(side.read_bytes().decode("utf-8").encode(wide))
+    found = read_gazetteer(tmp_path / source.name, errors=lambda _: None)
+    expected = read_gazetteer(source, errors=lambda _: None)
+    assert found and [e.to_dict() for e in found] == [e.to_dict() for e in expected]
+
+
 @pytest.mark.parametrize("fmt, name, line", [
     ("ofac", "sdn.csv", '9²,"TANNURI, Zarif","individual","SDGT",' + ",".join(['"-0- "'] * 8)),
     ("geonames", "XX.txt", "8²\tOrrin Valley\tOrrin Valley\t\t41.6\t44.9\tT\tVAL\tGE\t\t01"
