@@ -310,8 +310,8 @@ def csv_record(cells: Sequence[str]) -> str:
     holds a comma, a quote or a line end (so the record reads back as these cells).
 
     ```pycon
-    >>> csv_record(["1", "MUTTAQI, Amir Khan", 'the "minister"'])
-    '1,"MUTTAQI, Amir Khan","the ""minister""'
+    >>> csv_record(["1", "MUTTAQI, Amir Khan", 'the "Lion" of Panjshir'])
+    '1,"MUTTAQI, Amir Khan","the ""Lion"" of Panjshir"'
     >>> csv_record([""])
     '""'
 

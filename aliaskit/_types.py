@@ -519,6 +519,12 @@ class Comparison:
                 r.contribution for r in self.alignment)
             lines.append(f"  {'(whole names)':<53} log-odds {rest:+.2f}  "
                          "(string similarity, part counts and base rate)")
+        elif self.score >= 1.0:
+            lines.append(f"  {'(whole names)':<53} equal once normalised: 1.0 whatever "
+                         "their parts weigh (no part is measured)")
+        elif self.score >= 0.99:
+            lines.append(f"  {'(whole names)':<53} 0.99 at most: only names equal once "
+                         "normalised score 1.0")
         return "\n".join(lines)
 
     def __str__(self) -> str:
