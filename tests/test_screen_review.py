@@ -264,3 +264,24 @@ def test_screen_module_imports_on_its_own() -> None:
             "assert 'screen' in c.cli.commands; print(screen_records.__name__)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout == "screen_records\n", result.stderr
+
+
+def test_direction_marks_only_in_lines_with_right_to_left_letters(tmp_path: Path) -> None:
+    """The explanation keeps Persian parts in their columns with a left-to-right mark on
+    each side of the gaps; a line of Latin letters needs none (the marks were a sixth of
+    the page's bytes)."""
+    entities = tmp_path / "list.jsonl"
+    entities.write_text('{"id": "X1", "name": "Amir Khan Muttaqi", "kind": "person", '
+                        '"aliases": ["امیر خان متقی"]}\n', encoding="utf-8")
+    page = tmp_path / "page.html"
+    result = run("screen", "-", "--against", str(entities), "--html", str(page),
+                 stdin="امیر خان متقی\nAmir Khan Mottaki\n")
+    assert result.returncode == 0, result.stderr
+    lines = [unescape(line) for pre in re.findall(r"<pre>(.*?)</pre>",
+                                                  page.read_text(encoding="utf-8"), re.S)
+             for line in pre.split("\n")]
+    persian = [line for line in lines if re.search("[\u0600-\u06ff]", line)]
+    latin = [line for line in lines if not re.search("[\u0600-\u06ff]", line)]
+    assert persian and latin
+    assert all("\u200e  \u200e" in line or "\u200e \u200e" in line for line in persian)
+    assert not any("\u200e" in line for line in latin)
