@@ -135,4 +135,11 @@ def compare(
         chosen = chosen.for_pair(kind, pair_script(a, b))
     if weights is not None and not isinstance(weights, Mapping):
         raise TypeError(f"weights must map name parts to numbers, not {type(weights).__name__}")
+    if weights:
+        # The first key only: a gazetteer's table can be large, and its values are
+        # checked where they are used (a table keyed by anything else matches no part).
+        key = next(iter(weights))
+        if not isinstance(key, str):
+            raise TypeError(f"weights must map name parts (strings) to numbers, not "
+                            f"{type(key).__name__} keys")
     return _compared(a, b, kind, chosen, weights)

@@ -131,7 +131,8 @@ def test_bad_input(bad: object, error: type[Exception]) -> None:
 @pytest.mark.parametrize(("weights", "error"), [
     ({"gul": "heavy"}, TypeError), ({"gul": 0}, InvalidArgumentError),
     ({"gul": 1.5}, InvalidArgumentError), ({"gul": -1}, InvalidArgumentError),
-    ({"gul": True}, TypeError), (["gul"], TypeError)])
+    ({"gul": True}, TypeError), (["gul"], TypeError), ({1: 0.5}, TypeError),
+    ({("gul",): 0.5}, TypeError)])
 def test_bad_weights(weights: object, error: type[Exception]) -> None:
     with pytest.raises(error, match="weight"):
         compare("Gul Ahmad", "Gul Karim", weights=weights)  # type: ignore[arg-type]
