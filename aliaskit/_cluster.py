@@ -19,7 +19,8 @@ from ._judgements import Judgement, Judgements, name_key
 from ._keys import variant_index
 from ._normalize import name_parts, normalize
 from ._resolve import Resolver, names_list
-from ._types import Cluster, ClusterMember, Entity, Kind, _require_kind
+from ._scoring import middle_missing
+from ._types import Cluster, ClusterMember, Comparison, Entity, Kind, _require_kind
 
 __all__ = ["cluster"]
 
@@ -36,6 +37,16 @@ def _canonical_parts(name: str) -> int:
         group = index.group_of.get(part.text)
         count += group is not None and index.canonical[group] == part.text and part.script == "latin"
     return count
+
+
+def _middle_part_missing(comparison: Comparison) -> bool:
+    """Does one name lack a part that the other has between two parts they share ("Ahmad
+    [Shah] Massoud")? Such a pair is not merged without a reviewer: the model matches it
+    (a middle name is often left out: "Amir [Khan] Muttaqi"), but a son is named after
+    his father less a part as often ("Ahmad Massoud", the son of Ahmad Shah Massoud), and
+    merging two people corrupts a list where leaving two names apart does not."""
+    return any(r.method == "missing" for r in comparison.alignment) and middle_missing(
+        comparison.left, comparison.right, comparison.kind)
 
 
 def _extras(name: str) -> int:
@@ -58,7 +69,9 @@ def cluster(
     the name with the most matches (ties: the most frequent, then the one written
     with the most canonical spellings of data/variants.txt, then the one with the fewest
     titles and legal forms, then the longest, then one not all in capitals), and a
-    name that matches several representatives joins the one it matches best.
+    name that matches several representatives joins the one it matches best. A name
+    that lacks a part the other has between two parts they share ("Ahmad [Shah]
+    Massoud") is not merged without a reviewer's judgement.
 
     ```pycon
     >>> groups = cluster(["Amir Khan Muttaqi", "Amir Khan Mottaki", "Mohammad Karim",
@@ -143,7 +156,9 @@ def cluster(
             if any(m in blocked or m in assigned for m in joined):
                 continue  # a reviewer split a name of j's group from one of this cluster
             evidence = compare(rep_name, distinct[j], kind=kind, profile=profile)
-            if evidence.is_match:  # direct match with the representative, never a chain
+            # A direct match with the representative, never a chain, and never a name
+            # that lacks a middle part of the other (_middle_part_missing).
+            if evidence.is_match and not _middle_part_missing(evidence):
                 for m in joined:
                     assigned.add(m)
                     blocked |= cannot[m]
@@ -191,7 +206,8 @@ def _closest(built: list[tuple[int, list[tuple[int, ClusterMember]]]],
     out = [(rep, list(members)) for rep, members in built]
     for m, before, source, target in moves:
         evidence = compare(distinct[out[target][0]], distinct[m], kind=kind, profile=profile)
-        if (not evidence.is_match or evidence.score <= before.comparison.score
+        if (not evidence.is_match or _middle_part_missing(evidence)
+                or evidence.score <= before.comparison.score
                 or any(i in cannot[m] for i, _ in out[target][1])):
             continue
         out[source] = (out[source][0], [(i, c) for i, c in out[source][1] if i != m])

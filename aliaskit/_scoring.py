@@ -1277,6 +1277,21 @@ _SHARES: Final = (_EVIDENCE, _EXACT_SHARE, _LISTED, _EDIT, _EDIT_GAP, _SCRIPT, _
                   _CONFLICT_KNOWN, _CONFLICT_SIM, _MISSING, _MISSING_INNER)
 
 
+def middle_missing(a: str, b: str, kind: Kind | None) -> bool:
+    """Does the alignment of two names (as compare() aligns them) leave a part of one
+    unmatched between two of its aligned parts ("Ahmad [Shah] Massoud"), each name read
+    in its natural order ("MASSOUD, Ahmad Shah" as "Ahmad Shah MASSOUD")?"""
+    plan = _plan(_name_of(_natural_order(a), kind), _name_of(_natural_order(b), kind))
+    return any(inner for _, _, inner in plan.missing)
+
+
+def _natural_order(text: str) -> str:
+    """A name written surname first, as lists write them ("MASSOUD, Ahmad Shah"), with
+    the part after the comma first; other names as they are."""
+    head, comma, tail = text.partition(",")
+    return f"{tail.strip()} {head.strip()}" if comma and head.strip() and tail.strip() else text
+
+
 def _inner(slot: _Slot, slots: list[_Slot], used: set[int]) -> bool:
     """Is an unaligned slot between two aligned slots of its name (a middle part)?"""
     position = slot.parts[0]

@@ -61,3 +61,22 @@ def test_the_representative_is_the_plainest_name(case: dict[str, str]) -> None:
     for order in (names, names[::-1]):
         groups = cluster(order)
         assert [(g.representative, g.size) for g in groups] == [(case["representative"], len(names))]
+
+
+def test_a_name_less_a_middle_part_is_not_merged_without_a_reviewer() -> None:
+    """The seed trap in a list: the son (Ahmad Massoud) and the father (Ahmad Shah
+    Massoud) match (0.90), but dedupe does not merge a name that lacks a middle part of
+    the other; a part missing at an edge ("Muttaqi") still is, and a reviewer can join
+    the two."""
+    from aliaskit import Judgement, Judgements
+
+    names = ["Ahmad Massoud", "Ahmed Masoud", "Ahmad Shah Massoud", "MASSOUD, Ahmad Shah",
+             "Amir Khan Muttaqi", "Muttaqi"]
+    groups = {frozenset(m.name for m in g.members) for g in cluster(names)}
+    assert groups == {frozenset({"Ahmad Massoud", "Ahmed Masoud"}),
+                      frozenset({"Ahmad Shah Massoud", "MASSOUD, Ahmad Shah"}),
+                      frozenset({"Amir Khan Muttaqi", "Muttaqi"})}
+    joined = cluster(names, judgements=Judgements([
+        Judgement("Ahmad Massoud", "Ahmad Shah Massoud", "same", user="maria")]))
+    assert any({"Ahmad Massoud", "Ahmad Shah Massoud"} <= {m.name for m in g.members}
+               for g in joined)

@@ -177,7 +177,7 @@ def test_ambiguity_settled_by_a_confirmation() -> None:
 
 # --- cluster ----------------------------------------------------------------------------
 
-CHAIN = ["Amir Khan Muttaqi", "Amir Khan Mottaki", "Amir Muttaqi", "Mohammad Karim",
+CHAIN = ["Amir Khan Muttaqi", "Amir Khan Mottaki", "Amir Khan Muttaki", "Mohammad Karim",
          "Mohammad Khan", "Muttaqi"]
 
 
@@ -187,8 +187,8 @@ def together(groups: list[aliaskit._types.Cluster], a: str, b: str) -> bool:
 
 def test_cannot_link_holds_through_a_chain_of_three_names() -> None:
     plain = cluster(CHAIN)
-    assert together(plain, "Amir Khan Muttaqi", "Amir Muttaqi")  # A–B–C all one cluster
-    for a, c in [("Amir Khan Muttaqi", "Amir Muttaqi"), ("Amir Khan Mottaki", "Amir Muttaqi"),
+    assert together(plain, "Amir Khan Muttaqi", "Amir Khan Muttaki")  # A–B–C all one cluster
+    for a, c in [("Amir Khan Muttaqi", "Amir Khan Muttaki"), ("Amir Khan Mottaki", "Amir Khan Muttaki"),
                  ("Amir Khan Muttaqi", "Amir Khan Mottaki")]:
         groups = cluster(CHAIN, judgements=Judgements([Judgement(a, c, "different")]))
         assert not together(groups, a, c)
@@ -282,11 +282,11 @@ def test_judge_and_judgements_commands(tmp_path: Path) -> None:
     names = tmp_path / "names.txt"
     names.write_text("\n".join(CHAIN) + "\n", encoding="utf-8")
     split = tmp_path / "split.jsonl"
-    Judgements.append(split, Judgement("Amir Khan Muttaqi", "Amir Muttaqi", "different"))
+    Judgements.append(split, Judgement("Amir Khan Muttaqi", "Amir Khan Muttaki", "different"))
     clustered = aliaskit_cli("cluster", "--jsonl", "--judgements", str(split), str(names))
     assert clustered.returncode == 0, clustered.stderr
     rows = {r["input"]: r["cluster"] for r in map(json.loads, clustered.stdout.splitlines())}
-    assert rows["Amir Khan Muttaqi"] != rows["Amir Muttaqi"] and len(rows) == len(CHAIN)
+    assert rows["Amir Khan Muttaqi"] != rows["Amir Khan Muttaki"] and len(rows) == len(CHAIN)
     text = tmp_path / "a.txt"
     text.write_text(TEXT, encoding="utf-8")
     reject = tmp_path / "reject.jsonl"
