@@ -40,8 +40,8 @@ def _canonical_parts(name: str) -> int:
 
 
 def _middle_part_missing(comparison: Comparison) -> bool:
-    """Does one name lack a part that the other has between two parts they share ("Ahmad
-    [Shah] Massoud")? Such a pair is not merged without a reviewer: the model matches it
+    """Does one name lack a given name that the other has between two parts they share
+    ("Ahmad [Shah] Massoud")? Such a pair is not merged without a reviewer: the model matches it
     (a middle name is often left out: "Amir [Khan] Muttaqi"), but a son is named after
     his father less a part as often ("Ahmad Massoud", the son of Ahmad Shah Massoud), and
     merging two people corrupts a list where leaving two names apart does not."""
@@ -70,7 +70,7 @@ def cluster(
     with the most canonical spellings of data/variants.txt, then the one with the fewest
     titles and legal forms, then the longest, then one not all in capitals), and a
     name that matches several representatives joins the one it matches best. A name
-    that lacks a part the other has between two parts they share ("Ahmad [Shah]
+    that lacks a given name the other has between two parts they share ("Ahmad [Shah]
     Massoud") is not merged without a reviewer's judgement.
 
     ```pycon
@@ -157,7 +157,7 @@ def cluster(
                 continue  # a reviewer split a name of j's group from one of this cluster
             evidence = compare(rep_name, distinct[j], kind=kind, profile=profile)
             # A direct match with the representative, never a chain, and never a name
-            # that lacks a middle part of the other (_middle_part_missing).
+            # that lacks a middle given name of the other (_middle_part_missing).
             if evidence.is_match and not _middle_part_missing(evidence):
                 for m in joined:
                     assigned.add(m)

@@ -1278,11 +1278,14 @@ _SHARES: Final = (_EVIDENCE, _EXACT_SHARE, _LISTED, _EDIT, _EDIT_GAP, _SCRIPT, _
 
 
 def middle_missing(a: str, b: str, kind: Kind | None) -> bool:
-    """Does the alignment of two names (as compare() aligns them) leave a part of one
-    unmatched between two of its aligned parts ("Ahmad [Shah] Massoud"), each name read
-    in its natural order ("MASSOUD, Ahmad Shah" as "Ahmad Shah MASSOUD")?"""
+    """Does the alignment of two names (as compare() aligns them) leave a given name of
+    one (a given-name group of data/variants.txt) unmatched between two of its aligned
+    parts ("Ahmad [Shah] Massoud"), each name read in its natural order ("MASSOUD, Ahmad
+    Shah" as "Ahmad Shah MASSOUD")?"""
     plan = _plan(_name_of(_natural_order(a), kind), _name_of(_natural_order(b), kind))
-    return any(inner for _, _, inner in plan.missing)
+    return any(inner and slot.spelling.group is not None
+               and variant_index().groups[slot.spelling.group].type == "given"
+               for slot, _, inner in plan.missing)
 
 
 def _natural_order(text: str) -> str:
