@@ -297,7 +297,6 @@ def folds_of(pairs: Sequence[LabelledPair], k: int, seed: int = SEED) -> list[in
     return fold
 
 
-
 class _TooFewPairs(InvalidArgumentError):
     """Calibration cannot fit a threshold; ``skipped`` are the pairs that could not be
     scored, with the reason, for the caller to report as it reports them otherwise."""
@@ -305,6 +304,7 @@ class _TooFewPairs(InvalidArgumentError):
     def __init__(self, message: str, skipped: tuple[tuple[LabelledPair, str], ...]) -> None:
         super().__init__(message)
         self.skipped = skipped
+
 
 def calibrate(pairs: Sequence[LabelledPair], *, objective: Objective = "f1",
               target: float | None = None, folds: int = 5, name: str = "calibrated",

@@ -221,6 +221,14 @@ def no_stdin(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     return value
 
 
+def stdout_to_devnull() -> None:
+    """Let go of standard output (its reader went away, or it cannot be written), so that
+    writing and flushing it again, at exit too, cannot fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def no_stdout(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """The callback of an option naming a file to write: "-" is refused on one line,
     rather than written as a file called "-" (standard output holds the records)."""
@@ -1565,8 +1573,7 @@ def _run(fn: Callable[[], object], debug: bool) -> int:
         return 1
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, without Python's exit warning.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        stdout_to_devnull()
         return 0
     except OSError as exc:
         # A file that cannot be written or read (a full disk, a missing directory): one
@@ -1576,8 +1583,7 @@ def _run(fn: Callable[[], object], debug: bool) -> int:
         where = f"{exc.filename}: " if exc.filename else "writing the output: " \
             if exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT) else ""
         _message(f"error: {where}{exc.strerror or exc}")
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        stdout_to_devnull()
         return 1
     except KeyboardInterrupt:
         # Said, so that a log shows the output stops short (its last record is whole).

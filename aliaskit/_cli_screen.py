@@ -7,7 +7,6 @@ and per-row error accounting, so this module is loaded by _cli after those are d
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,6 +28,7 @@ from ._cli import (
     no_stdin,
     no_stdout,
     output_options,
+    stdout_to_devnull,
 )
 from ._errors import AliaskitError, DataFileError
 from ._files import write_file
@@ -189,7 +189,7 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
                         raise  # the reader went away: stop quietly (cli._run)
                     # The review page is an output of its own: the rows go on to it.
                     reading = False
-                    _stdout_to_devnull()
+                    stdout_to_devnull()
             if html_path is not None:
                 kept.append(record)
             batch.row(f"line {record['line']}" if record else "", record.get("error"))
@@ -203,7 +203,7 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
     except BrokenPipeError:
         if html_path is None:
             raise
-        _stdout_to_devnull()
+        stdout_to_devnull()
     if html_path is not None:
         title = f"{path.name if path else 'stdin'} against {(against or index_path).name}"  # type: ignore[union-attr]
         page = html_page(kept, title).encode("utf-8")
@@ -362,10 +362,3 @@ def index_compact_cmd(index_path: Path, output: Path | None, fmt: str) -> None:
                         "aliases": index.alias_count, "bytes": target.stat().st_size,
                         "updates": 0})
 
-
-def _stdout_to_devnull() -> None:
-    """Let go of a standard output whose reader went away, so that writing and flushing
-    it again cannot fail (what cli._run does when a command stops there)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)

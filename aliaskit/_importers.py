@@ -189,13 +189,10 @@ def _unpack(packed: str | None) -> list[list[str]]:
 def _side_file(path: Path, name: str) -> Path:
     """The side file ``name`` beside ``path``, whatever the case of its name (OFAC's
     files are also published and unpacked as SDN.CSV, ALT.CSV, ADD.CSV): the one of
-    that case first, then the one in the case of ``path``'s name, then any."""
+    that case first, then the first of the others by name (upper case sorts first)."""
     exact = path.with_name(name)
     if exact.exists():
         return exact
-    upper = path.with_name(name.upper())
-    if path.name.isupper() and upper.exists():
-        return upper
     try:
         found = sorted(p for p in path.parent.iterdir() if p.name.lower() == name)
     except OSError:

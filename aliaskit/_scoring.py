@@ -768,7 +768,7 @@ def _izafe_stems(side: list[_Slot], other: list[_Slot]) -> list[_Slot]:
     data/variants.txt and not the same name as the whole word."""
     # The other name's place words first: most names have none, and then no word of
     # this one is looked up.
-    places = {g for o in other if (g := o.spelling.group) is not None and _is_place_group(g)}
+    places = {g for o in other if (g := o.spelling.group) is not None and _group_type(g) == "place"}
     if not places:
         return side
     out = side
@@ -786,8 +786,9 @@ def _izafe_stems(side: list[_Slot], other: list[_Slot]) -> list[_Slot]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _is_place_group(group: str) -> bool:
-    return variant_index().groups[group].type == "place"
+def _group_type(group: str) -> str:
+    """The type of a variant group of data/variants.txt (given, family, place...)."""
+    return variant_index().groups[group].type
 
 
 def _join_split(left: list[_Slot], right: list[_Slot]) -> tuple[list[_Slot], list[_Slot]]:
@@ -1284,7 +1285,7 @@ def middle_missing(a: str, b: str, kind: Kind | None) -> bool:
     Shah" as "Ahmad Shah MASSOUD")?"""
     plan = _plan(_name_of(_natural_order(a), kind), _name_of(_natural_order(b), kind))
     return any(inner and slot.spelling.group is not None
-               and variant_index().groups[slot.spelling.group].type == "given"
+               and _group_type(slot.spelling.group) == "given"
                for slot, _, inner in plan.missing)
 
 
