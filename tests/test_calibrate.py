@@ -266,7 +266,14 @@ def test_calibrate_output_through_a_link_or_into_a_fifo(tmp_path: Path) -> None:
     reader.start()
     result = run("calibrate", pairs, "-o", str(fifo), "--folds", "3")
     reader.join(10)
-    assert stat.S_ISFIFO(fifo.lstat().st_mode) and got == [target.read_bytes()]
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and len(got) == 1
+
+    def stamped_to_the_minute(text: bytes) -> list[bytes]:
+        # The two runs may straddle a minute: the header's time stamp is not compared.
+        return [line for line in text.splitlines() if b" UTC" not in line]
+
+    assert stamped_to_the_minute(got[0]) == stamped_to_the_minute(target.read_bytes())
+    assert len(got[0].splitlines()) == len(target.read_bytes().splitlines())
 
 
 @pytest.mark.parametrize("text, line, message", [
