@@ -1292,8 +1292,12 @@ def middle_missing(a: str, b: str, kind: Kind | None) -> bool:
 def _natural_order(text: str) -> str:
     """A name written surname first, as lists write them ("MASSOUD, Ahmad Shah"), with
     the part after the comma first; other names as they are."""
-    head, comma, tail = text.partition(",")
+    # The Arabic comma and the full-width one mark a surname as the Latin one does.
+    head, comma, tail = text.translate(_COMMAS).partition(",")
     return f"{tail.strip()} {head.strip()}" if comma and head.strip() and tail.strip() else text
+
+
+_COMMAS = str.maketrans({"\u060c": ",", "\uff0c": ","})
 
 
 def _inner(slot: _Slot, slots: list[_Slot], used: set[int]) -> bool:

@@ -76,6 +76,10 @@ def test_a_name_less_a_middle_part_is_not_merged_without_a_reviewer() -> None:
     assert groups == {frozenset({"Ahmad Massoud", "Ahmed Masoud"}),
                       frozenset({"Ahmad Shah Massoud", "MASSOUD, Ahmad Shah"}),
                       frozenset({"Amir Khan Muttaqi", "Muttaqi"})}
+    # The same in Perso-Arabic script, surname first after an Arabic comma.
+    groups = {frozenset(m.name for m in g.members)
+              for g in cluster(["احمد مسعود", "مسعود، احمد شاه", "احمد شاه مسعود"])}
+    assert groups == {frozenset({"احمد مسعود"}), frozenset({"مسعود، احمد شاه", "احمد شاه مسعود"})}
     joined = cluster(names, judgements=Judgements([
         Judgement("Ahmad Massoud", "Ahmad Shah Massoud", "same", user="maria")]))
     assert any({"Ahmad Massoud", "Ahmad Shah Massoud"} <= {m.name for m in g.members}
