@@ -1157,13 +1157,18 @@ def _judgements_table(record: Record) -> Iterator[str]:
         yield f"{record['line']:>5}  " + _style(f"{status:<10} {record['error']}", fg="red")
         return
     shown = _style(f"{status:<10}", fg="red", bold=True) if status == "conflict" else f"{status:<10}"
+    context = ", ".join(f"{label} {record[field]}" for field, label in
+                        (("birth_year", "birth year"), ("country", "country"))
+                        if record[field] is not None)
     yield (f"{record['line'] or '':>5}  {shown} {record['judgement']:<9}  "
            f"{_clip(record['left'], 26):<26} {_clip(record['right'], 30):<30} "
-           f"{_clip(record['user'], 10):<10} {record['time'][:10]:<10}  {record['note']}")
+           f"{_clip(record['user'], 10):<10} {record['time'][:10]:<10}  {record['note']}"
+           + (f" [for {context}]" if context else ""))
 
 
 JUDGEMENTS_VIEW = _View(
-    ["line", "status", "judgement", "left", "right", "user", "time", "note", "describe", "error"],
+    ["line", "status", "judgement", "left", "right", "user", "time", "note", "birth_year",
+     "country", "describe", "error"],
     _judgements_table,
     header=f"{'line':>5}  {'status':<10} {'judgement':<9}  {'left':<26} {'right':<30} "
            f"{'user':<10} {'date':<10}  note")
@@ -1183,6 +1188,12 @@ DEFAULT_JUDGEMENTS = "judgements.jsonl"
               show_default="$ALIASKIT_USER or $USER",
               help="Who decided (with --import: for the decisions that name nobody).")
 @click.option("--note", default="", help="Why (shown with the decision).")
+@click.option("--birth-year", type=int, metavar="YEAR",
+              help="The birth year of LEFT (a screened customer's): the decision holds only "
+                   "for queries with this birth year.")
+@click.option("--country", metavar="COUNTRY",
+              help="The country of LEFT (code or name): the decision holds only for queries "
+                   "with this country.")
 @click.option("--import", "import_path", type=click.Path(path_type=Path, dir_okay=False,
                                                           allow_dash=True),
               help="Append the decisions of this JSON Lines file instead (such as the review "
@@ -1191,20 +1202,26 @@ DEFAULT_JUDGEMENTS = "judgements.jsonl"
               default=Path(DEFAULT_JUDGEMENTS), show_default=True,
               help="The judgements file to append to (created if missing).")
 def judge_cmd(left: str | None, right: str | None, same: bool, different: bool, unsure: bool,
-              user: str, note: str, import_path: Path | None, path: Path) -> None:
+              user: str, note: str, birth_year: int | None, country: str | None,
+              import_path: Path | None, path: Path) -> None:
     """Record a reviewer's decision that LEFT and RIGHT (names or entity ids) are the
     same entity or different ones, or import the decisions of a file (--import).
 
     The decision is appended to the judgements file as one JSON line (earlier lines are
     never rewritten); resolve, screen, cluster and link honour the file with
-    --judgements. With --import, each line of FILE is checked: a malformed one is
-    reported with its line number (exit code 1) and the others are appended all the
-    same; a decision the judgements file already holds is not added twice.
+    --judgements. A decision with --birth-year or --country is about the customer of
+    that context: screen applies it only to input rows with the same birth year and
+    country (another customer of the name may be the listed person); cluster and link,
+    whose names have no context, do not apply it. With --import, each line of FILE is
+    checked: a malformed one is reported with its line number (exit code 1) and the
+    others are appended all the same; a decision the judgements file already holds is
+    not added twice.
 
     \b
     Examples:
       $ aliaskit judge "Mohammad Khan" person/ismail-khan --different --note "another man"
       $ aliaskit judge "Massoud" person/ahmad-shah-massoud --same --user maria
+      $ aliaskit judge "Ahmad Massoud" person/ahmad-shah-massoud --different --birth-year 1989
       $ aliaskit judge --import ~/Downloads/judgements.jsonl --file judgements.jsonl
     """
     chosen = [d for d, given in (("same", same), ("different", different), ("unsure", unsure))
@@ -1213,19 +1230,23 @@ def judge_cmd(left: str | None, right: str | None, same: bool, different: bool, 
         raise click.UsageError(f"say one of --same, --different or --unsure, not "
                                f"{' and '.join('--' + d for d in chosen)}")
     decision = chosen[0] if chosen else None
-    for value, what in ((left, "LEFT"), (right, "RIGHT"), (note, "--note"), (user, "--user")):
+    for value, what in ((left, "LEFT"), (right, "RIGHT"), (note, "--note"), (user, "--user"),
+                        (country, "--country")):
         if value:
             _argument(value, what)
     if import_path is not None:
-        if left is not None or right is not None or decision is not None or note:
-            raise click.UsageError("--import takes no LEFT, RIGHT, decision or --note")
+        if left is not None or right is not None or decision is not None or note or (
+                birth_year is not None or country is not None):
+            raise click.UsageError("--import takes no LEFT, RIGHT, decision, --note, "
+                                   "--birth-year or --country")
         _import_judgements(import_path, path, user)
         return
     if left is None or right is None:
         raise click.UsageError("give LEFT and RIGHT (or --import FILE)")
     if decision is None:
         raise click.UsageError("say --same, --different or --unsure")
-    judgement = Judgement(left, right, decision, user=user, time=judgement_now(), note=note)  # type: ignore[arg-type]
+    judgement = Judgement(left, right, decision, user=user, time=judgement_now(), note=note,  # type: ignore[arg-type]
+                          birth_year=birth_year, country=country)
     Judgements.append(path, judgement)
     lines = path.read_bytes().count(b"\n")
     click.echo(f"{path}:{lines}: {left} / {right}: {judgement.describe()}", err=True)
@@ -1290,7 +1311,8 @@ def judgements_cmd(path: Path, latest_wins: bool, fmt: str) -> None:
         records.append((j.line or 0, {**j.to_dict(), "status": status}, None))
     for error in judgements.errors:
         reason = str(error.args[0]).split(": ", 1)[-1] if error.line is not None else str(error)
-        blank = dict.fromkeys(["left", "right", "judgement", "user", "time", "note", "describe"])
+        blank = dict.fromkeys(["left", "right", "judgement", "user", "time", "note", "birth_year",
+                               "country", "describe"])
         records.append((error.line or 0, {**blank, "line": error.line, "status": "malformed",
                                           "error": reason}, reason))
     for number, record, problem in sorted(records, key=lambda r: r[0]):

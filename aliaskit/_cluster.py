@@ -87,6 +87,8 @@ def cluster(
     are never in one cluster, not even through a third name that matches both
     (cannot-link constraints hold for the whole cluster). A ``same`` decision that
     would join two names judged different is not applied (a warning says which).
+    Decisions made for a birth year or country (a screened customer's) are not applied:
+    the names grouped have none.
 
     Raises :class:`~aliaskit.InvalidNameError` naming the first position whose name is
     not valid (empty, no letters, ...), :class:`TypeError` for a name that is not a string.
@@ -229,7 +231,9 @@ def _constraints(distinct: list[str], judgements: Judgements | None
         key = name_key(name)
         if key is not None:
             by_key[key].append(i)
-    applied = judgements.applied()
+    # Names to group carry no birth year or country: a decision made for one customer's
+    # context is not about these names.
+    applied = [j for j in judgements.applied() if j.applies()]
 
     def indexes(j: Judgement) -> tuple[list[int], list[int]]:
         return by_key.get(name_key(j.left) or "", []), by_key.get(name_key(j.right) or "", [])

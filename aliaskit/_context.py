@@ -30,7 +30,8 @@ from . import _data
 from ._errors import InvalidArgumentError
 from ._types import MAX_YEAR, MIN_YEAR, Entity
 
-__all__ = ["check_context", "confirming", "context_evidence", "with_context"]
+__all__ = ["check_context", "confirming", "context_evidence", "country_key", "same_country",
+           "with_context"]
 
 
 NAME_ODDS_FLOOR = 0.01
@@ -79,6 +80,17 @@ def _country(value: str) -> str:
     lower-cased name."""
     value = value.strip().lower()
     return value if len(value) == 2 else _country_codes().get(value, value)
+
+
+def country_key(value: str) -> str:
+    """A country as two values of it are compared: "Afghanistan", "AF" and "Afghan" are
+    all "af"."""
+    return _country(value)
+
+
+def same_country(a: str, b: str) -> bool:
+    """Are ``a`` and ``b`` one country (codes, names or demonyms, in any case)?"""
+    return _country(a) == _country(b)
 
 
 def _comparable(a: str, b: str) -> bool:

@@ -6,7 +6,9 @@ weight, log-odds). A reviewer can sort the rows by their best score, filter to r
 a match, and decide each hit: same, different or unsure, with an optional note. The
 decisions are exported from the page itself (a Blob behind a download link, no server)
 as a judgements file, one JSON line ``{left, right, judgement, user, time, note}`` per
-decision: left is the screened name, right the entity id; ``aliaskit judge --import``
+decision, with the screened row's ``birth_year`` and ``country`` when it has them (the
+decision then holds for that context only): left is the screened name, right the
+entity id; ``aliaskit judge --import``
 appends them to the judgements file that ``screen --judgements`` honours. Hits that
 reviewers already decided (``--judgements``) show that decision. No external resource
 is loaded (the page's Content-Security-Policy forbids it), and every text from the
@@ -118,9 +120,14 @@ const decisions = new Map();
 let exportUrl = null;
 function decisionLines() {
   const user = document.getElementById('reviewer').value.trim();
-  return Array.from(decisions.values()).map(d => JSON.stringify({
-    left: d.row.dataset.left, right: d.row.dataset.right, judgement: d.judgement,
-    user: user, time: d.time, note: d.row.querySelector('input.note').value.trim()}));
+  return Array.from(decisions.values()).map(d => {
+    const line = {left: d.row.dataset.left, right: d.row.dataset.right, judgement: d.judgement,
+                  user: user, time: d.time, note: d.row.querySelector('input.note').value.trim()};
+    // A decision on a screened record holds for its birth year and country only.
+    if (d.row.dataset.birthYear) line.birth_year = parseInt(d.row.dataset.birthYear, 10);
+    if (d.row.dataset.country) line.country = d.row.dataset.country;
+    return JSON.stringify(line);
+  });
 }
 function refreshExport() {
   const lines = decisionLines();
@@ -184,8 +191,14 @@ def _parts_table(parts: Sequence[dict[str, Any]]) -> str:
             + "".join(rows) + "</tbody></table>")
 
 
-def _hit_rows(hits: Sequence[dict[str, Any]], left: str, line: int) -> str:
+def _hit_rows(hits: Sequence[dict[str, Any]], left: str, line: int,
+              record: dict[str, Any]) -> str:
     out = []
+    # The screened record's context goes with each decision exported (see decisionLines).
+    context_attrs = "".join(
+        f' data-{attr}="{_escape(str(record[field]))}"'
+        for field, attr in (("birth_year", "birth-year"), ("country", "country"))
+        if record.get(field) is not None)
     for rank, h in enumerate(hits, start=1):
         decision = '<span class="yes">match</span>' if h["is_match"] else '<span class="no">below</span>'
         judged = h.get("judgement")
@@ -204,7 +217,8 @@ def _hit_rows(hits: Sequence[dict[str, Any]], left: str, line: int) -> str:
         out.append(
             f'<tr class="hit" data-score="{h["score"]:.6f}" data-key="{line}-{rank}" '
             # (The decision's data, as exported: the names as they are, only HTML-escaped.)
-            f'data-left="{_escape(left)}" data-right="{_escape(h["id"])}"{judged_attr}><td>{rank}</td>'
+            f'data-left="{_escape(left)}" data-right="{_escape(h["id"])}"{context_attrs}'
+            f'{judged_attr}><td>{rank}</td>'
             f'<td class="score">{h["score"]:.3f}</td><td>{decision}</td>'
             f"<td><code>{escape(h['id'])}</code></td><td>{escape(h['name'])}</td>"
             f"<td>{escape(h['kind'] or '')}</td><td>{escape(h['alias'])}{weak}{ambiguous}</td>"
@@ -234,7 +248,7 @@ def _section(record: dict[str, Any]) -> str:
         body = ('<table><thead><tr><th>#</th><th class="sort" title="sort by score">score</th>'
                 "<th>decision</th><th>id</th><th>name</th><th>kind</th><th>alias that hit</th>"
                 "<th>list</th><th>review</th></tr></thead>"
-                f"<tbody>{_hit_rows(hits, record['name'] or '', record['line'])}</tbody></table>")
+                f"<tbody>{_hit_rows(hits, record['name'] or '', record['line'], record)}</tbody></table>")
     return (f'<section class="{cls}" data-line="{record["line"]}" data-best="{best:.6f}">'
             f"{head}{body}</section>")
 

@@ -9,12 +9,19 @@ hits and reject others ("not the same Mohammad Khan"). Each decision is a
 
 ``left`` and ``right`` are entity ids or names; names are compared in their normalised
 form (:func:`aliaskit.normalize`) without titles, so "Mohammad KHAN" is "Mohammad Khan"
-and "Mullah Abdul Qahar" is "Abdul Qahar". A name on the
-entity side stands for the entity that has that name (canonical name or alias); an id
-is safer. :class:`Judgements` loads such a file (a malformed line is reported with its
-number, the others are kept), appends to it without rewriting earlier lines, and
-answers "what did reviewers say about this pair?". Two decisive judgements that
-disagree about one pair (``same`` and ``different``) are a *conflict*: reported
+and "Mullah Abdul Qahar" is "Abdul Qahar". A name on the entity side stands for the
+entity that has that name (canonical name or alias); an id is safer.
+
+A judgement may record the context of the ``left`` side it was made for, ``birth_year``
+and ``country`` (a screened customer's): it then holds only for queries with that
+context, so that rejecting the father for one "Ahmad Massoud" born 1989 does not hide
+him for the next, born in the father's year. Where judgements with and without context
+apply to one query, those with the most context decide.
+
+:class:`Judgements` loads such a file (a malformed line is reported with its number,
+the others are kept), appends to it without rewriting earlier lines, and answers "what
+did reviewers say about this pair?". Two decisive judgements that disagree about one
+pair (``same`` and ``different``) are a *conflict*: reported
 (:attr:`Judgements.conflicts`) and not applied, unless the collection is made with
 ``latest_wins=True`` (the latest ``time`` decides, then the later line).
 
@@ -38,9 +45,11 @@ from typing import Any, Literal
 
 import attrs
 
+from ._context import check_context, country_key, same_country
 from ._errors import AliaskitError, DataFileError, InvalidArgumentError, InvalidNameError, as_path, parse_json
 from ._lines import decode_marked, first_line, marked_encoding, read_lines, wide_text
 from ._parsing import _parse
+from ._types import MAX_YEAR, MIN_YEAR
 
 __all__ = ["Judgement", "JudgementValue", "Judgements"]
 
@@ -49,6 +58,8 @@ JudgementValue = Literal["same", "different", "unsure"]
 
 VALUES: tuple[JudgementValue, ...] = ("same", "different", "unsure")
 FIELDS = ("left", "right", "judgement", "user", "time", "note")
+CONTEXT = ("birth_year", "country")
+"""A judgement's optional fields: the context of its left side, written only when set."""
 
 
 def _check_side(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -74,6 +85,27 @@ def _check_value(instance: object, attribute: object, value: object) -> None:
 def _check_str(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str):
         raise TypeError(f"judgement {attribute.name} must be a string, not {type(value).__name__}")
+
+
+def _check_birth_year(instance: object, attribute: object, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"judgement birth_year must be an int such as 1956 or None, not "
+                        f"{type(value).__name__}")
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        raise InvalidArgumentError(f"judgement birth_year must be a year such as 1956, not {value!r}")
+
+
+def _check_country(instance: object, attribute: object, value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"judgement country must be a string or None, not {type(value).__name__}")
+    if not value.strip():
+        raise InvalidArgumentError(f"judgement country must not be blank, not {value!r}")
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise InvalidArgumentError(f"judgement country {value!r} holds a control character")
 
 
 def _check_time(instance: object, attribute: object, value: object) -> None:
@@ -124,6 +156,20 @@ class Judgement:
 
     ```
 
+    ``birth_year`` and ``country`` (keyword-only) are the context of the ``left`` side
+    the decision was made for: the judgement then holds only for queries with that
+    context (:meth:`applies`).
+
+    ```pycon
+    >>> j = Judgement("Ahmad Massoud", "person/ahmad-shah-massoud", "different",
+    ...               user="maria", birth_year=1989, note="the son")
+    >>> j.describe()
+    'rejected by maria for birth year 1989 (the son)'
+    >>> j.applies(birth_year=1989), j.applies(birth_year=1953), j.applies()
+    (True, False, False)
+
+    ```
+
     ``line`` is where the judgement was read (None when made in code); it is not part
     of equality.
     """
@@ -135,6 +181,28 @@ class Judgement:
     time: str = attrs.field(default="", validator=_check_time)
     note: str = attrs.field(default="", validator=_check_str)
     line: int | None = attrs.field(default=None, eq=False)
+    birth_year: int | None = attrs.field(default=None, validator=_check_birth_year, kw_only=True)
+    country: str | None = attrs.field(default=None, validator=_check_country, kw_only=True)
+
+    @property
+    def context(self) -> str:
+        """The context the decision was made for, as read: "birth year 1989, country af"
+        ("" for a judgement about names alone)."""
+        parts = ([f"birth year {self.birth_year}"] if self.birth_year is not None else []) + \
+            ([f"country {self.country}"] if self.country is not None else [])
+        return ", ".join(parts)
+
+    def applies(self, *, birth_year: int | None = None, country: str | None = None) -> bool:
+        """Does the decision hold for a query with this context? One made without context
+        holds for every query; one made for a birth year or a country only for a query
+        with the same one (a query without it may be another person)."""
+        if self.birth_year is not None and self.birth_year != birth_year:
+            return False
+        return self.country is None or (country is not None and same_country(self.country, country))
+
+    @property
+    def _specificity(self) -> int:
+        return (self.birth_year is not None) + (self.country is not None)
 
     @property
     def date(self) -> str:
@@ -146,18 +214,24 @@ class Judgement:
         """"rejected by <user> on <date>", "confirmed by ...", "unsure (...)", with the note."""
         verb = {"same": "confirmed", "different": "rejected", "unsure": "marked unsure"}[self.judgement]
         text = verb + (f" by {self.user}" if self.user else "") + (f" on {self.date}" if self.date else "")
+        text += f" for {self.context}" if self.context else ""
         return text + (f" ({self.note})" if self.note else "")
 
     def to_dict(self) -> dict[str, Any]:
-        """The judgement as a JSON-ready dict: its fields, the ``line`` of its file, and
-        ``describe`` (:meth:`describe`). The CLI and the match records use it."""
+        """The judgement as a JSON-ready dict: its fields (``birth_year`` and ``country``
+        null when not set), the ``line`` of its file, and ``describe`` (:meth:`describe`).
+        The CLI and the match records use it."""
         return {"left": self.left, "right": self.right, "judgement": self.judgement,
-                "user": self.user, "time": self.time, "note": self.note, "line": self.line,
+                "user": self.user, "time": self.time, "note": self.note,
+                "birth_year": self.birth_year, "country": self.country, "line": self.line,
                 "describe": self.describe()}
 
     def to_json(self) -> str:
-        """The judgement as one line of a judgements file (no newline)."""
+        """The judgement as one line of a judgements file (no newline); the context
+        fields only when set, so that a judgement about names reads as it always has."""
         record = {name: getattr(self, name) for name in FIELDS}
+        record.update({name: getattr(self, name) for name in CONTEXT
+                       if getattr(self, name) is not None})
         return json.dumps(record, ensure_ascii=False)
 
 
@@ -183,12 +257,14 @@ def _keys(text: str) -> tuple[Key, ...]:
     return (raw, ("name", normal)) if normal is not None else (raw,)
 
 
-def _pair_id(j: Judgement) -> tuple[str, str]:
+def _pair_id(j: Judgement) -> tuple[str, str, int | None, str | None]:
     """Which pair a judgement is about, for finding conflicts: both sides' normalised
-    forms (the text itself where it is not a name), in order."""
+    forms (the text itself where it is not a name), in order, and the context it was
+    made for (decisions for two customers of one name do not conflict)."""
     a = name_key(j.left) or j.left.strip()
     b = name_key(j.right) or j.right.strip()
-    return (a, b) if a <= b else (b, a)
+    country = country_key(j.country) if j.country is not None else None
+    return ((a, b) if a <= b else (b, a)) + (j.birth_year, country)
 
 
 def _order(j: Judgement, position: int) -> tuple[datetime, int]:
@@ -227,7 +303,7 @@ class Judgements:
         self.items: tuple[Judgement, ...] = tuple(items)
         self.latest_wins = latest_wins
         self.errors: tuple[DataFileError, ...] = tuple(errors)
-        by_pair: dict[tuple[str, str], list[tuple[int, Judgement]]] = {}
+        by_pair: dict[tuple[str, str, int | None, str | None], list[tuple[int, Judgement]]] = {}
         for position, j in enumerate(self.items):
             by_pair.setdefault(_pair_id(j), []).append((position, j))
         conflicts: list[tuple[Judgement, ...]] = []
@@ -372,11 +448,14 @@ class Judgements:
                         found.append(j)
         return found
 
-    def verdict(self, name: str, other: str | Iterable[str], entity_id: str | None = None
-                ) -> Judgement | None:
+    def verdict(self, name: str, other: str | Iterable[str], entity_id: str | None = None, *,
+                birth_year: int | None = None, country: str | None = None) -> Judgement | None:
         """The judgement that applies to ``name`` against ``other`` (a name, or all the
-        names of an entity) or the entity ``entity_id``; None when reviewers said nothing
-        decisive (or disagree: see :attr:`conflicts`)."""
+        names of an entity) or the entity ``entity_id``, for a query with the context
+        ``birth_year`` and ``country`` (see :meth:`Judgement.applies`; of those that
+        apply, the ones made for the most context decide); None when reviewers said
+        nothing decisive (or disagree: see :attr:`conflicts`)."""
+        check_context(birth_year, country)
         if not self._index:
             return None
         normal = name_key(name) if isinstance(name, str) else None
@@ -387,7 +466,10 @@ class Judgements:
         right: list[Key] = [("name", k) for k in dict.fromkeys(name_key(o) for o in others) if k]
         if entity_id is not None:
             right.append(("id", entity_id))
-        found = self._verdicts(left, right)
+        found = [j for j in self._verdicts(left, right)
+                 if j.applies(birth_year=birth_year, country=country)]
+        most = max((j._specificity for j in found), default=0)
+        found = [j for j in found if j._specificity == most]
         if len({j.judgement for j in found}) != 1:
             return None  # nothing, or judgements of its different names disagree
         return found[0]
@@ -402,12 +484,15 @@ class Judgements:
         normal = name_key(name) if isinstance(name, str) else None
         return normal is not None and ("name", normal) in self._named
 
-    def confirmed_for(self, name: str) -> list[Judgement]:
-        """The ``same`` judgements about ``name`` (whatever the other side)."""
+    def confirmed_for(self, name: str, *, birth_year: int | None = None,
+                      country: str | None = None) -> list[Judgement]:
+        """The ``same`` judgements about ``name`` (whatever the other side) that hold for
+        a query with this context."""
         normal = name_key(name) if isinstance(name, str) else None
         if normal is None or ("name", normal) not in self._named:
             return []
-        return [j for j in self._named[("name", normal)] if j.judgement == "same"]
+        return [j for j in self._named[("name", normal)] if j.judgement == "same"
+                and j.applies(birth_year=birth_year, country=country)]
 
     def other_side(self, judgement: Judgement, name: str) -> str:
         """The side of ``judgement`` that is not ``name``."""
@@ -426,7 +511,8 @@ def _parse_line(line: bytes, number: int) -> Judgement:
     missing = [f for f in ("left", "right", "judgement") if f not in record]
     if missing:
         raise ValueError(f"missing field(s) {', '.join(missing)}")
-    values = {name: record[name] for name in FIELDS if name in record and record[name] is not None}
+    values = {name: record[name] for name in FIELDS + CONTEXT
+              if name in record and record[name] is not None}
     try:
         return Judgement(**values, line=number)
     except TypeError as exc:

@@ -760,7 +760,8 @@ def link(text: str, *, resolver: Resolver | None = None, source: str | None = No
     seed reference and the regional layer). ``source`` names the
     text in the provenance records. ``judgements`` (:class:`~aliaskit.Judgements`) are
     reviewers' decisions on names and entities: a name judged ``different`` from an
-    entity is never linked to it; one judged the ``same`` is linked to it.
+    entity is never linked to it; one judged the ``same`` is linked to it (decisions made
+    for a birth year or country do not apply: a mention in a text has none).
 
     ```pycon
     >>> found = link("Foreign Minister Amir Khan Mottaqi met Ahmad Masood. Mottaqi said...")

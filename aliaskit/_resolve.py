@@ -898,6 +898,8 @@ class Resolver:
         ``include_rejected=True`` it is, after the others and outside ``limit``, with
         ``match.rejected`` true: "rejected by <user> on <date>"); an entity judged the
         ``same`` is always returned, first, whatever its score, and is not ambiguous.
+        A judgement made for a birth year or country holds only when ``birth_year`` and
+        ``country`` are the same (:meth:`~aliaskit.Judgement.applies`).
         """
         _require_kind(kind)
         check_context(birth_year, country)
@@ -959,7 +961,8 @@ class Resolver:
         found: list[_Found] = []
         for entity_index, (score, exact, row, row_kind, query, parsed, plan) in ordered:
             entity = self._entities[entity_index]
-            verdict = judged.verdict(name, entity.names, entity.id) if judged else None
+            verdict = judged.verdict(name, entity.names, entity.id, birth_year=birth_year,
+                                     country=country) if judged else None
             decides = deciding(row, row_kind)
             evidence, reasons, name_score = context.get(entity_index, (0.0, (), score))
             if (verdict is not None and verdict.judgement == "same") or (
@@ -981,7 +984,7 @@ class Resolver:
             room = limit - sum(1 for f in found if f[5] is not None and f[5].judgement == "same")
             if room > 0:
                 found += self._confirmed(name, kind, chosen, judged, {id(f[0]) for f in found},
-                                         room)
+                                         room, birth_year, country)
             found.sort(key=lambda f: f[5] is None or f[5].judgement != "same")  # stable
             rejected = [Match(e, a, c, s, False, (), *self._provenance(r), v, why, ev)
                         for e, a, c, s, _, v, r, why, ev in found
@@ -1007,11 +1010,12 @@ class Resolver:
         return self._row_layer[row], self._row_source[row]
 
     def _confirmed(self, name: str, kind: Kind | None, profile: Profile, judgements: Judgements,
-                   seen: set[int], room: int) -> list[_Found]:
-        """Entities a reviewer confirmed for ``name`` that the candidates missed (at most
-        ``room`` of them)."""
+                   seen: set[int], room: int, birth_year: int | None, country: str | None
+                   ) -> list[_Found]:
+        """Entities a reviewer confirmed for ``name`` (in this context) that the candidates
+        missed (at most ``room`` of them)."""
         out: list[_Found] = []
-        for judgement in judgements.confirmed_for(name):
+        for judgement in judgements.confirmed_for(name, birth_year=birth_year, country=country):
             if len(out) >= room:
                 break
             other = judgements.other_side(judgement, name)
@@ -1021,7 +1025,8 @@ class Resolver:
                 entity = self._entities[index]
                 if id(entity) in seen or (kind is not None and entity.kind != kind):
                     continue
-                if judgements.verdict(name, entity.names, entity.id) is not judgement:
+                if judgements.verdict(name, entity.names, entity.id, birth_year=birth_year,
+                                      country=country) is not judgement:
                     continue  # its other names were judged otherwise
                 seen.add(id(entity))
                 weights = self._gazetteer_weights() or None

@@ -364,3 +364,130 @@ def test_parse_reads_text_as_well_as_bytes() -> None:
     assert [j.to_dict() for j in from_text] == [j.to_dict() for j in Judgements.parse(line.encode())]
     with pytest.raises(TypeError):
         Judgements.parse(3)  # type: ignore[arg-type]
+
+
+# --- judgements made for a context (a screened customer's birth year and country) ---------
+
+def _context_cases() -> list[tuple[int | None, str | None, int | None, str | None, bool]]:
+    import csv
+
+    from conftest import CASES
+
+    with open(CASES / "judgement_context.csv", encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return [(int(r["judged_year"]) if r["judged_year"] else None, r["judged_country"] or None,
+                 int(r["query_year"]) if r["query_year"] else None, r["query_country"] or None,
+                 r["applies"] == "true") for r in rows]
+
+
+@pytest.mark.parametrize("judged_year, judged_country, query_year, query_country, applies",
+                         _context_cases())
+def test_a_judgement_made_for_a_context_holds_for_that_context_only(
+        judged_year: int | None, judged_country: str | None, query_year: int | None,
+        query_country: str | None, applies: bool) -> None:
+    j = Judgement("Ahmad Massoud", "person/ahmad-shah-massoud", "different",
+                  birth_year=judged_year, country=judged_country)
+    assert j.applies(birth_year=query_year, country=query_country) is applies
+    js = Judgements([j])
+    verdict = js.verdict("Ahmad Massoud", ["Ahmad Shah Massoud"], "person/ahmad-shah-massoud",
+                         birth_year=query_year, country=query_country)
+    assert (verdict is j) is applies
+    resolver = reference()
+    ids = [m.entity.id for m in resolver.resolve("Ahmad Massoud", limit=5, threshold=0.0,
+                                                  judgements=js, birth_year=query_year,
+                                                  country=query_country)]
+    assert ("person/ahmad-shah-massoud" not in ids) is applies
+
+
+def test_the_judgement_with_most_context_decides() -> None:
+    """A name-level rejection, and a confirmation for one customer: that customer gets
+    the confirmation, every other query the rejection; neither is a conflict."""
+    general = Judgement("Ahmad Massoud", "person/ahmad-shah-massoud", "different")
+    for_one = Judgement("Ahmad Massoud", "person/ahmad-shah-massoud", "same", birth_year=1953,
+                        country="af")
+    js = Judgements([general, for_one])
+    assert js.conflicts == ()
+    names, entity = ["Ahmad Shah Massoud"], "person/ahmad-shah-massoud"
+    assert js.verdict("Ahmad Massoud", names, entity, birth_year=1953, country="AF") is for_one
+    assert js.verdict("Ahmad Massoud", names, entity, birth_year=1953) is general
+    assert js.verdict("Ahmad Massoud", names, entity) is general
+    # Two customers of one name judged apart are no conflict; one customer judged both
+    # ways is.
+    other = Judgement("Ahmad Massoud", "person/ahmad-shah-massoud", "different", birth_year=1989)
+    assert Judgements([for_one, other]).conflicts == ()
+    twice = Judgement("Ahmad Massoud", "person/ahmad-shah-massoud", "different", birth_year=1953,
+                      country="Afghanistan")
+    assert Judgements([for_one, twice]).conflicts == ((for_one, twice),)
+    # The resolver answers each customer with their own decision.
+    resolver = reference()
+    first = resolver.resolve("Ahmad Massoud", judgements=js, birth_year=1953, country="af")[0]
+    assert first.entity.id == "person/ahmad-shah-massoud" and first.confirmed
+    assert "person/ahmad-shah-massoud" not in [
+        m.entity.id for m in resolver.resolve("Ahmad Massoud", threshold=0.0, limit=10,
+                                              judgements=js, birth_year=1989)]
+
+
+def test_a_judgement_with_context_round_trips_and_one_without_reads_as_before() -> None:
+    plain = Judgement("Mohammad Khan", "p1", "different", user="maria", time="2026-12-05T09:12:00Z")
+    assert json.loads(plain.to_json()) == {"left": "Mohammad Khan", "right": "p1",
+                                           "judgement": "different", "user": "maria",
+                                           "time": "2026-12-05T09:12:00Z", "note": ""}
+    made = Judgement("Mohammad Khan", "p1", "different", user="maria", birth_year=1980,
+                     country="af", note="the nephew")
+    assert json.loads(made.to_json())["birth_year"] == 1980
+    assert list(Judgements.parse(made.to_json() + "\n" + plain.to_json())) == [made, plain]
+    assert made.describe() == "rejected by maria for birth year 1980, country af (the nephew)"
+    assert made.to_dict()["country"] == "af" and plain.to_dict()["birth_year"] is None
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"birth_year": "1980"}, TypeError), ({"birth_year": True}, TypeError),
+    ({"birth_year": 20000}, aliaskit.InvalidArgumentError), ({"country": 4}, TypeError),
+    ({"country": "  "}, aliaskit.InvalidArgumentError),
+    ({"country": "a\x1bf"}, aliaskit.InvalidArgumentError)])
+def test_a_bad_context_is_refused(kwargs: dict[str, object], error: type[Exception]) -> None:
+    with pytest.raises(error):
+        Judgement("Mohammad Khan", "p1", "different", **kwargs)  # type: ignore[arg-type]
+    line = json.dumps({"left": "Mohammad Khan", "right": "p1", "judgement": "different", **kwargs})
+    loaded = Judgements.parse(line)
+    assert len(loaded) == 0 and loaded.errors[0].line == 1
+    with pytest.raises(TypeError):
+        Judgements([]).verdict("Mohammad Khan", "p1", birth_year="1980")  # type: ignore[arg-type]
+
+
+def test_cluster_and_link_leave_out_decisions_made_for_a_context() -> None:
+    """Names grouped or found in a text have no birth year: a decision made for one
+    customer is not about them."""
+    names = ["Amir Khan Muttaqi", "Mottaki"]
+    for_one = Judgements([Judgement("Mottaki", "Amir Khan Muttaqi", "different", birth_year=1970)])
+    assert len(cluster(names, judgements=for_one)) == 1
+    general = Judgements([Judgement("Mottaki", "Amir Khan Muttaqi", "different")])
+    assert len(cluster(names, judgements=general)) == 2
+    text = "Amir Khan Muttaqi spoke. Mottaki said no."
+    for_one_link = Judgements([Judgement("Mottaki", "person/amir-khan-muttaqi", "different",
+                                         birth_year=1970)])
+    assert [m.surface for m in link(text, judgements=for_one_link)] == \
+        [m.surface for m in link(text)]
+    assert "Mottaki" not in [m.surface for m in link(text, judgements=Judgements([
+        Judgement("Mottaki", "person/amir-khan-muttaqi", "different")]))]
+
+
+@pytest.mark.cli
+def test_judge_records_a_customers_context(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    done = aliaskit_cli("judge", "Ahmad Massoud", "person/ahmad-shah-massoud", "--different",
+                        "--birth-year", "1989", "--country", "af", "--user", "maria",
+                        "--file", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "for birth year 1989, country af" in done.stderr
+    listed = [json.loads(line) for line in
+              aliaskit_cli("judgements", str(path), "--jsonl").stdout.splitlines()]
+    assert [(r["birth_year"], r["country"], r["status"]) for r in listed] == [(1989, "af", "applied")]
+    for bad in (["--birth-year", "nineteen"], ["--birth-year", "0"], ["--country", " "]):
+        refused = aliaskit_cli("judge", "Ahmad Massoud", "p1", "--same", *bad, "--file", str(path))
+        last = refused.stderr.strip().splitlines()[-1]
+        assert refused.returncode != 0 and ("birth" in last or "country" in last), refused.stderr
+        assert "Traceback" not in refused.stderr
+    mixed = aliaskit_cli("judge", "--import", str(path), "--birth-year", "1989", "--file",
+                         str(tmp_path / "k.jsonl"))
+    assert mixed.returncode == 2 and "--birth-year" in mixed.stderr

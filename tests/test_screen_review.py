@@ -255,6 +255,50 @@ def test_review_page_decisions_round_trip(browser: str, tmp_path: Path) -> None:
     assert "rejected by maria on 20" in page.read_text(encoding="utf-8")
 
 
+def test_review_page_decisions_hold_for_the_screened_customer_only(browser: str,
+                                                                     tmp_path: Path) -> None:
+    """Three customers of one name: the reviewer rejects the hit of the one born 1989
+    in Georgia. The exported decision carries that birth year and country, so the
+    customer born 1953 and the one of unknown birth still get the hit."""
+    names = tmp_path / "names.jsonl"
+    names.write_text("".join(json.dumps(r) + "\n" for r in (
+        {"name": "Kelvin Brightwater", "birth_year": 1989, "country": "GE"},
+        {"name": "Kelvin Brightwater", "birth_year": 1953},
+        {"name": "Kelvin Brightwater"})), encoding="utf-8")
+    entities = tmp_path / "list.jsonl"
+    entities.write_text(json.dumps({"id": "k1", "name": "Kelvin Brightwater", "kind": "person"})
+                        + "\n", encoding="utf-8")
+    page = tmp_path / "review.html"
+    screen = ["screen", str(names), "--against", str(entities)]
+    assert [len(r["hits"]) for r in _records(run(*screen, "--html", str(page)).stdout)] == [1, 1, 1]
+    driver = ("<script>\ntry {\n"
+              "document.getElementById('reviewer').value = 'maria';"
+              " document.querySelector('tr.hit[data-key=\"1-1\"] button[data-j=\"different\"]').click();"
+              " document.querySelector('tr.hit[data-key=\"3-1\"] button[data-j=\"unsure\"]').click();"
+              " document.body.dataset.blob = document.getElementById('export-text').value;"
+              "\n} catch (e) { document.body.dataset.error = String(e); }\n</script>")
+    driven = tmp_path / "driven.html"
+    driven.write_text(page.read_text(encoding="utf-8").replace("</body>", driver + "</body>"),
+                      encoding="utf-8")
+    dom = subprocess.run([browser, *CHROMIUM_FLAGS, "--user-data-dir=" + str(tmp_path / "profile"),
+                          "--dump-dom", driven.as_uri()],
+                         capture_output=True, text=True, timeout=60).stdout
+    assert "data-error" not in dom, dom[dom.find("data-error"):][:300]
+    blob = unescape(re.search(r'<body[^>]* data-blob="([^"]*)"', dom).group(1))  # type: ignore[union-attr]
+    exported = [json.loads(line) for line in blob.splitlines()]
+    assert [(d["judgement"], d.get("birth_year"), d.get("country")) for d in exported] == [
+        ("different", 1989, "GE"), ("unsure", None, None)]
+    assert "birth_year" not in exported[1] and "country" not in exported[1]
+    export, judgements = tmp_path / "export.jsonl", tmp_path / "judgements.jsonl"
+    export.write_text(blob, encoding="utf-8")
+    assert run("judge", "--import", str(export), "--file", str(judgements)).returncode == 0
+    after = _records(run(*screen, "--judgements", str(judgements), "--show-rejected").stdout)
+    assert [[(h["id"], h["rejected"]) for h in r["hits"]] for r in after] == [
+        [("k1", True)], [("k1", False)], [("k1", False)]]
+    assert re.fullmatch(r"rejected by maria on \d{4}-\d\d-\d\d for birth year 1989, country GE",
+                        after[0]["hits"][0]["judgement"]["describe"])
+
+
 def test_screen_module_imports_on_its_own() -> None:
     """benchmarks/screen.py imports aliaskit._screen before the CLI module: it must load,
     and the CLI still registers the screen command."""
