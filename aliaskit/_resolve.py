@@ -502,7 +502,7 @@ def _is_partial_name(plan: _Plan, score: float) -> bool:
         return False
     if plan.acronym_left is not None:
         return True
-    return bool(plan.pairs) and all(sim >= 0.9 and method != "different"
+    return bool(plan.pairs) and all(sim >= 0.9 and method != "different" and method != "generic"
                                     for _, _, sim, method in plan.pairs)
 
 

@@ -111,6 +111,9 @@ FEATURES: Final[tuple[str, ...]] = (
 WEIGHT_OF: Final[dict[str, float]] = {"very-common": 0.3, "common": 0.55, "usual": 0.8, "rare": 1.0}
 UNKNOWN_WEIGHT: Final = 0.9
 INITIAL_WEIGHT: Final = 0.3
+# A part weighing no more than this is generic: a word or name so common (valley, bank,
+# Mohammad, Khan, an initial) that a name made of it alone identifies nothing.
+GENERIC_WEIGHT: Final = WEIGHT_OF["very-common"]
 
 _levenshtein: Final[Callable[[str, str], int]] = Levenshtein.distance
 _token_sort_ratio: Final[Callable[[str, str], float]] = token_sort_ratio
@@ -190,10 +193,27 @@ def _fold_table_text() -> str:
 
 @functools.lru_cache(maxsize=8)
 def _generic(kind: Kind | None) -> dict[str, str]:
-    """Generic words and their commonness for a kind (all kinds when it is unknown)."""
+    """Generic words and their commonness for a kind (all kinds when it is unknown): those
+    of data/generic_words.txt, and the words data/translations.txt gives for its place
+    words in other languages and scripts (valley: Darreh, دره; province: Ostan, استان),
+    which say no more. (Organisation words weigh as fitted, data/model.txt: "Niru",
+    force, is also a company's name.) A translation that is also a person's name (Dara)
+    is generic only when the kind is known to be a place."""
     table = _data.generic_words()
     kinds = ("any", "org", "place") if kind is None else ("any", kind)
-    return {word: c for (k, word), c in table.items() if k in kinds}
+    generic = {word: c for (k, word), c in table.items() if k in kinds}
+    places = {word: c for (k, word), c in table.items() if k in kinds and k != "org"}
+    names = variant_index().group_of
+    for _, english, native in _normal_translations():
+        found = [places[w] for w in english if w in places]
+        if not found:
+            continue
+        commonness = min(found, key=lambda c: WEIGHT_OF[c])  # the most common reading
+        for word in native:
+            word = word.replace(" ", "")
+            if word not in generic and (kind is not None or word not in names):
+                generic[word] = commonness
+    return generic
 
 
 _ORG_WORDS: Final[list[dict[str, float]]] = []
@@ -1152,15 +1172,24 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
                         break
 
     pairs.sort()
+    if pairs and _generic_alone(na, nb, left, right, pairs, used_a, used_b):
+        # "Valley" / "Panjshir Valley", "Mohammad" / "Mohammad Karimi": the shared part is
+        # all one name has, and says nothing of which of the many it is.
+        pairs = [(i, j, sim, "generic") for i, j, sim, _ in pairs]
     features = [0.0] * len(FEATURES)
     total = 0.0
     min_sim = 1.0 if pairs else 0.0
     for i, j, sim, method in pairs:
+        if method == "generic":
+            total += _add_generic(features, left[i].weight, right[j].weight)
+            continue
         w = min(left[i].weight, right[j].weight)
         total += w
         _add_aligned(features, w, sim, method)
         if sim < min_sim:
             min_sim = sim
+    if min_sim == 1.0 and pairs and pairs[0][3] == "generic":
+        min_sim = 0.0  # nothing aligned as evidence
     conflicts: list[tuple[_Slot, _Slot, float, float]] = []
     missing: list[tuple[_Slot, bool, bool]] = []
     if len(used_a) < len(left) or len(used_b) < len(right):
@@ -1217,6 +1246,33 @@ def _add_aligned(features: list[float], w: float, sim: float, method: Method) ->
         features[_SCRIPT] += w * sim
     elif method != "initial" and method != "compound":  # those count as evidence only
         features[_LISTED] += w
+
+
+def _add_generic(features: list[float], wa: float, wb: float) -> float:
+    """A generic part aligned with the other name's (see _generic_alone) counts as no
+    evidence: as a part missing on either side. The weight it adds to the total."""
+    _add_missing(features, wa, False)
+    _add_missing(features, wb, False)
+    return wa + wb
+
+
+def _generic_alone(na: _Name, nb: _Name, left: list[_Slot], right: list[_Slot],
+                   pairs: list[tuple[int, int, float, Method]], used_a: set[int],
+                   used_b: set[int]) -> bool:
+    """Is one name a single part aligned as a generic part (GENERIC_WEIGHT, on either
+    side: "Valley", "Bank", "Mohammad"), while the other has a part besides that is not
+    generic and not aligned ("Panjshir")? Names of two or more parts are left to the
+    model: "Bank Melli" is a name, though each of its words is common."""
+    if len(pairs) != 1:
+        return False
+    i, j = pairs[0][0], pairs[0][1]
+    if min(left[i].weight, right[j].weight) > GENERIC_WEIGHT:
+        return False
+    for name, one, other, used in ((na, left, right, used_b), (nb, right, left, used_a)):
+        if len(name.slots) == 1 and len(one) == 1 and any(
+                k not in used and slot.weight > GENERIC_WEIGHT for k, slot in enumerate(other)):
+            return True
+    return False
 
 
 def _add_conflict(features: list[float], sa: _Slot, sb: _Slot, w: float, sim: float) -> None:
@@ -1441,11 +1497,14 @@ def _records(a: str, b: str, na: _Name, nb: _Name, plan: _Plan) -> tuple[Aligned
         return tuple(records)
     n = len(FEATURES)
     for i, j, sim, method in plan.pairs:
-        w = min(left[i].weight, right[j].weight)
         terms = [0.0] * n
-        _add_aligned(terms, w, sim, method)
-        records += _record(parts_a, left[i], parts_b, right[j], method, sim, w,
-                           _contribution(plan, terms, w))
+        if method == "generic":
+            w = _add_generic(terms, left[i].weight, right[j].weight)
+        else:
+            w = min(left[i].weight, right[j].weight)
+            _add_aligned(terms, w, sim, method)
+        records += _record(parts_a, left[i], parts_b, right[j], method, sim,
+                           min(left[i].weight, right[j].weight), _contribution(plan, terms, w))
     for sa, sb, w, sim in plan.conflicts:
         terms = [0.0] * n
         _add_conflict(terms, sa, sb, w, sim)
