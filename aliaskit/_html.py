@@ -44,11 +44,20 @@ def _explanation(text: str) -> str:
     a line with right-to-left letters, a left-to-right mark on each side of the spaces
     between columns, so that two Persian parts side by side stay in their columns (the
     bidi algorithm would otherwise read them, and the spaces between, as one
-    right-to-left run and swap them). Other lines need none: the marks, 3 bytes each,
-    made a third of a review page."""
-    return "\n".join(_GAP.sub(lambda gap: f"\u200e{gap.group()}\u200e", line)
-                     if _RIGHT_TO_LEFT.search(line) else line
+    right-to-left run and swap them). A single space between two right-to-left letters
+    is inside a name ("امیر خان متقی"): marked, it would split the name into runs laid
+    out left to right, its words in reverse order. Other lines need no marks: they, 3
+    bytes each, made a third of a review page."""
+    def mark(gap: re.Match[str]) -> str:
+        line, start, end = gap.string, gap.start(), gap.end()
+        if end - start == 1 and start > 0 and end < len(line) and (
+                _RIGHT_TO_LEFT.match(line, start - 1) and _RIGHT_TO_LEFT.match(line, end)):
+            return gap.group()
+        return f"\u200e{gap.group()}\u200e"
+
+    return "\n".join(_GAP.sub(mark, line) if _RIGHT_TO_LEFT.search(line) else line
                      for line in map(escape, text.split("\n")))
+
 
 _STYLE = """
 body { font: 14px/1.5 system-ui, sans-serif; margin: 1.5em auto; max-width: 70em; color: #222; }
@@ -78,6 +87,9 @@ td.score { font-variant-numeric: tabular-nums; }
 .context { margin-left: 2em; font-size: .9em; }
 details { margin-left: 2em; font-size: .85em; }
 pre { background: #f7f7f7; padding: .4em; overflow-x: auto; }
+/* A long explanation scrolls in its box: in a table cell it would widen every row,
+   and the decision buttons would leave the window. */
+details pre { max-width: min(60em, calc(100vw - 9em)); }
 .err { color: #b03a2e; }
 tr.hit[data-judged="different"] td { color: #999; }
 .judged { font-size: .85em; }

@@ -10,6 +10,7 @@ import re
 import subprocess
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import CASES, CHROMIUM_FLAGS, REPO
@@ -329,3 +330,65 @@ def test_direction_marks_only_in_lines_with_right_to_left_letters(tmp_path: Path
     assert persian and latin
     assert all("\u200e  \u200e" in line or "\u200e \u200e" in line for line in persian)
     assert not any("\u200e" in line for line in latin)
+
+
+def test_review_page_in_a_browser_keeps_persian_word_order_and_its_buttons_in_view(
+        browser: str, tmp_path: Path) -> None:
+    """With every explanation open, in a window 1,024 pixels wide: a Persian name in the
+    explanation reads in the order of the section's heading (direction marks around
+    each space had laid its words out left to right), and no row is pushed wider than
+    the window (a long explanation widened the table: the decision buttons left it)."""
+    entities = tmp_path / "list.jsonl"
+    entities.write_text('{"id": "X1", "name": "Amir Khan Muttaqi", "kind": "person", '
+                        '"aliases": ["امیر خان متقی"]}\n', encoding="utf-8")
+    page = tmp_path / "page.html"
+    long_name = "Amir Khan Muttaqi " + " ".join(["Mottaki-Muttaqi-Mutaqqi"] * 6)
+    result = run("screen", "-", "--against", str(entities), "--html", str(page),
+                 "--threshold", "0", stdin=f"امیر خان متقی\n{long_name}\n")
+    assert result.returncode == 0, result.stderr
+    driver = """<script>
+try {
+  document.querySelectorAll('details').forEach(d => d.open = true);
+  const words = ['امیر', 'خان', 'متقی'];
+  function lefts(el) {
+    const out = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of words) {
+        const at = node.data.indexOf(word);
+        if (at >= 0 && out.length < words.length && !out.some(o => o[0] === word)) {
+          const range = document.createRange();
+          range.setStart(node, at); range.setEnd(node, at + word.length);
+          out.push([word, Math.round(range.getBoundingClientRect().left)]);
+        }
+      }
+    }
+    return words.map(w => (out.find(o => o[0] === w) || [w, null])[1]);
+  }
+  const section = Array.from(document.querySelectorAll('section'))
+      .find(s => s.querySelector('h2').textContent.includes('امیر'));
+  document.body.dataset.heading = JSON.stringify(lefts(section.querySelector('h2')));
+  document.body.dataset.explanation = JSON.stringify(lefts(section.querySelector('pre')));
+  document.body.dataset.widths = JSON.stringify({
+    window: window.innerWidth, page: document.documentElement.scrollWidth,
+    buttons: Math.max(...Array.from(document.querySelectorAll('td.review'))
+                      .map(td => Math.round(td.getBoundingClientRect().right)))});
+} catch (e) { document.body.dataset.error = String(e); }
+</script>"""
+    driven = tmp_path / "driven.html"
+    driven.write_text(page.read_text(encoding="utf-8").replace("</body>", driver + "</body>"),
+                      encoding="utf-8")
+    dom = subprocess.run([browser, *CHROMIUM_FLAGS, "--user-data-dir=" + str(tmp_path / "profile"),
+                          "--window-size=1024,800", "--dump-dom", driven.as_uri()],
+                         capture_output=True, text=True, timeout=60).stdout
+    assert "data-error" not in dom, dom[dom.find("data-error"):][:300]
+
+    def data(name: str) -> Any:
+        return json.loads(unescape(re.search(rf'<body[^>]* data-{name}="([^"]*)"', dom).group(1)))  # type: ignore[union-attr]
+
+    heading, explanation = data("heading"), data("explanation")
+    assert None not in heading and None not in explanation
+    assert heading[0] > heading[1] > heading[2]  # right to left
+    assert explanation[0] > explanation[1] > explanation[2], (heading, explanation)
+    widths = data("widths")
+    assert widths["page"] <= widths["window"] and widths["buttons"] <= widths["window"], widths
