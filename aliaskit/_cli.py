@@ -991,6 +991,7 @@ LINK_VIEW = _View(LINK_COLUMNS, _link_table,
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>aliaskit: {title}</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <style>
 body {{ font: 16px/1.6 Georgia, serif; max-width: 46em; margin: 2em auto; color: #222; }}
 h1 {{ font: bold 1.1em sans-serif; }}
@@ -1017,8 +1018,16 @@ _LEGEND = ("<p class=\"legend\">{count} mentions of {entities} entities linked b
 
 
 def _html_text(text: str, records: Sequence[Record]) -> str:
-    """The text with every mention highlighted, from the mentions' records (LinkedMention.to_dict())."""
-    from html import escape
+    """The text with every mention highlighted, from the mentions' records
+    (LinkedMention.to_dict()). Characters that reorder or hide text (a bidi override)
+    show as escapes, as on the review page; the text's direction is its own (dir=auto:
+    a Persian article reads right to left)."""
+    from html import escape as _escape
+
+    from ._display import visible_text
+
+    def escape(text: str) -> str:
+        return _escape(visible_text(text))
 
     pieces = []
     position = 0
@@ -1037,7 +1046,7 @@ def _html_text(text: str, records: Sequence[Record]) -> str:
     pieces.append(escape(text[position:]))
     legend = _LEGEND.format(count=len(records), entities=len({m["entity"] for m in records}),
                             version=__version__)
-    return f'{legend}\n<div class="text">{"".join(pieces)}</div>'
+    return f'{legend}\n<div class="text" dir="auto">{"".join(pieces)}</div>'
 
 
 def _html_page(pages: Sequence[tuple[str, str | None, Sequence[Record] | str]]) -> str:
@@ -1113,7 +1122,7 @@ def link_cmd(files: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled: b
                 out.write(record)
     if out is not None:
         out.close()
-    elif any(text is not None for _, text, _ in pages):
+    elif pages:  # every file failed: a page of their errors all the same
         click.echo(_html_page(pages), nl=False)
     batch.finish()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-__all__ = ["visible"]
+__all__ = ["visible", "visible_text"]
 
 # Invisible but meaningful in Persian text: the zero-width (non-)joiner stays as it is.
 _KEEP = frozenset("\u200c\u200d")
@@ -52,3 +52,26 @@ def visible(text: str) -> str:
     if _nothing_unsafe(text):
         return text
     return "".join(_escape_char(c) if _is_unsafe(c) else c for c in text)
+
+
+# Kept in running text besides the joiners: line breaks and tabs, and the marks that
+# only set the direction of the characters next to them (left-to-right, right-to-left,
+# Arabic letter mark), which Persian web text carries and which reorder nothing.
+_KEEP_IN_TEXT = frozenset("\n\r\t\u200e\u200f\u061c")
+
+
+def visible_text(text: str) -> str:
+    r"""Running text (an article in the link page) safe to show: as :func:`visible`,
+    but its line breaks, tabs and direction marks kept.
+
+    ```pycon
+    >>> visible_text("met \u202eAmir\u202c in Kabul.\nNext line")
+    'met \\u202eAmir\\u202c in Kabul.\nNext line'
+
+    ```
+    """
+    if _nothing_unsafe(text.replace("\n", "").replace("\t", "").replace("\r", "")):
+        return text
+    return "".join(_escape_char(c) if _is_unsafe(c) and c not in _KEEP_IN_TEXT else c
+                   for c in text)
+

@@ -18,6 +18,14 @@ REPO = Path(__file__).parent.parent
 ARTICLE = REPO / "tests" / "cases" / "link" / "article_a.txt"
 
 
+def _scriptable(html: str) -> str:
+    """The page without its Content-Security-Policy, which forbids every script: a copy
+    a probe script can measure."""
+    lines = [line for line in html.split("\n") if "Content-Security-Policy" not in line]
+    assert len(lines) == html.count("\n")  # exactly one line went
+    return "\n".join(lines)
+
+
 def test_html_page_renders_every_mention(browser: str, tmp_path: Path) -> None:
     assert ALIASKIT
     page = tmp_path / "article.html"
@@ -56,7 +64,7 @@ def test_ambiguous_mentions_are_amber_whatever_their_kind(browser: str, tmp_path
              "'mark')).map(m => m.className + '=' + getComputedStyle(m).backgroundColor)"
              ".join(';')</script></body>")
     page = tmp_path / "article.html"
-    page.write_text(html.replace("</body>", probe), encoding="utf-8")
+    page.write_text(_scriptable(html).replace("</body>", probe), encoding="utf-8")
     profile = ["--user-data-dir=" + str(tmp_path / "profile")]
     dom = subprocess.run([browser, *CHROMIUM_FLAGS, *profile, "--dump-dom", page.as_uri()],
                          capture_output=True, text=True, timeout=120).stdout
@@ -92,3 +100,36 @@ def test_several_files_make_one_page_with_a_section_each(browser: str, tmp_path:
     assert dom.count("<mark") == len(mentions) > 60
     assert dom.index(str(ARTICLE)) < dom.index("missing.txt") < dom.index(second.name)
     assert '<p class="error">No such file or directory</p>' in dom
+
+
+def test_link_page_direction_bidi_overrides_and_failed_files(browser: str, tmp_path: Path) -> None:
+    """A Persian article reads right to left and an English one left to right (dir=auto);
+    a bidi override in the text shows as an escape, as on the review page (raw, it
+    displayed a name reversed); the page allows no script; and when every file fails,
+    the page of their errors is still written (it was empty)."""
+    assert ALIASKIT
+    persian, english = tmp_path / "fa.txt", tmp_path / "en.txt"
+    persian.write_text("احمد مسعود در کابل با امیر خان متقی دیدار کرد.\n", encoding="utf-8")
+    english.write_text("Ahmad Massoud met \u202eAmir Khan Muttaqi\u202c in Kabul.\n",
+                       encoding="utf-8")
+    done = subprocess.run([ALIASKIT, "link", "--format", "html", str(persian), str(english)],
+                          capture_output=True, text=True, check=True)
+    html = done.stdout
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert "\u202e" not in html and "\\u202eAmir Khan Muttaqi\\u202c</mark>" in html
+    driver = ("<script>document.body.dataset.dirs = JSON.stringify(Array.from("
+              "document.querySelectorAll('div.text')).map(d => getComputedStyle(d).direction));"
+              "</script>")
+    page = tmp_path / "page.html"
+    page.write_text(_scriptable(html).replace("</body>", driver + "</body>"), encoding="utf-8")
+    assert "Content-Security-Policy" not in page.read_text(encoding="utf-8")
+    profile = ["--user-data-dir=" + str(tmp_path / "profile")]
+    dom = subprocess.run([browser, *CHROMIUM_FLAGS, *profile, "--dump-dom", page.as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    assert 'data-dirs="[&quot;rtl&quot;,&quot;ltr&quot;]"' in dom, dom[-500:]
+
+    failed = subprocess.run([ALIASKIT, "link", "--format", "html", str(tmp_path / "none.txt")],
+                            capture_output=True, text=True)
+    assert failed.returncode == 1 and failed.stderr.count("\n") == 1
+    assert failed.stdout.count("<!DOCTYPE html>") == 1
+    assert '<p class="error">No such file or directory</p>' in failed.stdout
