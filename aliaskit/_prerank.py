@@ -32,6 +32,11 @@ NAMES_PER_ENTITY = 2
 PRERANK_MARGIN = 25
 # Further names with as many parts as the query are looked for in this many leading rows.
 LOOKAHEAD = 40
+# A key one letter off ("~HKN": Haqqani's key less a letter, or another's) counts for
+# this share of a key the row has itself: a near spelling is weaker evidence than the
+# same one ("Haqqani" shares its key with Haqqani Network, and only a near key with the
+# acronym HCNR, which scored as high and pushed Haqqani Network out of the shortlist).
+NEAR_SHARE = 0.75
 # A row's signature (key_signature) sets two of this many bits for each of its keys:
 # below 63, so that a signature is a small int, never a long, to a compiled build.
 SIGNATURE_BITS = 61
@@ -95,11 +100,17 @@ def key_overlap(rows: list[int], groups: Sequence[Sequence[str]], postings: Mapp
                 break
         part = math.log(1.0 + n / max(own_df, 1))
         total += part
-        best = [0.0] * size  # the weight a row is credited with (0: none yet)
+        # Keys in the order of what they credit, most first: the rarer, the more, and a
+        # key one letter off (NEAR_SHARE) less than the same key would.
+        credits: list[tuple[float, int, str, Any]] = []
         for df, key, plist in found:
-            if plist is None:
-                continue
-            weight = min(math.log(1.0 + n / df), part)
+            if plist is not None:
+                weight = min(math.log(1.0 + n / df), part)
+                credits.append((-weight * NEAR_SHARE if key[0] == "~" else -weight, df, key, plist))
+        credits.sort(key=_first_credit)
+        best = [0.0] * size  # the weight a row is credited with (0: none yet)
+        for negative, df, key, plist in credits:
+            weight = -negative
             if df <= 4 * size:
                 if not index:
                     index = {row: k for k, row in enumerate(rows)}
@@ -215,6 +226,10 @@ def has_key(keys: str, key: str) -> bool:
             return True
         at = keys.find(key, at + 1)
     return False
+
+
+def _first_credit(item: tuple[float, int, str, Any]) -> tuple[float, int, str]:
+    return item[0], item[1], item[2]
 
 
 def _first(item: tuple[int, str, Any]) -> int:

@@ -8,15 +8,16 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aliaskit._prerank import has_key, key_mask, key_overlap, key_signature, row_weights
+from aliaskit._prerank import NEAR_SHARE, has_key, key_mask, key_overlap, key_signature, row_weights
 
 
 def reference(rows: list[int], groups: list[list[str]], postings: dict[str, list[int]],
               sounds: list[str], n: int) -> list[float]:
     """Each part: the weight log(1 + n / df) of its rarest key found in no other part's
-    group (of its rarest key, when every key is shared); a row gets, per part, the weight
-    of the rarest of the part's keys it is listed under, at most the part's weight; over
-    the mean of the two names' weights (Dice)."""
+    group (of its rarest key, when every key is shared); a row gets, per part, the most
+    that one of the part's keys it is listed under credits: the key's weight, at most the
+    part's, times NEAR_SHARE for a key one letter off ("~..."); over the mean of the two
+    names' weights (Dice)."""
     def weight(key: str) -> float:
         return math.log(1.0 + n / max(len(postings.get(key, [])), 1))
 
@@ -27,8 +28,8 @@ def reference(rows: list[int], groups: list[list[str]], postings: dict[str, list
     total = sum(part(group) for group in groups if group)
     out = []
     for row in rows:
-        shared = sum(min(part(group), max((weight(k) for k in group
-                                           if row in postings.get(k, [])), default=0.0))
+        shared = sum(max((min(weight(k), part(group)) * (NEAR_SHARE if k[0] == "~" else 1.0)
+                          for k in group if row in postings.get(k, [])), default=0.0)
                      for group in groups if group)
         own = sum(weight(k) for k in dict.fromkeys(sounds[row].split(" ")))
         out.append(200.0 * shared / (total + own) if total + own else 0.0)
@@ -46,7 +47,8 @@ def indexes(draw: st.DrawFn) -> tuple[list[int], list[list[str]], dict[str, list
     for row, text in enumerate(sounds):  # a row is listed under each of its part keys ...
         for key in text.split(" "):
             postings.setdefault(key, set()).add(row)
-    extra = [*vocabulary, "=meaning", "^ab"]  # ... and under others (joined parts, meanings)
+    # ... and under others (joined parts, meanings, keys one letter off)
+    extra = [*vocabulary, "=meaning", "^ab", "~K0", "~K1"]
     for key in draw(st.lists(st.sampled_from(extra), max_size=6)):
         postings.setdefault(key, set()).update(draw(st.lists(st.integers(0, n - 1), max_size=n)))
     rows = sorted(set(draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=12))))
