@@ -29,7 +29,7 @@ from . import __version__
 from ._cluster import cluster
 from ._compare import Profile, compare, load_profile
 from ._display import _is_unsafe, _nothing_unsafe, visible
-from ._errors import AliaskitError, DataFileError
+from ._errors import AliaskitError, DataFileError, InvalidNameError
 from ._files import write_file
 from ._gazetteer import (
     RowError,
@@ -207,7 +207,10 @@ def input_options(fn: F) -> F:
 # A file a command reads: said to be missing or a directory on one line, exit 1, as
 # when reading it fails (it is a problem with the file, not with how the command was
 # typed: no usage block).
-INPUT_FILE = click.Path(path_type=Path)
+# Checked by input_files, not by click: a file that cannot be read is one line and exit
+# code 1 from every command, as when reading it fails, not click's usage block (exit 2).
+INPUT_FILE = click.Path(path_type=Path, readable=False)
+INPUT_OR_STDIN = click.Path(path_type=Path, readable=False, allow_dash=True)
 
 
 def no_stdin(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -241,11 +244,20 @@ def no_stdout(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 def input_files(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """The callback of an INPUT_FILE option or argument (one path, several, or None)."""
     no_stdin(ctx, param, value)
+    return input_files_or_stdin(ctx, param, value)
+
+
+def input_files_or_stdin(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """The callback of an INPUT_OR_STDIN argument: as input_files, "-" allowed."""
     for path in value if isinstance(value, tuple) else [] if value is None else [value]:
+        if str(path) == "-":
+            continue
         if path.is_dir():
             raise DataFileError("is a directory, not a file", path=str(path))
         if not path.exists():
             raise DataFileError("file not found", path=str(path))
+        if not os.access(path, os.R_OK):
+            raise DataFileError("permission denied", path=str(path))
     return value
 
 
@@ -376,11 +388,23 @@ def _inputs(names: tuple[str, ...], encoding: str = "utf-8", errors: str = "stri
             ) -> Iterator[Item]:
     """(line number from 1, name, error or None) for the arguments, else for every line of
     standard input (also read when the one argument is "-", as by cat and the commands
-    that take a FILE: never a name, which needs a letter)."""
+    that take a FILE: never a name, which needs a letter). A "-" among other names
+    stands for the lines of standard input, in its place, as cat reads it (once);
+    numbers then run on across the names and lines."""
     dash = names == ("-",)  # asked for: read even from a terminal, as cat does
     _check_encoding(encoding)  # a bad --encoding is bad usage, whatever it would read
     if names and not dash:
-        for number, name in enumerate(names, start=1):
+        number, read = 0, False
+        for name in names:
+            if name == "-":
+                if not read and sys.stdin is not None:
+                    read = True
+                    for _, line, problem in _decoded_items(sys.stdin.buffer, encoding, errors,
+                                                           "<stdin>"):
+                        number += 1
+                        yield number, line, problem
+                continue
+            number += 1
             problem = _argument_error(name)
             yield number, _shown_argument(name) if problem else name, problem
         return
@@ -705,14 +729,16 @@ def resolve_cmd(names: tuple[str, ...], data_paths: tuple[Path, ...], no_bundled
 
 
 def _compare_table(record: Record) -> Iterator[str]:
-    if "explanation" in record:
+    if record.get("error") is not None:
+        yield _style("error: " + record["error"], fg="red")
+    elif "explanation" in record:
         yield record["explanation"]
     else:
         yield f"{record['score']:.3f}\t{'match' if record['is_match'] else 'no match'}"
 
 
 COMPARE_VIEW = _View(["left", "right", "score", "is_match", "profile", "threshold", "kind",
-                      "alignment", "explanation"], _compare_table)
+                      "alignment", "explanation", "error"], _compare_table)
 
 
 @cli.command("compare")
@@ -735,8 +761,19 @@ def compare_cmd(left: str, right: str, kind: str | None, profile: str, explain: 
     Example:
       $ aliaskit compare "Amir Khan Muttaqi" "امیر خان متقی" --explain
     """
-    c = compare(_argument(left, "LEFT"), _argument(right, "RIGHT"),
-                kind=kind, profile=_chosen_profile(profile))  # type: ignore[arg-type]
+    chosen = _chosen_profile(profile)
+    try:
+        c = compare(_argument(left, "LEFT"), _argument(right, "RIGHT"),
+                    kind=kind, profile=chosen)  # type: ignore[arg-type]
+    except InvalidNameError as exc:
+        # A record all the same, as every command writes one for a name it cannot use:
+        # a pipe into jq reads why, not nothing.
+        out = _Writer(fmt, COMPARE_VIEW)
+        out.write({"left": left, "right": right, "score": None, "is_match": None,
+                   "profile": None, "threshold": None, "kind": kind, "alignment": None,
+                   "error": str(exc)})
+        out.close()
+        raise
     record = c.to_dict()
     if explain:
         record["explanation"] = c.explain()
@@ -762,18 +799,19 @@ def _read_text_file(path: str, encoding: str, errors: str) -> str:
     _check_encoding(encoding)
     raw = _read_bytes(path)
     encoding = marked_encoding(raw, encoding)
+    if b"\0" in raw and byte_lines(encoding):
+        # Judged before decoding: UTF-16 without its mark is seldom valid UTF-8 (an
+        # Arabic letter's bytes are not), and "not valid utf-8" would hide what it is.
+        wide = wide_text(next(read_lines(io.BytesIO(raw)), b""), "--encoding")
+        if wide is not None:
+            raise AliaskitError(f"{path}: line 1: {wide}")
     try:
-        text = raw.decode(encoding, errors=errors)
+        return raw.decode(encoding, errors=errors)
     except UnicodeDecodeError as exc:
         line = (line_and_column(raw, exc.start)[0] if byte_lines(encoding) else
                 len(split_lines(raw[: exc.start].decode(encoding, "replace") + "-")))
         raise AliaskitError(f"{path}: line {line}: not valid {encoding}; use --encoding, "
                             "or --errors replace") from None
-    if "\0" in text and byte_lines(encoding):
-        wide = wide_text(next(read_lines(io.BytesIO(raw)), b""), "--encoding")
-        if wide is not None:
-            raise AliaskitError(f"{path}: line 1: {wide}")
-    return text
 
 
 def _read_names_file(path: str, column: str | None, encoding: str, errors: str) -> list[Item]:

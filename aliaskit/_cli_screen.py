@@ -15,6 +15,8 @@ from typing import Any
 import click
 
 from ._cli import (
+    INPUT_FILE,
+    INPUT_OR_STDIN,
     Record,
     _Batch,
     _check_encoding,
@@ -23,9 +25,10 @@ from ._cli import (
     _View,
     _Writer,
     cli,
+    input_files,
+    input_files_or_stdin,
     input_options,
     judgement_options,
-    no_stdin,
     no_stdout,
     output_options,
     stdout_to_devnull,
@@ -82,12 +85,11 @@ list_errors_option = click.option(
 
 
 @click.command("screen")
-@click.argument("names", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
-@click.option("--against", type=click.Path(path_type=Path, dir_okay=False), callback=no_stdin,
+@click.argument("names", type=INPUT_OR_STDIN, callback=input_files_or_stdin)
+@click.option("--against", type=INPUT_FILE, callback=input_files, metavar="FILE",
               help="The list to screen against: a gazetteer or published list in any "
                    "importable format (see --list-format).")
-@click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False),
-              callback=no_stdin,
+@click.option("--index", "index_path", type=INPUT_FILE, callback=input_files, metavar="FILE",
               help="A saved index (aliaskit index build) instead of --against.")
 @list_format_option
 @list_errors_option
@@ -253,8 +255,7 @@ def index_group() -> None:
 
 
 @index_group.command("build")
-@click.argument("list_path", metavar="LIST", type=click.Path(path_type=Path, dir_okay=False),
-                callback=no_stdin)
+@click.argument("list_path", metavar="LIST", type=INPUT_FILE, callback=input_files)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               callback=no_stdout,
               help="The index file to write (replaced whole: written aside, then renamed).")
@@ -282,15 +283,15 @@ def _split_ids(values: Iterable[str]) -> list[str]:
 
 
 @index_group.command("update")
-@click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--add", "add_paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              callback=no_stdin,
+@click.argument("index_path", metavar="INDEX", type=INPUT_FILE, callback=input_files)
+@click.option("--add", "add_paths", multiple=True, type=INPUT_FILE, callback=input_files,
+              metavar="FILE",
               help="A list of entities to add (any importable format; repeatable). An "
                    "entity whose id the index has replaces it.")
 @click.option("--remove", "remove_ids", multiple=True, metavar="IDS",
               help="Ids of entities to remove, comma-separated (repeatable).")
 @click.option("--remove-file", "remove_files", multiple=True,
-              type=click.Path(path_type=Path, dir_okay=False), callback=no_stdin,
+              type=INPUT_FILE, callback=input_files, metavar="FILE",
               help="A file of ids to remove, one a line (# comments, also after an id; repeatable).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), callback=no_stdout,
               help="Write the updated index here (a copy of INDEX with the update "
@@ -340,7 +341,7 @@ def index_update_cmd(index_path: Path, add_paths: tuple[Path, ...], remove_ids: 
 
 
 @index_group.command("compact")
-@click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("index_path", metavar="INDEX", type=INPUT_FILE, callback=input_files)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), callback=no_stdout,
               help="Write the compacted index here; default: replace INDEX (written aside, "
                    "then renamed).")

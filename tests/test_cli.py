@@ -95,6 +95,13 @@ def test_a_dash_reads_names_from_stdin(command: str) -> None:
     assert from_dash.returncode == 0, from_dash.stderr
     assert from_dash.stdout == plain.stdout
     assert [json.loads(line)["input"] for line in from_dash.stdout.splitlines()] == lines
+    # Among other names, in its place, as cat reads it: "NIOC - Kabul" (it was a name,
+    # refused for holding no letter); once, however many dashes.
+    mixed = run(command, "--jsonl", "Herat", "-", "Kabul", "-", stdin="\n".join(lines) + "\n")
+    assert mixed.returncode == 0, mixed.stderr
+    records = [json.loads(line) for line in mixed.stdout.splitlines()]
+    assert [(r["line"], r["input"]) for r in records] == [
+        (1, "Herat"), (2, "Mottaki"), (3, "Nangahar"), (4, "Kabul")]
 
 
 @pytest.mark.parametrize("args", [
@@ -779,6 +786,14 @@ def test_output_files_that_cannot_be_written(tmp_path: Path) -> None:
     (["calibrate", "{dir}"], "{dir}: is a directory, not a file"),
     (["calibrate", "{missing}"], "{missing}: file not found"),
     (["judgements", "{dir}"], "{dir}: is a directory, not a file"),
+    # screen and index took theirs through click's checks (exit code 2, a usage block)
+    (["screen", "{dir}", "--against", "{list}"], "{dir}: is a directory, not a file"),
+    (["screen", "{missing}", "--against", "{list}"], "{missing}: file not found"),
+    (["screen", "-", "--against", "{dir}"], "{dir}: is a directory, not a file"),
+    (["screen", "-", "--index", "{dir}"], "{dir}: is a directory, not a file"),
+    (["index", "build", "{dir}", "-o", "{missing}"], "{dir}: is a directory, not a file"),
+    (["index", "update", "{dir}", "--remove", "a"], "{dir}: is a directory, not a file"),
+    (["index", "compact", "{missing}"], "{missing}: file not found"),
 ])
 def test_a_file_that_cannot_be_read_is_one_line(tmp_path: Path, args: list[str],
                                                 problem: str) -> None:
@@ -846,3 +861,17 @@ def test_screen_progress_bar_stays_below_the_table(tmp_path: Path) -> None:
     assert code == 1 and len(rows) == 1000
     assert not any("screening" in line for line in rows)
     assert "screening" in out and "1500/1500" in out
+
+
+@pytest.mark.parametrize("fmt", ["--json", "--jsonl", "--csv"])
+def test_compare_writes_a_record_for_a_name_it_cannot_use(fmt: str) -> None:
+    """`compare IRGC "" --json | jq` read nothing: every command writes a record with
+    the error for a name it cannot use (and says so on stderr, exit code 1)."""
+    result = run("compare", "IRGC", "", fmt)
+    assert result.returncode == 1 and result.stderr == "aliaskit: error: name is empty\n"
+    if fmt == "--csv":
+        row = next(csv.DictReader(io.StringIO(result.stdout)))
+        assert (row["left"], row["right"], row["score"], row["error"]) == ("IRGC", "", "", "name is empty")
+    else:
+        record = json.loads(result.stdout)[0] if fmt == "--json" else json.loads(result.stdout)
+        assert record["error"] == "name is empty" and record["score"] is None

@@ -106,6 +106,7 @@ def test_an_unreadable_input_names_its_file_and_line(tmp_path: Path, case: dict[
     for command in case["commands"].split():
         args, stdin, where = {"screen": (["screen", str(path), "--against", listed], None, str(path)),
                               "cluster": (["cluster", str(path)], None, str(path)),
+                              "link": (["link", str(path)], None, str(path)),
                               "resolve": (["resolve"], raw, "<stdin>")}[command]
         result = subprocess.run([ALIASKIT, *args, *options], input=stdin, capture_output=True,
                                 timeout=120)
