@@ -118,7 +118,7 @@ def check_all() -> list[str]:
     problems: list[str] = []
     for loader in (_data.script_rules, _data.titles, _data.particles, _data.key_rules,
                    _data.fold_rules, _data.fold_readings, _data.variant_groups,
-                   _data.generic_words, _data.model, _data.profiles,
+                   _data.generic_words, _data.kind_words, _data.model, _data.profiles,
                    _data.translations, _data.letters, _data.stopwords, _data.demonyms,
                    _data.context_cues, _data.org_terms, _data.context_weights):
         try:

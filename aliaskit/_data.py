@@ -485,6 +485,22 @@ def generic_words() -> dict[tuple[str, str], str]:
     return table
 
 
+@functools.cache
+def kind_words() -> dict[str, frozenset[str]]:
+    """Kind → the words that say a name is of that kind (data/kind_words.txt)."""
+    table: dict[str, set[str]] = {}
+    for row in read_rows("kind_words.txt", min_fields=2, max_fields=2):
+        kind, words = row.fields
+        if kind != "org":
+            raise row.error(f"bad kind {kind!r}; expected org")
+        found = table.setdefault(kind, set())
+        for word in split_list(words):
+            if word in found:
+                raise row.error(f"word {word!r} listed twice for {kind}")
+            found.add(word)
+    return {kind: frozenset(words) for kind, words in table.items()}
+
+
 PAIR_SCRIPTS = ("latin", "cross-script", "arabic")
 """Which scripts a pair of names is written in: both Latin, one of each, both Perso-Arabic."""
 PROFILE_KINDS = ("person", "place", "org")

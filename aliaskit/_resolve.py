@@ -933,7 +933,7 @@ class Resolver:
                 query = queries[row_kind] = _with_weights(_name_of(name, row_kind), weights)
             parsed = _name_from_normal(self._rows.names[row], self._rows.normalized[row],
                                        row_kind, weights)
-            plan = _plan(query, parsed)
+            plan = _plan(query, parsed, row_kind)
             score = _final_score(query, parsed, plan.score)
             exact = self._rows.normalized[row] == normalized
             current = best.get(entity_index)

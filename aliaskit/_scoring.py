@@ -1060,7 +1060,7 @@ def _spells_initials(text: str, words: Sequence[str]) -> bool:
 class _Plan:
     """How two names align: the score and what the alignment records are written from."""
 
-    __slots__ = ("acronym_left", "conflicts", "features", "left", "missing", "pairs",
+    __slots__ = ("acronym_left", "conflicts", "features", "kinded", "left", "missing", "pairs",
                  "reclaimed", "right", "score", "total")
 
     def __init__(self, score: float, left: list[_Slot], right: list[_Slot],
@@ -1068,7 +1068,8 @@ class _Plan:
                  conflicts: list[tuple[_Slot, _Slot, float, float]],
                  missing: list[tuple[_Slot, bool, bool]],
                  reclaimed: frozenset[tuple[bool, int]], acronym_left: bool | None = None,
-                 features: list[float] | None = None, total: float = 0.0) -> None:
+                 features: list[float] | None = None, total: float = 0.0,
+                 kinded: list[tuple[_Slot, bool]] | None = None) -> None:
         self.score = score  # the model's probability, before the 1.0 rule
         self.features = features  # what the model read (FEATURES), None for equal names
         self.total = total  # the weight that the shares among the features are shares of
@@ -1079,17 +1080,23 @@ class _Plan:
         self.missing = missing  # a slot present on one side only: (slot, on the left, a middle part)
         self.reclaimed = reclaimed  # titles aligned as names: (on the left, position)
         self.acronym_left = acronym_left  # the acronym's side when one name is the other's acronym
+        # A word of an organisation's name that the other name, a place's or a person's,
+        # lacks (see _org_word): (slot, on the left); its legal forms are in reclaimed.
+        self.kinded = kinded if kinded is not None else _NO_KINDED
 
 
 _NOTHING: Final[frozenset[tuple[bool, int]]] = frozenset()
+_NO_KINDED: Final[list[tuple[_Slot, bool]]] = []
 _EXACT: Final[tuple[float, Method]] = (1.0, "exact")
 _ACRONYM_PAIR: Final[tuple[float, Method]] = (SIM_ACRONYM, "acronym")
 # An initial and a name that are a compound of the other name ("A. Kabir" / Abdulkabir).
 _INITIAL_COMPOUND: Final[tuple[float, Method]] = (SIM_COMPOUND, "initial")
 
 
-def _plan(na: _Name, nb: _Name) -> _Plan:
-    """Align two parsed and weighed names and score the alignment (the comparison model)."""
+def _plan(na: _Name, nb: _Name, kind: Kind | None = None) -> _Plan:
+    """Align two parsed and weighed names and score the alignment (the comparison model).
+    ``kind``: what both are compared as (a place's or a person's name has no word of an
+    organisation's: see _org_word)."""
     left, right = list(na.slots), list(nb.slots)
     if na.normal == nb.normal and len(left) == len(right):
         # Equal after normalisation (the commonest case in resolution): part i is part i.
@@ -1176,11 +1183,36 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
         # "Valley" / "Panjshir Valley", "Mohammad" / "Mohammad Karimi": the shared part is
         # all one name has, and says nothing of which of the many it is.
         pairs = [(i, j, sim, "generic") for i, j, sim, _ in pairs]
+    kinded: list[tuple[_Slot, bool]] | None = None
+    out_a: set[int] = used_a  # aligned, or counted as an organisation's word
+    out_b: set[int] = used_b
+    if (kind == "place" or kind == "person") and _org_cues(na, left) != _org_cues(nb, right):
+        # One name has an organisation's words (or legal form), the other, compared as a
+        # place's or a person's, none: "Bank Melli Iran" is not Iran. Its unaligned such
+        # words count as conflicts.
+        out_a, out_b = set(used_a), set(used_b)
+        for name, slots, out, on_left in ((na, left, out_a, True), (nb, right, out_b, False)):
+            for k, slot in enumerate(slots):
+                if k not in out and _org_word(slot.spelling):
+                    out.add(k)
+                    kinded = kinded if kinded is not None else []
+                    kinded.append((slot, on_left))
+            for position in name.aside:
+                if name.roles[position] == "legal":
+                    text = name.texts[position]
+                    spelling = _spelling(text)
+                    kinded = kinded if kinded is not None else []
+                    kinded.append((_Slot((position,), spelling, False, spelling.weight(kind)),
+                                   on_left))
+                    reclaimed.add((on_left, position))
+    if kinded:
+        # An organisation's name is not a place's or a person's, whatever they share.
+        pairs = [(i, j, sim, "kind") for i, j, sim, _ in pairs]
     features = [0.0] * len(FEATURES)
     total = 0.0
     min_sim = 1.0 if pairs else 0.0
     for i, j, sim, method in pairs:
-        if method == "generic":
+        if method == "generic" or method == "kind":
             total += _add_generic(features, left[i].weight, right[j].weight)
             continue
         w = min(left[i].weight, right[j].weight)
@@ -1188,15 +1220,18 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
         _add_aligned(features, w, sim, method)
         if sim < min_sim:
             min_sim = sim
-    if min_sim == 1.0 and pairs and pairs[0][3] == "generic":
+    if min_sim == 1.0 and pairs and (pairs[0][3] == "generic" or pairs[0][3] == "kind"):
         min_sim = 0.0  # nothing aligned as evidence
+    for slot, _ in kinded or ():
+        total += slot.weight
+        features[_CONFLICT] += slot.weight
     conflicts: list[tuple[_Slot, _Slot, float, float]] = []
     missing: list[tuple[_Slot, bool, bool]] = []
-    if len(used_a) < len(left) or len(used_b) < len(right):
+    if len(out_a) < len(left) or len(out_b) < len(right):
         # Unaligned parts on both sides conflict pairwise, heaviest with heaviest; what is
         # left over is missing on the other side.
-        rest_a = _heaviest_first([s for k, s in enumerate(left) if k not in used_a])
-        rest_b = _heaviest_first([s for k, s in enumerate(right) if k not in used_b])
+        rest_a = _heaviest_first([s for k, s in enumerate(left) if k not in out_a])
+        rest_b = _heaviest_first([s for k, s in enumerate(right) if k not in out_b])
         for sa, sb in zip(rest_a, rest_b):
             w = (sa.weight + sb.weight) / 2
             total += w
@@ -1227,7 +1262,34 @@ def _plan(na: _Name, nb: _Name) -> _Plan:
             n_b -= len(right[j].text) == 1
     features[_UNBALANCED] = abs(n_a - n_b) / max(n_a, n_b, 1)
     return _Plan(_probability(features), left, right, pairs, conflicts, missing,
-                 frozenset(reclaimed) if reclaimed else _NOTHING, None, features, total)
+                 frozenset(reclaimed) if reclaimed else _NOTHING, None, features, total, kinded)
+
+
+@functools.lru_cache(maxsize=1)
+def _org_words_of_kind() -> frozenset[str]:
+    """The words that say a name is an organisation's (data/kind_words.txt), and the ids
+    of data/translations.txt that have one of them among their English words (بانک)."""
+    words = _data.kind_words().get("org", frozenset())
+    normal = {normalize(w).replace(" ", "") for w in words}
+    ids = {tid for tid, english, _ in _normal_translations()
+           if any(w.replace(" ", "") in normal for w in english)}
+    return frozenset(normal | {"=" + tid for tid in ids})
+
+
+def _org_cues(name: _Name, slots: list[_Slot]) -> bool:
+    """Does a name have a word of organisation names (_org_word) or a legal form?"""
+    return any(_org_word(slot.spelling) for slot in slots) or any(
+        name.roles[position] == "legal" for position in name.aside)
+
+
+def _org_word(spelling: _Spelling) -> bool:
+    """Is the part a word of organisation names only (data/kind_words.txt, in any of its
+    forms that data/translations.txt lists)?"""
+    marks = _org_words_of_kind()
+    if spelling.text in marks:
+        return True
+    return spelling.translations is not None and any(
+        "=" + t in marks for t in spelling.translations)
 
 
 # What each part adds to the features, before the shares are divided by the total
@@ -1339,7 +1401,7 @@ def middle_missing(a: str, b: str, kind: Kind | None) -> bool:
     one (a given-name group of data/variants.txt) unmatched between two of its aligned
     parts ("Ahmad [Shah] Massoud"), each name read in its natural order ("MASSOUD, Ahmad
     Shah" as "Ahmad Shah MASSOUD")?"""
-    plan = _plan(_name_of(_natural_order(a), kind), _name_of(_natural_order(b), kind))
+    plan = _plan(_name_of(_natural_order(a), kind), _name_of(_natural_order(b), kind), kind)
     return any(inner and slot.spelling.group is not None
                and _group_type(slot.spelling.group) == "given"
                for slot, _, inner in plan.missing)
@@ -1498,7 +1560,7 @@ def _records(a: str, b: str, na: _Name, nb: _Name, plan: _Plan) -> tuple[Aligned
     n = len(FEATURES)
     for i, j, sim, method in plan.pairs:
         terms = [0.0] * n
-        if method == "generic":
+        if method == "generic" or method == "kind":
             w = _add_generic(terms, left[i].weight, right[j].weight)
         else:
             w = min(left[i].weight, right[j].weight)
@@ -1510,6 +1572,13 @@ def _records(a: str, b: str, na: _Name, nb: _Name, plan: _Plan) -> tuple[Aligned
         _add_conflict(terms, sa, sb, w, sim)
         records += _record(parts_a, sa, parts_b, sb, "conflict", sim, w,
                            _contribution(plan, terms, w))
+    for slot, on_left in plan.kinded:
+        terms = [0.0] * n
+        terms[_CONFLICT] += slot.weight
+        contribution = _contribution(plan, terms, slot.weight)
+        records += (_record(parts_a, slot, parts_b, None, "kind", 0.0, slot.weight, contribution)
+                    if on_left else
+                    _record(parts_a, None, parts_b, slot, "kind", 0.0, slot.weight, contribution))
     for slot, on_left, inner in plan.missing:
         terms = [0.0] * n
         _add_missing(terms, slot.weight, inner)
@@ -1556,4 +1625,4 @@ def _compared(a: object, b: object, kind: Kind | None, chosen: _data.Profile,
     na = _with_weights(_name_of(a, kind), weights)
     nb = _with_weights(_name_of(b, kind), weights)
     # _name_of() has checked that both are strings.
-    return _comparison(cast(str, a), cast(str, b), na, nb, _plan(na, nb), kind, chosen)
+    return _comparison(cast(str, a), cast(str, b), na, nb, _plan(na, nb, kind), kind, chosen)

@@ -419,7 +419,7 @@ class Entity:
 Method = Literal[
     "exact", "variant", "transliteration", "joined", "compound", "initial", "acronym",
     "translation", "cross-script", "edit", "different", "conflict", "missing", "title",
-    "connector", "particle", "legal", "generic",
+    "connector", "particle", "legal", "generic", "kind",
 ]
 """How a part was matched (or why it was not): see :class:`AlignedPart`."""
 
@@ -441,6 +441,9 @@ METHOD_HELP: dict[str, str] = {
     "connector": "connector (izafe, of, and): not used for identity",
     "particle": "particle (al-, bin): not used for identity",
     "legal": "legal or company form (Ltd, PJSC, Company; data/org_words.txt): not used for identity",
+    "kind": "an organisation's name (it has a word of organisation names: bank, university, "
+            "a legal form; data/kind_words.txt) compared as a place's or a person's: what they "
+            "share counts for nothing, the organisation's words against",
     "generic": "a very common word or name that is all one name has (Valley, Bank, Mohammad): "
                "shared, it says nothing of identity, and counts as missing on both sides",
 }

@@ -17,7 +17,8 @@ from aliaskit import (
 
 # Organisation names (issue #16): legal forms, translated words, acronyms, word order,
 # and companies that share words but must stay apart.
-CASES = load_csv("compare.csv") + load_csv("compare_org.csv") + load_csv("compare_generic.csv")
+CASES = (load_csv("compare.csv") + load_csv("compare_org.csv") + load_csv("compare_generic.csv")
+         + load_csv("compare_kind.csv"))
 NAMES = sorted({c["left"] for c in CASES} | {c["right"] for c in CASES})
 
 
