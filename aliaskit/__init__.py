@@ -10,9 +10,7 @@ True
 ```
 """
 
-from __future__ import annotations
-
-from importlib.metadata import PackageNotFoundError, version
+from importlib import metadata as _metadata
 
 from ._cluster import cluster
 from ._compare import Profile, compare, load_profile, part_weight
@@ -45,8 +43,8 @@ from ._types import (
 )
 
 try:
-    __version__ = version("aliaskit")
-except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = _metadata.version("aliaskit")
+except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
 __all__ = [

@@ -745,7 +745,10 @@ class Resolver:
         return not self._removed or self._rows.entity[row] not in self._removed
 
     def entity(self, entity_id: str) -> Entity:
-        """The entity with this id (KeyError if absent)."""
+        """The entity with this id (KeyError if absent; TypeError for an id that is not
+        a string)."""
+        if not isinstance(entity_id, str):
+            raise TypeError(f"entity_id must be a string, not {type(entity_id).__name__}")
         return self._entities[self._ids[entity_id]]
 
     def _gazetteer_weights(self) -> dict[str, float]:

@@ -84,6 +84,21 @@ def test_results_of_cluster_are_exported() -> None:
     assert {"Cluster", "ClusterMember", "InvalidArgumentError"} <= set(aliaskit.__all__)
 
 
+def test_the_package_namespace_is_its_public_api() -> None:
+    """What `import aliaskit` offers besides private names is __all__: version,
+    PackageNotFoundError and annotations had leaked in from its imports."""
+    public = {n for n in dir(aliaskit) if not n.startswith("_")}
+    assert public == set(aliaskit.__all__) - {"__version__"}
+
+
+def test_an_entity_id_that_is_not_a_string_is_a_type_error() -> None:
+    resolver = aliaskit.Resolver.from_reference()
+    with pytest.raises(TypeError, match="entity_id must be a string"):
+        resolver.entity(None)  # type: ignore[arg-type]
+    with pytest.raises(KeyError):
+        resolver.entity("person/nobody")
+
+
 # --- found by a user's audit of the API (session 18) ------------------------------------
 
 def test_a_failed_add_leaves_the_resolver_as_it_was(tmp_path: Any) -> None:
