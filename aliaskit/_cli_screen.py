@@ -54,6 +54,21 @@ from ._screen import (
 
 # --- screen ----------------------------------------------------------------------------
 
+
+def _run_line(chosen: Any, threshold: float | None, limit: int, judgements_path: Path | None
+              ) -> str:
+    """How the screening was run, for the review page: what a reviewer's record needs."""
+    import time
+
+    from ._compare import _profile
+
+    profile = _profile(chosen)
+    cut = (f"threshold {threshold:g} (--threshold)" if threshold is not None
+           else f"threshold {profile.threshold:g}")
+    return (f"Screened {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with profile "
+            f"{profile.name!r}, {cut}, at most {limit} hits a row; judgements: "
+            f"{judgements_path if judgements_path is not None else 'none'}.")
+
 _HIT_COLUMNS = ["id", "name", "kind", "score", "name_score", "is_match", "ambiguous",
                 "alternatives", "alias", "alias_origin", "alias_weak", "source", "context",
                 "context_log_odds", "layer", "layer_source", "rejected", "judgement"]
@@ -208,7 +223,8 @@ def screen_cmd(names: Path, against: Path | None, index_path: Path | None,
         stdout_to_devnull()
     if html_path is not None:
         title = f"{path.name if path else 'stdin'} against {(against or index_path).name}"  # type: ignore[union-attr]
-        page = html_page(kept, title).encode("utf-8")
+        page = html_page(kept, title, _run_line(chosen, threshold, limit, judgements_path)
+                         ).encode("utf-8")
         # Interrupted (killed, disk full), the old page is kept rather than half a new one.
         write_file(html_path, lambda handle: handle.write(page))
     click.echo(summary(counts), err=True)

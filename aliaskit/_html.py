@@ -118,6 +118,9 @@ document.getElementById('by-line').onclick = () => order('line');
 document.getElementById('only-matches').onchange = (e) => {
   sections.forEach(s => { s.hidden = e.target.checked && !s.classList.contains('match'); });
 };
+document.querySelectorAll('th.sort').forEach(th => th.onkeydown = (e) => {
+  if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); th.click(); }
+});
 document.querySelectorAll('th.sort').forEach(th => th.onclick = () => {
   const body = th.closest('table').tBodies[0];
   const groups = Array.from(body.querySelectorAll('tr.hit')).map(r => [r, r.nextElementSibling]);
@@ -127,9 +130,19 @@ document.querySelectorAll('th.sort').forEach(th => th.onclick = () => {
   groups.forEach(([r, p]) => { body.appendChild(r); body.appendChild(p); });
 });
 
-// Reviewers' decisions: one per hit, exported as a judgements file (JSON Lines).
+// Reviewers' decisions, exported as a judgements file (JSON Lines). A judgement is about a
+// pair of names (and the screened row's birth year and country): a decision on one hit
+// is the decision on every hit of that pair, shown on each, exported once.
 const decisions = new Map();
 let exportUrl = null;
+let unexported = false;
+function pairKey(row) {
+  return JSON.stringify([row.dataset.left, row.dataset.right, row.dataset.birthYear || '',
+                         row.dataset.country || '']);
+}
+function rowsOf(key) {
+  return Array.from(document.querySelectorAll('tr.hit')).filter(r => pairKey(r) === key);
+}
 function decisionLines() {
   const user = document.getElementById('reviewer').value.trim();
   return Array.from(decisions.values()).map(d => {
@@ -159,21 +172,36 @@ list.addEventListener('click', (e) => {
   const button = e.target.closest('button.j');
   if (!button) return;
   const row = button.closest('tr.hit');
-  const key = row.dataset.key;
+  const key = pairKey(row);
+  const taken = row.dataset.decision === button.dataset.j;  // a second click takes it back
   decisions.delete(key);
-  if (row.dataset.decision === button.dataset.j) {
-    delete row.dataset.decision;  // a second click takes the decision back
-  } else {
-    row.dataset.decision = button.dataset.j;
+  if (!taken) {
     decisions.set(key, {row: row, judgement: button.dataset.j,
                         time: new Date().toISOString().replace(/\.\d+Z$/, 'Z')});
   }
-  row.querySelectorAll('button.j').forEach(b => b.setAttribute(
-      'aria-pressed', String(b.dataset.j === row.dataset.decision)));
+  for (const r of rowsOf(key)) {
+    if (taken) delete r.dataset.decision; else r.dataset.decision = button.dataset.j;
+    r.querySelectorAll('button.j').forEach(b => b.setAttribute(
+        'aria-pressed', String(b.dataset.j === r.dataset.decision)));
+  }
+  unexported = true;
   refreshExport();
 });
+document.getElementById('export').addEventListener('click', (e) => {
+  if (!decisions.size) { e.preventDefault(); return; }  // also from the keyboard
+  unexported = false;
+});
+window.addEventListener('beforeunload', (e) => {
+  // The decisions live in this page only: leaving it before exporting loses them.
+  if (unexported && decisions.size) { e.preventDefault(); e.returnValue = ''; }
+});
 list.addEventListener('input', (e) => {
-  if (e.target.matches('input.note') && decisions.has(e.target.closest('tr.hit').dataset.key)) {
+  if (!e.target.matches('input.note')) return;
+  const row = e.target.closest('tr.hit');
+  const decided = decisions.get(pairKey(row));
+  if (decided) {
+    decided.row = row;  // the note last written on one of the pair's hits goes with it
+    unexported = true;
     refreshExport();
   }
 });
@@ -257,7 +285,8 @@ def _section(record: dict[str, Any]) -> str:
     elif not hits:
         body = '<p class="no">no hit</p>'
     else:
-        body = ('<table><thead><tr><th>#</th><th class="sort" title="sort by score">score</th>'
+        body = ('<table><thead><tr><th>#</th>'
+                '<th class="sort" title="sort by score" tabindex="0" role="button">score</th>'
                 "<th>decision</th><th>id</th><th>name</th><th>kind</th><th>alias that hit</th>"
                 "<th>list</th><th>review</th></tr></thead>"
                 f"<tbody>{_hit_rows(hits, record['name'] or '', record['line'], record)}</tbody></table>")
@@ -265,8 +294,10 @@ def _section(record: dict[str, Any]) -> str:
             f"{head}{body}</section>")
 
 
-def review_page(records: Sequence[dict[str, Any]], title: str) -> str:
-    """The review page of screen records (as ``aliaskit screen --jsonl`` writes them)."""
+def review_page(records: Sequence[dict[str, Any]], title: str, run: str = "") -> str:
+    """The review page of screen records (as ``aliaskit screen --jsonl`` writes them);
+    ``run`` says how they were made (profile, threshold, judgements, time), for the
+    record a reviewer keeps."""
     matches = sum(1 for r in records if any(h["is_match"] for h in r["hits"]))
     errors = sum(1 for r in records if "error" in r)
     hits = sum(1 for r in records if any(not h.get("rejected") for h in r["hits"]))
@@ -275,10 +306,11 @@ def review_page(records: Sequence[dict[str, Any]], title: str) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         f"<title>aliaskit screen: {escape(title)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>Screening: {escape(title)}</h1>"
-        f'<p id="summary">{len(records)} input rows: {matches} with a match, {hits} with hits, '
+        f'<p id="summary">{len(records)} input rows: {hits} with hits ({matches} with a match), '
         f"{errors} errors. aliaskit {escape(__version__)}. Each hit shows its name parts' "
         "evidence: log-odds for (green) or against (red) a match.</p>"
-        '<div class="bar"><button id="by-score">sort by best score</button>'
+        + (f'<p id="run">{escape(run)}</p>' if run else "")
+        + '<div class="bar"><button id="by-score">sort by best score</button>'
         '<button id="by-line">input order</button>'
         '<label><input type="checkbox" id="only-matches"> only rows with a match</label> '
         '<label>reviewer <input id="reviewer" size="10"></label> '

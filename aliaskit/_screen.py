@@ -308,7 +308,7 @@ def count(flags: int, counts: dict[str, int]) -> None:
     counts["match"] += bool(flags & MATCH)
 
 
-def html_page(records: Sequence[dict[str, Any]], title: str) -> str:
+def html_page(records: Sequence[dict[str, Any]], title: str, run: str = "") -> str:
     from ._html import review_page
 
-    return review_page(records, title)
+    return review_page(records, title, run)

@@ -392,3 +392,58 @@ try {
     assert explanation[0] > explanation[1] > explanation[2], (heading, explanation)
     widths = data("widths")
     assert widths["page"] <= widths["window"] and widths["buttons"] <= widths["window"], widths
+
+
+def test_review_page_decides_a_pair_once_on_every_row_it_is_on(browser: str,
+                                                                tmp_path: Path) -> None:
+    """A judgement is about a pair of names: deciding the hit of one row decides it on
+    every row with the same name and entity (it let one reviewer record both "same" and
+    "different" for one pair, a conflict that then applied nowhere); it is exported once.
+    The score header sorts from the keyboard too, and the page says how it was made."""
+    names = tmp_path / "names.txt"
+    names.write_text("Kelvin Brightwater\nKelvin Brightwater\nVelma Orin\n", encoding="utf-8")
+    entities = tmp_path / "list.jsonl"
+    entities.write_text(json.dumps({"id": "k1", "name": "Kelvin Brightwater", "kind": "person"})
+                        + "\n" + json.dumps({"id": "v1", "name": "Velma Orrin", "kind": "person"})
+                        + "\n", encoding="utf-8")
+    page = tmp_path / "review.html"
+    result = run("screen", str(names), "--against", str(entities), "--html", str(page))
+    assert result.returncode == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert re.search(r'<p id="run">Screened \d{4}-\d\d-\d\d \d\d:\d\d UTC with profile '
+                     r"&#x27;default&#x27;, threshold 0\.\d+, at most 5 hits a row; "
+                     r"judgements: none\.</p>", html)
+    assert "3 input rows: 3 with hits (" in html
+    driver = """<script>
+try {
+  const rows = () => Array.from(document.querySelectorAll('tr.hit[data-right="k1"]'));
+  const pressed = () => rows().map(r => r.dataset.decision || '').join(',');
+  const steps = [];
+  rows()[0].querySelector('button[data-j="different"]').click();
+  steps.push(pressed() + '|' + document.getElementById('export-text').value.split('\\n').length);
+  rows()[1].querySelector('button[data-j="same"]').click();
+  steps.push(pressed());
+  rows()[0].querySelector('button[data-j="same"]').click();  // taken back, on both rows
+  steps.push(pressed() + '|' + document.getElementById('decided').textContent);
+  rows()[1].querySelector('button[data-j="different"]').click();
+  rows()[1].querySelector('input.note').value = 'not him';
+  rows()[1].querySelector('input.note').dispatchEvent(new Event('input', {bubbles: true}));
+  const th = document.querySelector('th.sort');
+  th.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
+  steps.push(th.dataset.dir || 'unsorted');
+  document.body.dataset.steps = JSON.stringify(steps);
+  document.body.dataset.blob = document.getElementById('export-text').value;
+} catch (e) { document.body.dataset.error = String(e); }
+</script>"""
+    driven = tmp_path / "driven.html"
+    driven.write_text(html.replace("</body>", driver + "</body>"), encoding="utf-8")
+    dom = subprocess.run([browser, *CHROMIUM_FLAGS, "--user-data-dir=" + str(tmp_path / "profile"),
+                          "--dump-dom", driven.as_uri()],
+                         capture_output=True, text=True, timeout=60).stdout
+    assert "data-error" not in dom, dom[dom.find("data-error"):][:300]
+    steps = json.loads(unescape(re.search(r'<body[^>]* data-steps="([^"]*)"', dom).group(1)))  # type: ignore[union-attr]
+    assert steps == ["different,different|2", "same,same", ",|0 decisions", "asc"]
+    blob = unescape(re.search(r'<body[^>]* data-blob="([^"]*)"', dom).group(1))  # type: ignore[union-attr]
+    exported = [json.loads(line) for line in blob.splitlines()]
+    assert [(d["left"], d["right"], d["judgement"], d["note"]) for d in exported] == [
+        ("Kelvin Brightwater", "k1", "different", "not him")]
