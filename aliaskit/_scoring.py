@@ -1102,7 +1102,9 @@ def _plan(na: _Name, nb: _Name, kind: Kind | None = None) -> _Plan:
         # Equal after normalisation (the commonest case in resolution): part i is part i.
         return _Plan(1.0, left, right, [(i, i, 1.0, "exact") for i in range(len(left))],
                      [], [], _NOTHING)
-    for acronym_left in (True, False):
+    # A person is not written as the initials of their names ("MK" is no Mohammad Karim);
+    # organisations are (IRGC), and so may be what is of no known kind.
+    for acronym_left in (True, False) if kind != "person" else ():
         short, long_, long_name = (left, right, nb) if acronym_left else (right, left, na)
         if len(short) == 1 and _is_acronym(short, long_, long_name):
             features = [0.0] * len(FEATURES)
@@ -1117,7 +1119,8 @@ def _plan(na: _Name, nb: _Name, kind: Kind | None = None) -> _Plan:
         # ("Reza Mozaffarinia Hosein" / "Reza Mozafari-niya"); and one part may have the
         # izafe written after it ("Pul-e" / "Puli").
         left, right = _join_split(left, right)
-    if len(left) != len(right):
+    if len(left) != len(right) and (kind != "person" or min(len(left), len(right)) > 1):
+        # (A person's initials go with a name: "AQ Khan", not "MK" alone; see above.)
         left, right = _inner_acronyms(left, right)
     if _has_initial(left) or _has_initial(right):
         left, right = _initial_compounds(left, right)
