@@ -27,7 +27,8 @@ pair (``same`` and ``different``) are a *conflict*: reported
 
 :meth:`aliaskit.Resolver.resolve`, :func:`aliaskit.cluster` and :func:`aliaskit.link`
 take ``judgements=``: a ``different`` pair is never returned as a match, a ``same`` pair
-always is. ``unsure`` is recorded and listed, and changes nothing.
+always is. ``unsure`` is recorded and listed, and changes nothing; where nobody decided
+the pair, the resolver shows its latest unsure mark with the hit (:meth:`Judgements.unsure`).
 """
 
 from __future__ import annotations
@@ -310,9 +311,19 @@ class Judgements:
         self._index: dict[tuple[Key, Key], list[Judgement]] = {}
         self._named: dict[Key, list[Judgement]] = {}
         self._applied: list[Judgement] = []
+        # Pairs only marked unsure: the latest such mark, shown with the pair's hits (a
+        # second reviewer sees what was left for follow-up); it decides nothing.
+        self._unsure: dict[tuple[Key, Key], list[Judgement]] = {}
         for group in by_pair.values():
             decisive = [(p, j) for p, j in group if j.judgement != "unsure"]
             if not decisive:
+                latest = max(group, key=lambda pj: _order(pj[1], pj[0]))[1]
+                for a in _keys(latest.left):
+                    for b in _keys(latest.right):
+                        self._unsure.setdefault((a, b), []).append(latest)
+                        self._unsure.setdefault((b, a), []).append(latest)
+                for key in {*_keys(latest.left), *_keys(latest.right)}:
+                    self._named.setdefault(key, [])
                 continue
             if len({j.judgement for _, j in decisive}) > 1:
                 conflicts.append(tuple(j for _, j in decisive))
@@ -335,7 +346,7 @@ class Judgements:
         return iter(self.items)
 
     def __bool__(self) -> bool:
-        return bool(self._index)
+        return bool(self._index or self._unsure)
 
     def __repr__(self) -> str:
         return (f"Judgements({len(self.items)} judgements, {len(self.conflicts)} conflicts, "
@@ -474,13 +485,31 @@ class Judgements:
             return None  # nothing, or judgements of its different names disagree
         return found[0]
 
+    def unsure(self, name: str, other: str | Iterable[str], entity_id: str | None = None, *,
+               birth_year: int | None = None, country: str | None = None) -> Judgement | None:
+        """The latest ``unsure`` mark on ``name`` against ``other`` (a name, or all the
+        names of an entity) or the entity ``entity_id``, for a query with this context,
+        where no decisive judgement was made on the pair: shown with a hit, it decides
+        nothing (:meth:`verdict` never returns it)."""
+        check_context(birth_year, country)
+        normal = name_key(name) if self._unsure and isinstance(name, str) else None
+        if normal is None:
+            return None
+        others = [other] if isinstance(other, str) else list(other)
+        right: list[Key] = [("name", k) for k in dict.fromkeys(name_key(o) for o in others) if k]
+        if entity_id is not None:
+            right.append(("id", entity_id))
+        found = [j for b in right for j in self._unsure.get((("name", normal), b), ())
+                 if j.applies(birth_year=birth_year, country=country)]
+        return max(found, key=lambda j: (j._specificity, _order(j, j.line or 0)), default=None)
+
     def applied(self) -> tuple[Judgement, ...]:
         """The decisive judgements in force: one per pair (conflicting pairs left out
         unless ``latest_wins``, which keeps the latest)."""
         return tuple(self._applied)
 
     def names(self, name: str) -> bool:
-        """True when some applied judgement is about ``name``."""
+        """True when some applied judgement, or an unsure mark, is about ``name``."""
         normal = name_key(name) if isinstance(name, str) else None
         return normal is not None and ("name", normal) in self._named
 

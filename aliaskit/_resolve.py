@@ -1002,6 +1002,10 @@ class Resolver:
                 if other[0] is not entity and abs(other[3] - score) <= AMBIGUITY_MARGIN
                 and other[4] == decisive
             )
+            if verdict is None and judged:
+                # Shown, deciding nothing: what a reviewer left for follow-up.
+                verdict = judged.unsure(name, entity.names, entity.id, birth_year=birth_year,
+                                        country=country)
             matches.append(Match(entity, alias, comparison, score, bool(rivals), rivals,
                                  *self._provenance(kept_row), verdict, reasons, evidence))
         return matches + rejected if include_rejected else matches

@@ -491,3 +491,31 @@ def test_judge_records_a_customers_context(tmp_path: Path) -> None:
     mixed = aliaskit_cli("judge", "--import", str(path), "--birth-year", "1989", "--file",
                          str(tmp_path / "k.jsonl"))
     assert mixed.returncode == 2 and "--birth-year" in mixed.stderr
+
+
+def test_an_unsure_mark_is_shown_with_the_hit_and_decides_nothing() -> None:
+    """The reviewer audit: a pair marked unsure showed nothing when screened again, so a
+    second reviewer could not see what was left for follow-up."""
+    resolver = reference()
+    plain = resolver.resolve("Ahmad Massoud", limit=5, threshold=0.0)
+    father = "person/ahmad-shah-massoud"
+    js = Judgements([Judgement("Ahmad Massoud", father, "unsure", user="maria",
+                               time="2026-12-05T09:00:00Z", note="ask Omid")])
+    assert js and js.verdict("Ahmad Massoud", ["Ahmad Shah Massoud"], father) is None
+    marked = resolver.resolve("Ahmad Massoud", limit=5, threshold=0.0, judgements=js)
+    assert [(m.entity.id, m.score, m.is_match, m.ambiguous) for m in marked] == \
+        [(m.entity.id, m.score, m.is_match, m.ambiguous) for m in plain]
+    hit = next(m for m in marked if m.entity.id == father)
+    assert hit.judgement is not None and hit.judgement.judgement == "unsure"
+    assert not hit.confirmed and not hit.rejected
+    assert "marked unsure by maria on 2026-12-05 (ask Omid)" in hit.explain()
+    assert all(m.judgement is None for m in marked if m.entity.id != father)
+    # A decision made later decides, and is what is shown.
+    decided = Judgements([*js, Judgement("Ahmad Massoud", father, "different", user="omid",
+                                         time="2026-12-06T09:00:00Z")])
+    assert father not in [m.entity.id for m in resolver.resolve(
+        "Ahmad Massoud", limit=5, threshold=0.0, judgements=decided)]
+    # Made for another customer, it is not shown.
+    other = Judgements([Judgement("Ahmad Massoud", father, "unsure", birth_year=1989)])
+    assert all(m.judgement is None for m in resolver.resolve(
+        "Ahmad Massoud", limit=5, threshold=0.0, judgements=other, birth_year=1953))
