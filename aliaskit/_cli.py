@@ -232,6 +232,11 @@ def stdout_to_devnull() -> None:
     os.close(devnull)
 
 
+def utc_minute() -> str:
+    """Now, as a written output says when it was made: "2026-12-08 01:55 UTC"."""
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+
+
 def no_stdout(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """The callback of an option naming a file to write: "-" is refused on one line,
     rather than written as a file called "-" (standard output holds the records)."""
@@ -1440,7 +1445,7 @@ def calibrate_cmd(pairs: Path, objective: str, target: float | None, folds: int,
         click.echo(f"aliaskit: warning: only {result.pairs} pair(s) scored: a threshold fitted "
                    f"on fewer than {_calibrate.MIN_GROUP_PAIRS} is not reliable", err=True)
     if output is not None:
-        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        when = utc_minute()
         text = _calibrate.profile_text(result, pairs.name, when, __version__)
         # Read back as compare and resolve will before it is written: a profile that
         # cannot be loaded never replaces a good one.

@@ -32,6 +32,7 @@ from ._cli import (
     no_stdout,
     output_options,
     stdout_to_devnull,
+    utc_minute,
 )
 from ._errors import AliaskitError, DataFileError
 from ._files import write_file
@@ -58,16 +59,15 @@ from ._screen import (
 def _run_line(chosen: Any, threshold: float | None, limit: int, judgements_path: Path | None
               ) -> str:
     """How the screening was run, for the review page: what a reviewer's record needs."""
-    import time
-
     from ._compare import _profile
 
     profile = _profile(chosen)
     cut = (f"threshold {threshold:g} (--threshold)" if threshold is not None
            else f"threshold {profile.threshold:g}")
-    return (f"Screened {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with profile "
+    return (f"Screened {utc_minute()} with profile "
             f"{profile.name!r}, {cut}, at most {limit} hits a row; judgements: "
             f"{judgements_path if judgements_path is not None else 'none'}.")
+
 
 _HIT_COLUMNS = ["id", "name", "kind", "score", "name_score", "is_match", "ambiguous",
                 "alternatives", "alias", "alias_origin", "alias_weak", "source", "context",
@@ -378,4 +378,3 @@ def index_compact_cmd(index_path: Path, output: Path | None, fmt: str) -> None:
     _write_record(fmt, {"index": str(target), "source": str(index_path), "entities": len(index),
                         "aliases": index.alias_count, "bytes": target.stat().st_size,
                         "updates": 0})
-

@@ -74,4 +74,3 @@ def visible_text(text: str) -> str:
         return text
     return "".join(_escape_char(c) if _is_unsafe(c) and c not in _KEEP_IN_TEXT else c
                    for c in text)
-

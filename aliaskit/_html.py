@@ -119,7 +119,7 @@ document.getElementById('only-matches').onchange = (e) => {
   sections.forEach(s => { s.hidden = e.target.checked && !s.classList.contains('match'); });
 };
 document.querySelectorAll('th.sort').forEach(th => th.onkeydown = (e) => {
-  if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); th.click(); }
+  if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); th.click(); }  // keyboard too
 });
 document.querySelectorAll('th.sort').forEach(th => th.onclick = () => {
   const body = th.closest('table').tBodies[0];
@@ -231,8 +231,9 @@ def _parts_table(parts: Sequence[dict[str, Any]]) -> str:
             + "".join(rows) + "</tbody></table>")
 
 
-def _hit_rows(hits: Sequence[dict[str, Any]], left: str, line: int,
-              record: dict[str, Any]) -> str:
+def _hit_rows(record: dict[str, Any]) -> str:
+    """The rows of a screened record's hits (and of each one's evidence)."""
+    hits, left, line = record["hits"], record["name"] or "", record["line"]
     out = []
     # The screened record's context goes with each decision exported (see decisionLines).
     context_attrs = "".join(
@@ -289,7 +290,7 @@ def _section(record: dict[str, Any]) -> str:
                 '<th class="sort" title="sort by score" tabindex="0" role="button">score</th>'
                 "<th>decision</th><th>id</th><th>name</th><th>kind</th><th>alias that hit</th>"
                 "<th>list</th><th>review</th></tr></thead>"
-                f"<tbody>{_hit_rows(hits, record['name'] or '', record['line'], record)}</tbody></table>")
+                f"<tbody>{_hit_rows(record)}</tbody></table>")
     return (f'<section class="{cls}" data-line="{record["line"]}" data-best="{best:.6f}">'
             f"{head}{body}</section>")
 

@@ -268,6 +268,24 @@ def _pair_id(j: Judgement) -> tuple[str, str, int | None, str | None]:
     return ((a, b) if a <= b else (b, a)) + (j.birth_year, country)
 
 
+def _index_both_ways(index: dict[tuple[Key, Key], list[Judgement]], j: Judgement) -> None:
+    """File ``j`` under every pair of what its two sides stand for, in both orders."""
+    for a in _keys(j.left):
+        for b in _keys(j.right):
+            index.setdefault((a, b), []).append(j)
+            index.setdefault((b, a), []).append(j)
+
+
+def _other_keys(other: str | Iterable[str], entity_id: str | None) -> list[Key]:
+    """What the other side of a question stands for: its names (one, or all of an
+    entity's), and the entity's id when given."""
+    others = [other] if isinstance(other, str) else list(other)
+    keys: list[Key] = [("name", k) for k in dict.fromkeys(name_key(o) for o in others) if k]
+    if entity_id is not None:
+        keys.append(("id", entity_id))
+    return keys
+
+
 def _order(j: Judgement, position: int) -> tuple[datetime, int]:
     parsed = _parse_time(j.time) if j.time else None
     return (parsed or datetime.min.replace(tzinfo=timezone.utc), position)
@@ -318,10 +336,7 @@ class Judgements:
             decisive = [(p, j) for p, j in group if j.judgement != "unsure"]
             if not decisive:
                 latest = max(group, key=lambda pj: _order(pj[1], pj[0]))[1]
-                for a in _keys(latest.left):
-                    for b in _keys(latest.right):
-                        self._unsure.setdefault((a, b), []).append(latest)
-                        self._unsure.setdefault((b, a), []).append(latest)
+                _index_both_ways(self._unsure, latest)
                 for key in {*_keys(latest.left), *_keys(latest.right)}:
                     self._named.setdefault(key, [])
                 continue
@@ -331,10 +346,7 @@ class Judgements:
                     continue
             effective = max(decisive, key=lambda pj: _order(pj[1], pj[0]))[1]
             self._applied.append(effective)
-            for a in _keys(effective.left):
-                for b in _keys(effective.right):
-                    self._index.setdefault((a, b), []).append(effective)
-                    self._index.setdefault((b, a), []).append(effective)
+            _index_both_ways(self._index, effective)
             for key in {*_keys(effective.left), *_keys(effective.right)}:
                 self._named.setdefault(key, []).append(effective)
         self.conflicts: tuple[tuple[Judgement, ...], ...] = tuple(conflicts)
@@ -473,11 +485,7 @@ class Judgements:
         if normal is None:
             return None
         left: list[Key] = [("name", normal)]
-        others = [other] if isinstance(other, str) else list(other)
-        right: list[Key] = [("name", k) for k in dict.fromkeys(name_key(o) for o in others) if k]
-        if entity_id is not None:
-            right.append(("id", entity_id))
-        found = [j for j in self._verdicts(left, right)
+        found = [j for j in self._verdicts(left, _other_keys(other, entity_id))
                  if j.applies(birth_year=birth_year, country=country)]
         most = max((j._specificity for j in found), default=0)
         found = [j for j in found if j._specificity == most]
@@ -495,11 +503,8 @@ class Judgements:
         normal = name_key(name) if self._unsure and isinstance(name, str) else None
         if normal is None:
             return None
-        others = [other] if isinstance(other, str) else list(other)
-        right: list[Key] = [("name", k) for k in dict.fromkeys(name_key(o) for o in others) if k]
-        if entity_id is not None:
-            right.append(("id", entity_id))
-        found = [j for b in right for j in self._unsure.get((("name", normal), b), ())
+        found = [j for b in _other_keys(other, entity_id)
+                 for j in self._unsure.get((("name", normal), b), ())
                  if j.applies(birth_year=birth_year, country=country)]
         return max(found, key=lambda j: (j._specificity, _order(j, j.line or 0)), default=None)
 

@@ -1182,49 +1182,47 @@ def _plan(na: _Name, nb: _Name, kind: Kind | None = None) -> _Plan:
                         break
 
     pairs.sort()
+    # What the aligned pairs are, when they are no evidence: "generic" ("Valley" /
+    # "Panjshir Valley", "Mohammad" / "Mohammad Karimi": the shared part is all one name
+    # has, and says nothing of which of the many it is) or "kind" (below).
+    void: Method | None = None
     if pairs and _generic_alone(na, nb, left, right, pairs, used_a, used_b):
-        # "Valley" / "Panjshir Valley", "Mohammad" / "Mohammad Karimi": the shared part is
-        # all one name has, and says nothing of which of the many it is.
-        pairs = [(i, j, sim, "generic") for i, j, sim, _ in pairs]
+        void = "generic"
     kinded: list[tuple[_Slot, bool]] | None = None
     out_a: set[int] = used_a  # aligned, or counted as an organisation's word
     out_b: set[int] = used_b
     if (kind == "place" or kind == "person") and _org_cues(na, left) != _org_cues(nb, right):
         # One name has an organisation's words (or legal form), the other, compared as a
-        # place's or a person's, none: "Bank Melli Iran" is not Iran. Its unaligned such
-        # words count as conflicts.
+        # place's or a person's, none: "Bank Melli Iran" is not Iran, whatever they share.
+        # Its unaligned such words count as conflicts.
+        kinded = []
         out_a, out_b = set(used_a), set(used_b)
         for name, slots, out, on_left in ((na, left, out_a, True), (nb, right, out_b, False)):
             for k, slot in enumerate(slots):
                 if k not in out and _org_word(slot.spelling):
                     out.add(k)
-                    kinded = kinded if kinded is not None else []
                     kinded.append((slot, on_left))
             for position in name.aside:
                 if name.roles[position] == "legal":
-                    text = name.texts[position]
-                    spelling = _spelling(text)
-                    kinded = kinded if kinded is not None else []
+                    spelling = _spelling(name.texts[position])
                     kinded.append((_Slot((position,), spelling, False, spelling.weight(kind)),
                                    on_left))
                     reclaimed.add((on_left, position))
-    if kinded:
-        # An organisation's name is not a place's or a person's, whatever they share.
-        pairs = [(i, j, sim, "kind") for i, j, sim, _ in pairs]
+        if kinded:
+            void = "kind"
     features = [0.0] * len(FEATURES)
     total = 0.0
-    min_sim = 1.0 if pairs else 0.0
-    for i, j, sim, method in pairs:
-        if method == "generic" or method == "kind":
+    if void is not None:
+        pairs = [(i, j, sim, void) for i, j, sim, _ in pairs]
+        for i, j, _, _ in pairs:
             total += _add_generic(features, left[i].weight, right[j].weight)
-            continue
+    min_sim = 1.0 if pairs and void is None else 0.0  # 0: nothing aligned as evidence
+    for i, j, sim, method in pairs if void is None else ():
         w = min(left[i].weight, right[j].weight)
         total += w
         _add_aligned(features, w, sim, method)
         if sim < min_sim:
             min_sim = sim
-    if min_sim == 1.0 and pairs and (pairs[0][3] == "generic" or pairs[0][3] == "kind"):
-        min_sim = 0.0  # nothing aligned as evidence
     for slot, _ in kinded or ():
         total += slot.weight
         features[_CONFLICT] += slot.weight
